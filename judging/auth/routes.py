@@ -1,0 +1,119 @@
+"""Log in, log out, register as an exhibitor, reset a forgotten password, choose a language."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from . import services
+from .forms import ForgotPasswordForm, LanguageForm, LoginForm, RegisterForm, ResetPasswordForm
+from .tokens import make_token, read_token
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _home_for(user) -> str:
+    return {"exhibitor": "entries.dashboard", "juror": "jury.my_entries",
+            "organiser": "organiser.dashboard"}.get(user.role, "public.index")
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only same-site paths: an open redirect would help phishing for juror passwords.
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return None
+
+
+def _start_session(user, remember: bool) -> None:
+    session.clear()  # a fresh session at login: no fixation
+    login_user(user, remember=remember)
+    services.touch_login(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for(_home_for(current_user)))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.find_user(form.email.data)
+        if user is not None and user.is_active and user.check_password(form.password.data):
+            _start_session(user, form.remember.data)
+            return redirect(_safe_next(request.args.get("next")) or url_for(_home_for(user)))
+        # One message for a wrong email and a wrong password: no account discovery.
+        form.password.errors.append(_("Wrong email or password."))
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegisterForm()
+    if request.method == "GET":
+        form.language.data = request.accept_languages.best_match(["en", "fr"]) or "en"
+    if form.validate_on_submit():
+        user = services.register_exhibitor(
+            name=form.name.data, email=form.email.data, password=form.password.data,
+            language=form.language.data, organisation=form.organisation.data, country=form.country.data,
+            hall=form.hall.data or "", stand=form.stand.data or "", is_startup=form.is_startup.data)
+        _start_session(user, remember=False)
+        flash(_("Welcome! Your exhibitor account is ready: you can now create your entries."), "success")
+        return redirect(url_for("entries.dashboard"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = services.find_user(form.email.data)
+        if user is not None and user.is_active and user.password_hash:
+            token = make_token(user, "reset")
+            services.send_password_reset(user, url_for("auth.reset_password", token=token, _external=True))
+        # Same answer whether or not the account exists.
+        flash(_("If an account exists for this address, we have sent it a link to choose a new password."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = read_token(token, "reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if user is None:
+        return render_template("errors.html", status=400, title=_("Link expired"),
+                               message=_("This link is invalid, expired or already used. Ask for a new one.")), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        flash(_("Your password is changed. You can log in."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    target = _safe_next(request.form.get("next")) or url_for("public.index")
+    response = redirect(target)
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            services.set_language(current_user, form.language.data)
+        response.set_cookie("lang", form.language.data, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return redirect(url_for(_home_for(current_user)))

@@ -1,0 +1,48 @@
+"""`flask --app judging ...` commands: init-db, create-user, demo."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+
+from .extensions import db
+from .models import ROLES, LANGUAGES, Organisation
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db():
+        """Create or upgrade the database schema (applies the migrations)."""
+        upgrade()
+        click.echo("Database is up to date.")
+
+    @app.cli.command("create-user")
+    @click.option("--email", required=True)
+    @click.option("--role", type=click.Choice(ROLES), required=True)
+    @click.option("--name", default="")
+    @click.option("--language", type=click.Choice(LANGUAGES), default="en")
+    @click.option("--organisation", default=None, help="Exhibitor's or juror's company (must exist).")
+    @click.password_option()
+    def create_user(email, role, name, language, organisation, password):
+        """Create an account of any role."""
+        from .auth.services import create_user as create, find_user
+        if find_user(email):
+            raise click.ClickException(f"An account with {email} already exists.")
+        company = None
+        if organisation:
+            company = db.session.scalar(db.select(Organisation).where(Organisation.name == organisation))
+            if company is None:
+                raise click.ClickException(f"No organisation named {organisation!r}.")
+        if role == "exhibitor" and company is None:
+            raise click.ClickException("An exhibitor needs --organisation.")
+        create(email=email, password=password, role=role, name=name, language=language, organisation=company)
+        click.echo(f"Created {role} {email}.")
+
+    @app.cli.command("demo")
+    def demo():
+        """Load the demo edition (idempotent: running it again changes nothing)."""
+        from .demo import DEMO_LOGINS, load_demo
+        created = load_demo()
+        click.echo("Demo data loaded." if created else "Demo data already present: nothing changed.")
+        for role, email, password in DEMO_LOGINS:
+            click.echo(f"  {role:<10} {email:<36} password: {password}")

@@ -1,0 +1,163 @@
+"""The exhibitor's side: their organisation's entries, drafts, attachments, submission and withdrawal."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from ..editions import current_edition
+from ..extensions import db
+from ..models import Attachment, Category, Entry
+from ..permissions import can_view_attachment, owns_entry, role_required
+from ..uploads import upload_path
+from . import services
+from .forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, AttachmentForm, ConfirmForm, EntryForm
+
+bp = Blueprint("entries", __name__, url_prefix="/entries")
+
+
+def _own_entry(entry_id: int) -> Entry:
+    """The entry if it belongs to the current exhibitor's organisation; 404 otherwise (no existence leak)."""
+    entry = db.session.get(Entry, entry_id, options=[selectinload(Entry.attachments)])
+    if entry is None or not owns_entry(current_user, entry):
+        abort(404)
+    return entry
+
+
+def _entry_form(edition, entry: Entry | None = None) -> EntryForm:
+    form = EntryForm(obj=entry)
+    if entry is not None and request.method == "GET":
+        form.category.data = entry.category_id
+    lang = current_user.language
+    form.category.choices = [(c.id, c.name(lang)) for c in edition.categories]
+    return form
+
+
+def _values(form: EntryForm) -> dict:
+    return {field: getattr(form, field).data for field in services.EDITABLE_FIELDS}
+
+
+def _question_set(edition, category_id: int | None) -> str | None:
+    return next((c.question_set for c in edition.categories if c.id == category_id), None)
+
+
+@bp.get("/")
+@role_required("exhibitor")
+def dashboard():
+    edition = current_edition()
+    entries = db.session.scalars(
+        db.select(Entry).where(Entry.edition_id == edition.id, Entry.organisation_id == current_user.organisation_id)
+        .options(selectinload(Entry.category), selectinload(Entry.attachments)).order_by(Entry.created_at)).all()
+    return render_template("entries/dashboard.html", edition=edition, entries=entries,
+                           organisation=current_user.organisation)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("exhibitor")
+def new():
+    edition = current_edition()
+    form = _entry_form(edition)
+    if request.method == "GET":
+        form.category.data = request.args.get("category", type=int)
+        if _question_set(edition, form.category.data) is None:
+            # First choose the category: its questions decide the rest of the form.
+            return render_template("entries/choose_category.html", edition=edition)
+    if form.validate_on_submit():
+        entry = services.create_entry(user=current_user, edition=edition, category_id=form.category.data,
+                                      values=_values(form))
+        flash(_("Draft saved. Add files if you wish, then submit it before the deadline."), "success")
+        return redirect(url_for("entries.show", entry_id=entry.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("entries/form.html", form=form, edition=edition, entry=None,
+                           question_set=_question_set(edition, form.category.data)), status
+
+
+@bp.get("/<int:entry_id>")
+@role_required("exhibitor")
+def show(entry_id: int):
+    entry = _own_entry(entry_id)
+    return render_template("entries/show.html", entry=entry, edition=entry.edition,
+                           missing=services.missing_answers(entry), upload_form=AttachmentForm(),
+                           confirm=ConfirmForm(), questions=QUESTIONS, innovation_labels=INNOVATION_LABELS,
+                           maturity_labels=MATURITY_LABELS)
+
+
+@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@role_required("exhibitor")
+def edit(entry_id: int):
+    entry = _own_entry(entry_id)
+    edition = entry.edition
+    form = _entry_form(edition, entry)
+    if form.validate_on_submit():
+        services.update_entry(entry=entry, category_id=form.category.data, values=_values(form))
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("entries.show", entry_id=entry.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("entries/form.html", form=form, edition=edition, entry=entry,
+                           question_set=entry.category.question_set), status
+
+
+@bp.post("/<int:entry_id>/submit")
+@role_required("exhibitor")
+def submit(entry_id: int):
+    entry = _own_entry(entry_id)
+    if ConfirmForm().validate_on_submit():
+        services.submit_entry(entry=entry)
+        flash(_("Your entry is submitted. You can still edit it until the deadline."), "success")
+    return redirect(url_for("entries.show", entry_id=entry.id))
+
+
+@bp.post("/<int:entry_id>/withdraw")
+@role_required("exhibitor")
+def withdraw(entry_id: int):
+    entry = _own_entry(entry_id)
+    if ConfirmForm().validate_on_submit():
+        services.withdraw_entry(entry=entry)
+        flash(_("Your entry is withdrawn; it will not be judged."), "info")
+    return redirect(url_for("entries.show", entry_id=entry.id))
+
+
+@bp.post("/<int:entry_id>/attachments")
+@role_required("exhibitor")
+def upload(entry_id: int):
+    entry = _own_entry(entry_id)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        message = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        return render_template("errors.html", status=400, title=_("Upload refused"), message=message), 400
+    file = form.file.data
+    services.add_attachment(entry=entry, user=current_user, data=file.read(), filename=file.filename or "",
+                            folder=current_app.config["UPLOAD_FOLDER"])
+    flash(_("File attached."), "success")
+    return redirect(url_for("entries.show", entry_id=entry.id))
+
+
+@bp.post("/<int:entry_id>/attachments/<int:attachment_id>/delete")
+@role_required("exhibitor")
+def delete_attachment(entry_id: int, attachment_id: int):
+    entry = _own_entry(entry_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.entry_id != entry.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        services.remove_attachment(attachment=attachment, folder=current_app.config["UPLOAD_FOLDER"])
+        flash(_("File removed."), "info")
+    return redirect(url_for("entries.show", entry_id=entry.id))
+
+
+@bp.get("/files/<int:attachment_id>")
+def attachment(attachment_id: int):
+    """Serve a file to the people allowed to see its entry: inline for reading on a tablet, never sniffed."""
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or not can_view_attachment(current_user, item):
+        abort(404)
+    path = upload_path(current_app.config["UPLOAD_FOLDER"], item.stored_name)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=item.content_type, as_attachment=bool(request.args.get("download")),
+                         download_name=item.original_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,146 @@
+"""Entry writes: create, edit, submit, withdraw, attach. The only entry code that commits."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+
+from ..errors import Refused
+from ..extensions import db
+from ..models import Attachment, Category, Edition, Entry, User, utcnow
+from ..uploads import RejectedUpload, safe_display_name, store_upload, upload_path
+from .forms import ALWAYS_REQUIRED, QUESTIONS
+
+EDITABLE_FIELDS = ("title", "summary", "innovation_type", "what_is_new", "operational_benefit", "maturity",
+                   "availability_date", "initiative", "measurable_impact", "beneficiaries")
+
+
+def _ensure_open(edition: Edition) -> None:
+    if not edition.accepts_entries():
+        raise Refused(_("The submission deadline has passed: entries can no longer be created or changed."), 403)
+
+
+def _ensure_within_limit(edition: Edition, category: Category, organisation_id: int,
+                         ignore_entry: Entry | None = None) -> None:
+    query = db.select(func.count(Entry.id)).where(
+        Entry.category_id == category.id, Entry.organisation_id == organisation_id, Entry.status != "withdrawn")
+    if ignore_entry is not None:
+        query = query.where(Entry.id != ignore_entry.id)
+    if db.session.scalar(query) >= edition.max_entries_per_category:
+        raise Refused(_("Your company already has %(n)d entry(ies) in '%(category)s', the limit for this edition.",
+                        n=edition.max_entries_per_category, category=category.name_en), 409)
+
+
+def _category_of(edition: Edition, category_id: int) -> Category:
+    category = db.session.get(Category, category_id)
+    if category is None or category.edition_id != edition.id:
+        raise Refused(_("Choose one of this edition's categories."), 400)
+    return category
+
+
+def _apply(entry: Entry, values: dict) -> None:
+    for field in EDITABLE_FIELDS:
+        if field in values:
+            value = values[field]
+            setattr(entry, field, value if value is not None or field == "availability_date" else "")
+
+
+def create_entry(*, user: User, edition: Edition, category_id: int, values: dict) -> Entry:
+    """Create a draft for the user's organisation, within the deadline and the per-category limit."""
+    _ensure_open(edition)
+    category = _category_of(edition, category_id)
+    _ensure_within_limit(edition, category, user.organisation_id)
+    entry = Entry(edition=edition, category=category, organisation_id=user.organisation_id, created_by_id=user.id,
+                  status="draft")
+    _apply(entry, values)
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def update_entry(*, entry: Entry, category_id: int, values: dict) -> Entry:
+    """Save an edit; a submitted entry stays submitted and must still be complete."""
+    _ensure_open(entry.edition)
+    if not entry.is_editable_status:
+        raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
+    if category_id != entry.category_id:
+        if entry.status != "draft":
+            raise Refused(_("Withdraw the entry and create a new one to change category."), 409)
+        category = _category_of(entry.edition, category_id)
+        _ensure_within_limit(entry.edition, category, entry.organisation_id, ignore_entry=entry)
+        entry.category = category
+    _apply(entry, values)
+    if entry.status == "submitted" and missing_answers(entry):
+        db.session.rollback()
+        raise Refused(_("A submitted entry must stay complete: %(fields)s cannot be left empty.",
+                        fields=", ".join(missing_answers(entry))), 400)
+    db.session.commit()
+    return entry
+
+
+def missing_answers(entry: Entry) -> list[str]:
+    """The questions of the entry's category still unanswered (names of the fields)."""
+    required = ALWAYS_REQUIRED + QUESTIONS[entry.category.question_set]
+    missing = []
+    for field in required:
+        value = getattr(entry, field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(field)
+    return missing
+
+
+def submit_entry(*, entry: Entry) -> Entry:
+    _ensure_open(entry.edition)
+    if entry.status != "draft":
+        raise Refused(_("Only a draft can be submitted."), 409)
+    if missing_answers(entry):
+        raise Refused(_("Answer every question before submitting: %(fields)s.",
+                        fields=", ".join(missing_answers(entry))), 400)
+    entry.status = "submitted"
+    entry.submitted_at = utcnow()
+    db.session.commit()
+    return entry
+
+
+def withdraw_entry(*, entry: Entry) -> Entry:
+    _ensure_open(entry.edition)
+    if entry.status not in ("draft", "submitted"):
+        raise Refused(_("This entry cannot be withdrawn."), 409)
+    entry.status = "withdrawn"
+    entry.withdrawn_at = utcnow()
+    db.session.commit()
+    return entry
+
+
+MAX_ATTACHMENTS = 10
+
+
+def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, folder: str) -> Attachment:
+    """Validate the file by its content and attach it; the entry is unchanged when the file is refused."""
+    _ensure_open(entry.edition)
+    if not entry.is_editable_status:
+        raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
+    if len(entry.attachments) >= MAX_ATTACHMENTS:
+        raise Refused(_("An entry can have at most %(n)d files.", n=MAX_ATTACHMENTS), 400)
+    try:
+        stored = store_upload(data, folder)
+    except RejectedUpload as error:
+        raise Refused(_(str(error)), 400) from error
+    attachment = Attachment(entry=entry, original_name=safe_display_name(filename), stored_name=stored.stored_name,
+                            content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                            uploaded_by_id=user.id)
+    db.session.add(attachment)
+    db.session.commit()
+    return attachment
+
+
+def remove_attachment(*, attachment: Attachment, folder: str) -> None:
+    _ensure_open(attachment.entry.edition)
+    if not attachment.entry.is_editable_status:
+        raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
+    path: Path = upload_path(folder, attachment.stored_name)
+    db.session.delete(attachment)
+    db.session.commit()
+    path.unlink(missing_ok=True)

@@ -1,0 +1,58 @@
+"""Every refusal becomes a readable page with a 4xx status; nothing a user sends may give a 500."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, NotFound
+
+
+class Refused(Exception):
+    """A business rule says no (deadline passed, limit reached...). Raised by services, shown by the handler."""
+
+    def __init__(self, message: str, status: int = 403):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def _page(status: int, title: str, message: str):
+    if _wants_json():
+        return jsonify(error=title, message=message), status
+    return render_template("errors.html", status=status, title=title, message=message), status
+
+
+def register(app: Flask) -> None:
+    titles = {
+        400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found",
+        405: "Method not allowed", 409: "Conflict", 413: "File too large", 429: "Too many requests",
+    }
+
+    @app.errorhandler(Refused)
+    def refused(error: Refused):
+        return _page(error.status, _(titles.get(error.status, "Refused")), error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _page(400, _("Form expired"),
+                     _("The form's security token is missing or expired. Go back, reload the page and try again; "
+                       "what you saved before is kept."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit_mb = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+        return _page(413, _("File too large"),
+                     _("The file is larger than the %(limit).0f MB limit. Your entry was not changed.", limit=limit_mb))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        default = titles.get(status, error.name)
+        message = error.description
+        if status == 404 and message == NotFound.description:
+            message = _("This page does not exist, or you are not allowed to see it.")
+        return _page(status, _(default), message)

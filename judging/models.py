@@ -1,0 +1,398 @@
+"""The awards data model: editions, categories, entries, juries, rounds and scorecards.
+
+One edition has categories; each category has ordered rounds (pre-selection on the dossier, final on
+the stand), each round its own criteria; a scorecard belongs to one juror, one entry and one round.
+Times are stored as naive UTC datetimes on both SQLite and PostgreSQL.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """Now as a naive UTC datetime, the form every timestamp is stored in."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+ROLES = ("exhibitor", "juror", "organiser")
+LANGUAGES = ("en", "fr")
+INNOVATION_TYPES = ("product", "equipment", "service", "solution", "business_model")
+MATURITY_LEVELS = ("concept", "prototype", "pilot", "available", "deployed")
+ENTRY_STATUSES = ("draft", "submitted", "withdrawn", "disqualified")
+QUESTION_SETS = ("product", "csr")
+EDITION_STATUSES = ("preparing", "live", "archived")
+RESULTS_STATES = ("open", "frozen", "published")
+SCORING_METHODS = ("mean", "median", "trimmed", "zscore", "fitted")
+JURY_ROLES = ("member", "observer", "trainee")  # only members' marks count
+CONFLICT_KINDS = ("employer", "client", "competitor", "investor", "family", "other")
+SCORECARD_STATUSES = ("draft", "submitted")
+SCORECARD_PURPOSES = ("counted", "calibration")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Edition(db.Model):
+    """One show's awards, e.g. "Milipol Paris 2025". Exactly one edition is current by default."""
+
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", EDITION_STATUSES), name="status"),
+        sa.CheckConstraint(_in("results_state", RESULTS_STATES), name="results_state"),
+        sa.CheckConstraint(_in("scoring_method", SCORING_METHODS), name="scoring_method"),
+        # At most one current edition, enforced by the database itself.
+        sa.Index("uq_edition_one_current", "is_current", unique=True,
+                 sqlite_where=sa.text("is_current"), postgresql_where=sa.text("is_current")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    venue: Mapped[str] = mapped_column(sa.String(200), default="")
+    show_starts_on: Mapped[Optional[date]]
+    show_ends_on: Mapped[Optional[date]]
+    submission_deadline: Mapped[Optional[datetime]]
+    scoring_opens_at: Mapped[Optional[datetime]]
+    scoring_closes_at: Mapped[Optional[datetime]]
+    ceremony_at: Mapped[Optional[datetime]]
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Paris")
+    status: Mapped[str] = mapped_column(sa.String(20), default="preparing")
+    results_state: Mapped[str] = mapped_column(sa.String(20), default="open")
+    is_current: Mapped[bool] = mapped_column(default=False)
+    max_entries_per_category: Mapped[int] = mapped_column(default=1)
+    scoring_method: Mapped[str] = mapped_column(sa.String(20), default="mean")
+    trim: Mapped[int] = mapped_column(default=1)
+    min_scorecards: Mapped[int] = mapped_column(default=3)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    categories: Mapped[list["Category"]] = relationship(
+        back_populates="edition", order_by="Category.position", cascade="all, delete-orphan")
+
+    def accepts_entries(self, now: datetime | None = None) -> bool:
+        """Entries may be created, edited, submitted or withdrawn until the deadline."""
+        now = now or utcnow()
+        return self.status != "archived" and (
+            self.submission_deadline is None or now <= self.submission_deadline)
+
+    def __repr__(self) -> str:
+        return f"<Edition {self.slug}>"
+
+
+class Category(db.Model):
+    """An award category of one edition, with its own entry questions and jury."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("edition_id", "code"),
+        sa.CheckConstraint(_in("question_set", QUESTION_SETS), name="question_set"),
+        sa.CheckConstraint("jurors_per_entry >= 1", name="jurors_per_entry"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    name_fr: Mapped[str] = mapped_column(sa.String(200))
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    description_fr: Mapped[str] = mapped_column(sa.Text, default="")
+    question_set: Mapped[str] = mapped_column(sa.String(20), default="product")
+    position: Mapped[int] = mapped_column(default=0)  # also the ceremony order
+    jurors_per_entry: Mapped[int] = mapped_column(default=3)
+
+    edition: Mapped[Edition] = relationship(back_populates="categories")
+    rounds: Mapped[list["Round"]] = relationship(
+        back_populates="category", order_by="Round.position", cascade="all, delete-orphan")
+
+    def name(self, language: str = "en") -> str:
+        return self.name_fr if language == "fr" else self.name_en
+
+    def description(self, language: str = "en") -> str:
+        return self.description_fr if language == "fr" else self.description_en
+
+
+class Organisation(db.Model):
+    """An exhibitor company (or a juror's employer, which conflicts the juror with it)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    country: Mapped[str] = mapped_column(sa.String(2))  # ISO 3166-1 alpha-2
+    hall: Mapped[str] = mapped_column(sa.String(20), default="")
+    stand: Mapped[str] = mapped_column(sa.String(20), default="")
+    is_startup: Mapped[bool] = mapped_column(default=False)
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name}>"
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in: an exhibitor's contact, a juror or an organiser."""
+
+    __table_args__ = (
+        sa.CheckConstraint(_in("role", ROLES), name="role"),
+        sa.CheckConstraint(_in("language", LANGUAGES), name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Empty until an invited juror sets a password; such an account cannot log in.
+    password_hash: Mapped[str] = mapped_column(sa.String(256), default="")
+    role: Mapped[str] = mapped_column(sa.String(20))
+    language: Mapped[str] = mapped_column(sa.String(2), default="en")
+    organisation_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[Optional[datetime]]
+
+    organisation: Mapped[Optional[Organisation]] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class Entry(db.Model):
+    """An exhibitor's application for one category's trophy."""
+
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", ENTRY_STATUSES), name="status"),
+        sa.CheckConstraint(_in("innovation_type", INNOVATION_TYPES), name="innovation_type"),
+        sa.Index("ix_entry_edition_status", "edition_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id", ondelete="RESTRICT"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    innovation_type: Mapped[str] = mapped_column(sa.String(20), default="product")
+    # Product questions (every category but CSR).
+    what_is_new: Mapped[str] = mapped_column(sa.Text, default="")
+    operational_benefit: Mapped[str] = mapped_column(sa.Text, default="")
+    maturity: Mapped[str] = mapped_column(sa.String(20), default="")
+    availability_date: Mapped[Optional[date]]
+    # CSR questions.
+    initiative: Mapped[str] = mapped_column(sa.Text, default="")
+    measurable_impact: Mapped[str] = mapped_column(sa.Text, default="")
+    beneficiaries: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    disqualification_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # Position of the furthest round the entry takes part in (1 = pre-selection; shortlisting raises it).
+    round_reached: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[Optional[datetime]]
+    withdrawn_at: Mapped[Optional[datetime]]
+
+    edition: Mapped[Edition] = relationship()
+    category: Mapped[Category] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="entry", order_by="Attachment.id", cascade="all, delete-orphan")
+
+    @property
+    def is_editable_status(self) -> bool:
+        return self.status in ("draft", "submitted")
+
+    def __repr__(self) -> str:
+        return f"<Entry {self.id} {self.title!r} {self.status}>"
+
+
+class Attachment(db.Model):
+    """A file of an entry, stored outside static under a random name and served only to allowed users."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(50))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    entry: Mapped[Entry] = relationship(back_populates="attachments")
+
+
+class Round(db.Model):
+    """One judging stage of a category: its window, criteria, jurors per entry and method."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("category_id", "position"),
+        sa.CheckConstraint(
+            "method IS NULL OR " + _in("method", SCORING_METHODS), name="method"),
+        sa.CheckConstraint(
+            "previous_round_weight >= 0 AND previous_round_weight <= 100", name="previous_round_weight"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=1)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    on_stand: Mapped[bool] = mapped_column(default=False)  # finals are scored on the exhibitor's stand
+    # None means: the edition's window, the category's jurors per entry (or the whole jury for a final).
+    scoring_opens_at: Mapped[Optional[datetime]]
+    scoring_closes_at: Mapped[Optional[datetime]]
+    jurors_per_entry: Mapped[Optional[int]]
+    method: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    previous_round_weight: Mapped[int] = mapped_column(default=0)  # percent carried from the round before
+
+    category: Mapped[Category] = relationship(back_populates="rounds")
+    criteria: Mapped[list["Criterion"]] = relationship(
+        back_populates="round", order_by="Criterion.position", cascade="all, delete-orphan")
+
+
+class Criterion(db.Model):
+    """A weighted criterion of a round; the weights of a round total 100."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "key"),
+        sa.CheckConstraint("weight > 0 AND weight <= 100", name="weight"),
+        sa.CheckConstraint("scale_max > scale_min", name="scale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(40))
+    position: Mapped[int] = mapped_column(default=0)
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    name_fr: Mapped[str] = mapped_column(sa.String(200))
+    guidance_en: Mapped[str] = mapped_column(sa.Text, default="")
+    guidance_fr: Mapped[str] = mapped_column(sa.Text, default="")
+    weight: Mapped[float] = mapped_column(sa.Float)
+    scale_min: Mapped[int] = mapped_column(default=0)
+    scale_max: Mapped[int] = mapped_column(default=10)
+
+    round: Mapped[Round] = relationship(back_populates="criteria")
+
+    def name(self, language: str = "en") -> str:
+        return self.name_fr if language == "fr" else self.name_en
+
+
+class Jury(db.Model):
+    """The jury of one category (one per category per edition)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("category.id", ondelete="CASCADE"), unique=True)
+
+    category: Mapped[Category] = relationship()
+    members: Mapped[list["JuryMember"]] = relationship(back_populates="jury", cascade="all, delete-orphan")
+
+
+class JuryMember(db.Model):
+    """A juror's seat on a jury; observers and trainees score without their marks counting."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("jury_id", "user_id"),
+        sa.CheckConstraint(_in("role", JURY_ROLES), name="role"),
+        # One president per jury, enforced by the database.
+        sa.Index("uq_jury_member_one_president", "jury_id", unique=True,
+                 sqlite_where=sa.text("is_president"), postgresql_where=sa.text("is_president")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(sa.ForeignKey("jury.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20), default="member")
+    is_president: Mapped[bool] = mapped_column(default=False)
+
+    jury: Mapped[Jury] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+
+class Conflict(db.Model):
+    """A declared tie between a juror and an exhibitor organisation: the juror never judges its entries."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("juror_id", "organisation_id"),
+        sa.CheckConstraint(_in("kind", CONFLICT_KINDS), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    juror_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    declared_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Assignment(db.Model):
+    """A juror asked to score an entry in a round. A recusal keeps the row, with its reason."""
+
+    __table_args__ = (sa.UniqueConstraint("round_id", "entry_id", "juror_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    juror_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    manual: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recused_at: Mapped[Optional[datetime]]
+    recusal_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+
+
+class Scorecard(db.Model):
+    """One juror's marks for one entry in one round. `version` guards against silent overwrites."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "entry_id", "juror_id", "purpose"),
+        sa.CheckConstraint(_in("status", SCORECARD_STATUSES), name="status"),
+        sa.CheckConstraint(_in("purpose", SCORECARD_PURPOSES), name="purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    juror_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(20), default="counted")
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    marks: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)  # criterion key -> mark
+    comments: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)  # criterion key -> text
+    overall_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    weighted_total: Mapped[Optional[float]]  # stored on save by scoring.weighted_total
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[Optional[datetime]]
+
+
+class AuditEvent(db.Model):
+    """An append-only record of a change that matters to the fairness of the results."""
+
+    __table_args__ = (sa.Index("ix_audit_event_edition_at", "edition_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    edition_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("edition.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(50))
+    object_type: Mapped[str] = mapped_column(sa.String(50))
+    object_id: Mapped[Optional[int]]
+    before: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+    after: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+
+    actor: Mapped[Optional[User]] = relationship()

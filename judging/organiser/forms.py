@@ -1,0 +1,42 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from ..models import EDITION_STATUSES, SCORING_METHODS
+
+
+class EditionForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    show_starts_on = DateField(_l("Show opens"), validators=[Optional()])
+    show_ends_on = DateField(_l("Show closes"), validators=[Optional()])
+    submission_deadline = DateTimeLocalField(_l("Submission deadline (UTC)"), validators=[Optional()])
+    scoring_opens_at = DateTimeLocalField(_l("Scoring opens (UTC)"), validators=[Optional()])
+    scoring_closes_at = DateTimeLocalField(_l("Scoring closes (UTC)"), validators=[Optional()])
+    ceremony_at = DateTimeLocalField(_l("Ceremony (UTC)"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[(s, s) for s in EDITION_STATUSES])
+    max_entries_per_category = IntegerField(_l("Entries per company per category"),
+                                            validators=[DataRequired(), NumberRange(min=1, max=20)])
+    scoring_method = SelectField(_l("Scoring method"), choices=[(m, m) for m in SCORING_METHODS])
+
+    def validate_show_ends_on(self, field):
+        if field.data and self.show_starts_on.data and field.data < self.show_starts_on.data:
+            raise ValidationError(_l("The show cannot close before it opens."))
+
+    def validate_scoring_closes_at(self, field):
+        if field.data and self.scoring_opens_at.data and field.data <= self.scoring_opens_at.data:
+            raise ValidationError(_l("Scoring must close after it opens."))
+
+
+class CategoryForm(FlaskForm):
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)])
+    name_fr = StringField(_l("Name (French)"), validators=[DataRequired(), Length(max=200)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=2000)])
+    description_fr = TextAreaField(_l("Description (French)"), validators=[Optional(), Length(max=2000)])
+    position = IntegerField(_l("Ceremony order"), validators=[DataRequired(), NumberRange(min=1, max=99)])
+    jurors_per_entry = IntegerField(_l("Jurors per entry"), validators=[DataRequired(), NumberRange(min=1, max=50)])
+
+
+class DisqualifyForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (shown to the exhibitor)"), validators=[DataRequired(), Length(min=5, max=1000)])

@@ -1,0 +1,111 @@
+"""The organiser's side: the edition, its categories, and every entry."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
+
+from ..editions import current_edition
+from ..entries.forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, ConfirmForm
+from ..extensions import db
+from ..models import ENTRY_STATUSES, Category, Edition, Entry, Organisation
+from ..permissions import role_required
+from . import services
+from .forms import CategoryForm, DisqualifyForm, EditionForm
+
+bp = Blueprint("organiser", __name__, url_prefix="/organiser")
+PAGE_SIZE = 50
+
+
+@bp.before_request
+@role_required("organiser")
+def _organisers_only():
+    """Every page of this blueprint is for organisers only."""
+
+
+@bp.get("/")
+def dashboard():
+    edition = current_edition()
+    counts = db.session.execute(
+        db.select(Entry.category_id, Entry.status, func.count(Entry.id))
+        .where(Entry.edition_id == edition.id).group_by(Entry.category_id, Entry.status)).all()
+    by_category: dict[int, dict[str, int]] = {}
+    for category_id, status, count in counts:
+        by_category.setdefault(category_id, {})[status] = count
+    editions = db.session.scalars(db.select(Edition).order_by(Edition.id.desc())).all()
+    return render_template("organiser/dashboard.html", edition=edition, by_category=by_category,
+                           statuses=ENTRY_STATUSES, editions=editions, confirm=ConfirmForm())
+
+
+@bp.route("/edition", methods=["GET", "POST"])
+def edit_edition():
+    edition = current_edition()
+    form = EditionForm(obj=edition)
+    if form.validate_on_submit():
+        values = {field: getattr(form, field).data for field in services.EDITION_FIELDS}
+        services.update_edition(actor=current_user, edition=edition, values=values)
+        flash(_("Edition saved."), "success")
+        return redirect(url_for("organiser.dashboard", edition=edition.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("organiser/edition.html", form=form, edition=edition), status
+
+
+@bp.post("/editions/<int:edition_id>/current")
+def make_current(edition_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    if ConfirmForm().validate_on_submit():
+        services.make_current(actor=current_user, edition=edition)
+        flash(_("%(name)s is now the current edition.", name=edition.name), "success")
+    return redirect(url_for("organiser.dashboard"))
+
+
+@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+def edit_category(category_id: int):
+    category = db.get_or_404(Category, category_id)
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        values = {field: getattr(form, field).data for field in services.CATEGORY_FIELDS}
+        services.update_category(actor=current_user, category=category, values=values)
+        flash(_("Category saved."), "success")
+        return redirect(url_for("organiser.dashboard", edition=category.edition_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("organiser/category.html", form=form, category=category), status
+
+
+@bp.get("/entries")
+def entries():
+    edition = current_edition()
+    category_id = request.args.get("category", type=int)
+    status = request.args.get("status", "")
+    search = request.args.get("q", "").strip()[:100]
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = (db.select(Entry).where(Entry.edition_id == edition.id)
+             .join(Entry.organisation).options(selectinload(Entry.organisation), selectinload(Entry.category)))
+    if category_id:
+        query = query.where(Entry.category_id == category_id)
+    if status in ENTRY_STATUSES:
+        query = query.where(Entry.status == status)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(or_(func.lower(Entry.title).like(pattern), func.lower(Organisation.name).like(pattern)))
+    pagination = db.paginate(query.order_by(Entry.category_id, Entry.title, Entry.id), page=page,
+                             per_page=PAGE_SIZE, error_out=False)
+    return render_template("organiser/entries.html", edition=edition, pagination=pagination,
+                           category_id=category_id, status=status, search=search, statuses=ENTRY_STATUSES)
+
+
+@bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
+def entry(entry_id: int):
+    item = db.session.get(Entry, entry_id, options=[selectinload(Entry.attachments), selectinload(Entry.organisation)])
+    if item is None:
+        abort(404)
+    form = DisqualifyForm()
+    if form.validate_on_submit():
+        services.disqualify_entry(actor=current_user, entry=item, reason=form.reason.data)
+        flash(_("Entry disqualified."), "info")
+        return redirect(url_for("organiser.entry", entry_id=item.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("organiser/entry.html", entry=item, form=form, questions=QUESTIONS,
+                           innovation_labels=INNOVATION_LABELS, maturity_labels=MATURITY_LABELS), status

@@ -1,0 +1,66 @@
+"""Who may do what: small named predicates used by routes and templates alike."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from .models import Entry, User
+
+
+def is_organiser(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.role == "organiser")
+
+
+def is_exhibitor(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.role == "exhibitor")
+
+
+def is_juror(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.role == "juror")
+
+
+def owns_entry(user: User, entry: Entry) -> bool:
+    """An exhibitor sees and edits only the entries of their own organisation."""
+    return is_exhibitor(user) and user.organisation_id is not None and entry.organisation_id == user.organisation_id
+
+
+def can_view_entry(user: User, entry: Entry) -> bool:
+    # Jurors get entries through their assignments (jury blueprint), never through this path.
+    return is_organiser(user) or owns_entry(user, entry)
+
+
+def can_edit_entry(user: User, entry: Entry) -> bool:
+    return owns_entry(user, entry) and entry.is_editable_status
+
+
+def role_required(*roles: str):
+    """Route decorator: 401 to the login page when anonymous, 403 for another role."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from .extensions import login_manager
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def is_assigned(user: User, entry: Entry) -> bool:
+    """A juror with a live (not recused) assignment on the entry, in any round."""
+    from .extensions import db
+    from .models import Assignment
+    if not is_juror(user):
+        return False
+    return db.session.scalar(
+        db.select(Assignment.id).where(Assignment.entry_id == entry.id, Assignment.juror_id == user.id,
+                                       Assignment.recused_at.is_(None)).limit(1)) is not None
+
+
+def can_view_attachment(user: User, attachment) -> bool:
+    entry = attachment.entry
+    return can_view_entry(user, entry) or is_assigned(user, entry)

@@ -1,0 +1,33 @@
+"""What every template can use: the current user's language, date formatting, localised names."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+
+from . import permissions
+
+
+def language() -> str:
+    return str(get_locale() or "en")
+
+
+def local_datetime(value: datetime | None, tz: str = "Europe/Paris", fmt: str = "medium") -> str:
+    """A stored naive-UTC datetime shown in the edition's time zone and the reader's language."""
+    if value is None:
+        return "—"
+    aware = value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz))
+    return format_datetime(aware.replace(tzinfo=None), fmt)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        language=language,
+        can_view_entry=permissions.can_view_entry,
+        can_edit_entry=permissions.can_edit_entry,
+        is_organiser=permissions.is_organiser,
+    )
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["date"] = lambda value: format_date(value) if value else "—"

@@ -1,0 +1,177 @@
+"""Shared fixtures: a real database (SQLite by default, PostgreSQL when TEST_DATABASE_URL is set),
+the app, a client, and small factories for the awards world."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from itertools import count
+
+import pytest
+import sqlalchemy as sa
+
+from judging import create_app
+from judging.extensions import db
+from judging.models import Category, Edition, Entry, Organisation, User, utcnow
+
+from support import PASSWORD  # noqa: E402
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1) \
+            if TEST_DATABASE_URL.startswith("postgresql://") else TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The schema is built once per run by the real migrations, so models and migrations must agree."""
+    url = _database_url(tmp_path_factory)
+    if url.startswith("postgresql"):
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
+                      "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads-migrate"))})
+    from flask_migrate import upgrade
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_BACKEND": "memory",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "SECRET_KEY": "test-secret",
+        "SERVER_NAME": "awards.test",
+    })
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_numbers = count(1)
+
+
+class Factory:
+    """Small builders for the awards world; each returns a committed object."""
+
+    def edition(self, *, deadline_in=timedelta(days=10), current=True, max_entries=1, **values) -> Edition:
+        from judging.organiser.services import create_edition
+        n = next(_numbers)
+        now = utcnow()
+        defaults = dict(slug=f"edition-{n}", name=f"Milipol Test {n}", venue="Paris Nord Villepinte",
+                        submission_deadline=now + deadline_in, scoring_opens_at=now + deadline_in + timedelta(days=1),
+                        scoring_closes_at=now + deadline_in + timedelta(days=20), status="live", current=current)
+        defaults.update(values)
+        edition = create_edition(**defaults)
+        edition.max_entries_per_category = max_entries
+        db.session.commit()
+        return edition
+
+    def category(self, edition: Edition, code: str = "cyber") -> Category:
+        return next(c for c in edition.categories if c.code == code)
+
+    def organisation(self, name: str | None = None, **values) -> Organisation:
+        n = next(_numbers)
+        organisation = Organisation(name=name or f"Company {n}", country=values.pop("country", "FR"),
+                                    stand=f"A{n:03d}", hall="5", **values)
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation
+
+    def user(self, role: str = "exhibitor", *, organisation: Organisation | None = None, email: str | None = None,
+             language: str = "en") -> User:
+        n = next(_numbers)
+        if role == "exhibitor" and organisation is None:
+            organisation = self.organisation()
+        user = User(email=email or f"{role}{n}@example.com", name=f"{role.title()} {n}", role=role,
+                    language=language, organisation=organisation)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    def entry(self, *, edition: Edition | None = None, category: str = "cyber", organisation: Organisation | None = None,
+              status: str = "submitted", title: str | None = None) -> Entry:
+        edition = edition or db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True))) or self.edition()
+        organisation = organisation or self.organisation()
+        cat = self.category(edition, category)
+        n = next(_numbers)
+        entry = Entry(edition=edition, category=cat, organisation=organisation, title=title or f"Innovation {n}",
+                      summary="A short summary.", innovation_type="product", status=status,
+                      submitted_at=utcnow() if status == "submitted" else None)
+        if cat.question_set == "csr":
+            entry.initiative, entry.measurable_impact, entry.beneficiaries = "Initiative", "Impact", "People"
+        else:
+            entry.what_is_new, entry.operational_benefit, entry.maturity = "New", "Benefit", "pilot"
+            entry.availability_date = utcnow().date()
+        db.session.add(entry)
+        db.session.commit()
+        return entry
+
+
+@pytest.fixture
+def make():
+    return Factory()
+
+
+@pytest.fixture
+def login_as(client):
+    """Log a user in through the real login form; returns the user."""
+    def login(user: User):
+        response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+    return login
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager counting the SQL statements sent to the database."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before)
+    return counting
