@@ -6,6 +6,7 @@ The passwords below are demo data printed by `make run`, not secrets.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 
 from .extensions import db
@@ -68,8 +69,15 @@ def _user(email: str, *, role: str, name: str, language: str, organisation=None)
     user, created = _get_or_create(User, {"email": email}, {"role": role, "name": name, "language": language,
                                                              "organisation": organisation})
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password_hash = _demo_password_hash()
     return user, created
+
+
+@lru_cache(maxsize=1)
+def _demo_password_hash() -> str:
+    # Every demo account shares one password; hashing it once keeps the load fast.
+    from werkzeug.security import generate_password_hash
+    return generate_password_hash(DEMO_PASSWORD, method="scrypt")
 
 
 def _edition() -> tuple[Edition, bool]:

@@ -2,12 +2,17 @@
 the app, a client, and small factories for the awards world."""
 from __future__ import annotations
 
+import contextvars
 import os
 from datetime import timedelta
+from functools import lru_cache
 from itertools import count
 
 import pytest
 import sqlalchemy as sa
+
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 
 from judging import create_app
 from judging.extensions import db
@@ -18,6 +23,8 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 def _database_url(tmp_path_factory) -> str:
+    if os.environ.get("REQUIRE_POSTGRES") and not (TEST_DATABASE_URL or "").startswith("postgresql"):
+        pytest.fail("REQUIRE_POSTGRES is set but TEST_DATABASE_URL does not name a PostgreSQL database")
     if TEST_DATABASE_URL:
         return TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1) \
             if TEST_DATABASE_URL.startswith("postgresql://") else TEST_DATABASE_URL
@@ -72,8 +79,27 @@ def _empty_all_tables() -> None:
                 connection.execute(table.delete())
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context and database session, as in production.
+
+    Without this, requests would reuse the test's app context and its identity map, hiding queries and
+    stale reads. The test's own session is committed around each request so it sees what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        response = contextvars.copy_context().run(self._open_alone, *args, **kwargs)
+        db.session.commit()
+        return response
+
+    def _open_alone(self, *args, **kwargs):
+        _cv_app.set(None)  # only inside this copied context: the request pushes a fresh app context
+        return FlaskClient.open(self, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
@@ -83,6 +109,13 @@ def runner(app):
 
 
 _numbers = count(1)
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    """scrypt is slow on purpose; the tests hash the shared password once."""
+    from werkzeug.security import generate_password_hash
+    return generate_password_hash(PASSWORD, method="scrypt")
 
 
 class Factory:
@@ -119,7 +152,7 @@ class Factory:
             organisation = self.organisation()
         user = User(email=email or f"{role}{n}@example.com", name=f"{role.title()} {n}", role=role,
                     language=language, organisation=organisation)
-        user.set_password(PASSWORD)
+        user.password_hash = _password_hash()
         db.session.add(user)
         db.session.commit()
         return user

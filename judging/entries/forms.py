@@ -28,7 +28,7 @@ class EntryForm(FlaskForm):
     category = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("Title of the innovation"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Short summary"), validators=[Optional(), Length(max=1000)])
-    innovation_type = SelectField(_l("Type of innovation"),
+    innovation_type = SelectField(_l("Type of innovation"), default="product",
                                   choices=[(k, INNOVATION_LABELS[k]) for k in INNOVATION_TYPES])
     what_is_new = TextAreaField(_l("What is new"), validators=[Optional(), Length(max=TEXT_LIMIT)])
     operational_benefit = TextAreaField(_l("Operational benefit for security forces"),
