@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := judging
 
-.PHONY: run test test-postgres bench install clean-instance
+.PHONY: run test test-postgres bench install clean-instance translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The French catalogue is compiled at install time (the .mo files are not committed).
+MO := judging/translations/fr/LC_MESSAGES/messages.mo
+$(MO): judging/translations/fr/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile -f -d judging/translations
+
+install: $(STAMP) $(MO)
+
+# After changing user-facing strings: refresh the catalogue, then translate the new French entries.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o judging/translations/messages.pot .
+	$(BIN)/pybabel update -i judging/translations/messages.pot -d judging/translations -l fr --no-fuzzy-matching
 
 run: install
 	$(BIN)/flask init-db

@@ -4,13 +4,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import config
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # templates/ sits at the top level; an installed wheel carries it inside the package (see pyproject).
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     babel.init_app(app, locale_selector=_select_language)
+    limiter.init_app(app)
 
     from . import models  # noqa: F401  (registers the tables)
     from .auth.routes import bp as auth_bp
@@ -53,7 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(jury_bp)
     app.register_blueprint(organiser_bp)
 
-    from . import cli, errors, templating
+    from . import cli, errors, security, templating
+    security.register(app)
     errors.register(app)
     templating.register(app)
     cli.register(app)
@@ -68,6 +70,8 @@ def _load_user(user_id: str):
 
 def _select_language() -> str:
     """The user's saved language, else the browser's preference between English and French."""
+    if not has_request_context():  # command line, background work
+        return "en"
     if current_user and getattr(current_user, "is_authenticated", False):
         return current_user.language
     chosen = request.cookies.get("lang")

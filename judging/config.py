@@ -54,6 +54,9 @@ def from_environment(instance_path: Path) -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS"),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(2 * 3600))),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ("en", "fr"),
     }

@@ -48,6 +48,11 @@ def register(app: Flask) -> None:
         return _page(413, _("File too large"),
                      _("The file is larger than the %(limit).0f MB limit. Your entry was not changed.", limit=limit_mb))
 
+    @app.errorhandler(429)
+    def too_many(error):
+        return _page(429, _("Too many requests"),
+                     _("Too many attempts in a short time. Wait a minute, then try again."))
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..extensions import limiter
 from . import services
 from .forms import ForgotPasswordForm, LanguageForm, LoginForm, RegisterForm, ResetPasswordForm
 from .tokens import make_token, read_token
@@ -32,7 +33,12 @@ def _start_session(user, remember: bool) -> None:
     services.touch_login(user)
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], error_message="Too many login attempts. Wait a minute and try again.")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for(_home_for(current_user)))
@@ -99,6 +105,26 @@ def reset_password(token: str):
         flash(_("Your password is changed. You can log in."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """A juror's invitation link: choose a password and a language, then start."""
+    from ..jury.forms import AcceptInvitationForm
+    from ..jury.services import INVITATION_MAX_AGE, accept_invitation as accept
+    juror = read_token(token, "invite", INVITATION_MAX_AGE)
+    if juror is None or juror.role != "juror":
+        return render_template("errors.html", status=400, title=_("Link expired"),
+                               message=_("This invitation is invalid, expired or already used. "
+                                         "Ask the organisers for a new one, or log in.")), 400
+    form = AcceptInvitationForm(language=juror.language)
+    if form.validate_on_submit():
+        accept(juror=juror, password=form.password.data, language=form.language.data)
+        _start_session(juror, remember=False)
+        flash(_("Welcome to the jury!"), "success")
+        return redirect(url_for("jury.my_entries"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/invitation.html", form=form, juror=juror), status
 
 
 @bp.post("/language")

@@ -158,6 +158,7 @@ def attachment(attachment_id: int):
     response = send_file(path, mimetype=item.content_type, as_attachment=bool(request.args.get("download")),
                          download_name=item.original_name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    # No script may run in the file's origin; the browser's own PDF viewer still works (no sandbox flag).
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -1,26 +1,160 @@
-"""The juror's side: the entries they are assigned (scoring screens arrive with the tablet issue)."""
+"""The juror's side: assigned entries, conflicts of interest, recusal (scorecards: see scorecards.py)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..editions import current_edition
+from ..entries.forms import ConfirmForm
+from ..errors import Refused
 from ..extensions import db
-from ..models import Assignment, Entry
+from ..models import Assignment, Conflict, Entry, Organisation, Round, utcnow
 from ..permissions import role_required
+from . import scorecards, services
+from .forms import CONFLICT_LABELS, ConflictForm, RecuseForm
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 
 
-@bp.get("/")
+@bp.before_request
 @role_required("juror")
+def _jurors_only():
+    """Every page of this blueprint is for jurors only."""
+
+
+def my_assignment(entry_id: int, round_id: int | None = None) -> Assignment:
+    """The current juror's live assignment on the entry (in the given round, else the latest); 404 otherwise."""
+    query = (db.select(Assignment).join(Round, Round.id == Assignment.round_id)
+             .where(Assignment.entry_id == entry_id, Assignment.juror_id == current_user.id,
+                    Assignment.recused_at.is_(None)).order_by(Round.position.desc()))
+    if round_id is not None:
+        query = query.where(Assignment.round_id == round_id)
+    assignment = db.session.scalars(query.limit(1)).first()
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+@bp.get("/")
 def my_entries():
     edition = current_edition()
-    entries = db.session.scalars(
-        db.select(Entry).join(Assignment, Assignment.entry_id == Entry.id)
+    rows = db.session.execute(
+        db.select(Entry, Assignment, Round).join(Assignment, Assignment.entry_id == Entry.id)
+        .join(Round, Round.id == Assignment.round_id)
         .where(Assignment.juror_id == current_user.id, Assignment.recused_at.is_(None),
                Entry.edition_id == edition.id, Entry.status == "submitted")
         .options(selectinload(Entry.category), selectinload(Entry.organisation))
-        .order_by(Entry.category_id, Entry.title).distinct()).all()
-    return render_template("jury/my_entries.html", edition=edition, entries=entries)
+        .order_by(Entry.category_id, Round.position, Entry.title)).all()
+    return render_template("jury/my_entries.html", edition=edition, rows=rows)
+
+
+@bp.route("/conflicts", methods=["GET", "POST"])
+def conflicts():
+    edition = current_edition()
+    form = ConflictForm()
+    form.organisation.choices = [(o.id, o.name) for o in db.session.scalars(
+        db.select(Organisation).where(Organisation.id.in_(
+            db.select(Entry.organisation_id).where(Entry.edition_id == edition.id))).order_by(Organisation.name))]
+    if form.validate_on_submit():
+        services.declare_conflict(actor=current_user, juror=current_user,
+                                  organisation=db.session.get(Organisation, form.organisation.data),
+                                  kind=form.kind.data, reason=form.reason.data)
+        flash(_("Thank you: you will not judge this company's entries."), "success")
+        return redirect(url_for("jury.conflicts"))
+    declared = db.session.execute(
+        db.select(Conflict, Organisation).join(Organisation, Organisation.id == Conflict.organisation_id)
+        .where(Conflict.juror_id == current_user.id).order_by(Organisation.name)).all()
+    status = 400 if request.method == "POST" else 200
+    return render_template("jury/conflicts.html", form=form, declared=declared, labels=CONFLICT_LABELS,
+                           employer=current_user.organisation), status
+
+
+@bp.route("/entries/<int:entry_id>/recuse", methods=["GET", "POST"])
+def recuse(entry_id: int):
+    assignment = my_assignment(entry_id, request.args.get("round", type=int))
+    entry = db.session.get(Entry, entry_id)
+    form = RecuseForm()
+    if form.validate_on_submit():
+        services.recuse(juror=current_user, assignment=assignment, reason=form.reason.data)
+        flash(_("You no longer judge '%(title)s'. The organisers are informed.", title=entry.title), "info")
+        return redirect(url_for("jury.my_entries"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("jury/recuse.html", form=form, entry=entry), status
+
+
+# --- scoring --------------------------------------------------------------------------------------------------
+
+
+def _scoring_target(entry_id: int, round_id: int | None):
+    """The entry and round the juror may open: assigned and live, else 404 (no existence leak)."""
+    assignment = my_assignment(entry_id, round_id)
+    entry = db.session.get(Entry, entry_id, options=[selectinload(Entry.attachments),
+                                                     selectinload(Entry.organisation)])
+    round_ = db.session.get(Round, assignment.round_id, options=[selectinload(Round.criteria)])
+    return entry, round_
+
+
+def _form_input(form) -> tuple[scorecards.CardInput, int]:
+    marks = {key[len("mark-"):]: value for key, value in form.items() if key.startswith("mark-")}
+    comments = {key[len("comment-"):]: value for key, value in form.items() if key.startswith("comment-")}
+    version = form.get("version", "0")
+    return (scorecards.CardInput(marks=marks, comments=comments, overall_comment=form.get("overall_comment", "")),
+            int(version) if version.isdigit() else -1)
+
+
+@bp.route("/entries/<int:entry_id>/score", methods=["GET", "POST"])
+def score(entry_id: int):
+    """The scorecard page: a plain form that works without JavaScript; the script adds autosave and offline."""
+    entry, round_ = _scoring_target(entry_id, request.args.get("round", type=int))
+    card = scorecards.find_scorecard(juror=current_user, entry=entry, round_=round_)
+    state = scorecards.card_state(card)
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        values, version = _form_input(request.form)
+        submit = request.form.get("action") == "submit"
+        try:
+            scorecards.save_scorecard(juror=current_user, entry=entry, round_=round_, values=values,
+                                      version=version, submit=submit)
+        except scorecards.InvalidMarks as refusal:
+            errors, status = refusal.errors, 400
+            state.update(marks=values.marks, comments=values.comments, overall_comment=values.overall_comment)
+        except scorecards.StaleScorecard as refusal:
+            errors, status = {"version": refusal.message}, 409
+            state = scorecards.card_state(refusal.scorecard)
+            state["theirs"] = True
+        else:
+            flash(_("Scorecard submitted. Thank you!") if submit else _("Draft saved."), "success")
+            return redirect(url_for("jury.score", entry_id=entry.id, round=round_.id))
+    window = scorecards.window_of(round_, entry.edition)
+    return render_template("jury/score.html", entry=entry, round=round_, state=state, errors=errors,
+                           window_open=window.is_open(utcnow()), window=window, confirm=ConfirmForm(),
+                           criteria=round_.criteria), status
+
+
+@bp.post("/api/scorecards/<int:round_id>/<int:entry_id>")
+def save_scorecard_json(round_id: int, entry_id: int):
+    """Autosave from the tablet: JSON in, JSON out; 409 carries the server's copy for the juror to choose."""
+    entry, round_ = _scoring_target(entry_id, round_id)
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return jsonify(error=_("Send the scorecard as a JSON object.")), 400
+    version = payload.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        return jsonify(error=_("The scorecard version is missing.")), 400
+    values = scorecards.CardInput(marks=payload.get("marks") or {}, comments=payload.get("comments") or {},
+                                  overall_comment=payload.get("overall_comment") or "")
+    try:
+        card = scorecards.save_scorecard(juror=current_user, entry=entry, round_=round_, values=values,
+                                         version=version, submit=bool(payload.get("submit")))
+    except scorecards.InvalidMarks as refusal:
+        return jsonify(error=refusal.message, fields=refusal.errors), 400
+    except scorecards.StaleScorecard as refusal:
+        return jsonify(error=refusal.message, server=scorecards.card_state(refusal.scorecard)), 409
+    except Refused as refusal:
+        return jsonify(error=refusal.message), refusal.status
+    return jsonify(scorecards.card_state(card) | {"saved_at": card.updated_at.isoformat() + "Z"})

@@ -109,3 +109,5 @@ def entry(entry_id: int):
     status = 400 if request.method == "POST" else 200
     return render_template("organiser/entry.html", entry=item, form=form, questions=QUESTIONS,
                            innovation_labels=INNOVATION_LABELS, maturity_labels=MATURITY_LABELS), status
+from . import juries  # noqa: E402,F401  (registers the jury pages on this blueprint)
+from . import results  # noqa: E402,F401  (registers the results pages on this blueprint)

@@ -101,3 +101,12 @@ def test_entry_pages_use_the_same_number_of_queries_for_5_and_60_entries(client,
     many = _page_queries(client, login_as, count_queries, owner, organiser, entries[0].id)
     assert few == many
     assert max(many.values()) <= 10, many
+
+
+def test_every_page_carries_the_security_headers(client, make):
+    make.edition()
+    response = client.get("/auth/login")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"

@@ -1,0 +1,323 @@
+"""Jury writes: membership, invitations, conflicts of interest, assignments and recusals.
+
+The assignment itself is decided by the pure function `scoring.assignment.assign_jurors`; this module
+gathers its inputs from the database and applies its plan. Services are the only code that commits.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from .. import audit
+from ..errors import Refused
+from ..extensions import db
+from ..mail import send_mail
+from ..models import (Assignment, Category, Conflict, Entry, Jury, JuryMember, Organisation, Round, Scorecard, User,
+                      utcnow)
+from scoring.assignment import EntryToAssign, Existing, assign_jurors
+
+# --- membership -------------------------------------------------------------------------------------------------
+
+
+def jury_of(category: Category) -> Jury:
+    jury = db.session.scalar(db.select(Jury).where(Jury.category_id == category.id))
+    if jury is None:  # every category has one; created lazily for categories added by hand
+        jury = Jury(category=category)
+        db.session.add(jury)
+        db.session.flush()
+    return jury
+
+
+def add_member(*, actor: User, category: Category, juror: User, role: str = "member") -> JuryMember:
+    if juror.role != "juror":
+        raise Refused(_("Only juror accounts can sit on a jury."), 400)
+    jury = jury_of(category)
+    member = db.session.scalar(db.select(JuryMember).where(JuryMember.jury_id == jury.id,
+                                                           JuryMember.user_id == juror.id))
+    if member is None:
+        member = JuryMember(jury=jury, user=juror, role=role)
+        db.session.add(member)
+        db.session.flush()
+        audit.record(actor=actor, action="jury.add_member", obj=member, edition_id=category.edition_id,
+                     after={"juror": juror.email, "category": category.code, "role": role})
+    db.session.commit()
+    return member
+
+
+def remove_member(*, actor: User, member: JuryMember) -> None:
+    category = member.jury.category
+    started = db.session.scalar(
+        db.select(db.func.count(Scorecard.id)).join(Round, Round.id == Scorecard.round_id)
+        .where(Round.category_id == category.id, Scorecard.juror_id == member.user_id))
+    if started:
+        raise Refused(_("%(name)s has already started %(n)d scorecard(s) in this category and cannot leave the jury.",
+                        name=member.user.name or member.user.email, n=started), 409)
+    audit.record(actor=actor, action="jury.remove_member", obj=member, edition_id=category.edition_id,
+                 before={"juror": member.user.email, "category": category.code})
+    db.session.delete(member)
+    db.session.commit()
+
+
+def set_president(*, actor: User, member: JuryMember) -> None:
+    """One president per jury (the database enforces it): the previous one steps down."""
+    for other in member.jury.members:
+        if other.is_president and other.id != member.id:
+            other.is_president = False
+    db.session.flush()
+    member.is_president = True
+    audit.record(actor=actor, action="jury.set_president", obj=member, edition_id=member.jury.category.edition_id,
+                 after={"juror": member.user.email})
+    db.session.commit()
+
+
+INVITATION_MAX_AGE = 14 * 24 * 3600
+
+
+def invite_juror(*, actor: User, category: Category, email: str, name: str, language: str,
+                 invitation_url_for) -> User:
+    """Create (or reuse) a juror account without a password, seat it on the jury and mail the invitation.
+
+    `invitation_url_for(user)` builds the link; the token inside is single use because it is tied to the
+    account's password state, and it expires after 14 days.
+    """
+    from ..auth.services import normalise_email
+    email = normalise_email(email)
+    juror = db.session.scalar(db.select(User).where(User.email == email))
+    if juror is not None and juror.role != "juror":
+        raise Refused(_("%(email)s already has an account that is not a juror's.", email=email), 409)
+    if juror is None:
+        juror = User(email=email, name=name.strip(), role="juror", language=language)
+        db.session.add(juror)
+        db.session.flush()
+    add_member(actor=actor, category=category, juror=juror)
+    if not juror.password_hash:
+        send_invitation(juror, invitation_url_for(juror))
+    return juror
+
+
+def send_invitation(juror: User, url: str) -> None:
+    if juror.language == "fr":
+        subject = "Invitation au jury des Milipol Innovation Awards"
+        body = (f"Bonjour {juror.name},\n\nVous êtes invité(e) à rejoindre le jury des Milipol Innovation Awards. "
+                f"Choisissez votre mot de passe et votre langue ici (lien valable 14 jours, une seule fois) :\n{url}\n")
+    else:
+        subject = "Your invitation to the Milipol Innovation Awards jury"
+        body = (f"Hello {juror.name},\n\nYou are invited to join the jury of the Milipol Innovation Awards. "
+                f"Choose your password and language here (link valid for 14 days, once):\n{url}\n")
+    send_mail(to=juror.email, subject=subject, body=body)
+
+
+def accept_invitation(*, juror: User, password: str, language: str) -> None:
+    juror.set_password(password)  # also voids the invitation token
+    juror.language = language
+    db.session.commit()
+
+
+# --- conflicts ----------------------------------------------------------------------------------------------------
+
+
+def conflicted_organisations(juror: User) -> dict[int, str]:
+    """Organisation id -> why the juror may not judge it (declared conflicts, and the juror's employer)."""
+    reasons = {c.organisation_id: c.kind for c in
+               db.session.scalars(db.select(Conflict).where(Conflict.juror_id == juror.id))}
+    if juror.organisation_id is not None:
+        reasons[juror.organisation_id] = "employer"
+    return reasons
+
+
+def declare_conflict(*, actor: User, juror: User, organisation: Organisation, kind: str, reason: str) -> Conflict:
+    """Record a conflict; unstarted assignments of the juror on that company's entries are withdrawn."""
+    existing = db.session.scalar(db.select(Conflict).where(Conflict.juror_id == juror.id,
+                                                           Conflict.organisation_id == organisation.id))
+    if existing is not None:
+        raise Refused(_("This conflict is already declared."), 409)
+    conflict = Conflict(juror_id=juror.id, organisation_id=organisation.id, kind=kind, reason=reason.strip(),
+                        declared_by_id=actor.id)
+    db.session.add(conflict)
+    db.session.flush()
+    audit.record(actor=actor, action="conflict.declare", obj=conflict, edition_id=None,
+                 after={"juror": juror.email, "organisation": organisation.name, "kind": kind, "reason": reason})
+    _drop_unstarted_assignments(actor=actor, juror=juror, organisation_id=organisation.id)
+    db.session.commit()
+    return conflict
+
+
+def remove_conflict(*, actor: User, conflict: Conflict) -> None:
+    juror = db.session.get(User, conflict.juror_id)
+    organisation = db.session.get(Organisation, conflict.organisation_id)
+    audit.record(actor=actor, action="conflict.remove", obj=conflict, edition_id=None,
+                 before={"juror": juror.email, "organisation": organisation.name, "kind": conflict.kind,
+                         "reason": conflict.reason})
+    db.session.delete(conflict)
+    db.session.commit()
+
+
+def _drop_unstarted_assignments(*, actor: User, juror: User, organisation_id: int) -> None:
+    rows = db.session.scalars(
+        db.select(Assignment).join(Entry, Entry.id == Assignment.entry_id)
+        .where(Assignment.juror_id == juror.id, Entry.organisation_id == organisation_id,
+               Assignment.recused_at.is_(None))).all()
+    for assignment in rows:
+        if not _started(assignment.round_id, assignment.entry_id, assignment.juror_id):
+            audit.record(actor=actor, action="assignment.remove", obj=assignment, edition_id=None,
+                         before={"entry": assignment.entry_id, "juror": juror.email}, after={"why": "conflict"})
+            db.session.delete(assignment)
+
+
+# --- assignment ---------------------------------------------------------------------------------------------------
+
+
+def _started(round_id: int, entry_id: int, juror_id: int) -> bool:
+    return db.session.scalar(db.select(Scorecard.id).where(
+        Scorecard.round_id == round_id, Scorecard.entry_id == entry_id, Scorecard.juror_id == juror_id,
+        Scorecard.purpose == "counted").limit(1)) is not None
+
+
+def entries_in_round(round_: Round) -> list[Entry]:
+    """Submitted entries that reached this round (eliminated ones are not judged in later rounds)."""
+    return db.session.scalars(
+        db.select(Entry).where(Entry.category_id == round_.category_id, Entry.status == "submitted",
+                               Entry.round_reached >= round_.position).order_by(Entry.id)).all()
+
+
+def counting_jurors(category: Category) -> list[User]:
+    """Jurors whose marks count (observers and trainees are not assigned automatically)."""
+    return db.session.scalars(
+        db.select(User).join(JuryMember, JuryMember.user_id == User.id).join(Jury, Jury.id == JuryMember.jury_id)
+        .where(Jury.category_id == category.id, JuryMember.role == "member", User.active.is_(True))
+        .order_by(User.id)).all()
+
+
+def jurors_needed(round_: Round, jurors: int) -> int:
+    """k: the round's own number, else the category's; a final with no number means the whole jury."""
+    if round_.jurors_per_entry:
+        return round_.jurors_per_entry
+    if round_.position > 1:
+        return max(jurors, 1)
+    return round_.category.jurors_per_entry
+
+
+@dataclass(frozen=True)
+class AssignmentPreview:
+    round: Round
+    plan: object  # scoring.assignment.AssignmentPlan
+    digest: str  # lets "apply" refuse when the state changed since the preview
+
+
+def preview_assignment(round_: Round) -> AssignmentPreview:
+    """What re-running the automatic assignment would change, without changing anything."""
+    category = round_.category
+    entries = entries_in_round(round_)
+    jurors = counting_jurors(category)
+    juror_ids = [j.id for j in jurors]
+    conflicts = set()
+    for conflict in db.session.scalars(db.select(Conflict).where(Conflict.juror_id.in_(juror_ids))):
+        conflicts.add((conflict.juror_id, conflict.organisation_id))
+    for juror in jurors:
+        if juror.organisation_id is not None:
+            conflicts.add((juror.id, juror.organisation_id))
+    assignments = db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id)).all()
+    started = set(db.session.execute(
+        db.select(Scorecard.entry_id, Scorecard.juror_id)
+        .where(Scorecard.round_id == round_.id, Scorecard.purpose == "counted")).all())
+    existing = [Existing(entry=a.entry_id, juror=a.juror_id, started=(a.entry_id, a.juror_id) in started)
+                for a in assignments if a.recused_at is None]
+    recused = [(a.entry_id, a.juror_id) for a in assignments if a.recused_at is not None]
+    plan = assign_jurors(
+        entries=[EntryToAssign(id=e.id, title=e.title, organisation=e.organisation_id) for e in entries],
+        jurors=juror_ids, conflicts=conflicts, existing=existing, k=jurors_needed(round_, len(juror_ids)),
+        recused=recused)
+    digest = hashlib.sha256(repr((sorted(plan.added), sorted(plan.removed))).encode()).hexdigest()[:16]
+    return AssignmentPreview(round=round_, plan=plan, digest=digest)
+
+
+def apply_assignment(*, actor: User, round_: Round, expected_digest: str | None = None) -> AssignmentPreview:
+    """Apply the automatic assignment; refuse when it no longer matches the preview the organiser saw."""
+    preview = preview_assignment(round_)
+    if expected_digest is not None and preview.digest != expected_digest:
+        raise Refused(_("The assignments changed since the preview. Review the new preview before applying."), 409)
+    _apply_plan(actor=actor, round_=round_, plan=preview.plan)
+    db.session.commit()
+    return preview
+
+
+def _apply_plan(*, actor: User | None, round_: Round, plan) -> None:
+    removed = set(plan.removed)
+    if removed:
+        for assignment in db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id,
+                                                                         Assignment.recused_at.is_(None))):
+            if (assignment.entry_id, assignment.juror_id) in removed:
+                db.session.delete(assignment)
+    for entry_id, juror_id in sorted(plan.added):
+        db.session.add(Assignment(round_id=round_.id, entry_id=entry_id, juror_id=juror_id))
+    if plan.added or plan.removed:
+        audit.record(actor=actor, action="assignment.auto", obj=round_, edition_id=round_.category.edition_id,
+                     before={"removed": sorted(map(list, plan.removed))},
+                     after={"added": sorted(map(list, plan.added)),
+                            "problems": [p.message for p in plan.problems]})
+
+
+def add_assignment(*, actor: User, round_: Round, entry: Entry, juror: User) -> Assignment:
+    """A manual override: refused for a conflicted juror, with the reason."""
+    if entry.category_id != round_.category_id:
+        raise Refused(_("This entry is not in this round's category."), 400)
+    reasons = conflicted_organisations(juror)
+    if entry.organisation_id in reasons:
+        raise Refused(_("%(juror)s cannot judge '%(entry)s': conflict of interest (%(kind)s).",
+                        juror=juror.name or juror.email, entry=entry.title, kind=reasons[entry.organisation_id]), 409)
+    if juror.id not in {j.id for j in counting_jurors(round_.category)}:
+        raise Refused(_("%(juror)s is not a member of this category's jury.", juror=juror.name or juror.email), 409)
+    existing = db.session.scalar(db.select(Assignment).where(
+        Assignment.round_id == round_.id, Assignment.entry_id == entry.id, Assignment.juror_id == juror.id))
+    if existing is not None and existing.recused_at is None:
+        raise Refused(_("This juror is already assigned to this entry."), 409)
+    if existing is not None:  # the juror recused earlier: the organiser's decision overrides it
+        existing.recused_at, existing.recusal_reason, existing.manual = None, "", True
+        assignment = existing
+    else:
+        assignment = Assignment(round_id=round_.id, entry_id=entry.id, juror_id=juror.id, manual=True)
+        db.session.add(assignment)
+    db.session.flush()
+    audit.record(actor=actor, action="assignment.add", obj=assignment, edition_id=entry.edition_id,
+                 after={"entry": entry.id, "juror": juror.email, "round": round_.id})
+    db.session.commit()
+    return assignment
+
+
+def remove_assignment(*, actor: User, assignment: Assignment) -> None:
+    if _started(assignment.round_id, assignment.entry_id, assignment.juror_id):
+        raise Refused(_("This juror has already started the scorecard: reopen or keep it rather than remove it."), 409)
+    entry = db.session.get(Entry, assignment.entry_id)
+    audit.record(actor=actor, action="assignment.remove", obj=assignment, edition_id=entry.edition_id,
+                 before={"entry": assignment.entry_id, "juror": assignment.juror_id, "round": assignment.round_id})
+    db.session.delete(assignment)
+    db.session.commit()
+
+
+def recuse(*, juror: User, assignment: Assignment, reason: str) -> AssignmentPreview:
+    """The juror steps back from an entry; the entry is reassigned at once and the organiser sees why."""
+    if assignment.recused_at is not None:
+        raise Refused(_("You have already recused yourself from this entry."), 409)
+    scorecard = db.session.scalar(db.select(Scorecard).where(
+        Scorecard.round_id == assignment.round_id, Scorecard.entry_id == assignment.entry_id,
+        Scorecard.juror_id == juror.id, Scorecard.purpose == "counted"))
+    if scorecard is not None and scorecard.status == "submitted":
+        raise Refused(_("This scorecard is already submitted; ask an organiser to reopen it first."), 409)
+    draft_marks = None
+    if scorecard is not None:  # a draft of a juror who recuses must not count; the audit keeps its marks
+        draft_marks = dict(scorecard.marks)
+        db.session.delete(scorecard)
+    assignment.recused_at = utcnow()
+    assignment.recusal_reason = reason.strip()
+    entry = db.session.get(Entry, assignment.entry_id)
+    audit.record(actor=juror, action="assignment.recuse", obj=assignment, edition_id=entry.edition_id,
+                 before={"draft_marks": draft_marks},
+                 after={"entry": entry.id, "reason": assignment.recusal_reason})
+    db.session.flush()
+    round_ = db.session.get(Round, assignment.round_id)
+    preview = preview_assignment(round_)
+    _apply_plan(actor=None, round_=round_, plan=preview.plan)
+    db.session.commit()
+    return preview

@@ -1,0 +1,219 @@
+"""Organiser pages for juries: composition, invitations, conflicts, and the assignment matrix."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from ..auth.tokens import make_token
+from ..editions import current_edition
+from ..entries.forms import ConfirmForm
+from ..extensions import db
+from ..jury import services
+from ..jury.forms import (CONFLICT_LABELS, AddMemberForm, ApplyAssignmentForm, InviteJurorForm, ManualAssignmentForm,
+                          OrganiserConflictForm)
+from ..models import Assignment, Category, Conflict, Entry, Jury, JuryMember, Organisation, Round, Scorecard, User
+from .routes import bp
+
+
+def _jurors() -> list[User]:
+    return db.session.scalars(db.select(User).where(User.role == "juror").order_by(User.name, User.email)).all()
+
+
+def _exhibitor_organisations(edition) -> list[Organisation]:
+    return db.session.scalars(
+        db.select(Organisation).where(Organisation.id.in_(
+            db.select(Entry.organisation_id).where(Entry.edition_id == edition.id))).order_by(Organisation.name)).all()
+
+
+def _invitation_url(juror: User) -> str:
+    return url_for("auth.accept_invitation", token=make_token(juror, "invite"), _external=True)
+
+
+@bp.get("/juries")
+def juries():
+    return _juries_page(current_edition())
+
+
+def _juries_page(edition, invite: InviteJurorForm | None = None, status: int = 200):
+    juries = {j.category_id: j for j in db.session.scalars(
+        db.select(Jury).join(Category).where(Category.edition_id == edition.id)
+        .options(selectinload(Jury.members).selectinload(JuryMember.user)))}
+    if invite is None:
+        invite = InviteJurorForm()
+    invite.category.choices = [(c.id, c.name(current_user.language)) for c in edition.categories]
+    add = AddMemberForm()
+    add.juror.choices = [(j.id, f"{j.name} <{j.email}>") for j in _jurors()]
+    return render_template("organiser/juries.html", edition=edition, juries=juries, invite=invite, add=add,
+                           confirm=ConfirmForm()), status
+
+
+@bp.post("/juries/invite")
+def invite_juror():
+    edition = current_edition()
+    form = InviteJurorForm()
+    form.category.choices = [(c.id, c.name_en) for c in edition.categories]
+    if not form.validate_on_submit():
+        return _juries_page(edition, invite=form, status=400)
+    category = db.get_or_404(Category, form.category.data)
+    juror = services.invite_juror(actor=current_user, category=category, email=form.email.data, name=form.name.data,
+                                  language=form.language.data, invitation_url_for=_invitation_url)
+    flash(_("%(email)s is on the jury of %(category)s.", email=juror.email, category=category.name_en), "success")
+    return redirect(url_for("organiser.juries", edition=edition.id))
+
+
+@bp.post("/juries/<int:category_id>/members")
+def add_member(category_id: int):
+    category = db.get_or_404(Category, category_id)
+    form = AddMemberForm()
+    form.juror.choices = [(j.id, j.email) for j in _jurors()]
+    if form.validate_on_submit():
+        services.add_member(actor=current_user, category=category, juror=db.session.get(User, form.juror.data),
+                            role=form.role.data)
+        flash(_("Juror added."), "success")
+    return redirect(url_for("organiser.juries", edition=category.edition_id))
+
+
+def _member(member_id: int) -> JuryMember:
+    member = db.session.get(JuryMember, member_id)
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.post("/jury-members/<int:member_id>/remove")
+def remove_member(member_id: int):
+    member = _member(member_id)
+    edition_id = member.jury.category.edition_id
+    if ConfirmForm().validate_on_submit():
+        services.remove_member(actor=current_user, member=member)
+        flash(_("Juror removed from the jury."), "info")
+    return redirect(url_for("organiser.juries", edition=edition_id))
+
+
+@bp.post("/jury-members/<int:member_id>/president")
+def make_president(member_id: int):
+    member = _member(member_id)
+    if ConfirmForm().validate_on_submit():
+        services.set_president(actor=current_user, member=member)
+        flash(_("%(name)s presides the jury.", name=member.user.name), "success")
+    return redirect(url_for("organiser.juries", edition=member.jury.category.edition_id))
+
+
+@bp.route("/conflicts", methods=["GET", "POST"])
+def conflicts():
+    edition = current_edition()
+    form = OrganiserConflictForm()
+    form.juror.choices = [(j.id, f"{j.name} <{j.email}>") for j in _jurors()]
+    form.organisation.choices = [(o.id, o.name) for o in _exhibitor_organisations(edition)]
+    if form.validate_on_submit():
+        services.declare_conflict(actor=current_user, juror=db.session.get(User, form.juror.data),
+                                  organisation=db.session.get(Organisation, form.organisation.data),
+                                  kind=form.kind.data, reason=form.reason.data)
+        flash(_("Conflict recorded."), "success")
+        return redirect(url_for("organiser.conflicts", edition=edition.id))
+    rows = db.session.execute(
+        db.select(Conflict, User, Organisation).join(User, User.id == Conflict.juror_id)
+        .join(Organisation, Organisation.id == Conflict.organisation_id).order_by(User.name, Organisation.name)).all()
+    employed = db.session.execute(
+        db.select(User, Organisation).join(Organisation, Organisation.id == User.organisation_id)
+        .where(User.role == "juror")).all()
+    status = 400 if request.method == "POST" else 200
+    return render_template("organiser/conflicts.html", edition=edition, form=form, rows=rows, employed=employed,
+                           labels=CONFLICT_LABELS, confirm=ConfirmForm()), status
+
+
+@bp.post("/conflicts/<int:conflict_id>/remove")
+def remove_conflict(conflict_id: int):
+    conflict = db.get_or_404(Conflict, conflict_id)
+    if ConfirmForm().validate_on_submit():
+        services.remove_conflict(actor=current_user, conflict=conflict)
+        flash(_("Conflict removed."), "info")
+    return redirect(url_for("organiser.conflicts"))
+
+
+def _round_from_request(edition) -> Round:
+    round_id = request.args.get("round", type=int)
+    if round_id:
+        round_ = db.session.get(Round, round_id)
+    else:
+        category_id = request.args.get("category", type=int) or edition.categories[0].id
+        round_ = db.session.scalar(db.select(Round).where(Round.category_id == category_id).order_by(Round.position))
+    if round_ is None or round_.category.edition_id != edition.id:
+        abort(404)
+    return round_
+
+
+@bp.get("/assignments")
+def assignments():
+    """The matrix: entries x jurors, with conflicts, assignments, recusals and scorecard status."""
+    edition = current_edition()
+    round_ = _round_from_request(edition)
+    category = round_.category
+    entries = services.entries_in_round(round_)
+    jurors = services.counting_jurors(category)
+    conflicts = {(c.juror_id, c.organisation_id) for c in db.session.scalars(
+        db.select(Conflict).where(Conflict.juror_id.in_([j.id for j in jurors])))}
+    conflicts |= {(j.id, j.organisation_id) for j in jurors if j.organisation_id}
+    cells = {(a.entry_id, a.juror_id): a for a in db.session.scalars(
+        db.select(Assignment).where(Assignment.round_id == round_.id))}
+    cards = {(s.entry_id, s.juror_id): s for s in db.session.scalars(
+        db.select(Scorecard).where(Scorecard.round_id == round_.id, Scorecard.purpose == "counted"))}
+    preview = services.preview_assignment(round_)
+    manual = ManualAssignmentForm()
+    manual.entry.choices = [(e.id, e.title) for e in entries]
+    manual.juror.choices = [(j.id, j.name or j.email) for j in jurors]
+    apply_form = ApplyAssignmentForm(digest=preview.digest)
+    titles = {e.id: e.title for e in entries}
+    names = {j.id: j.name or j.email for j in jurors}
+    return render_template("organiser/assignments.html", edition=edition, round=round_, category=category,
+                           entries=entries, jurors=jurors, conflicts=conflicts, cells=cells, cards=cards,
+                           preview=preview, manual=manual, apply_form=apply_form, titles=titles, names=names,
+                           k=services.jurors_needed(round_, len(jurors)), confirm=ConfirmForm())
+
+
+@bp.post("/assignments/<int:round_id>/apply")
+def apply_assignment(round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    form = ApplyAssignmentForm()
+    if form.validate_on_submit():
+        preview = services.apply_assignment(actor=current_user, round_=round_, expected_digest=form.digest.data)
+        flash(_("Assignment applied: %(added)d added, %(removed)d removed, %(problems)d problem(s).",
+                added=len(preview.plan.added), removed=len(preview.plan.removed),
+                problems=len(preview.plan.problems)), "success")
+    return redirect(url_for("organiser.assignments", round=round_.id, edition=round_.category.edition_id))
+
+
+@bp.post("/assignments/<int:round_id>/manual")
+def add_assignment(round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    form = ManualAssignmentForm()
+    form.entry.choices = [(e.id, e.title) for e in services.entries_in_round(round_)]
+    form.juror.choices = [(j.id, j.email) for j in services.counting_jurors(round_.category)]
+    if not form.validate_on_submit():
+        abort(400, description=_("Choose an entry of this round and a juror of this jury."))
+    services.add_assignment(actor=current_user, round_=round_, entry=db.session.get(Entry, form.entry.data),
+                            juror=db.session.get(User, form.juror.data))
+    flash(_("Juror assigned."), "success")
+    return redirect(url_for("organiser.assignments", round=round_.id, edition=round_.category.edition_id))
+
+
+@bp.post("/assignment-cells/<int:assignment_id>/remove")
+def remove_assignment(assignment_id: int):
+    assignment = db.get_or_404(Assignment, assignment_id)
+    round_ = db.session.get(Round, assignment.round_id)
+    if ConfirmForm().validate_on_submit():
+        services.remove_assignment(actor=current_user, assignment=assignment)
+        flash(_("Assignment removed."), "info")
+    return redirect(url_for("organiser.assignments", round=round_.id, edition=round_.category.edition_id))
+
+
+@bp.post("/scorecards/<int:scorecard_id>/reopen")
+def reopen_scorecard(scorecard_id: int):
+    from ..jury.scorecards import reopen_scorecard as reopen
+    card = db.get_or_404(Scorecard, scorecard_id)
+    if ConfirmForm().validate_on_submit():
+        reopen(actor=current_user, card=card)
+        flash(_("Scorecard reopened: the juror can change it again."), "success")
+    return redirect(url_for("organiser.assignments", round=card.round_id))

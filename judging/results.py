@@ -1,0 +1,78 @@
+"""Results: the one bridge from the database to `scoring`. Every page and export gets its numbers here.
+
+Only submitted scorecards of jury members count (observers, trainees and calibration cards do not), on
+entries still in the round. The ranking itself is computed by `scoring.rank_entries`, nowhere else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import scoring
+
+from .extensions import db
+from .models import Category, Edition, Entry, Jury, JuryMember, Round, Scorecard, User
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    round: Round
+    method: str
+    criteria: list  # models.Criterion, in order
+    ranking: list  # scoring.RankedEntry, best first
+    entries: dict[int, Entry]
+    cards: list  # scoring.Scorecard that were counted
+    fingerprint: str
+    juror_stats: dict
+    agreement: float | None
+
+
+def method_of(round_: Round, edition: Edition) -> str:
+    return round_.method or edition.scoring_method
+
+
+def counted_scorecards(round_: Round) -> list[Scorecard]:
+    """Submitted, counted scorecards of jury members on entries still in this round."""
+    members = (db.select(JuryMember.user_id).join(Jury, Jury.id == JuryMember.jury_id)
+               .where(Jury.category_id == round_.category_id, JuryMember.role == "member"))
+    return db.session.scalars(
+        db.select(Scorecard).join(Entry, Entry.id == Scorecard.entry_id)
+        .where(Scorecard.round_id == round_.id, Scorecard.status == "submitted", Scorecard.purpose == "counted",
+               Scorecard.juror_id.in_(members), Entry.status == "submitted",
+               Entry.round_reached >= round_.position)
+        .order_by(Scorecard.id)).all()
+
+
+def to_scoring(cards: list[Scorecard]) -> list[scoring.Scorecard]:
+    return [scoring.Scorecard(juror=c.juror_id, entry=c.entry_id, scores=dict(c.marks)) for c in cards]
+
+
+def round_results(round_: Round, *, method: str | None = None, stability: bool = False,
+                  resamples: int = 1000) -> RoundResults:
+    """Rank a round's entries with the edition's method (or `method`), with statistics for defending it."""
+    edition = round_.category.edition
+    method = method or method_of(round_, edition)
+    criteria = list(round_.criteria)
+    entries = {e.id: e for e in db.session.scalars(
+        db.select(Entry).where(Entry.category_id == round_.category_id, Entry.status == "submitted",
+                               Entry.round_reached >= round_.position))}
+    cards = to_scoring(counted_scorecards(round_))
+    scoring_criteria = [scoring.Criterion(key=c.key, weight=c.weight, min=c.scale_min, max=c.scale_max)
+                        for c in criteria]
+    ranking = scoring.rank_entries(cards, scoring_criteria, method=method, trim=edition.trim,
+                                   min_scorecards=edition.min_scorecards, seed=round_.id, entries=sorted(entries),
+                                   stability=stability, resamples=resamples)
+    return RoundResults(round=round_, method=method, criteria=criteria, ranking=ranking, entries=entries, cards=cards,
+                        fingerprint=scoring.scores_fingerprint(cards),
+                        juror_stats=scoring.juror_statistics(cards, scoring_criteria) if cards else {},
+                        agreement=scoring.agreement(cards, scoring_criteria) if cards else None)
+
+
+def juror_names(ids) -> dict[int, str]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {u.id: (u.name or u.email) for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}
+
+
+def rounds_of(category: Category) -> list[Round]:
+    return list(category.rounds)
