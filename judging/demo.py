@@ -152,6 +152,18 @@ def load_demo() -> bool:
                                         {"role": "member", "is_president": president and category == categories[(index - 1) % 6]})
             changed |= created
     db.session.commit()
+    changed |= _assign_first_rounds(edition)
+    return changed
+
+
+def _assign_first_rounds(edition: Edition) -> bool:
+    """Give every submitted entry its jurors for the pre-selection, as an organiser would."""
+    from .jury.services import apply_assignment
+    organiser = db.session.scalar(db.select(User).where(User.email == DEMO_LOGINS[0][1]))
+    changed = False
+    for category in edition.categories:
+        preview = apply_assignment(actor=organiser, round_=category.rounds[0])
+        changed |= bool(preview.plan.added or preview.plan.removed)
     return changed
 
 
