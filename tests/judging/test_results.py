@@ -1,0 +1,71 @@
+"""The organiser's results page ranks with the scoring engine and counts only what should count."""
+from judging.extensions import db
+from judging.jury import services
+from judging.models import JuryMember, Scorecard
+from judging.results import round_results
+
+
+def _scored_round(make, marks_by_entry, observer_marks=None):
+    edition = make.edition()
+    category = make.category(edition, "cyber")
+    organiser = make.user("organiser")
+    jurors = [make.user("juror") for _ in range(3)]
+    for juror in jurors:
+        services.add_member(actor=organiser, category=category, juror=juror)
+    observer = make.user("juror")
+    services.add_member(actor=organiser, category=category, juror=observer, role="observer")
+    round_ = category.rounds[0]
+    keys = [c.key for c in round_.criteria]
+    entries = {}
+    for title, marks in marks_by_entry.items():
+        entry = make.entry(edition=edition, title=title)
+        entries[title] = entry
+        for juror, mark in zip(jurors, marks):
+            db.session.add(Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
+                                     marks={k: mark for k in keys}))
+        if observer_marks and title in observer_marks:
+            db.session.add(Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=observer.id, status="submitted",
+                                     marks={k: observer_marks[title] for k in keys}))
+    edition.min_scorecards = 3
+    db.session.commit()
+    return edition, round_, entries, organiser
+
+
+def test_results_page_ranks_entries_with_scores_means_and_stability(client, make, login_as):
+    edition, round_, entries, organiser = _scored_round(make, {"Fence": [9, 8, 9], "Drone net": [5, 6, 5],
+                                                               "Radio": [7, 7, 7]})
+    login_as(organiser)
+    page = client.get(f"/organiser/results?round={round_.id}").get_data(as_text=True)
+    assert page.index("Fence") < page.index("Radio") < page.index("Drone net")
+    assert "86.7" in page  # (90 + 80 + 90) / 3
+    assert "winner in" in page
+    compare = client.get(f"/organiser/results/compare?round={round_.id}")
+    assert compare.status_code == 200 and "zscore" in compare.get_data(as_text=True)
+
+
+def test_observer_marks_and_draft_scorecards_do_not_count(make):
+    edition, round_, entries, _ = _scored_round(make, {"Fence": [6, 6, 6], "Radio": [5, 5, 5]},
+                                                observer_marks={"Radio": 10})
+    draft = db.session.scalars(db.select(Scorecard).where(Scorecard.entry_id == entries["Fence"].id)).first()
+    draft.status = "draft"
+    db.session.commit()
+    outcome = round_results(round_)
+    by_entry = {r.entry: r for r in outcome.ranking}
+    assert by_entry[entries["Radio"].id].n_scorecards == 3
+    assert by_entry[entries["Fence"].id].n_scorecards == 2 and "incomplete" in by_entry[entries["Fence"].id].flags
+    assert outcome.ranking[0].entry == entries["Radio"].id
+
+
+def test_unknown_method_is_a_clear_400(client, make, login_as):
+    edition, round_, _, organiser = _scored_round(make, {"Fence": [6, 6, 6]})
+    login_as(organiser)
+    response = client.get(f"/organiser/results?round={round_.id}&method=best")
+    assert response.status_code == 400 and "Unknown scoring method" in response.get_data(as_text=True)
+
+
+def test_results_are_for_organisers_only(client, make, login_as):
+    edition, round_, _, _ = _scored_round(make, {"Fence": [6, 6, 6]})
+    for role in ("exhibitor", "juror"):
+        login_as(make.user(role))
+        assert client.get(f"/organiser/results?round={round_.id}").status_code == 403
+        client.post("/auth/logout")
