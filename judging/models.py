@@ -396,3 +396,23 @@ class AuditEvent(db.Model):
     after: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
 
     actor: Mapped[Optional[User]] = relationship()
+
+
+class ResultSnapshot(db.Model):
+    """The ranking of one round as it was frozen: method, parameters, fingerprint and every line.
+
+    Snapshots are never edited; unfreezing marks them superseded and the next freeze writes new ones.
+    """
+
+    __table_args__ = (sa.Index("ix_result_snapshot_edition_round", "edition_id", "round_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"))
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    method: Mapped[str] = mapped_column(sa.String(20))
+    parameters: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    ranking: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)  # one dict per RankedEntry
+    superseded_at: Mapped[Optional[datetime]]

@@ -1,7 +1,7 @@
 """Pages anyone may open: the welcome page and a health check."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -28,3 +28,18 @@ def healthz():
 @bp.app_context_processor
 def _language_form():
     return {"language_form": LanguageForm}
+
+
+@bp.get("/winners/<slug>")
+def winners(slug: str):
+    """The public winners page of an edition, once its results are published."""
+    from .lifecycle import WINNER, outcomes
+    from .models import Edition, Entry
+    edition = db.session.scalar(db.select(Edition).where(Edition.slug == slug))
+    if edition is None or edition.results_state != "published":
+        abort(404)
+    by_entry = outcomes(edition)
+    entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(list(by_entry))))}
+    winners = {c.id: [entries[i] for i, o in sorted(by_entry.items()) if o == WINNER and entries[i].category_id == c.id]
+               for c in edition.categories}
+    return render_template("public/winners.html", edition=edition, winners=winners)

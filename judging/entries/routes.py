@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from .. import lifecycle
 from ..editions import current_edition
 from ..extensions import db
 from ..models import Attachment, Category, Entry
@@ -50,7 +51,7 @@ def dashboard():
         db.select(Entry).where(Entry.edition_id == edition.id, Entry.organisation_id == current_user.organisation_id)
         .options(selectinload(Entry.category), selectinload(Entry.attachments)).order_by(Entry.created_at)).all()
     return render_template("entries/dashboard.html", edition=edition, entries=entries,
-                           organisation=current_user.organisation)
+                           organisation=current_user.organisation, outcomes=lifecycle.outcomes(edition))
 
 
 @bp.route("/new", methods=["GET", "POST"])

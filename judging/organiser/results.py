@@ -1,12 +1,17 @@
 """Organiser pages for results: the ranking per category and round, and every method side by side."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
+from .. import lifecycle
 from ..editions import current_edition
+from ..entries.forms import ConfirmForm
 from ..extensions import db
 from ..models import SCORING_METHODS, Round
 from ..results import juror_names, round_results
+from .forms import UnfreezeForm
 from .routes import bp
 
 
@@ -29,9 +34,12 @@ def results():
     method = request.args.get("method")
     if method is not None and method not in SCORING_METHODS:
         abort(400, description="Unknown scoring method. Choose one of: " + ", ".join(SCORING_METHODS) + ".")
-    outcome = round_results(round_, method=method, stability=True)
+    snapshot = lifecycle.current_snapshot(round_) if method is None else None
+    outcome = round_results(round_, method=method, stability=snapshot is None)
+    if snapshot is not None:  # frozen: the ranking shown is the stored one, not a recomputation
+        outcome = lifecycle.with_snapshot(outcome, snapshot)
     return render_template("organiser/results.html", edition=edition, round=round_, category=round_.category,
-                           outcome=outcome, methods=SCORING_METHODS,
+                           outcome=outcome, methods=SCORING_METHODS, snapshot=snapshot,
                            names=juror_names(outcome.juror_stats.keys()))
 
 
@@ -45,3 +53,32 @@ def compare_methods():
     base = round_results(round_)
     return render_template("organiser/compare.html", edition=edition, round=round_, category=round_.category,
                            base=base, by_method=by_method, methods=SCORING_METHODS)
+
+
+@bp.post("/results/freeze")
+def freeze_results():
+    edition = current_edition()
+    if ConfirmForm().validate_on_submit():
+        snapshots = lifecycle.freeze(actor=current_user, edition=edition)
+        flash(_("Results frozen: %(n)d rankings stored. Score changes are now refused.", n=len(snapshots)), "success")
+    return redirect(url_for("organiser.dashboard", edition=edition.id))
+
+
+@bp.post("/results/unfreeze")
+def unfreeze_results():
+    edition = current_edition()
+    form = UnfreezeForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("Give the reason for unfreezing the results (it is recorded)."))
+    lifecycle.unfreeze(actor=current_user, edition=edition, reason=form.reason.data)
+    flash(_("Results unfrozen. Scores can change again; the reason is in the audit trail."), "info")
+    return redirect(url_for("organiser.dashboard", edition=edition.id))
+
+
+@bp.post("/results/publish")
+def publish_results():
+    edition = current_edition()
+    if ConfirmForm().validate_on_submit():
+        sent = lifecycle.publish(actor=current_user, edition=edition)
+        flash(_("Results published; %(n)d exhibitors notified.", n=sent), "success")
+    return redirect(url_for("organiser.dashboard", edition=edition.id))

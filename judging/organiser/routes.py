@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import ENTRY_STATUSES, Category, Edition, Entry, Organisation
 from ..permissions import role_required
 from . import services
-from .forms import CategoryForm, DisqualifyForm, EditionForm
+from .forms import CategoryForm, DisqualifyForm, EditionForm, UnfreezeForm
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 PAGE_SIZE = 50
@@ -36,7 +36,7 @@ def dashboard():
         by_category.setdefault(category_id, {})[status] = count
     editions = db.session.scalars(db.select(Edition).order_by(Edition.id.desc())).all()
     return render_template("organiser/dashboard.html", edition=edition, by_category=by_category,
-                           statuses=ENTRY_STATUSES, editions=editions, confirm=ConfirmForm())
+                           statuses=ENTRY_STATUSES, editions=editions, confirm=ConfirmForm(), unfreeze=UnfreezeForm())
 
 
 @bp.route("/edition", methods=["GET", "POST"])

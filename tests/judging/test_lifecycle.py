@@ -1,0 +1,80 @@
+"""Results lifecycle: freeze, refusals after freeze, unfreeze recorded, publication visible by role."""
+from datetime import timedelta
+
+from judging import lifecycle
+from judging.extensions import db
+from judging.jury import services
+from judging.mail import outbox
+from judging.models import Assignment, AuditEvent, ResultSnapshot, Scorecard, utcnow
+
+
+def _judged(make):
+    edition = make.edition(deadline_in=timedelta(days=-2))
+    edition.scoring_opens_at = utcnow() - timedelta(days=1)
+    edition.scoring_closes_at = utcnow() + timedelta(days=1)
+    edition.min_scorecards = 1
+    category = make.category(edition, "crisis")
+    organiser = make.user("organiser")
+    juror = make.user("juror")
+    services.add_member(actor=organiser, category=category, juror=juror)
+    round_ = category.rounds[0]
+    keys = [c.key for c in round_.criteria]
+    winner_company, other_company = make.organisation(), make.organisation()
+    winner = make.entry(edition=edition, category="crisis", organisation=winner_company, title="Siren grid")
+    other = make.entry(edition=edition, category="crisis", organisation=other_company, title="Flood map")
+    for entry, mark in ((winner, 9), (other, 4)):
+        db.session.add(Assignment(round_id=round_.id, entry_id=entry.id, juror_id=juror.id))
+        db.session.add(Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
+                                 marks={k: mark for k in keys}, version=1))
+    db.session.commit()
+    return edition, round_, organiser, juror, winner, other, winner_company, other_company
+
+
+def test_freezing_snapshots_the_ranking_and_refuses_later_score_changes(client, make, login_as):
+    edition, round_, organiser, juror, winner, *_ = _judged(make)
+    login_as(organiser)
+    assert client.post(f"/organiser/results/freeze?edition={edition.id}").status_code == 302
+    snapshot = db.session.scalar(db.select(ResultSnapshot).where(ResultSnapshot.round_id == round_.id))
+    assert snapshot.ranking[0]["entry"] == winner.id and len(snapshot.fingerprint) == 64
+    client.post("/auth/logout")
+    login_as(juror)
+    card = db.session.scalar(db.select(Scorecard).where(Scorecard.entry_id == winner.id))
+    response = client.post(f"/jury/api/scorecards/{round_.id}/{winner.id}",
+                           json={"marks": {}, "version": card.version})
+    assert response.status_code == 409 and "frozen" in response.get_json()["error"]
+
+
+def test_unfreeze_needs_a_reason_and_is_recorded(client, make, login_as):
+    edition, round_, organiser, *_ = _judged(make)
+    lifecycle.freeze(actor=organiser, edition=edition)
+    login_as(organiser)
+    assert client.post(f"/organiser/results/unfreeze?edition={edition.id}", data={"reason": ""}).status_code == 400
+    response = client.post(f"/organiser/results/unfreeze?edition={edition.id}", data={"reason": "Juror typo fixed"})
+    assert response.status_code == 302
+    db.session.refresh(edition)
+    assert edition.results_state == "open"
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "results.unfreeze"))
+    assert event.after["reason"] == "Juror typo fixed"
+    assert db.session.scalar(db.select(ResultSnapshot)).superseded_at is not None
+
+
+def test_publication_tells_exhibitors_winner_or_not_and_never_the_scores(client, make, login_as):
+    edition, round_, organiser, juror, winner, other, winner_company, other_company = _judged(make)
+    exhibitor = make.user("exhibitor", organisation=winner_company, language="fr")
+    lifecycle.freeze(actor=organiser, edition=edition)
+    assert client.get(f"/winners/{edition.slug}").status_code == 404  # not yet published
+    lifecycle.publish(actor=organiser, edition=edition)
+    public = client.get(f"/winners/{edition.slug}").get_data(as_text=True)
+    assert "Siren grid" in public and "Flood map" not in public
+    login_as(exhibitor)
+    page = client.get("/entries/").get_data(as_text=True)
+    assert "90.0" not in page and "90,0" not in page
+    assert any(m.to == exhibitor.email and "Siren grid: lauréat" in m.body for m in outbox())
+
+
+def test_publishing_needs_frozen_results(make):
+    edition, round_, organiser, *_ = _judged(make)
+    import pytest
+    from judging.errors import Refused
+    with pytest.raises(Refused):
+        lifecycle.publish(actor=organiser, edition=edition)
