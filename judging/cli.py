@@ -10,6 +10,8 @@ from .models import ROLES, LANGUAGES, Organisation
 
 
 def register(app: Flask) -> None:
+    _jury_commands(app)
+
     @app.cli.command("init-db")
     def init_db():
         """Create or upgrade the database schema (applies the migrations)."""
@@ -46,3 +48,20 @@ def register(app: Flask) -> None:
         click.echo("Demo data loaded." if created else "Demo data already present: nothing changed.")
         for role, email, password in DEMO_LOGINS:
             click.echo(f"  {role:<10} {email:<36} password: {password}")
+
+
+def _jury_commands(app: Flask) -> None:
+    """Commands for the jury side of an edition."""
+
+    @app.cli.command("remind-jurors")
+    @click.option("--edition", "edition_id", type=int, default=None, help="Edition id (default: the current one).")
+    @click.option("--url", default="http://127.0.0.1:5000/jury/", help="Link to the scoring screens in the mail.")
+    def remind_jurors(edition_id, url):
+        """Mail every juror behind schedule (in their language)."""
+        from .jury.services import remind_late_jurors
+        from .models import Edition
+        edition = db.session.get(Edition, edition_id) if edition_id else db.session.scalar(
+            db.select(Edition).where(Edition.is_current.is_(True)))
+        if edition is None:
+            raise click.ClickException("No such edition.")
+        click.echo(f"{remind_late_jurors(edition, scoring_url=url)} juror(s) reminded.")

@@ -321,3 +321,24 @@ def recuse(*, juror: User, assignment: Assignment, reason: str) -> AssignmentPre
     _apply_plan(actor=None, round_=round_, plan=preview.plan)
     db.session.commit()
     return preview
+
+
+def remind_late_jurors(edition, *, scoring_url: str) -> int:
+    """Mail every juror behind schedule, in their language; returns how many were reminded."""
+    from ..progress import jurors_behind
+    sent = 0
+    for juror, submitted, assigned in jurors_behind(edition):
+        if juror.language == "fr":
+            subject = f"Rappel : {assigned - submitted} grille(s) à compléter - {edition.name}"
+            body = (f"Bonjour {juror.name},\n\nVous avez déposé {submitted} grille(s) sur {assigned}. "
+                    f"Merci de compléter les autres avant la clôture :\n{scoring_url}\n")
+        else:
+            subject = f"Reminder: {assigned - submitted} scorecard(s) to complete - {edition.name}"
+            body = (f"Hello {juror.name},\n\nYou have submitted {submitted} of {assigned} scorecards. "
+                    f"Please complete the others before scoring closes:\n{scoring_url}\n")
+        send_mail(to=juror.email, subject=subject, body=body)
+        sent += 1
+    if sent:
+        audit.record(actor=None, action="jury.remind", obj=edition, edition_id=edition.id, after={"reminded": sent})
+        db.session.commit()
+    return sent

@@ -10,6 +10,9 @@ from sqlalchemy.orm import selectinload
 from ..editions import current_edition
 from ..entries.forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, ConfirmForm
 from ..extensions import db
+from ..jury import services as jury_services
+from ..progress import edition_progress, entries_by_status
+from ..results import round_results
 from ..models import ENTRY_STATUSES, Category, Edition, Entry, Organisation
 from ..permissions import role_required
 from . import services
@@ -27,16 +30,25 @@ def _organisers_only():
 
 @bp.get("/")
 def dashboard():
+    """Where judging stands: entries, scorecards, late jurors, short entries, and a live leaderboard."""
     edition = current_edition()
-    counts = db.session.execute(
-        db.select(Entry.category_id, Entry.status, func.count(Entry.id))
-        .where(Entry.edition_id == edition.id).group_by(Entry.category_id, Entry.status)).all()
-    by_category: dict[int, dict[str, int]] = {}
-    for category_id, status, count in counts:
-        by_category.setdefault(category_id, {})[status] = count
     editions = db.session.scalars(db.select(Edition).order_by(Edition.id.desc())).all()
-    return render_template("organiser/dashboard.html", edition=edition, by_category=by_category,
-                           statuses=ENTRY_STATUSES, editions=editions, confirm=ConfirmForm(), unfreeze=UnfreezeForm())
+    progress = edition_progress(edition)
+    leaders = {p.category.id: round_results(p.round, stability=True, resamples=300).ranking[:3] for p in progress}
+    titles = {e.id: e.title for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(
+        [line.entry for lines in leaders.values() for line in lines])))}
+    return render_template("organiser/dashboard.html", edition=edition, by_category=entries_by_status(edition),
+                           statuses=ENTRY_STATUSES, editions=editions, confirm=ConfirmForm(), unfreeze=UnfreezeForm(),
+                           progress=progress, leaders=leaders, titles=titles)
+
+
+@bp.post("/reminders")
+def send_reminders():
+    edition = current_edition()
+    if ConfirmForm().validate_on_submit():
+        sent = jury_services.remind_late_jurors(edition, scoring_url=url_for("jury.my_entries", _external=True))
+        flash(_("%(n)d juror(s) behind schedule reminded.", n=sent), "success")
+    return redirect(url_for("organiser.dashboard", edition=edition.id))
 
 
 @bp.route("/edition", methods=["GET", "POST"])

@@ -1,0 +1,133 @@
+"""Where judging stands: per category and per juror, for the organiser's dashboard and the reminders."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+
+from .extensions import db
+from .jury.scorecards import window_of
+from .models import Assignment, Category, Edition, Entry, Round, Scorecard, User, utcnow
+
+
+@dataclass
+class JurorProgress:
+    juror: User
+    assigned: int = 0
+    submitted: int = 0
+    drafts: int = 0
+    last_activity: datetime | None = None
+    behind: bool = False
+    # (panel mean of the other jurors, this juror's total) per entry, for the chart.
+    points: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        return self.submitted / self.assigned if self.assigned else 0.0
+
+
+@dataclass
+class CategoryProgress:
+    category: Category
+    round: Round
+    assigned: int = 0
+    submitted: int = 0
+    short_entries: list[tuple[Entry, int, int]] = field(default_factory=list)  # entry, submitted, needed
+    jurors: list[JurorProgress] = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        return self.submitted / self.assigned if self.assigned else 0.0
+
+
+def expected_share(round_: Round, edition: Edition, now: datetime) -> float:
+    """The share of scorecards that should be in by now, if jurors worked evenly through the window."""
+    window = window_of(round_, edition)
+    if window.opens_at is None or window.closes_at is None or now <= window.opens_at:
+        return 0.0
+    if now >= window.closes_at:
+        return 1.0
+    return (now - window.opens_at) / (window.closes_at - window.opens_at)
+
+
+def active_round(category: Category) -> Round:
+    """The furthest round with assignments (the one being judged), else the first."""
+    rounds = sorted(category.rounds, key=lambda r: r.position)
+    with_work = set(db.session.scalars(db.select(Assignment.round_id).where(
+        Assignment.round_id.in_([r.id for r in rounds])).distinct()))
+    return next((r for r in reversed(rounds) if r.id in with_work), rounds[0])
+
+
+def category_progress(category: Category, now: datetime | None = None) -> CategoryProgress:
+    now = now or utcnow()
+    round_ = active_round(category)
+    progress = CategoryProgress(category=category, round=round_)
+    live = db.session.execute(
+        db.select(Assignment.entry_id, Assignment.juror_id).join(Entry, Entry.id == Assignment.entry_id)
+        .where(Assignment.round_id == round_.id, Assignment.recused_at.is_(None), Entry.status == "submitted")).all()
+    cards = {(c.entry_id, c.juror_id): c for c in db.session.scalars(db.select(Scorecard).where(
+        Scorecard.round_id == round_.id, Scorecard.purpose == "counted"))}
+    jurors = {u.id: JurorProgress(juror=u) for u in db.session.scalars(
+        db.select(User).where(User.id.in_({j for _, j in live})).order_by(User.name))}
+    per_entry: dict[int, list[int]] = {}
+    for entry_id, juror_id in live:
+        jp = jurors[juror_id]
+        jp.assigned += 1
+        card = cards.get((entry_id, juror_id))
+        per_entry.setdefault(entry_id, [0, 0])[1] += 1
+        if card is not None:
+            jp.last_activity = max(filter(None, [jp.last_activity, card.updated_at]))
+            if card.status == "submitted":
+                jp.submitted += 1
+                per_entry[entry_id][0] += 1
+            else:
+                jp.drafts += 1
+    progress.assigned = sum(j.assigned for j in jurors.values())
+    progress.submitted = sum(j.submitted for j in jurors.values())
+    expected = expected_share(round_, category.edition, now)
+    for jp in jurors.values():
+        jp.behind = jp.submitted < jp.assigned and jp.share + 0.1 < expected
+    _chart_points(jurors, cards)
+    entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(list(per_entry))))}
+    progress.short_entries = sorted(((entries[e], done, needed) for e, (done, needed) in per_entry.items()
+                                     if done < needed), key=lambda t: (t[1] - t[2], t[0].title))
+    progress.jurors = sorted(jurors.values(), key=lambda j: (j.share, j.juror.name))
+    return progress
+
+
+def _chart_points(jurors: dict[int, JurorProgress], cards: dict) -> None:
+    totals_by_entry: dict[int, dict[int, float]] = {}
+    for (entry_id, juror_id), card in cards.items():
+        if card.status == "submitted" and card.weighted_total is not None:
+            totals_by_entry.setdefault(entry_id, {})[juror_id] = card.weighted_total
+    for entry_totals in totals_by_entry.values():
+        for juror_id, total in entry_totals.items():
+            others = [t for j, t in entry_totals.items() if j != juror_id]
+            if others and juror_id in jurors:
+                jurors[juror_id].points.append((sum(others) / len(others), total))
+
+
+def edition_progress(edition: Edition, now: datetime | None = None) -> list[CategoryProgress]:
+    return [category_progress(c, now) for c in edition.categories]
+
+
+def jurors_behind(edition: Edition, now: datetime | None = None) -> list[tuple[User, int, int]]:
+    """(juror, submitted, assigned) for every juror behind schedule in any category, once each."""
+    totals: dict[int, list] = {}
+    for progress in edition_progress(edition, now):
+        for jp in progress.jurors:
+            if jp.behind:
+                entry = totals.setdefault(jp.juror.id, [jp.juror, 0, 0])
+                entry[1] += jp.submitted
+                entry[2] += jp.assigned
+    return [tuple(v) for v in totals.values()]
+
+
+def entries_by_status(edition: Edition) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = {}
+    for category_id, status, count in db.session.execute(
+            db.select(Entry.category_id, Entry.status, func.count(Entry.id))
+            .where(Entry.edition_id == edition.id).group_by(Entry.category_id, Entry.status)):
+        counts.setdefault(category_id, {})[status] = count
+    return counts

@@ -1,0 +1,56 @@
+"""The organiser's dashboard: progress, late jurors, reminders, leaderboard."""
+from datetime import timedelta
+
+from judging.extensions import db
+from judging.jury import services
+from judging.mail import outbox
+from judging.models import Assignment, Scorecard, utcnow
+from judging.progress import category_progress
+
+
+def _half_judged(make):
+    edition = make.edition(deadline_in=timedelta(days=-3))
+    # Three quarters of the scoring window have passed.
+    edition.scoring_opens_at = utcnow() - timedelta(days=3)
+    edition.scoring_closes_at = utcnow() + timedelta(days=1)
+    category = make.category(edition, "drones")
+    organiser = make.user("organiser")
+    diligent, late = make.user("juror", language="fr"), make.user("juror")
+    for juror in (diligent, late):
+        services.add_member(actor=organiser, category=category, juror=juror)
+    round_ = category.rounds[0]
+    keys = [c.key for c in round_.criteria]
+    entries = [make.entry(edition=edition, category="drones", title=f"Drone {n}") for n in range(4)]
+    for entry in entries:
+        for juror in (diligent, late):
+            db.session.add(Assignment(round_id=round_.id, entry_id=entry.id, juror_id=juror.id))
+        db.session.add(Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=diligent.id, status="submitted",
+                                 marks={k: 7 for k in keys}, weighted_total=70.0))
+    db.session.commit()
+    return edition, category, organiser, diligent, late
+
+
+def test_progress_counts_scorecards_and_spots_the_late_juror(make):
+    edition, category, organiser, diligent, late = _half_judged(make)
+    progress = category_progress(category)
+    assert (progress.submitted, progress.assigned) == (4, 8)
+    behind = {j.juror.id: j.behind for j in progress.jurors}
+    assert behind == {diligent.id: False, late.id: True}
+    assert len(progress.short_entries) == 4 and progress.short_entries[0][1:] == (1, 2)
+
+
+def test_dashboard_shows_progress_leaderboard_and_reminds_late_jurors(client, make, login_as):
+    edition, category, organiser, diligent, late = _half_judged(make)
+    login_as(organiser)
+    page = client.get("/organiser/").get_data(as_text=True)
+    assert "4 of 8 scorecards submitted" in page and "behind schedule" in page
+    assert "<svg" in page and "Live leaderboard" in page
+    assert client.post(f"/organiser/reminders?edition={edition.id}").status_code == 302
+    mails = [m for m in outbox() if "scorecard" in m.subject.lower() or "grille" in m.subject.lower()]
+    assert [m.to for m in mails] == [late.email] and "0 of 4" in mails[0].body
+
+
+def test_remind_command_mails_the_same_jurors(runner, make):
+    edition, category, organiser, diligent, late = _half_judged(make)
+    result = runner.invoke(args=["remind-jurors", "--edition", str(edition.id)])
+    assert result.exit_code == 0 and "1 juror(s) reminded" in result.output
