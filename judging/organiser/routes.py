@@ -123,3 +123,4 @@ def entry(entry_id: int):
                            innovation_labels=INNOVATION_LABELS, maturity_labels=MATURITY_LABELS), status
 from . import juries  # noqa: E402,F401  (registers the jury pages on this blueprint)
 from . import results  # noqa: E402,F401  (registers the results pages on this blueprint)
+from . import audit_pages  # noqa: E402,F401  (registers the audit trail on this blueprint)

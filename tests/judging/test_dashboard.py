@@ -54,3 +54,20 @@ def test_remind_command_mails_the_same_jurors(runner, make):
     edition, category, organiser, diligent, late = _half_judged(make)
     result = runner.invoke(args=["remind-jurors", "--edition", str(edition.id)])
     assert result.exit_code == 0 and "1 juror(s) reminded" in result.output
+
+
+def test_audit_trail_lists_changes_with_before_and_after_and_filters_them(client, make, login_as):
+    edition = make.edition()
+    organiser = make.user("organiser")
+    entry = make.entry(edition=edition, title="Questionable gadget")
+    login_as(organiser)
+    client.post(f"/organiser/entries/{entry.id}", data={"reason": "Sold since 2015"})
+    page = client.get("/organiser/audit?action=entry.disqualify").get_data(as_text=True)
+    assert "entry.disqualify" in page and "Sold since 2015" in page and organiser.email in page
+    assert "Sold since 2015" not in client.get("/organiser/audit?action=results").get_data(as_text=True)
+
+
+def test_nobody_can_change_the_audit_trail_through_the_app(app):
+    # No route of the app writes to it except services recording new events: no edit or delete endpoint.
+    audit_routes = [rule for rule in app.url_map.iter_rules() if "audit" in rule.rule]
+    assert audit_routes and all(rule.methods <= {"GET", "HEAD", "OPTIONS"} for rule in audit_routes)
