@@ -103,7 +103,7 @@ def with_snapshot(outcome, snapshot: ResultSnapshot):
                    fingerprint=snapshot.fingerprint)
 
 
-def deciding_round(category: Category) -> tuple[Round, ResultSnapshot] | None:
+def deciding_snapshot(category: Category) -> tuple[Round, ResultSnapshot] | None:
     """The last round whose frozen ranking scored anything (a category may be judged in one round only)."""
     for round_ in sorted(category.rounds, key=lambda r: -r.position):
         snapshot = current_snapshot(round_)
@@ -122,7 +122,7 @@ def outcomes(edition: Edition) -> dict[int, str]:
         return {}
     result: dict[int, str] = {}
     for category in edition.categories:
-        decided = deciding_round(category)
+        decided = deciding_snapshot(category)
         if decided is None:
             continue
         final, snapshot = decided

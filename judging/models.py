@@ -68,6 +68,8 @@ class Edition(db.Model):
     results_state: Mapped[str] = mapped_column(sa.String(20), default="open")
     is_current: Mapped[bool] = mapped_column(default=False)
     max_entries_per_category: Mapped[int] = mapped_column(default=1)
+    # Set when an organiser lets the ceremony export go out before every category is signed off.
+    signoff_override_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     scoring_method: Mapped[str] = mapped_column(sa.String(20), default="mean")
     trim: Mapped[int] = mapped_column(default=1)
     min_scorecards: Mapped[int] = mapped_column(default=3)
@@ -258,6 +260,9 @@ class Round(db.Model):
     jurors_per_entry: Mapped[Optional[int]]
     method: Mapped[Optional[str]] = mapped_column(sa.String(20))
     previous_round_weight: Mapped[int] = mapped_column(default=0)  # percent carried from the round before
+    # Stand visits of a final: when the jury starts and how long each stand gets.
+    visit_starts_at: Mapped[Optional[datetime]]
+    slot_minutes: Mapped[int] = mapped_column(default=10, server_default="10")
 
     category: Mapped[Category] = relationship(back_populates="rounds")
     criteria: Mapped[list["Criterion"]] = relationship(
@@ -416,3 +421,36 @@ class ResultSnapshot(db.Model):
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
     ranking: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)  # one dict per RankedEntry
     superseded_at: Mapped[Optional[datetime]]
+
+
+class SignOff(db.Model):
+    """The jury president's (or an organiser's) approval of a round's ranking, tied to its fingerprint."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), unique=True)
+    signed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+
+    signed_by: Mapped[Optional[User]] = relationship()
+
+
+class TieDecision(db.Model):
+    """A tie the jury decided to keep: the entries share first place, for the recorded reason."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    entry_ids: Mapped[list[Any]] = mapped_column(sa.JSON)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CalibrationSample(db.Model):
+    """An entry the organiser chose for jurors to practise on before a round; its marks never count."""
+
+    __table_args__ = (sa.UniqueConstraint("round_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import scoring
 
 from .extensions import db
-from .models import Category, Edition, Entry, Jury, JuryMember, Round, Scorecard, User
+from .models import Category, Edition, Entry, Jury, JuryMember, Round, Scorecard, TieDecision, User
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class RoundResults:
     fingerprint: str
     juror_stats: dict
     agreement: float | None
+    combined_note: str = ""  # e.g. "30% Pre-selection + 70% Final", stated wherever the result is shown
 
 
 def method_of(round_: Round, edition: Edition) -> str:
@@ -61,7 +62,21 @@ def round_results(round_: Round, *, method: str | None = None, stability: bool =
     ranking = scoring.rank_entries(cards, scoring_criteria, method=method, trim=edition.trim,
                                    min_scorecards=edition.min_scorecards, seed=round_.id, entries=sorted(entries),
                                    stability=stability, resamples=resamples)
-    return RoundResults(round=round_, method=method, criteria=criteria, ranking=ranking, entries=entries, cards=cards,
+    combined_note = ""
+    previous = previous_round(round_)
+    if previous is not None and round_.previous_round_weight:
+        earlier = round_results(previous, method=method).ranking
+        weight = round_.previous_round_weight
+        ranking = scoring.combine_rankings([(earlier, weight), (ranking, 100 - weight)])
+        combined_note = f"{weight}% {previous.name} + {100 - weight}% {round_.name}"
+    decision = db.session.scalar(db.select(TieDecision).where(TieDecision.round_id == round_.id)
+                                 .order_by(TieDecision.id.desc()).limit(1))
+    if decision is not None:
+        try:
+            ranking = scoring.share_first_place(ranking, decision.entry_ids, decision.reason)
+        except ValueError:
+            pass  # the scores moved since the decision: it no longer applies, the ranking shows why
+    return RoundResults(combined_note=combined_note,round=round_, method=method, criteria=criteria, ranking=ranking, entries=entries, cards=cards,
                         fingerprint=scoring.scores_fingerprint(cards),
                         juror_stats=scoring.juror_statistics(cards, scoring_criteria) if cards else {},
                         agreement=scoring.agreement(cards, scoring_criteria) if cards else None)
@@ -76,3 +91,8 @@ def juror_names(ids) -> dict[int, str]:
 
 def rounds_of(category: Category) -> list[Round]:
     return list(category.rounds)
+
+
+def previous_round(round_: Round) -> Round | None:
+    earlier = [r for r in round_.category.rounds if r.position < round_.position]
+    return max(earlier, key=lambda r: r.position) if earlier else None

@@ -158,3 +158,80 @@ def save_scorecard_json(round_id: int, entry_id: int):
     except Refused as refusal:
         return jsonify(error=refusal.message), refusal.status
     return jsonify(scorecards.card_state(card) | {"saved_at": card.updated_at.isoformat() + "Z"})
+
+
+# --- rounds: stand visits, calibration, the president's sign-off ---------------------------------------------------
+
+
+def _my_rounds(on_stand_only: bool = False) -> list[Round]:
+    from ..models import Category, Jury, JuryMember
+    edition = current_edition()
+    query = (db.select(Round).join(Category, Category.id == Round.category_id).join(Jury, Jury.category_id == Category.id)
+             .join(JuryMember, JuryMember.jury_id == Jury.id)
+             .where(JuryMember.user_id == current_user.id, Category.edition_id == edition.id)
+             .order_by(Category.position, Round.position))
+    if on_stand_only:
+        query = query.where(Round.on_stand.is_(True))
+    return db.session.scalars(query).all()
+
+
+def _my_round(round_id: int) -> Round:
+    round_ = next((r for r in _my_rounds() if r.id == round_id), None)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+@bp.get("/schedule")
+def schedule():
+    """The stand visits of the juror's juries, on the tablet."""
+    from .. import rounds
+    wanted = request.args.get("round", type=int)
+    finals = _my_rounds(on_stand_only=True)
+    round_ = next((r for r in finals if r.id == wanted), finals[0] if finals else None)
+    if round_ is None:
+        abort(404, description=_("None of your juries visits stands."))
+    return render_template("schedule.html", round=round_, category=round_.category, edition=round_.category.edition,
+                           visits=rounds.visit_schedule(round_))
+
+
+@bp.route("/calibration/<int:round_id>/<int:entry_id>", methods=["GET", "POST"])
+def calibration(round_id: int, entry_id: int):
+    """Score a sample entry before the round, then see how the marks compare with the rest of the jury."""
+    from .. import rounds
+    round_ = _my_round(round_id)
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or entry.id not in {e.id for e in rounds.calibration_samples(round_)}:
+        abort(404)
+    errors, status = {}, 200
+    state = {"marks": {}, "comments": {}, "overall_comment": "", "version": 0, "status": "draft"}
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        values, _version = _form_input(request.form)
+        try:
+            scorecards.save_calibration_card(juror=current_user, entry=entry, round_=round_, values=values)
+            flash(_("Practice marks saved: compare them with the jury below. They do not count."), "success")
+            return redirect(url_for("jury.calibration", round_id=round_.id, entry_id=entry.id))
+        except scorecards.InvalidMarks as refusal:
+            errors, status = refusal.errors, 400
+            state.update(marks=values.marks, comments=values.comments, overall_comment=values.overall_comment)
+    comparison = rounds.calibration_comparison(round_, current_user)
+    return render_template("jury/calibration.html", round=round_, entry=entry, criteria=round_.criteria,
+                           state=state, errors=errors, comparison=comparison), status
+
+
+@bp.route("/rounds/<int:round_id>/sign-off", methods=["GET", "POST"])
+def president_sign_off(round_id: int):
+    """The jury president reviews the round's ranking (scores only, no juror's marks) and signs it off."""
+    from .. import rounds
+    from ..results import round_results
+    round_ = _my_round(round_id)
+    if not rounds.is_president(current_user, round_.category):
+        abort(403, description=_("Only the jury president signs off the ranking."))
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        rounds.sign_off(actor=current_user, round_=round_)
+        flash(_("Ranking signed off. Thank you."), "success")
+        return redirect(url_for("jury.president_sign_off", round_id=round_.id))
+    outcome = round_results(round_)
+    return render_template("jury/sign_off.html", round=round_, outcome=outcome, confirm=ConfirmForm())

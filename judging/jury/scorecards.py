@@ -214,3 +214,29 @@ def reopen_scorecard(*, actor: User, card: Scorecard) -> Scorecard:
                  after=_card_state(card))
     db.session.commit()
     return card
+
+
+def save_calibration_card(*, juror: User, entry: Entry, round_: Round, values: CardInput) -> Scorecard:
+    """A practice scorecard on a sample entry: saved and compared with the jury, never counted."""
+    from ..models import CalibrationSample, Jury, JuryMember
+    is_sample = db.session.scalar(db.select(CalibrationSample.id).where(
+        CalibrationSample.round_id == round_.id, CalibrationSample.entry_id == entry.id)) is not None
+    member = db.session.scalar(db.select(JuryMember.id).join(Jury, Jury.id == JuryMember.jury_id).where(
+        Jury.category_id == round_.category_id, JuryMember.user_id == juror.id)) is not None
+    if not (is_sample and member):
+        raise Refused(_("This entry is not a calibration sample of your jury."), 403)
+    criteria = list(round_.criteria)
+    clean = validate_marks(values, criteria, complete=True)
+    card = db.session.scalar(db.select(Scorecard).where(
+        Scorecard.round_id == round_.id, Scorecard.entry_id == entry.id, Scorecard.juror_id == juror.id,
+        Scorecard.purpose == "calibration"))
+    if card is None:
+        card = Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=juror.id, purpose="calibration", version=0)
+        db.session.add(card)
+    card.marks, card.comments, card.overall_comment = clean.marks, clean.comments, clean.overall_comment
+    card.weighted_total = weighted_total_or_none(clean.marks, criteria)
+    card.version = (card.version or 0) + 1
+    card.status, card.updated_at = "submitted", utcnow()
+    card.submitted_at = card.updated_at
+    db.session.commit()
+    return card

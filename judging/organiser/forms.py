@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..models import EDITION_STATUSES, SCORING_METHODS
 
@@ -44,3 +45,34 @@ class DisqualifyForm(FlaskForm):
 
 class UnfreezeForm(FlaskForm):
     reason = TextAreaField(_l("Why unfreeze the results (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)])
+
+
+class ShortlistForm(FlaskForm):
+    rule = SelectField(_l("Who goes through"), choices=[("top", _l("The top N")), ("threshold", _l("A score threshold")),
+                                                        ("manual", _l("Hand-picked"))])
+    top = IntegerField(_l("N"), validators=[Optional(), NumberRange(min=1, max=500)])
+    threshold = DecimalField(_l("Minimum score (0 to 100)"), places=1, validators=[Optional(), NumberRange(min=0, max=100)])
+    notify = BooleanField(_l("Tell the exhibitors, in their language"))
+
+
+class RoundForm(FlaskForm):
+    scoring_opens_at = DateTimeLocalField(_l("Scoring opens (UTC; empty: the edition's)"), validators=[Optional()])
+    scoring_closes_at = DateTimeLocalField(_l("Scoring closes (UTC; empty: the edition's)"), validators=[Optional()])
+    jurors_per_entry = IntegerField(_l("Jurors per entry (empty: the category's, or the whole jury for a final)"),
+                                    validators=[Optional(), NumberRange(min=1, max=50)])
+    previous_round_weight = IntegerField(_l("Weight of the previous round in this round's result (%)"),
+                                         validators=[InputRequired(), NumberRange(min=0, max=100)])
+    visit_starts_at = DateTimeLocalField(_l("Stand visits start (UTC)"), validators=[Optional()])
+    slot_minutes = IntegerField(_l("Minutes per stand"), validators=[InputRequired(), NumberRange(min=1, max=120)])
+
+    def validate_scoring_closes_at(self, field):
+        if field.data and self.scoring_opens_at.data and field.data <= self.scoring_opens_at.data:
+            raise ValidationError(_l("Scoring must close after it opens."))
+
+
+class JointWinnersForm(FlaskForm):
+    reason = TextAreaField(_l("Why the jury keeps the tie"), validators=[DataRequired(), Length(min=5, max=1000)])
+
+
+class OverrideForm(FlaskForm):
+    reason = TextAreaField(_l("Why export before every sign-off (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)])

@@ -124,3 +124,4 @@ def entry(entry_id: int):
 from . import juries  # noqa: E402,F401  (registers the jury pages on this blueprint)
 from . import results  # noqa: E402,F401  (registers the results pages on this blueprint)
 from . import audit_pages  # noqa: E402,F401  (registers the audit trail on this blueprint)
+from . import rounds_pages  # noqa: E402,F401  (registers the round pages on this blueprint)

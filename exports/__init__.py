@@ -1,0 +1,1 @@
+"""Excel workbooks and spreadsheet imports (openpyxl), fed plain data; never imports the web layer."""

@@ -1,0 +1,150 @@
+"""Organiser pages for rounds: settings, shortlisting with preview, calibration, stand cards, visits, sign-off."""
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from .. import audit, rounds
+from ..editions import current_edition
+from ..entries.forms import ConfirmForm
+from ..extensions import db
+from ..models import Entry, Round, SignOff, User
+from ..results import juror_names, round_results
+from .forms import JointWinnersForm, OverrideForm, RoundForm, ShortlistForm
+from .routes import bp
+
+ROUND_FIELDS = ("scoring_opens_at", "scoring_closes_at", "jurors_per_entry", "previous_round_weight",
+                "visit_starts_at", "slot_minutes")
+
+
+def _round(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+def _preview_from(form: ShortlistForm, round_: Round):
+    chosen = [int(v) for v in request.values.getlist("entry") if v.isdigit()]
+    return rounds.preview_shortlist(round_, rule=form.rule.data, top=form.top.data,
+                                    threshold=float(form.threshold.data) if form.threshold.data is not None else None,
+                                    chosen=chosen)
+
+
+@bp.get("/rounds/<int:round_id>")
+def round_page(round_id: int):
+    round_ = _round(round_id)
+    shortlist = ShortlistForm(request.args, meta={"csrf": False})
+    preview = None
+    if request.args.get("rule") and shortlist.validate():
+        preview = _preview_from(shortlist, round_)
+    outcome = round_results(round_, stability=preview is None, resamples=300) if preview is None else None
+    ranking = preview.ranking if preview else outcome.ranking
+    entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_([l.entry for l in ranking])))}
+    signed = db.session.scalar(db.select(SignOff).where(SignOff.round_id == round_.id))
+    return render_template("organiser/round.html", round=round_, category=round_.category,
+                           edition=round_.category.edition, settings=RoundForm(obj=round_), shortlist=shortlist,
+                           preview=preview, ranking=ranking, entries=entries, next_round=rounds.next_round(round_),
+                           samples={e.id for e in rounds.calibration_samples(round_)}, signed=signed,
+                           signer=juror_names([signed.signed_by_id]) if signed else {}, confirm=ConfirmForm(),
+                           joint=JointWinnersForm(), override=OverrideForm(),
+                           unsigned=rounds.unsigned_categories(round_.category.edition))
+
+
+@bp.post("/rounds/<int:round_id>/settings")
+def round_settings(round_id: int):
+    round_ = _round(round_id)
+    form = RoundForm()
+    if not form.validate_on_submit():
+        abort(400, description="; ".join(f"{form[name].label.text}: {', '.join(map(str, errors))}"
+                                         for name, errors in form.errors.items()))
+    before = {f: str(getattr(round_, f)) for f in ROUND_FIELDS}
+    for field in ROUND_FIELDS:
+        setattr(round_, field, getattr(form, field).data)
+    audit.record(actor=current_user, action="round.update", obj=round_, edition_id=round_.category.edition_id,
+                 before=before, after={f: str(getattr(round_, f)) for f in ROUND_FIELDS})
+    db.session.commit()
+    flash(_("Round saved."), "success")
+    return redirect(url_for("organiser.round_page", round_id=round_.id))
+
+
+@bp.post("/rounds/<int:round_id>/shortlist")
+def shortlist(round_id: int):
+    round_ = _round(round_id)
+    form = ShortlistForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("Choose how entries go through and give N or a threshold."))
+    preview = _preview_from(form, round_)
+    rounds.apply_shortlist(actor=current_user, preview=preview, notify=form.notify.data)
+    flash(_("%(n)d entries go through to %(round)s; %(m)d stop here.", n=len(preview.advancing),
+            round=preview.next_round.name, m=len(preview.eliminated)), "success")
+    return redirect(url_for("organiser.round_page", round_id=round_.id))
+
+
+@bp.post("/rounds/<int:round_id>/calibration")
+def calibration(round_id: int):
+    round_ = _round(round_id)
+    if ConfirmForm().validate_on_submit():
+        rounds.set_calibration_samples(actor=current_user, round_=round_,
+                                       entry_ids=[int(v) for v in request.form.getlist("entry") if v.isdigit()])
+        flash(_("Calibration samples saved."), "success")
+    return redirect(url_for("organiser.round_page", round_id=round_.id))
+
+
+@bp.post("/rounds/<int:round_id>/sign-off")
+def sign_off(round_id: int):
+    round_ = _round(round_id)
+    if ConfirmForm().validate_on_submit():
+        rounds.sign_off(actor=current_user, round_=round_)
+        flash(_("Ranking signed off."), "success")
+    return redirect(url_for("organiser.round_page", round_id=round_.id))
+
+
+@bp.post("/rounds/<int:round_id>/joint-winners")
+def joint_winners(round_id: int):
+    round_ = _round(round_id)
+    form = JointWinnersForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("Give the reason for the shared first place."))
+    rounds.decide_joint_winners(actor=current_user, round_=round_, reason=form.reason.data,
+                                entry_ids=[int(v) for v in request.form.getlist("entry") if v.isdigit()])
+    flash(_("Shared first place recorded."), "success")
+    return redirect(url_for("organiser.round_page", round_id=round_.id))
+
+
+@bp.post("/signoff-override")
+def signoff_override():
+    edition = current_edition()
+    form = OverrideForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("Give the reason for exporting before every sign-off (it is recorded)."))
+    rounds.override_signoff(actor=current_user, edition=edition, reason=form.reason.data)
+    flash(_("The ceremony export is allowed before every sign-off; the reason is recorded."), "info")
+    return redirect(url_for("organiser.dashboard", edition=edition.id))
+
+
+def qr_svg(url: str) -> Markup:
+    """A QR code as inline SVG: the code carries only the link, no secret (the juror still logs in)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=5, border=2, xmldecl=False, svgns=True)
+    return Markup(buffer.getvalue().decode())
+
+
+@bp.get("/rounds/<int:round_id>/stand-cards")
+def stand_cards(round_id: int):
+    round_ = _round(round_id)
+    cards = [(visit.entry, qr_svg(url_for("jury.score", entry_id=visit.entry.id, round=round_.id, _external=True)))
+             for visit in rounds.visit_schedule(round_)]
+    return render_template("organiser/stand_cards.html", round=round_, category=round_.category, cards=cards)
+
+
+@bp.get("/rounds/<int:round_id>/schedule")
+def visit_schedule(round_id: int):
+    round_ = _round(round_id)
+    return render_template("schedule.html", round=round_, category=round_.category,
+                           visits=rounds.visit_schedule(round_), edition=round_.category.edition)

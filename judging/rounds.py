@@ -1,0 +1,268 @@
+"""Judging rounds: shortlisting to the next round, stand visits, calibration, joint winners and sign-off.
+
+A category is judged in ordered rounds (pre-selection on the dossier, final on the stand). An entry takes
+part in a round when its `round_reached` is at least the round's position; shortlisting raises it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+
+from . import audit
+from .errors import Refused
+from .extensions import db
+from .mail import send_mail
+from .models import (CalibrationSample, Category, Edition, Entry, Jury, JuryMember, Round, Scorecard, SignOff,
+                     TieDecision, User)
+from .results import round_results
+
+SHORTLIST_RULES = ("top", "threshold", "manual")
+
+
+def next_round(round_: Round) -> Round | None:
+    later = [r for r in round_.category.rounds if r.position > round_.position]
+    return min(later, key=lambda r: r.position) if later else None
+
+
+@dataclass(frozen=True)
+class ShortlistPreview:
+    round: Round
+    next_round: Round
+    advancing: list[int]
+    eliminated: list[int]
+    ranking: list  # scoring.RankedEntry, for showing scores and stability beside the choice
+
+
+def preview_shortlist(round_: Round, *, rule: str, top: int | None = None, threshold: float | None = None,
+                      chosen: list[int] | None = None) -> ShortlistPreview:
+    """Who would go through to the next round: the top N, those at or above a score, or a hand-picked list."""
+    following = next_round(round_)
+    if following is None:
+        raise Refused(_("This is the last round: there is no round to shortlist for."), 409)
+    if rule not in SHORTLIST_RULES:
+        raise Refused(_("Choose top N, a score threshold, or a hand-picked list."), 400)
+    ranking = round_results(round_, stability=True, resamples=500).ranking
+    scored = [line for line in ranking if line.score is not None and "incomplete" not in line.flags]
+    if rule == "top":
+        if not top or top < 1:
+            raise Refused(_("Give how many entries go through (at least 1)."), 400)
+        # Entries sharing the last place that goes through all go through.
+        cutoff = scored[top - 1].rank if len(scored) >= top else None
+        advancing = [l.entry for l in scored if cutoff is None or l.rank <= cutoff]
+    elif rule == "threshold":
+        if threshold is None or not 0 <= threshold <= 100:
+            raise Refused(_("Give a score threshold between 0 and 100."), 400)
+        advancing = [l.entry for l in scored if l.score >= threshold - 1e-9]
+    else:
+        in_round = {l.entry for l in ranking}
+        unknown = set(chosen or ()) - in_round
+        if unknown or not chosen:
+            raise Refused(_("Pick entries of this round."), 400)
+        advancing = [l.entry for l in ranking if l.entry in set(chosen)]
+    eliminated = [l.entry for l in ranking if l.entry not in set(advancing)]
+    return ShortlistPreview(round=round_, next_round=following, advancing=advancing, eliminated=eliminated,
+                            ranking=ranking)
+
+
+def apply_shortlist(*, actor: User, preview: ShortlistPreview, notify: bool = False) -> None:
+    """Move the advancing entries to the next round; entries dropped from an earlier shortlist come back,
+    unless a juror has already scored them in the next round (refused, to lose no work)."""
+    following = preview.next_round
+    entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(
+        Entry.id.in_(preview.advancing + preview.eliminated)))}
+    for entry_id in preview.eliminated:
+        entry = entries[entry_id]
+        if entry.round_reached >= following.position:
+            started = db.session.scalar(db.select(Scorecard.id).where(
+                Scorecard.round_id == following.id, Scorecard.entry_id == entry_id).limit(1))
+            if started is not None:
+                raise Refused(_("'%(title)s' has already been scored in %(round)s and cannot be taken out.",
+                                title=entry.title, round=following.name), 409)
+            entry.round_reached = preview.round.position
+    for entry_id in preview.advancing:
+        entries[entry_id].round_reached = max(entries[entry_id].round_reached, following.position)
+    audit.record(actor=actor, action="round.shortlist", obj=preview.round,
+                 edition_id=preview.round.category.edition_id,
+                 after={"next_round": following.id, "advancing": preview.advancing,
+                        "eliminated": preview.eliminated})
+    db.session.commit()
+    if notify:
+        notify_shortlist(preview, entries)
+
+
+def notify_shortlist(preview: ShortlistPreview, entries: dict[int, Entry]) -> int:
+    """Tell each exhibitor contact, in their language, whether their entry goes through."""
+    sent = 0
+    for entry_id in preview.advancing + preview.eliminated:
+        entry = entries[entry_id]
+        through = entry_id in preview.advancing
+        for user in db.session.scalars(db.select(User).where(User.organisation_id == entry.organisation_id,
+                                                             User.role == "exhibitor")):
+            if user.language == "fr":
+                subject = f"Milipol Innovation Awards : {entry.title}"
+                body = (f"Bonjour {user.name},\n\n" + (
+                    f"Félicitations : « {entry.title} » est finaliste. Le jury viendra sur votre stand "
+                    f"{entry.organisation.hall} {entry.organisation.stand} pendant le salon."
+                    if through else f"« {entry.title} » n'a pas été retenu pour la finale. Merci de votre participation."))
+            else:
+                subject = f"Milipol Innovation Awards: {entry.title}"
+                body = (f"Hello {user.name},\n\n" + (
+                    f"Congratulations: '{entry.title}' is a finalist. The jury will visit your stand "
+                    f"{entry.organisation.hall} {entry.organisation.stand} during the show."
+                    if through else f"'{entry.title}' was not shortlisted for the final. Thank you for taking part."))
+            send_mail(to=user.email, subject=subject, body=body)
+            sent += 1
+    return sent
+
+
+# --- stand visits -------------------------------------------------------------------------------------------------
+
+def _natural(text: str) -> list:
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text or "")]
+
+
+@dataclass(frozen=True)
+class Visit:
+    entry: Entry
+    starts_at: datetime | None
+    ends_at: datetime | None
+
+
+def visit_schedule(round_: Round) -> list[Visit]:
+    """The finalists in walking order (hall, then stand number) with one slot each."""
+    entries = db.session.scalars(db.select(Entry).where(
+        Entry.category_id == round_.category_id, Entry.status == "submitted",
+        Entry.round_reached >= round_.position)).all()
+    entries = sorted(entries, key=lambda e: (_natural(e.organisation.hall), _natural(e.organisation.stand), e.id))
+    slot = timedelta(minutes=round_.slot_minutes or 10)
+    visits = []
+    for index, entry in enumerate(entries):
+        start = round_.visit_starts_at + index * slot if round_.visit_starts_at else None
+        visits.append(Visit(entry=entry, starts_at=start, ends_at=start + slot if start else None))
+    return visits
+
+
+# --- joint winners and sign-off -----------------------------------------------------------------------------------
+
+def is_president(user: User, category: Category) -> bool:
+    return db.session.scalar(db.select(JuryMember.id).join(Jury, Jury.id == JuryMember.jury_id).where(
+        Jury.category_id == category.id, JuryMember.user_id == user.id, JuryMember.is_president.is_(True))) is not None
+
+
+def can_decide(user: User, category: Category) -> bool:
+    """Organisers and the category's jury president may sign off and decide ties."""
+    return user.role == "organiser" or is_president(user, category)
+
+
+def decide_joint_winners(*, actor: User, round_: Round, entry_ids: list[int], reason: str) -> TieDecision:
+    if not can_decide(actor, round_.category):
+        raise Refused(_("Only an organiser or the jury president can decide a tie."), 403)
+    if not reason.strip():
+        raise Refused(_("Give the reason for the shared first place."), 400)
+    ranking = round_results(round_).ranking
+    top = [line for line in ranking[:len(entry_ids)]]
+    if len(entry_ids) < 2 or {l.entry for l in top} != set(entry_ids) or not all(
+            any(f.startswith("tie") for f in l.flags) for l in top):
+        raise Refused(_("Joint winners must be tied entries at the top of the ranking."), 409)
+    decision = TieDecision(round_id=round_.id, entry_ids=sorted(entry_ids), reason=reason.strip(),
+                           decided_by_id=actor.id)
+    db.session.add(decision)
+    db.session.flush()
+    audit.record(actor=actor, action="results.joint_winners", obj=decision,
+                 edition_id=round_.category.edition_id, after={"entries": sorted(entry_ids), "reason": reason})
+    db.session.commit()
+    return decision
+
+
+def deciding_round(category: Category) -> Round:
+    """The round whose ranking gives the trophy: the furthest round that has entries in it."""
+    for round_ in sorted(category.rounds, key=lambda r: -r.position):
+        if db.session.scalar(db.select(Entry.id).where(Entry.category_id == category.id, Entry.status == "submitted",
+                                                       Entry.round_reached >= round_.position).limit(1)):
+            return round_
+    return min(category.rounds, key=lambda r: r.position)
+
+
+def sign_off(*, actor: User, round_: Round) -> SignOff:
+    """Approve the round's ranking as it stands now (its fingerprint is stored with the approval)."""
+    if not can_decide(actor, round_.category):
+        raise Refused(_("Only an organiser or the jury president can sign off a ranking."), 403)
+    fingerprint = round_results(round_).fingerprint
+    existing = db.session.scalar(db.select(SignOff).where(SignOff.round_id == round_.id))
+    if existing is None:
+        existing = SignOff(round_id=round_.id)
+        db.session.add(existing)
+    existing.signed_by_id, existing.fingerprint = actor.id, fingerprint
+    existing.signed_at = datetime.utcnow()
+    db.session.flush()
+    audit.record(actor=actor, action="results.sign_off", obj=existing, edition_id=round_.category.edition_id,
+                 after={"round": round_.id, "fingerprint": fingerprint})
+    db.session.commit()
+    return existing
+
+
+def unsigned_categories(edition: Edition) -> list[Category]:
+    """Categories whose deciding round is not signed off, or whose scores changed since the sign-off."""
+    missing = []
+    for category in edition.categories:
+        round_ = deciding_round(category)
+        signed = db.session.scalar(db.select(SignOff).where(SignOff.round_id == round_.id))
+        if signed is None or signed.fingerprint != round_results(round_).fingerprint:
+            missing.append(category)
+    return missing
+
+
+def ensure_ceremony_export_allowed(edition: Edition) -> None:
+    """The ceremony export waits for every sign-off, unless an organiser overrode the gate (recorded)."""
+    if edition.signoff_override_reason:
+        return
+    missing = unsigned_categories(edition)
+    if missing:
+        raise Refused(_("The ceremony export waits for the sign-off of: %(names)s.",
+                        names=", ".join(c.name_en for c in missing)), 409)
+
+
+def override_signoff(*, actor: User, edition: Edition, reason: str) -> None:
+    if actor.role != "organiser":
+        raise Refused(_("Only an organiser can override the sign-off."), 403)
+    if len(reason.strip()) < 5:
+        raise Refused(_("Give the reason for exporting before every sign-off."), 400)
+    edition.signoff_override_reason = reason.strip()
+    audit.record(actor=actor, action="results.signoff_override", obj=edition, edition_id=edition.id,
+                 after={"reason": reason.strip(), "unsigned": [c.code for c in unsigned_categories(edition)]})
+    db.session.commit()
+
+
+# --- calibration --------------------------------------------------------------------------------------------------
+
+def set_calibration_samples(*, actor: User, round_: Round, entry_ids: list[int]) -> None:
+    db.session.execute(db.delete(CalibrationSample).where(CalibrationSample.round_id == round_.id))
+    for entry_id in sorted(set(entry_ids)):
+        entry = db.session.get(Entry, entry_id)
+        if entry is None or entry.category_id != round_.category_id:
+            raise Refused(_("Calibration samples must be entries of this category."), 400)
+        db.session.add(CalibrationSample(round_id=round_.id, entry_id=entry_id))
+    audit.record(actor=actor, action="round.calibration_samples", obj=round_, edition_id=round_.category.edition_id,
+                 after={"entries": sorted(set(entry_ids))})
+    db.session.commit()
+
+
+def calibration_samples(round_: Round) -> list[Entry]:
+    return db.session.scalars(db.select(Entry).join(CalibrationSample, CalibrationSample.entry_id == Entry.id)
+                              .where(CalibrationSample.round_id == round_.id).order_by(Entry.id)).all()
+
+
+def calibration_comparison(round_: Round, juror: User) -> list[tuple[Entry, float | None, float | None, int]]:
+    """(sample, the juror's total, the other jurors' mean, how many others) for each calibration sample."""
+    rows = []
+    for entry in calibration_samples(round_):
+        cards = db.session.scalars(db.select(Scorecard).where(
+            Scorecard.round_id == round_.id, Scorecard.entry_id == entry.id, Scorecard.purpose == "calibration",
+            Scorecard.weighted_total.is_not(None))).all()
+        mine = next((c.weighted_total for c in cards if c.juror_id == juror.id), None)
+        others = [c.weighted_total for c in cards if c.juror_id != juror.id]
+        rows.append((entry, mine, sum(others) / len(others) if others else None, len(others)))
+    return rows
