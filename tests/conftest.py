@@ -140,8 +140,8 @@ class Factory:
 
     def organisation(self, name: str | None = None, **values) -> Organisation:
         n = next(_numbers)
-        organisation = Organisation(name=name or f"Company {n}", country=values.pop("country", "FR"),
-                                    stand=f"A{n:03d}", hall="5", **values)
+        values = {"country": "FR", "stand": f"A{n:03d}", "hall": "5", **values}
+        organisation = Organisation(name=name or f"Company {n}", **values)
         db.session.add(organisation)
         db.session.commit()
         return organisation

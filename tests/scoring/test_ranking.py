@@ -5,7 +5,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from scoring import (METHODS, Criterion, Scorecard, agreement, bootstrap_stability, juror_statistics, rank_entries,
+from scoring import (METHODS, Criterion, Scorecard, agreement, bootstrap_stability, combine_rankings, juror_statistics,
+                     rank_entries, share_first_place,
                      scores_fingerprint, trimmed_mean, weighted_total)
 
 CRITERIA = [Criterion("innovation", 40), Criterion("value", 35), Criterion("maturity", 25)]
@@ -239,3 +240,20 @@ def test_property_shifting_one_jurors_marks_keeps_the_zscore_and_fitted_order(ca
         for b in before:
             if before[a] - before[b] > 1e-6 and 0 < before[a] < 100 and 0 < before[b] < 100:
                 assert after[a] > after[b] - 1e-6, (a, b)
+
+
+def test_combined_rounds_weigh_the_preselection_and_the_final():
+    pre = rank_entries([card("j1", "A", 10, 10, 10), card("j1", "B", 5, 5, 5), card("j1", "C", 2, 2, 2)], CRITERIA)
+    final = rank_entries([card("j1", "A", 6, 6, 6), card("j1", "B", 7, 7, 7)], CRITERIA)  # C was eliminated
+    combined = combine_rankings([(pre, 30), (final, 70)])
+    # A: 0.3 x 100 + 0.7 x 60 = 72; B: 0.3 x 50 + 0.7 x 70 = 64.
+    assert [(r.entry, r.rank, round(r.score, 6)) for r in combined] == [("A", 1, 72.0), ("B", 2, 64.0)]
+
+
+def test_joint_winners_share_first_place_with_the_reason():
+    ranking = rank_entries([card("j1", "A", 8, 8, 8), card("j1", "B", 8, 8, 7), card("j1", "C", 1, 1, 1)], CRITERIA)
+    shared = share_first_place(ranking, ["A", "B"], "equally convincing on the stand")
+    assert [(r.entry, r.rank) for r in shared] == [("A", 1), ("B", 1), ("C", 3)]
+    assert "joint winner: equally convincing on the stand" in shared[1].flags
+    with pytest.raises(ValueError):
+        share_first_place(ranking, ["A", "C"], "skipping B")

@@ -1,0 +1,163 @@
+"""Rounds: shortlisting by each rule, progression, combined results, calibration, joint winners, sign-off."""
+from datetime import timedelta
+
+import pytest
+
+from judging import rounds
+from judging.errors import Refused
+from judging.extensions import db
+from judging.jury import scorecards, services
+from judging.mail import outbox
+from judging.models import Assignment, Entry, Scorecard, utcnow
+from judging.results import round_results
+
+
+@pytest.fixture
+def judged(make):
+    """Five entries scored in the pre-selection by three jurors: totals 90, 80, 70, 60, 50."""
+    edition = make.edition(deadline_in=timedelta(days=-2))
+    edition.scoring_opens_at = utcnow() - timedelta(days=1)
+    edition.scoring_closes_at = utcnow() + timedelta(days=5)
+    edition.min_scorecards = 1
+    category = make.category(edition, "event-security")
+    organiser = make.user("organiser")
+    jurors = [make.user("juror") for _ in range(3)]
+    for juror in jurors:
+        services.add_member(actor=organiser, category=category, juror=juror)
+    pre, final = category.rounds
+    keys = [c.key for c in pre.criteria]
+    entries = []
+    for n, mark in enumerate([9, 8, 7, 6, 5]):
+        company = make.organisation(hall="5", stand=f"B{10 - n}")
+        exhibitor = make.user("exhibitor", organisation=company, language="fr" if n == 0 else "en")
+        entry = make.entry(edition=edition, category="event-security", organisation=company, title=f"Gate {mark}")
+        entries.append(entry)
+        for juror in jurors:
+            db.session.add(Assignment(round_id=pre.id, entry_id=entry.id, juror_id=juror.id))
+            db.session.add(Scorecard(round_id=pre.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
+                                     marks={k: mark for k in keys}, weighted_total=mark * 10.0))
+    db.session.commit()
+    return dict(edition=edition, category=category, organiser=organiser, jurors=jurors, pre=pre, final=final,
+                entries=entries)
+
+
+def test_shortlist_top_n_moves_entries_to_the_final_and_notifies_in_their_language(judged):
+    preview = rounds.preview_shortlist(judged["pre"], rule="top", top=2)
+    assert preview.advancing == [judged["entries"][0].id, judged["entries"][1].id]
+    rounds.apply_shortlist(actor=judged["organiser"], preview=preview, notify=True)
+    reached = {e.title: e.round_reached for e in db.session.scalars(db.select(Entry))}
+    assert reached == {"Gate 9": 2, "Gate 8": 2, "Gate 7": 1, "Gate 6": 1, "Gate 5": 1}
+    bodies = {m.to: m.body for m in outbox()}
+    assert any("finaliste" in b for b in bodies.values()) and any("not shortlisted" in b for b in bodies.values())
+
+
+def test_shortlist_by_threshold_and_by_hand(judged):
+    assert len(rounds.preview_shortlist(judged["pre"], rule="threshold", threshold=70).advancing) == 3
+    chosen = [judged["entries"][4].id]
+    assert rounds.preview_shortlist(judged["pre"], rule="manual", chosen=chosen).advancing == chosen
+    with pytest.raises(Refused):
+        rounds.preview_shortlist(judged["pre"], rule="manual", chosen=[999999])
+
+
+def test_entry_eliminated_in_round_one_cannot_be_scored_in_the_final(judged, client, login_as):
+    rounds.apply_shortlist(actor=judged["organiser"], preview=rounds.preview_shortlist(judged["pre"], rule="top", top=2))
+    eliminated = judged["entries"][4]
+    juror = judged["jurors"][0]
+    db.session.add(Assignment(round_id=judged["final"].id, entry_id=eliminated.id, juror_id=juror.id))
+    db.session.commit()
+    login_as(juror)
+    response = client.post(f"/jury/api/scorecards/{judged['final'].id}/{eliminated.id}",
+                           json={"marks": {}, "version": 0})
+    assert response.status_code == 409 and "no longer in this round" in response.get_json()["error"]
+
+
+def test_final_combines_thirty_percent_preselection_and_seventy_percent_final(judged):
+    rounds.apply_shortlist(actor=judged["organiser"], preview=rounds.preview_shortlist(judged["pre"], rule="top", top=2))
+    final = judged["final"]
+    final.previous_round_weight = 30
+    keys = [c.key for c in final.criteria]
+    first, second = judged["entries"][:2]
+    for entry, mark in ((first, 5), (second, 10)):  # the stand visit reverses the order
+        for juror in judged["jurors"]:
+            db.session.add(Scorecard(round_id=final.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
+                                     marks={k: mark for k in keys}))
+    db.session.commit()
+    outcome = round_results(final)
+    scores = {line.entry: line.score for line in outcome.ranking}
+    assert scores[first.id] == pytest.approx(0.3 * 90 + 0.7 * 50)
+    assert scores[second.id] == pytest.approx(0.3 * 80 + 0.7 * 100)
+    assert outcome.ranking[0].entry == second.id and "30% Pre-selection + 70% Final" == outcome.combined_note
+
+
+def test_calibration_marks_are_compared_but_never_counted(judged, client, login_as):
+    sample = judged["entries"][2]
+    rounds.set_calibration_samples(actor=judged["organiser"], round_=judged["pre"], entry_ids=[sample.id])
+    before = {l.entry: l.score for l in round_results(judged["pre"]).ranking}
+    keys = [c.key for c in judged["pre"].criteria]
+    for juror, mark in zip(judged["jurors"], (10, 4, 4)):
+        scorecards.save_calibration_card(juror=juror, entry=sample, round_=judged["pre"],
+                                         values=scorecards.CardInput(marks={k: mark for k in keys}))
+    assert {l.entry: l.score for l in round_results(judged["pre"]).ranking} == before
+    login_as(judged["jurors"][0])
+    page = client.get(f"/jury/calibration/{judged['pre'].id}/{sample.id}").get_data(as_text=True)
+    assert "100.0" in page and "40.0 (2)" in page
+
+
+def test_joint_winners_only_for_a_real_tie_and_by_the_president(judged, make):
+    pre = judged["pre"]
+    top, runner_up = judged["entries"][:2]
+    for card in db.session.scalars(db.select(Scorecard).where(Scorecard.entry_id == runner_up.id)):
+        card.marks = {k: 9 for k in card.marks}
+    db.session.commit()
+    with pytest.raises(Refused):
+        rounds.decide_joint_winners(actor=judged["jurors"][0], round_=pre, entry_ids=[top.id, runner_up.id],
+                                    reason="equal")
+    with pytest.raises(Refused):
+        rounds.decide_joint_winners(actor=judged["organiser"], round_=pre,
+                                    entry_ids=[top.id, judged["entries"][2].id], reason="not tied")
+    rounds.decide_joint_winners(actor=judged["organiser"], round_=pre, entry_ids=[top.id, runner_up.id],
+                                reason="Both convinced the whole jury")
+    ranking = round_results(pre).ranking
+    assert [l.rank for l in ranking[:3]] == [1, 1, 3]
+    assert "joint winner: Both convinced the whole jury" in ranking[0].flags
+
+
+def test_ceremony_export_waits_for_every_sign_off_or_a_recorded_override(judged, make):
+    edition = judged["edition"]
+    with pytest.raises(Refused, match="waits for the sign-off"):
+        rounds.ensure_ceremony_export_allowed(edition)
+    member = judged["category"]
+    from judging.models import JuryMember
+    president = db.session.scalar(db.select(JuryMember).where(JuryMember.user_id == judged["jurors"][0].id))
+    services.set_president(actor=judged["organiser"], member=president)
+    rounds.sign_off(actor=judged["jurors"][0], round_=rounds.deciding_round(member))
+    assert member not in rounds.unsigned_categories(edition)
+    with pytest.raises(Refused):  # the other five categories are not signed off
+        rounds.ensure_ceremony_export_allowed(edition)
+    rounds.override_signoff(actor=judged["organiser"], edition=edition, reason="Ceremony starts in 10 minutes")
+    rounds.ensure_ceremony_export_allowed(edition)
+
+
+def test_a_score_change_after_sign_off_voids_it(judged):
+    category = judged["category"]
+    round_ = rounds.deciding_round(category)
+    rounds.sign_off(actor=judged["organiser"], round_=round_)
+    card = db.session.scalars(db.select(Scorecard).where(Scorecard.round_id == round_.id)).first()
+    card.marks = {k: 1 for k in card.marks}
+    db.session.commit()
+    assert category in rounds.unsigned_categories(judged["edition"])
+
+
+def test_stand_cards_carry_a_qr_code_of_the_final_scorecard_and_the_schedule_walks_the_hall(judged, client, login_as):
+    rounds.apply_shortlist(actor=judged["organiser"], preview=rounds.preview_shortlist(judged["pre"], rule="top", top=3))
+    final = judged["final"]
+    final.visit_starts_at = utcnow().replace(hour=9, minute=0, second=0, microsecond=0)
+    final.slot_minutes = 15
+    db.session.commit()
+    visits = rounds.visit_schedule(final)
+    assert [v.entry.organisation.stand for v in visits] == ["B8", "B9", "B10"]  # natural order, not B10 first
+    assert visits[1].starts_at - visits[0].starts_at == timedelta(minutes=15)
+    login_as(judged["organiser"])
+    page = client.get(f"/organiser/rounds/{final.id}/stand-cards").get_data(as_text=True)
+    assert page.count("<svg") == 3 and "Gate 9" in page
+    assert client.get(f"/organiser/rounds/{final.id}").status_code == 200
