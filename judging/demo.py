@@ -14,6 +14,7 @@ from .models import Category, Edition, Entry, Jury, JuryMember, Organisation, Us
 
 DEMO_PASSWORD = "demo-awards-2027"
 DEMO_SLUG = "milipol-paris-2027"
+OPEN_SLUG = "milipol-qatar-2028"
 DEMO_LOGINS = [
     ("organiser", "organiser@demo.milipol.example", DEMO_PASSWORD),
     ("juror", "juror01@demo.milipol.example", DEMO_PASSWORD),
@@ -81,19 +82,39 @@ def _demo_password_hash() -> str:
 
 
 def _edition() -> tuple[Edition, bool]:
+    """The current edition, on its first show day: pre-selection done, the final on the stands under way."""
     from .organiser.services import create_edition
     edition = db.session.scalar(db.select(Edition).where(Edition.slug == DEMO_SLUG))
     if edition is not None:
         return edition, False
-    # Dates relative to the day the demo is loaded, so that submission is open when you try it.
-    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
-    show = today + timedelta(days=60)
-    return create_edition(
+    # Dates relative to the day the demo is loaded, so that the final round is open when you try it.
+    show = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    edition = create_edition(
         slug=DEMO_SLUG, name="Milipol Paris 2027", venue="Paris Nord Villepinte", current=True, status="live",
         show_starts_on=show.date(), show_ends_on=(show + timedelta(days=3)).date(),
-        submission_deadline=show - timedelta(days=21, hours=-17),
-        scoring_opens_at=show - timedelta(days=20), scoring_closes_at=show + timedelta(hours=11),
-        ceremony_at=show + timedelta(hours=14)), True
+        submission_deadline=show - timedelta(days=40), scoring_opens_at=show - timedelta(days=30),
+        scoring_closes_at=show + timedelta(days=1, hours=12), ceremony_at=show + timedelta(days=1, hours=15))
+    for category in edition.categories:
+        pre, final = category.rounds
+        pre.scoring_closes_at = show - timedelta(days=5)
+        final.scoring_opens_at, final.previous_round_weight = show, 30
+        final.visit_starts_at, final.slot_minutes = show + timedelta(hours=8), 10
+    db.session.commit()
+    return edition, True
+
+
+def _open_edition() -> bool:
+    """A second edition still taking entries, so that submission can be tried too."""
+    from .organiser.services import create_edition
+    if db.session.scalar(db.select(Edition).where(Edition.slug == OPEN_SLUG)) is not None:
+        return False
+    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    show = today + timedelta(days=120)
+    create_edition(slug=OPEN_SLUG, name="Milipol Qatar 2028", venue="Doha Exhibition and Convention Center",
+                   status="live", show_starts_on=show.date(), show_ends_on=(show + timedelta(days=2)).date(),
+                   submission_deadline=show - timedelta(days=30), scoring_opens_at=show - timedelta(days=28),
+                   scoring_closes_at=show + timedelta(hours=12), ceremony_at=show + timedelta(hours=15))
+    return True
 
 
 def load_demo() -> bool:
@@ -152,18 +173,47 @@ def load_demo() -> bool:
                                         {"role": "member", "is_president": president and category == categories[(index - 1) % 6]})
             changed |= created
     db.session.commit()
-    changed |= _assign_first_rounds(edition)
+    changed |= _judge(edition)
+    changed |= _open_edition()
     return changed
 
 
-def _assign_first_rounds(edition: Edition) -> bool:
-    """Give every submitted entry its jurors for the pre-selection, as an organiser would."""
+def _judge(edition: Edition) -> bool:
+    """Play the judging so far: pre-selection assigned and scored, top four shortlisted, final half scored."""
+    from . import rounds
     from .jury.services import apply_assignment
+    from .jury.scorecards import weighted_total_or_none
+    from .models import Assignment, Scorecard
     organiser = db.session.scalar(db.select(User).where(User.email == DEMO_LOGINS[0][1]))
+    rng = random.Random(99)
     changed = False
     for category in edition.categories:
-        preview = apply_assignment(actor=organiser, round_=category.rounds[0])
-        changed |= bool(preview.plan.added or preview.plan.removed)
+        pre, final = category.rounds
+        changed |= bool(apply_assignment(actor=organiser, round_=pre).plan.added)
+        quality = {e.id: rng.uniform(3.5, 8.5) for e in db.session.scalars(
+            db.select(Entry).where(Entry.category_id == category.id).order_by(Entry.id))}
+        for round_, share in ((pre, 1.0), (final, 0.5)):
+            if round_ is final:
+                if not db.session.scalar(db.select(Entry.id).where(Entry.category_id == category.id,
+                                                                   Entry.round_reached >= 2).limit(1)):
+                    rounds.apply_shortlist(actor=organiser, preview=rounds.preview_shortlist(pre, rule="top", top=4))
+                    changed = True
+                changed |= bool(apply_assignment(actor=organiser, round_=final).plan.added)
+            assignments = db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id)
+                                             .order_by(Assignment.entry_id, Assignment.juror_id)).all()
+            for index, assignment in enumerate(assignments):
+                bias = (assignment.juror_id % 5 - 2) * 0.4  # some jurors harsher, some more lenient
+                marks = {c.key: max(c.scale_min, min(c.scale_max, round(
+                    quality[assignment.entry_id] + bias + rng.gauss(0, 1)))) for c in round_.criteria}
+                if index >= len(assignments) * share:
+                    continue  # the final is in progress: these stands are still to visit
+                card, created = _get_or_create(
+                    Scorecard, {"round_id": round_.id, "entry_id": assignment.entry_id,
+                                "juror_id": assignment.juror_id, "purpose": "counted"},
+                    {"marks": marks, "status": "submitted", "version": 1, "submitted_at": utcnow(),
+                     "weighted_total": weighted_total_or_none(marks, list(round_.criteria))})
+                changed |= created
+        db.session.commit()
     return changed
 
 

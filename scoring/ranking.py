@@ -378,3 +378,60 @@ def _explain_ties(results: list[RankedEntry], facts: dict, heaviest_first: Seque
             else:
                 line.tie_break = (f"tied on {line.score:.2f}; ranked above {other.entry!r} on a higher median "
                                   f"total ({facts[line.entry].median_total:.2f} vs {facts[other.entry].median_total:.2f})")
+
+
+def combine_rankings(parts: Sequence[tuple[Sequence[RankedEntry], float]]) -> list[RankedEntry]:
+    """Combine rounds, e.g. final = 30% pre-selection + 70% final; weights are normalised.
+
+    Only entries ranked with a score in the last part take part (they reached the last round); an entry
+    missing from an earlier part counts that part as 0. Ties on the combined score are broken by the last
+    part's score, then shared. Per-criterion means and counts are those of the last part.
+    """
+    if not parts:
+        return []
+    total_weight = sum(weight for _, weight in parts)
+    if total_weight <= 0:
+        raise ValueError("The weights of the combined rounds must add up to more than zero.")
+    last = {line.entry: line for line in parts[-1][0]}
+    scores = {part_index: {line.entry: line.score for line in lines} for part_index, (lines, _) in enumerate(parts)}
+    combined = []
+    for entry, line in last.items():
+        if line.score is None:
+            continue
+        value = math.fsum((scores[i].get(entry) or 0.0) * weight for i, (_, weight) in enumerate(parts)) / total_weight
+        combined.append((entry, value, line))
+    combined.sort(key=lambda t: (-_round(t[1]), -_round(t[2].score), _order_key(t[0])))
+    result = []
+    previous, previous_rank = None, 0
+    for position, (entry, value, line) in enumerate(combined, start=1):
+        key = (_round(value), _round(line.score))
+        rank = previous_rank if key == previous else position
+        previous, previous_rank = key, rank
+        result.append(RankedEntry(entry=entry, rank=rank, score=value, criterion_means=dict(line.criterion_means),
+                                  n_scorecards=line.n_scorecards, flags=line.flags, tie_break=line.tie_break,
+                                  median_total=line.median_total, p_first=line.p_first, p_top3=line.p_top3,
+                                  rank_interval=line.rank_interval))
+    unscored = [line for line in parts[-1][0] if line.score is None]
+    for offset, line in enumerate(unscored, start=len(result) + 1):
+        result.append(RankedEntry(entry=line.entry, rank=offset, score=None, flags=line.flags))
+    return result
+
+
+def share_first_place(ranking: Sequence[RankedEntry], entries: Iterable[Hashable], reason: str) -> list[RankedEntry]:
+    """Joint winners decided by the jury: the given entries all take rank 1, flagged with the reason.
+
+    The entries must be the first ones of the ranking (a shared first place cannot skip a better entry).
+    """
+    chosen = set(entries)
+    top = [line.entry for line in ranking[:len(chosen)]]
+    if len(chosen) < 2 or set(top) != chosen:
+        raise ValueError("Joint winners must be the entries at the top of the ranking, at least two of them.")
+    result = []
+    for line in ranking:
+        if line.entry in chosen:
+            result.append(RankedEntry(**{**line.__dict__, "rank": 1,
+                                         "flags": tuple(f for f in line.flags if not f.startswith("tie"))
+                                         + (f"joint winner: {reason}",)}))
+        else:
+            result.append(line)
+    return result

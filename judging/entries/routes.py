@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from .. import lifecycle
 from ..editions import current_edition
 from ..extensions import db
-from ..models import Attachment, Category, Entry
+from ..models import Attachment, Category, Edition, Entry
 from ..permissions import can_view_attachment, owns_entry, role_required
 from ..uploads import upload_path
 from . import services
@@ -50,7 +50,10 @@ def dashboard():
     entries = db.session.scalars(
         db.select(Entry).where(Entry.edition_id == edition.id, Entry.organisation_id == current_user.organisation_id)
         .options(selectinload(Entry.category), selectinload(Entry.attachments)).order_by(Entry.created_at)).all()
-    return render_template("entries/dashboard.html", edition=edition, entries=entries,
+    others = [e for e in db.session.scalars(db.select(Edition).where(Edition.id != edition.id,
+                                                                  Edition.status == "live").order_by(Edition.id))
+              if e.accepts_entries()]
+    return render_template("entries/dashboard.html", edition=edition, entries=entries, other_editions=others,
                            organisation=current_user.organisation, outcomes=lifecycle.outcomes(edition))
 
 

@@ -48,8 +48,14 @@ def test_demo_loads_a_realistic_edition_and_is_idempotent(runner):
     assert result.exit_code == 0 and "Demo data loaded" in result.output
     counts = {model.__name__: db.session.scalar(db.select(db.func.count(model.id)))
               for model in (Edition, Category, Organisation, Entry, User, JuryMember)}
-    assert counts["Edition"] == 1 and counts["Category"] == 6 and counts["Organisation"] == 60
+    assert counts["Edition"] == 2 and counts["Category"] == 12 and counts["Organisation"] == 60
     assert 80 <= counts["Entry"] <= 100 and counts["JuryMember"] >= 24
+    # The current edition is in the middle of its final: finalists shortlisted, some stand visits scored.
+    finalists = db.session.scalar(db.select(db.func.count(Entry.id)).where(Entry.round_reached == 2))
+    assert finalists == 24
+    from judging.models import Round, Scorecard
+    final_cards = db.session.scalar(db.select(db.func.count(Scorecard.id)).join(Round).where(Round.position == 2))
+    assert final_cards > 0
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and "nothing changed" in again.output
     assert counts == {model.__name__: db.session.scalar(db.select(db.func.count(model.id)))
