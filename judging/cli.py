@@ -53,6 +53,31 @@ def register(app: Flask) -> None:
 def _jury_commands(app: Flask) -> None:
     """Commands for the jury side of an edition."""
 
+    @app.cli.command("export")
+    @click.option("--edition", "edition_id", type=int, default=None, help="Edition id (default: the current one).")
+    @click.option("-o", "--output", default="results.xlsx", show_default=True, help="The workbook to write.")
+    @click.option("--anonymise", is_flag=True, help="Name jurors J01, J02... instead of by name.")
+    @click.option("--csv-dir", default=None, help="Also write one CSV per category into this folder.")
+    def export(edition_id, output, anonymise, csv_dir):
+        """Write the ceremony workbook (refused until every category is signed off, unless overridden)."""
+        from exports import write_csv_files, write_results_workbook
+        from .errors import Refused
+        from .exporting import results_book
+        from .models import Edition
+        edition = db.session.get(Edition, edition_id) if edition_id else db.session.scalar(
+            db.select(Edition).where(Edition.is_current.is_(True)))
+        if edition is None:
+            raise click.ClickException("No such edition.")
+        try:
+            book = results_book(edition, anonymise_jurors=anonymise)
+        except Refused as refusal:
+            raise click.ClickException(refusal.message)
+        write_results_workbook(book, output)
+        click.echo(f"Wrote {output} ({len(book.categories)} categories, {len(book.scores)} scorecards).")
+        if csv_dir:
+            for path in write_csv_files(book, csv_dir):
+                click.echo(f"Wrote {path}")
+
     @app.cli.command("remind-jurors")
     @click.option("--edition", "edition_id", type=int, default=None, help="Edition id (default: the current one).")
     @click.option("--url", default="http://127.0.0.1:5000/jury/", help="Link to the scoring screens in the mail.")

@@ -9,15 +9,24 @@ LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
 MIN_PASSWORD_LENGTH = 10
 
 
+# Two-letter territory codes that are not countries (unknown region, EU, eurozone, UN, pseudo-locales).
+NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "XA", "XB", "QO"}
+
+
+def country_codes() -> set[str]:
+    """ISO 3166 two-letter country codes (from Babel's data, so no list to maintain)."""
+    return {code for code in Locale.parse("en").territories
+            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
+
+
 def country_choices() -> list[tuple[str, str]]:
-    """ISO 3166 two-letter countries, named in the reader's language."""
+    """The countries, named in the reader's language."""
     territories = Locale.parse(str(get_locale() or "en")).territories
-    codes = [code for code in territories if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "XA", "XB", "XK", "QO"}]
-    return sorted(((code, territories[code]) for code in codes), key=lambda pair: pair[1])
+    return sorted(((code, territories[code]) for code in country_codes()), key=lambda pair: pair[1])
 
 
 def valid_country(code: str) -> bool:
-    return code in Locale.parse("en").territories and len(code) == 2 and code.isalpha()
+    return code in country_codes()
 
 
 class CountryField(SelectField):

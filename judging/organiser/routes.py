@@ -125,3 +125,4 @@ from . import juries  # noqa: E402,F401  (registers the jury pages on this bluep
 from . import results  # noqa: E402,F401  (registers the results pages on this blueprint)
 from . import audit_pages  # noqa: E402,F401  (registers the audit trail on this blueprint)
 from . import rounds_pages  # noqa: E402,F401  (registers the round pages on this blueprint)
+from . import exchange  # noqa: E402,F401  (registers the spreadsheet pages on this blueprint)

@@ -1,0 +1,167 @@
+"""From the database to `exports`: the results workbook's plain data, and the Excel imports' writes.
+
+The numbers come from `results.round_results` (or, once frozen, from the stored snapshots), exactly as on
+the results page; `exports` only lays them out.
+"""
+from __future__ import annotations
+
+from datetime import timezone
+from importlib.metadata import PackageNotFoundError, version
+
+import scoring
+from exports import (CategoryResults, CriterionInfo, ExhibitorRow, JurorImportRow, JurorRow, RankedRow, ResultsBook,
+                     ScoreRow)
+
+from . import audit, lifecycle, rounds
+from .errors import Refused
+from .extensions import db
+from .models import Assignment, Category, Edition, Entry, Jury, JuryMember, Organisation, Scorecard, User, utcnow
+from .results import counted_scorecards, round_results
+
+
+def app_version() -> str:
+    try:
+        return version("milipol-awards")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def results_book(edition: Edition, *, anonymise_jurors: bool = False, ceremony: bool = True) -> ResultsBook:
+    """The plain data of the results workbook: each category's deciding round, as frozen when it is."""
+    if ceremony:
+        rounds.ensure_ceremony_export_allowed(edition)
+    categories, score_rows, fingerprints, notes = [], [], [], []
+    juror_ids: set[int] = set()
+    frozen_at = None
+    for category in edition.categories:
+        round_ = rounds.deciding_round(category)
+        outcome = round_results(round_, stability=True)
+        snapshot = lifecycle.current_snapshot(round_)
+        if snapshot is not None:
+            outcome = lifecycle.with_snapshot(outcome, snapshot)
+            frozen_at = snapshot.created_at
+        entries = outcome.entries
+        missing = [line.entry for line in outcome.ranking if line.entry not in entries]
+        if missing:
+            entries = entries | {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(missing)))}
+        categories.append(CategoryResults(
+            name=category.name_en, position=category.position, method=outcome.method, round_name=round_.name,
+            combined_note=outcome.combined_note,
+            criteria=tuple(CriterionInfo(key=c.key, name=c.name_en, weight=c.weight) for c in outcome.criteria),
+            rows=tuple(RankedRow(rank=line.rank, entry_id=line.entry, title=entries[line.entry].title,
+                                 organisation=entries[line.entry].organisation.name,
+                                 country=entries[line.entry].organisation.country,
+                                 hall=entries[line.entry].organisation.hall,
+                                 stand=entries[line.entry].organisation.stand, score=line.score,
+                                 criterion_means=dict(line.criterion_means), n_scorecards=line.n_scorecards,
+                                 flags=tuple(line.flags), p_first=line.p_first) for line in outcome.ranking)))
+        fingerprints.append(outcome.fingerprint)
+        if outcome.combined_note:
+            notes.append(f"{category.name_en}: {outcome.combined_note}")
+        for card in counted_scorecards(round_):
+            juror_ids.add(card.juror_id)
+            score_rows.append((category, round_, card))
+    names = {u.id: (u.name or u.email) for u in db.session.scalars(db.select(User).where(User.id.in_(juror_ids)))}
+    titles = {e.id: e.title for e in db.session.scalars(db.select(Entry).where(
+        Entry.id.in_({card.entry_id for _, _, card in score_rows})))}
+    scores = tuple(ScoreRow(juror_id=card.juror_id, juror=names[card.juror_id], category=category.name_en,
+                            round_name=round_.name, entry_title=titles[card.entry_id], marks=dict(card.marks),
+                            weighted_total=card.weighted_total,
+                            comment="; ".join([card.overall_comment] * bool(card.overall_comment)
+                                              + [f"{k}: {v}" for k, v in sorted(card.comments.items())]),
+                            submitted_at=card.submitted_at) for category, round_, card in score_rows)
+    if edition.signoff_override_reason and ceremony:
+        notes.append(f"Exported before every sign-off: {edition.signoff_override_reason}")
+    return ResultsBook(
+        edition=edition.name, method=edition.scoring_method,
+        parameters={"trim": edition.trim, "min_scorecards": edition.min_scorecards, "bootstrap resamples": 1000},
+        categories=tuple(categories), scores=scores, jurors=tuple(_juror_rows(edition, names)),
+        generated_at=utcnow(), app_version=app_version(),
+        fingerprint=scoring.scores_fingerprint([]) if not fingerprints else _combine(fingerprints),
+        anonymise_jurors=anonymise_jurors,
+        source=f"frozen results of {frozen_at:%Y-%m-%d %H:%M} UTC" if frozen_at else "live results",
+        notes=tuple(notes))
+
+
+def _combine(fingerprints: list[str]) -> str:
+    import hashlib
+    return hashlib.sha256("".join(fingerprints).encode()).hexdigest()
+
+
+def _juror_rows(edition: Edition, names: dict[int, str]) -> list[JurorRow]:
+    rows = []
+    for category in edition.categories:
+        round_ = rounds.deciding_round(category)
+        outcome = round_results(round_)
+        assigned = dict(db.session.execute(
+            db.select(Assignment.juror_id, db.func.count(Assignment.id)).where(
+                Assignment.round_id == round_.id, Assignment.recused_at.is_(None)).group_by(Assignment.juror_id)).all())
+        for juror_id, stats in outcome.juror_stats.items():
+            names.setdefault(juror_id, str(juror_id))
+            rows.append(JurorRow(juror_id=juror_id, juror=names[juror_id], assigned=assigned.get(juror_id, 0),
+                                 submitted=stats.n, mean=stats.mean, severity=stats.severity))
+    return rows
+
+
+# --- imports ------------------------------------------------------------------------------------------------------
+
+def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...]) -> tuple[int, int]:
+    """Create or update organisations by name; the same file imported twice changes nothing. (created, updated)"""
+    created = updated = 0
+    for row in rows:
+        organisation = db.session.scalar(db.select(Organisation).where(
+            db.func.lower(Organisation.name) == row.organisation.lower()))
+        values = dict(country=row.country, hall=row.hall, stand=row.stand, is_startup=row.is_startup,
+                      contact_email=row.contact_email)
+        if organisation is None:
+            db.session.add(Organisation(name=row.organisation, **values))
+            created += 1
+        elif any(getattr(organisation, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(organisation, key, value)
+            updated += 1
+    audit.record(actor=actor, action="import.exhibitors", obj=actor, edition_id=None,
+                 after={"created": created, "updated": updated})
+    db.session.commit()
+    return created, updated
+
+
+def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, ...]) -> tuple[int, int]:
+    """Create jurors (invited later) and seat them on their juries; all rows or none. (jurors created, seats added)"""
+    categories = {c.code: c for c in edition.categories}
+    created = seats = 0
+    try:
+        for row in rows:
+            juror = db.session.scalar(db.select(User).where(User.email == row.email))
+            if juror is not None and juror.role != "juror":
+                raise Refused(f"{row.email} already has an account that is not a juror's.", 409)
+            employer = None
+            if row.organisation:
+                employer = db.session.scalar(db.select(Organisation).where(
+                    db.func.lower(Organisation.name) == row.organisation.lower()))
+            if juror is None:
+                juror = User(email=row.email, name=row.name, role="juror", language=row.language, organisation=employer)
+                db.session.add(juror)
+                db.session.flush()
+                created += 1
+            for code in row.juries:
+                jury = db.session.scalar(db.select(Jury).where(Jury.category_id == categories[code].id))
+                member = db.session.scalar(db.select(JuryMember).where(JuryMember.jury_id == jury.id,
+                                                                       JuryMember.user_id == juror.id))
+                if member is None:
+                    member = JuryMember(jury_id=jury.id, user_id=juror.id)
+                    db.session.add(member)
+                    seats += 1
+                if row.president and not member.is_president:
+                    for other in db.session.scalars(db.select(JuryMember).where(
+                            JuryMember.jury_id == jury.id, JuryMember.is_president.is_(True))):
+                        other.is_president = False
+                    db.session.flush()
+                    member.is_president = True
+        audit.record(actor=actor, action="import.jurors", obj=edition, edition_id=edition.id,
+                     after={"created": created, "seats": seats})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()  # all or none
+        raise
+    return created, seats
