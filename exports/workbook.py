@@ -274,3 +274,14 @@ def write_csv_files(book: ResultsBook, folder: str | Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def table_workbook_bytes(title: str, header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
+    """A one-sheet workbook of a plain table (the audit trail), with the same formatting and cell guard."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
+    _table(sheet, header, rows, header_row=1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

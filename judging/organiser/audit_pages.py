@@ -50,3 +50,23 @@ def audit_trail():
     actions = db.session.scalars(db.select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
     return render_template("organiser/audit.html", edition=edition, pagination=pagination, filters=filters,
                            actions=actions)
+
+
+@bp.get("/audit/export.xlsx")
+def audit_export():
+    """The filtered audit trail as a workbook (who, when, what, before and after)."""
+    import io
+    import json
+
+    from flask import send_file
+
+    from exports import table_workbook_bytes
+    edition = current_edition()
+    query, _filters = _filtered_events(edition)
+    rows = [[e.at, e.actor.email if e.actor else "system", e.action, e.object_type, e.object_id,
+             json.dumps(e.before, ensure_ascii=False, default=str) if e.before is not None else "",
+             json.dumps(e.after, ensure_ascii=False, default=str) if e.after is not None else ""]
+            for e in db.session.scalars(query)]
+    data = table_workbook_bytes("Audit trail", ["When (UTC)", "Who", "Action", "Object", "Id", "Before", "After"], rows)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{edition.slug}-audit.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

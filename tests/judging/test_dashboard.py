@@ -71,3 +71,18 @@ def test_nobody_can_change_the_audit_trail_through_the_app(app):
     # No route of the app writes to it except services recording new events: no edit or delete endpoint.
     audit_routes = [rule for rule in app.url_map.iter_rules() if "audit" in rule.rule]
     assert audit_routes and all(rule.methods <= {"GET", "HEAD", "OPTIONS"} for rule in audit_routes)
+
+
+def test_audit_trail_exports_to_xlsx_with_the_filters(client, make, login_as):
+    import io
+
+    from openpyxl import load_workbook
+    edition = make.edition()
+    entry = make.entry(edition=edition, title="=cmd|' /C calc'!A0")
+    login_as(make.user("organiser"))
+    client.post(f"/organiser/entries/{entry.id}", data={"reason": "=HYPERLINK(\"x\")"})
+    response = client.get("/organiser/audit/export.xlsx?action=entry.disqualify")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("When (UTC)", "Who", "Action") and len(rows) == 2 and rows[1][2] == "entry.disqualify"
+    assert "HYPERLINK" in rows[1][6]
