@@ -235,3 +235,4 @@ def president_sign_off(round_id: int):
         return redirect(url_for("jury.president_sign_off", round_id=round_.id))
     outcome = round_results(round_)
     return render_template("jury/sign_off.html", round=round_, outcome=outcome, confirm=ConfirmForm())
+from . import offline  # noqa: E402,F401  (registers the service worker route)
