@@ -10,7 +10,7 @@ from ..editions import current_edition
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
-from ..models import Assignment, Conflict, Entry, Organisation, Round, utcnow
+from ..models import Assignment, Conflict, Entry, Organisation, Round, Scorecard, utcnow
 from ..permissions import role_required
 from . import scorecards, services
 from .forms import CONFLICT_LABELS, ConflictForm, RecuseForm
@@ -47,7 +47,20 @@ def my_entries():
                Entry.edition_id == edition.id, Entry.status == "submitted")
         .options(selectinload(Entry.category), selectinload(Entry.organisation))
         .order_by(Entry.category_id, Round.position, Entry.title)).all()
-    return render_template("jury/my_entries.html", edition=edition, rows=rows)
+    statuses = dict(((card.round_id, card.entry_id), card.status) for card in db.session.scalars(
+        db.select(Scorecard).where(Scorecard.juror_id == current_user.id, Scorecard.purpose == "counted")))
+    progress: dict[tuple, list[int]] = {}
+    for entry, assignment, round_ in rows:
+        counts = progress.setdefault((entry.category.name(current_user.language), round_.name), [0, 0])
+        counts[1] += 1
+        counts[0] += statuses.get((round_.id, entry.id)) == "submitted"
+    samples = []
+    from .. import rounds as rounds_service
+    for round_ in _my_rounds():
+        samples += [(round_, e) for e in rounds_service.calibration_samples(round_)]
+    return render_template("jury/my_entries.html", edition=edition, rows=rows, statuses=statuses, progress=progress,
+                           samples=samples, presides=[r for r in _my_rounds() if rounds_service.is_president(
+                               current_user, r.category)])
 
 
 @bp.route("/conflicts", methods=["GET", "POST"])

@@ -138,8 +138,10 @@ def qr_svg(url: str) -> Markup:
 @bp.get("/rounds/<int:round_id>/stand-cards")
 def stand_cards(round_id: int):
     round_ = _round(round_id)
-    cards = [(visit.entry, qr_svg(url_for("jury.score", entry_id=visit.entry.id, round=round_.id, _external=True)))
-             for visit in rounds.visit_schedule(round_)]
+    cards = []
+    for visit in rounds.visit_schedule(round_):
+        link = url_for("jury.score", entry_id=visit.entry.id, round=round_.id, _external=True)
+        cards.append((visit.entry, link, qr_svg(link)))
     return render_template("organiser/stand_cards.html", round=round_, category=round_.category, cards=cards)
 
 

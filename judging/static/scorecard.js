@@ -98,7 +98,7 @@
 
   function send(submit) {
     var item = pending();
-    if (!item && !submit) return Promise.resolve(true);
+    if (!item && !submit) { if (!inFlight) show("saved"); return Promise.resolve(true); }
     if (inFlight) { again = true; return Promise.resolve(false); }
     inFlight = true;
     show("saving");

@@ -1,0 +1,77 @@
+"""A live server of the real app and Debian's Chromium driven by Playwright (never a downloaded browser)."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (shutil.which("chromium") or Path(CHROMIUM).exists()):
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class LiveServer:
+    """The app on a loopback port; `stop()` and `start()` cut and restore it, as a hall with no signal does.
+
+    Chromium's offline emulation does not reach a service worker's own requests, so a real outage is
+    simulated by taking the server away: every request then fails, from the page and the worker alike.
+    """
+
+    def __init__(self, app):
+        self.app, self.port, self.server, self.thread = app, 0, None, None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free loopback port, CSRF on, in a background thread."""
+    app.config.update(WTF_CSRF_ENABLED=True, SERVER_NAME=None)
+    server = LiveServer(app)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
