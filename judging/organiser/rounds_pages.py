@@ -1,13 +1,10 @@
 """Organiser pages for rounds: settings, shortlisting with preview, calibration, stand cards, visits, sign-off."""
 from __future__ import annotations
 
-import io
-
 import segno
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from .. import audit, rounds
 from ..editions import current_edition
@@ -128,11 +125,9 @@ def signoff_override():
     return redirect(url_for("organiser.dashboard", edition=edition.id))
 
 
-def qr_svg(url: str) -> Markup:
-    """A QR code as inline SVG: the code carries only the link, no secret (the juror still logs in)."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=5, border=2, xmldecl=False, svgns=True)
-    return Markup(buffer.getvalue().decode())
+def qr_image(url: str) -> str:
+    """A QR code as an SVG data URI: it carries only the link, no secret (the juror still logs in)."""
+    return segno.make(url, error="m").svg_data_uri(scale=5, border=2)
 
 
 @bp.get("/rounds/<int:round_id>/stand-cards")
@@ -141,7 +136,7 @@ def stand_cards(round_id: int):
     cards = []
     for visit in rounds.visit_schedule(round_):
         link = url_for("jury.score", entry_id=visit.entry.id, round=round_.id, _external=True)
-        cards.append((visit.entry, link, qr_svg(link)))
+        cards.append((visit.entry, link, qr_image(link)))
     return render_template("organiser/stand_cards.html", round=round_, category=round_.category, cards=cards)
 
 
