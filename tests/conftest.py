@@ -18,7 +18,7 @@ from judging import create_app
 from judging.extensions import db
 from judging.models import Category, Edition, Entry, Organisation, User, utcnow
 
-from support import PASSWORD  # noqa: E402
+from support import PASSWORD, empty_all_tables as _empty_all_tables  # noqa: E402
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
@@ -67,17 +67,6 @@ def app(database_url, tmp_path):
         db.session.remove()
         _empty_all_tables()
         db.engine.dispose()
-
-
-def _empty_all_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
 
 
 class IsolatedClient(FlaskClient):

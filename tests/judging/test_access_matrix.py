@@ -1,0 +1,150 @@
+"""Every route of the app against every kind of visitor, generated from the URL map.
+
+A new route fails this test until it is classified below. "Allowed" means the visitor reached the view
+(any answer but 401, 403, 404 or a redirect to the login page); "refused" means one of those.
+"""
+from datetime import timedelta
+
+import pytest
+
+from judging.extensions import db
+from judging.jury import services
+from judging.models import (Assignment, Attachment, CalibrationSample, Conflict, JuryMember, Scorecard, utcnow)
+from support import PASSWORD, empty_all_tables
+
+VISITORS = ("anonymous", "exhibitor_a", "exhibitor_b", "juror_of_jury", "juror_of_other_jury", "conflicted_juror",
+            "organiser")
+EVERYONE = set(VISITORS)
+LOGGED_IN = EVERYONE - {"anonymous"}
+JURORS = {"juror_of_jury", "juror_of_other_jury", "conflicted_juror"}
+EXHIBITORS = {"exhibitor_a", "exhibitor_b"}
+ORGANISER = {"organiser"}
+
+# endpoint -> the visitors allowed in.
+ACCESS = {
+    "public.index": EVERYONE, "public.healthz": EVERYONE, "public.winners": EVERYONE, "static": EVERYONE,
+    "auth.login": EVERYONE, "auth.register": EVERYONE, "auth.forgot_password": EVERYONE,
+    "auth.reset_password": EVERYONE, "auth.accept_invitation": EVERYONE, "auth.set_language": EVERYONE,
+    "auth.logout": EVERYONE, "auth.account": LOGGED_IN,
+    "entries.dashboard": EXHIBITORS, "entries.new": EXHIBITORS,
+    "entries.show": {"exhibitor_a"}, "entries.edit": {"exhibitor_a"}, "entries.submit": {"exhibitor_a"},
+    "entries.withdraw": {"exhibitor_a"}, "entries.upload": {"exhibitor_a"},
+    "entries.delete_attachment": {"exhibitor_a"},
+    "entries.attachment": {"exhibitor_a", "organiser", "juror_of_jury"},
+    "jury.my_entries": JURORS, "jury.conflicts": JURORS, "jury.schedule": JURORS, "jury.service_worker": JURORS,
+    "jury.score": {"juror_of_jury"}, "jury.save_scorecard_json": {"juror_of_jury"}, "jury.recuse": {"juror_of_jury"},
+    "jury.calibration": {"juror_of_jury", "conflicted_juror"},
+    "jury.president_sign_off": {"juror_of_jury"},
+}
+ORGANISER_ONLY_BLUEPRINTS = ("organiser.",)
+
+
+def expected_visitors(endpoint: str) -> set[str]:
+    if endpoint.startswith(ORGANISER_ONLY_BLUEPRINTS):
+        return ORGANISER
+    return ACCESS[endpoint]
+
+
+def _world(make):
+    edition = make.edition(deadline_in=timedelta(days=5))
+    edition.scoring_opens_at = utcnow() - timedelta(hours=1)
+    edition.scoring_closes_at = utcnow() + timedelta(days=20)
+    cyber = make.category(edition, "cyber")
+    people = {"organiser": make.user("organiser")}
+    company_a, company_b = make.organisation("Company A"), make.organisation("Company B")
+    people["exhibitor_a"] = make.user("exhibitor", organisation=company_a, email="a@exhibitor.example.com")
+    people["exhibitor_b"] = make.user("exhibitor", organisation=company_b, email="b@exhibitor.example.com")
+    for key in JURORS:
+        people[key] = make.user("juror", email=f"{key}@jury.example.com")
+    for key in ("juror_of_jury", "conflicted_juror"):
+        services.add_member(actor=people["organiser"], category=cyber, juror=people[key])
+    services.add_member(actor=people["organiser"], category=make.category(edition, "drones"),
+                        juror=people["juror_of_other_jury"])
+    member = db.session.scalar(db.select(JuryMember).where(JuryMember.user_id == people["juror_of_jury"].id))
+    services.set_president(actor=people["organiser"], member=member)
+    entry = make.entry(edition=edition, organisation=company_a, title="Entry of A")
+    round_ = cyber.rounds[0]
+    attachment = Attachment(entry_id=entry.id, original_name="a.pdf", stored_name="0" * 32 + ".pdf",
+                            content_type="application/pdf", size=10, sha256="0" * 64)
+    conflict = Conflict(juror_id=people["conflicted_juror"].id, organisation_id=company_a.id, kind="client",
+                        reason="Buys from A")
+    assignment = Assignment(round_id=round_.id, entry_id=entry.id, juror_id=people["juror_of_jury"].id)
+    db.session.add_all([attachment, conflict, assignment, CalibrationSample(round_id=round_.id, entry_id=entry.id)])
+    from pathlib import Path
+
+    from flask import current_app
+    (Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_name).write_bytes(b"%PDF-1.4\n%%EOF\n")
+    db.session.flush()
+    card = Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=people["juror_of_jury"].id, marks={})
+    db.session.add(card)
+    db.session.commit()
+    values = dict(entry_id=entry.id, attachment_id=attachment.id, round_id=round_.id, category_id=cyber.id,
+                  edition_id=edition.id, member_id=member.id, conflict_id=conflict.id, assignment_id=assignment.id,
+                  scorecard_id=card.id, token="not-a-token", slug=edition.slug, kind="exhibitors",
+                  filename="app.css")
+    return people, values, edition
+
+
+def _url(rule, values) -> str:
+    url = rule.rule
+    for argument in rule.arguments:
+        url = url.replace(f"<int:{argument}>", str(values[argument])).replace(f"<path:{argument}>", str(values[argument]))
+        url = url.replace(f"<{argument}>", str(values[argument]))
+    return url
+
+
+def _allowed(response) -> bool:
+    if response.status_code in (401, 403, 404):
+        return False
+    return not (response.status_code in (301, 302, 303) and "/auth/login" in response.headers.get("Location", ""))
+
+
+def test_every_route_is_classified(app):
+    unclassified = [r.endpoint for r in app.url_map.iter_rules()
+                    if not r.endpoint.startswith(ORGANISER_ONLY_BLUEPRINTS) and r.endpoint not in ACCESS]
+    assert unclassified == [], f"Classify these routes in ACCESS: {unclassified}"
+
+
+def test_authorisation_matrix(app, client, make):
+    from flask.testing import FlaskClient
+    people, values, edition = _world(make)
+    edition.results_state = "published"  # the public winners page exists; scores are then frozen
+    db.session.commit()
+    clients = {}
+    for visitor in VISITORS:
+        client = app.test_client()  # an isolated client (see the `client` fixture): one session per visitor
+        if visitor != "anonymous":
+            response = client.post("/auth/login", data={"email": people[visitor].email, "password": PASSWORD})
+            assert response.status_code == 302, visitor
+        clients[visitor] = client
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "auth.logout", r.endpoint))
+    failures = []
+    for rule in rules:
+        # Each route meets the same world: what an organiser's POST changes does not leak into the next.
+        empty_all_tables()
+        people, values, edition = _world(make)
+        edition.results_state = "published"
+        db.session.commit()
+        url = _url(rule, values)
+        method = "GET" if "GET" in rule.methods else "POST"
+        for visitor, client in clients.items():
+            if rule.endpoint == "auth.logout":
+                continue  # logging out would end the session the other routes need; tested on its own
+            response = client.open(url, method=method, data={}) if method == "POST" else client.get(url)
+            if response.status_code >= 500:
+                failures.append(f"{visitor} {method} {url}: {response.status_code}")
+            elif _allowed(response) != (visitor in expected_visitors(rule.endpoint)):
+                failures.append(f"{visitor} {method} {url}: {response.status_code} "
+                                f"({'allowed' if _allowed(response) else 'refused'})")
+        db.session.remove()
+    assert failures == []
+    assert isinstance(clients["anonymous"], FlaskClient)
+
+
+@pytest.mark.parametrize("visitor", ["exhibitor_b", "juror_of_other_jury", "conflicted_juror"])
+def test_refusals_never_reveal_another_companys_entry_title(app, client, make, visitor):
+    people, values, _ = _world(make)
+    client.post("/auth/login", data={"email": people[visitor].email, "password": PASSWORD})
+    for url in (f"/entries/{values['entry_id']}", f"/jury/entries/{values['entry_id']}/score",
+                f"/entries/files/{values['attachment_id']}"):
+        assert "Entry of A" not in client.get(url).get_data(as_text=True)
