@@ -78,6 +78,27 @@ def _jury_commands(app: Flask) -> None:
             for path in write_csv_files(book, csv_dir):
                 click.echo(f"Wrote {path}")
 
+    @app.cli.command("backup")
+    @click.option("-o", "--output", required=True, help="The zip file to write.")
+    def backup(output):
+        """Write a consistent backup of the database and the uploaded files."""
+        from .backup import write_backup
+        manifest = write_backup(output)
+        click.echo(f"Wrote {output}: {sum(manifest['rows'].values())} rows, {len(manifest['files'])} files, "
+                   f"schema {manifest['schema_revision']}.")
+
+    @app.cli.command("restore")
+    @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--force", is_flag=True, help="Replace the data of a non-empty database.")
+    def restore(backup_file, force):
+        """Bring back a backup written by `backup` (into an empty, migrated database)."""
+        from .backup import RestoreRefused, restore_backup
+        try:
+            manifest = restore_backup(backup_file, force=force)
+        except RestoreRefused as refusal:
+            raise click.ClickException(str(refusal))
+        click.echo(f"Restored {sum(manifest['rows'].values())} rows and {len(manifest['files'])} files.")
+
     @app.cli.command("remind-jurors")
     @click.option("--edition", "edition_id", type=int, default=None, help="Edition id (default: the current one).")
     @click.option("--url", default="http://127.0.0.1:5000/jury/", help="Link to the scoring screens in the mail.")

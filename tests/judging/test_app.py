@@ -116,3 +116,8 @@ def test_every_page_carries_the_security_headers(client, make):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_migrations_match_the_models(runner):
+    result = runner.invoke(args=["db", "check"])
+    assert result.exit_code == 0 and "No new upgrade operations detected" in result.output, result.output

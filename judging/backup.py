@@ -1,0 +1,109 @@
+"""A consistent backup of the database and the uploads in one zip file, and its restore.
+
+The rows are read in one transaction (REPEATABLE READ on PostgreSQL, a single read transaction on SQLite
+in WAL mode), so the backup is a consistent snapshot even while jurors keep saving.
+"""
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from .extensions import db
+
+FORMAT = 1
+
+
+def _encode(value):
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict) and len(value) == 1:
+        if "$datetime" in value:
+            return datetime.fromisoformat(value["$datetime"])
+        if "$date" in value:
+            return date.fromisoformat(value["$date"])
+    return value
+
+
+def _revision(connection) -> str | None:
+    try:
+        return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    except sa.exc.DBAPIError:
+        return None
+
+
+def write_backup(path: str | Path) -> dict:
+    """Write the zip; returns the manifest (schema revision, row counts, files)."""
+    tables = db.metadata.sorted_tables
+    upload_folder = Path(current_app.config["UPLOAD_FOLDER"])
+    engine = db.engine
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with engine.connect().execution_options(**options) as connection, connection.begin():
+        data = {t.name: [{k: _encode(v) for k, v in row._mapping.items()}
+                         for row in connection.execute(sa.select(t).order_by(*t.primary_key.columns))]
+                for t in tables}
+        revision = _revision(connection)
+    stored = set()
+    for row in data.get("attachment", []):
+        stored.add(row["stored_name"])
+    manifest = {"format": FORMAT, "created_at": datetime.utcnow().isoformat(), "schema_revision": revision,
+                "rows": {name: len(rows) for name, rows in data.items()}, "files": sorted(stored)}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+        archive.writestr("database.json", json.dumps(data, default=str))
+        for name in sorted(stored):
+            file = upload_folder / name
+            if file.exists():
+                archive.write(file, f"uploads/{name}")
+    return manifest
+
+
+class RestoreRefused(Exception):
+    pass
+
+
+def restore_backup(path: str | Path, *, force: bool = False) -> dict:
+    """Load a backup into this database (schema already migrated); refuses a non-empty one unless forced."""
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        data = json.loads(archive.read("database.json"))
+        if manifest.get("format") != FORMAT:
+            raise RestoreRefused("This backup was written by an incompatible version.")
+        tables = db.metadata.sorted_tables
+        with db.engine.begin() as connection:
+            revision = _revision(connection)
+            if manifest.get("schema_revision") != revision:
+                raise RestoreRefused(f"The backup is of schema {manifest.get('schema_revision')}, this database is "
+                                     f"at {revision}: run `flask init-db` at the matching version first.")
+            has_rows = any(connection.execute(sa.select(sa.func.count()).select_from(t)).scalar() for t in tables)
+            if has_rows and not force:
+                raise RestoreRefused("The database is not empty; restore into an empty one, or pass --force.")
+            for table in reversed(tables):
+                connection.execute(table.delete())
+            for table in tables:
+                rows = [{k: _decode(v) for k, v in row.items()} for row in data.get(table.name, [])]
+                if rows:
+                    connection.execute(table.insert(), rows)
+            if connection.dialect.name == "postgresql":
+                for table in tables:
+                    if "id" in table.columns:
+                        connection.execute(sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                            f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"))
+        upload_folder = Path(current_app.config["UPLOAD_FOLDER"])
+        upload_folder.mkdir(parents=True, exist_ok=True)
+        for name in manifest.get("files", []):
+            member = f"uploads/{name}"
+            if member in archive.namelist() and "/" not in name and ".." not in name:
+                (upload_folder / name).write_bytes(archive.read(member))
+    return manifest
