@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := judging
 
-.PHONY: run test test-postgres bench install clean-instance translations
+.PHONY: run test test-postgres bench load install clean-instance translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Not part of `make test`: gunicorn under 100 jurors, 10 organisers, 200 exhibitors, with a worker and then
+# the whole server killed mid-run. PostgreSQL run uses (and resets) the `test` database.
+load: install
+	$(BIN)/python -m bench.load --database postgresql
+	$(BIN)/python -m bench.load --database sqlite
 
 clean-instance:
 	rm -rf instance
