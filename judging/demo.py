@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from functools import lru_cache
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from .extensions import db
 from .models import Category, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow

@@ -19,3 +19,17 @@ def current_edition(*, required: bool = True) -> Edition | None:
     if edition is None and required:
         abort(404, description="No awards edition has been set up yet.")
     return edition
+
+
+def round_from_request(edition: Edition):
+    """The round named by `?round=ID`, else the first round of `?category=ID` (or of the first category)."""
+    from .models import Round
+    round_id = request.args.get("round", type=int)
+    if round_id:
+        round_ = db.session.get(Round, round_id)
+    else:
+        category_id = request.args.get("category", type=int) or edition.categories[0].id
+        round_ = db.session.scalar(db.select(Round).where(Round.category_id == category_id).order_by(Round.position))
+    if round_ is None or round_.category.edition_id != edition.id:
+        abort(404)
+    return round_

@@ -5,7 +5,6 @@ the results page; `exports` only lays them out.
 """
 from __future__ import annotations
 
-from datetime import timezone
 from importlib.metadata import PackageNotFoundError, version
 
 import scoring
@@ -15,7 +14,7 @@ from exports import (CategoryResults, CriterionInfo, ExhibitorRow, JurorImportRo
 from . import audit, lifecycle, rounds
 from .errors import Refused
 from .extensions import db
-from .models import Assignment, Category, Edition, Entry, Jury, JuryMember, Organisation, Scorecard, User, utcnow
+from .models import Assignment, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow
 from .results import counted_scorecards, round_results
 
 

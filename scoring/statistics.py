@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import statistics
 from dataclasses import dataclass
 from typing import Hashable, Mapping, Sequence
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from .. import lifecycle
 from ..editions import current_edition
 from ..extensions import db
-from ..models import Attachment, Category, Edition, Entry
+from ..models import Attachment, Edition, Entry
 from ..permissions import can_view_attachment, owns_entry, role_required
 from ..uploads import upload_path
 from . import services

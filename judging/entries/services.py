@@ -1,7 +1,6 @@
 """Entry writes: create, edit, submit, withdraw, attach. The only entry code that commits."""
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from flask_babel import gettext as _

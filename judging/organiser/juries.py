@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..auth.tokens import make_token
-from ..editions import current_edition
+from ..editions import current_edition, round_from_request
 from ..entries.forms import ConfirmForm
 from ..extensions import db
 from ..jury import services
@@ -133,23 +133,11 @@ def remove_conflict(conflict_id: int):
     return redirect(url_for("organiser.conflicts"))
 
 
-def _round_from_request(edition) -> Round:
-    round_id = request.args.get("round", type=int)
-    if round_id:
-        round_ = db.session.get(Round, round_id)
-    else:
-        category_id = request.args.get("category", type=int) or edition.categories[0].id
-        round_ = db.session.scalar(db.select(Round).where(Round.category_id == category_id).order_by(Round.position))
-    if round_ is None or round_.category.edition_id != edition.id:
-        abort(404)
-    return round_
-
-
 @bp.get("/assignments")
 def assignments():
     """The matrix: entries x jurors, with conflicts, assignments, recusals and scorecard status."""
     edition = current_edition()
-    round_ = _round_from_request(edition)
+    round_ = round_from_request(edition)
     category = round_.category
     entries = services.entries_in_round(round_)
     jurors = services.counting_jurors(category)

@@ -6,31 +6,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import lifecycle
-from ..editions import current_edition
+from ..editions import current_edition, round_from_request
 from ..entries.forms import ConfirmForm
-from ..extensions import db
-from ..models import SCORING_METHODS, Round
+from ..models import SCORING_METHODS
 from ..results import juror_names, round_results
 from .forms import UnfreezeForm
 from .routes import bp
 
 
-def _round(edition) -> Round:
-    round_id = request.args.get("round", type=int)
-    if round_id:
-        round_ = db.session.get(Round, round_id)
-    else:
-        category_id = request.args.get("category", type=int) or edition.categories[0].id
-        round_ = db.session.scalar(db.select(Round).where(Round.category_id == category_id).order_by(Round.position))
-    if round_ is None or round_.category.edition_id != edition.id:
-        abort(404)
-    return round_
-
-
 @bp.get("/results")
 def results():
     edition = current_edition()
-    round_ = _round(edition)
+    round_ = round_from_request(edition)
     method = request.args.get("method")
     if method is not None and method not in SCORING_METHODS:
         abort(400, description="Unknown scoring method. Choose one of: " + ", ".join(SCORING_METHODS) + ".")
@@ -47,7 +34,7 @@ def results():
 def compare_methods():
     """The same round ranked by every method, side by side, so a method choice can be defended."""
     edition = current_edition()
-    round_ = _round(edition)
+    round_ = round_from_request(edition)
     by_method = {method: {r.entry: r for r in round_results(round_, method=method).ranking}
                  for method in SCORING_METHODS}
     base = round_results(round_)

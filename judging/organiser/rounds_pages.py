@@ -10,7 +10,7 @@ from .. import audit, rounds
 from ..editions import current_edition
 from ..entries.forms import ConfirmForm
 from ..extensions import db
-from ..models import Entry, Round, SignOff, User
+from ..models import Entry, Round, SignOff
 from ..results import juror_names, round_results
 from .forms import JointWinnersForm, OverrideForm, RoundForm, ShortlistForm
 from .routes import bp

@@ -1,5 +1,4 @@
 """The app as a whole: factory, layout, error pages, CSRF, commands, query counts."""
-import pytest
 
 from judging import create_app
 from judging.demo import DEMO_LOGINS, DEMO_PASSWORD

@@ -1,6 +1,6 @@
 """The organiser runs the edition: dates, categories, entries, disqualification."""
 from judging.extensions import db
-from judging.models import AuditEvent, Edition, Entry
+from judging.models import AuditEvent, Edition
 
 
 def _organiser(make, login_as):

@@ -1,7 +1,7 @@
 """The organiser's results page ranks with the scoring engine and counts only what should count."""
 from judging.extensions import db
 from judging.jury import services
-from judging.models import JuryMember, Scorecard
+from judging.models import Scorecard
 from judging.results import round_results
 
 

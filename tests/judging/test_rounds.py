@@ -29,7 +29,7 @@ def judged(make):
     entries = []
     for n, mark in enumerate([9, 8, 7, 6, 5]):
         company = make.organisation(hall="5", stand=f"B{10 - n}")
-        exhibitor = make.user("exhibitor", organisation=company, language="fr" if n == 0 else "en")
+        make.user("exhibitor", organisation=company, language="fr" if n == 0 else "en")
         entry = make.entry(edition=edition, category="event-security", organisation=company, title=f"Gate {mark}")
         entries.append(entry)
         for juror in jurors:
