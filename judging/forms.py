@@ -22,7 +22,9 @@ def country_codes() -> set[str]:
 def country_choices() -> list[tuple[str, str]]:
     """The countries, named in the reader's language."""
     territories = Locale.parse(str(get_locale() or "en")).territories
-    return sorted(((code, territories[code]) for code in country_codes()), key=lambda pair: pair[1])
+    english = Locale.parse("en").territories
+    return sorted(((code, territories.get(code) or english[code]) for code in country_codes()),
+                  key=lambda pair: pair[1])
 
 
 def valid_country(code: str) -> bool:

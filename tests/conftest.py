@@ -198,3 +198,17 @@ def count_queries(app):
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", before)
     return counting
+
+
+@pytest.fixture(scope="session", autouse=True)
+def french_catalogue():
+    """Compile the French catalogue when it is missing or older than its .po (`make` does it too)."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    po = Path(__file__).resolve().parents[1] / "judging/translations/fr/LC_MESSAGES/messages.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        with po.open("rb") as source, mo.open("wb") as target:
+            write_mo(target, read_po(source))

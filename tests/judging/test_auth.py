@@ -106,7 +106,7 @@ def test_forgotten_password_is_reset_through_a_single_use_emailed_link(client, m
     assert client.post("/auth/login", data={"email": user.email, "password": "Brand-new-pass-9"}).status_code == 302
     # The same link cannot be used twice.
     again = client.post(link, data={"password": "Another-pass-99", "confirm": "Another-pass-99"})
-    assert again.status_code == 400 and "already used" in again.get_data(as_text=True)
+    assert again.status_code == 400 and "déjà utilisé" in again.get_data(as_text=True)  # the user reads French
 
 
 def test_forgot_password_does_not_reveal_whether_an_account_exists(client, make):
