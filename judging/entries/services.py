@@ -100,7 +100,25 @@ def submit_entry(*, entry: Entry) -> Entry:
     entry.status = "submitted"
     entry.submitted_at = utcnow()
     db.session.commit()
+    send_receipt(entry)
     return entry
+
+
+def send_receipt(entry: Entry) -> None:
+    """The submission receipt, to each contact of the company, in their language."""
+    from ..mail import send_mail
+    when = entry.submitted_at.strftime("%Y-%m-%d %H:%M UTC")
+    for user in db.session.scalars(db.select(User).where(User.organisation_id == entry.organisation_id,
+                                                         User.role == "exhibitor")):
+        if user.language == "fr":
+            subject = f"Candidature reçue : {entry.title}"
+            body = (f"Bonjour {user.name},\n\nNous avons bien reçu la candidature « {entry.title} » "
+                    f"({entry.category.name_fr}) le {when}. Vous pouvez la modifier jusqu'à la date limite.\n")
+        else:
+            subject = f"Entry received: {entry.title}"
+            body = (f"Hello {user.name},\n\nWe have received the entry '{entry.title}' ({entry.category.name_en}) "
+                    f"on {when}. You can still change it until the deadline.\n")
+        send_mail(to=user.email, subject=subject, body=body)
 
 
 def withdraw_entry(*, entry: Entry) -> Entry:

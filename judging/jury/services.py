@@ -190,6 +190,13 @@ def counting_jurors(category: Category) -> list[User]:
         .order_by(User.id)).all()
 
 
+def jury_members(category: Category) -> list[User]:
+    """Everyone on the category's jury, whatever their role (members, observers, trainees)."""
+    return db.session.scalars(
+        db.select(User).join(JuryMember, JuryMember.user_id == User.id).join(Jury, Jury.id == JuryMember.jury_id)
+        .where(Jury.category_id == category.id, User.active.is_(True)).order_by(User.id)).all()
+
+
 def jurors_needed(round_: Round, jurors: int) -> int:
     """k: the round's own number, else the category's; a final with no number means the whole jury."""
     if round_.jurors_per_entry:
@@ -267,7 +274,8 @@ def add_assignment(*, actor: User, round_: Round, entry: Entry, juror: User) -> 
     if entry.organisation_id in reasons:
         raise Refused(_("%(juror)s cannot judge '%(entry)s': conflict of interest (%(kind)s).",
                         juror=juror.name or juror.email, entry=entry.title, kind=reasons[entry.organisation_id]), 409)
-    if juror.id not in {j.id for j in counting_jurors(round_.category)}:
+    # Observers and trainees may be given entries by hand: they score, but their marks never count.
+    if juror.id not in {j.id for j in jury_members(round_.category)}:
         raise Refused(_("%(juror)s is not a member of this category's jury.", juror=juror.name or juror.email), 409)
     existing = db.session.scalar(db.select(Assignment).where(
         Assignment.round_id == round_.id, Assignment.entry_id == entry.id, Assignment.juror_id == juror.id))

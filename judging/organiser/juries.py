@@ -151,7 +151,7 @@ def assignments():
     preview = services.preview_assignment(round_)
     manual = ManualAssignmentForm()
     manual.entry.choices = [(e.id, e.title) for e in entries]
-    manual.juror.choices = [(j.id, j.name or j.email) for j in jurors]
+    manual.juror.choices = [(j.id, j.name or j.email) for j in services.jury_members(category)]
     apply_form = ApplyAssignmentForm(digest=preview.digest)
     titles = {e.id: e.title for e in entries}
     names = {j.id: j.name or j.email for j in jurors}
@@ -178,7 +178,7 @@ def add_assignment(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     form = ManualAssignmentForm()
     form.entry.choices = [(e.id, e.title) for e in services.entries_in_round(round_)]
-    form.juror.choices = [(j.id, j.email) for j in services.counting_jurors(round_.category)]
+    form.juror.choices = [(j.id, j.email) for j in services.jury_members(round_.category)]
     if not form.validate_on_submit():
         abort(400, description=_("Choose an entry of this round and a juror of this jury."))
     services.add_assignment(actor=current_user, round_=round_, entry=db.session.get(Entry, form.entry.data),

@@ -187,3 +187,13 @@ def test_anonymous_visitor_is_sent_to_login(client, make):
     make.edition()
     response = client.get("/entries/")
     assert response.status_code == 302 and "/auth/login" in response.location
+
+
+def test_submitting_sends_a_receipt_in_the_exhibitors_language(client, make, login_as):
+    from judging.mail import outbox
+    edition = make.edition()
+    user = login_as(make.user("exhibitor", language="fr"))
+    entry = make.entry(edition=edition, organisation=user.organisation, status="draft", title="Clôture connectée")
+    assert client.post(f"/entries/{entry.id}/submit").status_code == 302
+    receipt = outbox()[-1]
+    assert receipt.to == user.email and "Candidature reçue : Clôture connectée" == receipt.subject

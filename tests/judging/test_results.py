@@ -1,7 +1,7 @@
 """The organiser's results page ranks with the scoring engine and counts only what should count."""
 from judging.extensions import db
 from judging.jury import services
-from judging.models import Scorecard
+from judging.models import JuryMember, Scorecard
 from judging.results import round_results
 
 
@@ -69,3 +69,26 @@ def test_results_are_for_organisers_only(client, make, login_as):
         login_as(make.user(role))
         assert client.get(f"/organiser/results?round={round_.id}").status_code == 403
         client.post("/auth/logout")
+
+
+def test_an_observer_can_be_given_an_entry_by_hand_and_score_without_counting(client, make, login_as):
+    from datetime import timedelta
+
+    from judging.models import User, utcnow
+    edition, round_, entries, organiser = _scored_round(make, {"Fence": [6, 6, 6]})
+    edition.scoring_opens_at, edition.scoring_closes_at = utcnow() - timedelta(hours=1), utcnow() + timedelta(days=1)
+    db.session.commit()
+    observer = db.session.scalar(db.select(User).join(JuryMember, JuryMember.user_id == User.id)
+                                 .where(JuryMember.role == "observer"))
+    login_as(organiser)
+    response = client.post(f"/organiser/assignments/{round_.id}/manual",
+                           data={"entry": entries["Fence"].id, "juror": observer.id})
+    assert response.status_code == 302
+    client.post("/auth/logout")
+    login_as(observer)
+    keys = [c.key for c in round_.criteria]
+    saved = client.post(f"/jury/api/scorecards/{round_.id}/{entries['Fence'].id}",
+                        json={"marks": {k: 1 for k in keys}, "version": 0, "submit": True})
+    assert saved.status_code == 200
+    line = round_results(round_).ranking[0]
+    assert line.n_scorecards == 3 and line.score == 60.0
