@@ -99,6 +99,15 @@ def _jury_commands(app: Flask) -> None:
             raise click.ClickException(str(refusal))
         click.echo(f"Restored {sum(manifest['rows'].values())} rows and {len(manifest['files'])} files.")
 
+    @app.cli.command("recompute-totals")
+    def recompute_totals():
+        """Store every scorecard's weighted total again (after a change of weights or scales)."""
+        from .models import Round
+        from .rounds import recompute_totals as recompute
+        count = sum(recompute(round_) for round_ in db.session.scalars(db.select(Round)))
+        db.session.commit()
+        click.echo(f"{count} scorecard totals recomputed.")
+
     @app.cli.command("remind-jurors")
     @click.option("--edition", "edition_id", type=int, default=None, help="Edition id (default: the current one).")
     @click.option("--url", default="http://127.0.0.1:5000/jury/", help="Link to the scoring screens in the mail.")

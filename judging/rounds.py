@@ -266,3 +266,101 @@ def calibration_comparison(round_: Round, juror: User) -> list[tuple[Entry, floa
         others = [c.weighted_total for c in cards if c.juror_id != juror.id]
         rows.append((entry, mine, sum(others) / len(others) if others else None, len(others)))
     return rows
+
+
+# --- criteria -----------------------------------------------------------------------------------------------------
+
+@dataclass
+class CriterionInput:
+    key: str
+    name_en: str
+    name_fr: str
+    guidance_en: str
+    guidance_fr: str
+    weight: float
+    scale_min: int
+    scale_max: int
+
+
+class CriteriaRefused(Refused):
+    def __init__(self, message: str, errors: list[str], status: int = 400):
+        super().__init__(message, status)
+        self.errors = errors
+
+
+def criteria_locked(round_: Round) -> bool:
+    """Once the round's scoring has opened or scores exist, a change needs explicit confirmation."""
+    from .jury.scorecards import window_of
+    from .models import utcnow
+    window = window_of(round_, round_.category.edition)
+    opened = window.opens_at is not None and utcnow() >= window.opens_at
+    return opened or db.session.scalar(db.select(Scorecard.id).where(Scorecard.round_id == round_.id).limit(1)) is not None
+
+
+def validate_criteria(rows: list[CriterionInput]) -> list[str]:
+    """Clear messages for every problem: names, scales, unique keys, and weights totalling exactly 100%."""
+    errors = []
+    if not rows:
+        errors.append(_("A round needs at least one criterion."))
+    for row in rows:
+        if not row.name_en.strip() or not row.name_fr.strip():
+            errors.append(_("Every criterion needs a name in English and in French."))
+        if row.weight <= 0:
+            errors.append(_("%(name)s: the weight must be above 0.", name=row.name_en or row.key))
+        if row.scale_max <= row.scale_min:
+            errors.append(_("%(name)s: the scale maximum must be above its minimum.", name=row.name_en or row.key))
+    keys = [row.key for row in rows]
+    if len(set(keys)) != len(keys):
+        errors.append(_("Two criteria have the same name."))
+    total = sum(row.weight for row in rows)
+    if rows and abs(total - 100) > 0.01:
+        errors.append(_("The weights total %(total)s%%; they must total 100%%.", total=f"{total:g}"))
+    return errors
+
+
+def update_criteria(*, actor: User, round_: Round, rows: list[CriterionInput], confirmed: bool) -> int:
+    """Replace the round's criteria; recorded, and the stored totals recomputed. Returns the cards recomputed."""
+    from .models import Criterion
+    errors = validate_criteria(rows)
+    if errors:
+        raise CriteriaRefused(_("The criteria were not saved."), errors)
+    if criteria_locked(round_) and not confirmed:
+        raise CriteriaRefused(_("Scoring has opened for this round: tick the confirmation to change its criteria."),
+                              [_("Scores already given keep their marks; their totals are recomputed with the new "
+                                 "weights.")], 409)
+    before = [{"key": c.key, "name": c.name_en, "weight": c.weight, "min": c.scale_min, "max": c.scale_max}
+              for c in round_.criteria]
+    existing = {c.key: c for c in round_.criteria}
+    kept = set()
+    for position, row in enumerate(rows):
+        criterion = existing.get(row.key) or Criterion(round_id=round_.id, key=row.key)
+        if criterion.id is None:
+            db.session.add(criterion)
+        criterion.position, criterion.name_en, criterion.name_fr = position, row.name_en.strip(), row.name_fr.strip()
+        criterion.guidance_en, criterion.guidance_fr = row.guidance_en.strip(), row.guidance_fr.strip()
+        criterion.weight, criterion.scale_min, criterion.scale_max = row.weight, row.scale_min, row.scale_max
+        kept.add(row.key)
+    for key, criterion in existing.items():
+        if key not in kept:
+            db.session.delete(criterion)
+    db.session.flush()
+    db.session.expire(round_, ["criteria"])
+    audit.record(actor=actor, action="criteria.edit", obj=round_, edition_id=round_.category.edition_id,
+                 before={"criteria": before}, after={"criteria": [
+                     {"key": r.key, "name": r.name_en, "weight": r.weight, "min": r.scale_min, "max": r.scale_max}
+                     for r in rows], "confirmed": confirmed})
+    count = recompute_totals(round_)
+    db.session.commit()
+    return count
+
+
+def recompute_totals(round_: Round) -> int:
+    """Store every scorecard's weighted total again with the round's current criteria (after a weight change)."""
+    from .jury.scorecards import weighted_total_or_none
+    criteria = list(round_.criteria)
+    cards = db.session.scalars(db.select(Scorecard).where(Scorecard.round_id == round_.id)).all()
+    for card in cards:
+        marks = {c.key: card.marks[c.key] for c in criteria if c.key in card.marks
+                 and c.scale_min <= card.marks[c.key] <= c.scale_max}
+        card.weighted_total = weighted_total_or_none(marks, criteria)
+    return len(cards)

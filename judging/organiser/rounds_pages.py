@@ -1,6 +1,8 @@
 """Organiser pages for rounds: settings, shortlisting with preview, calibration, stand cards, visits, sign-off."""
 from __future__ import annotations
 
+import re
+
 import segno
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -145,3 +147,48 @@ def visit_schedule(round_id: int):
     round_ = _round(round_id)
     return render_template("schedule.html", round=round_, category=round_.category,
                            visits=rounds.visit_schedule(round_), edition=round_.category.edition)
+
+
+def _criteria_rows(form) -> tuple[list[rounds.CriterionInput], list[str]]:
+    """The rows of the criteria form; a blank extra row adds nothing, a ticked 'remove' drops its row."""
+    rows, errors = [], []
+    count = min(form.get("count", type=int) or 0, 30)
+    for index in range(count):
+        field = lambda name: (form.get(f"{name}-{index}") or "").strip()  # noqa: E731
+        if field("remove") or not (field("name_en") or field("weight")):
+            continue
+        key = field("key") or re.sub(r"[^a-z0-9]+", "_", field("name_en").lower()).strip("_")[:40] or f"criterion_{index}"
+        try:
+            weight = float(field("weight").replace(",", "."))
+            low, high = int(field("scale_min") or 0), int(field("scale_max") or 10)
+        except ValueError:
+            errors.append(_("%(name)s: the weight and the scale must be numbers.", name=field("name_en") or key))
+            continue
+        rows.append(rounds.CriterionInput(key=key, name_en=field("name_en"), name_fr=field("name_fr"),
+                                          guidance_en=field("guidance_en"), guidance_fr=field("guidance_fr"),
+                                          weight=weight, scale_min=low, scale_max=high))
+    return rows, errors
+
+
+@bp.route("/rounds/<int:round_id>/criteria", methods=["GET", "POST"])
+def criteria(round_id: int):
+    """Edit a round's criteria: weights must total 100%; once scoring has opened, the change is confirmed."""
+    round_ = _round(round_id)
+    errors, status = [], 200
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        rows, errors = _criteria_rows(request.form)
+        if not errors:
+            try:
+                count = rounds.update_criteria(actor=current_user, round_=round_, rows=rows,
+                                               confirmed=request.form.get("confirm") == "yes")
+            except rounds.CriteriaRefused as refusal:
+                errors, status = [refusal.message] + refusal.errors, refusal.status
+            else:
+                flash(_("Criteria saved; %(n)d stored totals recomputed.", n=count), "success")
+                return redirect(url_for("organiser.criteria", round_id=round_.id))
+        else:
+            status = 400
+    return render_template("organiser/criteria.html", round=round_, category=round_.category, errors=errors,
+                           locked=rounds.criteria_locked(round_), confirm=ConfirmForm()), status
