@@ -97,9 +97,9 @@ def restore_backup(path: str | Path, *, force: bool = False) -> dict:
             if connection.dialect.name == "postgresql":
                 for table in tables:
                     if "id" in table.columns:
-                        connection.execute(sa.text(
-                            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                            f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"))
+                        next_id = (connection.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0) + 1
+                        connection.execute(sa.text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :next, false)"),
+                                           {"table": f'"{table.name}"', "next": next_id})
         upload_folder = Path(current_app.config["UPLOAD_FOLDER"])
         upload_folder.mkdir(parents=True, exist_ok=True)
         for name in manifest.get("files", []):
