@@ -148,3 +148,22 @@ def test_refusals_never_reveal_another_companys_entry_title(app, client, make, v
     for url in (f"/entries/{values['entry_id']}", f"/jury/entries/{values['entry_id']}/score",
                 f"/entries/files/{values['attachment_id']}"):
         assert "Entry of A" not in client.get(url).get_data(as_text=True)
+
+
+def test_every_state_changing_route_refuses_a_post_without_csrf_token(app, client, make):
+    """With CSRF on, as it is in production: a forged form from another site changes nothing anywhere."""
+    people, values, _ = _world(make)
+    app.config["WTF_CSRF_ENABLED"] = True
+    posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
+    assert len(posts) > 30
+    for visitor in ("organiser", "juror_of_jury", "exhibitor_a"):
+        session = app.test_client()
+        app.config["WTF_CSRF_ENABLED"] = False
+        session.post("/auth/login", data={"email": people[visitor].email, "password": PASSWORD})
+        app.config["WTF_CSRF_ENABLED"] = True
+        for rule in posts:
+            response = session.post(_url(rule, values), data={"reason": "forged", "title": "forged"})
+            assert response.status_code == 400, (visitor, rule.rule, response.status_code)
+        json_post = session.post(f"/jury/api/scorecards/{values['round_id']}/{values['entry_id']}",
+                                 json={"marks": {}, "version": 1})
+        assert json_post.status_code == 400
