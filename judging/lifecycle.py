@@ -15,7 +15,7 @@ import scoring
 from . import audit
 from .errors import Refused
 from .extensions import db
-from .mail import send_mail
+from .mail import send_in_language
 from .models import Category, Edition, Entry, ResultSnapshot, Round, User, utcnow
 from .results import round_results
 
@@ -160,12 +160,12 @@ def notify_exhibitors(edition: Edition) -> int:
             else:
                 label = {WINNER: "winner", FINALIST: "finalist"}.get(outcome, "not shortlisted")
             lines.append(f"- {entry.title}: {label}")
-        if user.language == "fr":
-            subject = f"Résultats des Milipol Innovation Awards - {edition.name}"
-            body = f"Bonjour {user.name},\n\nLes résultats sont publiés :\n" + "\n".join(lines) + "\n\nMerci de votre participation."
-        else:
-            subject = f"Milipol Innovation Awards results - {edition.name}"
-            body = f"Hello {user.name},\n\nThe results are published:\n" + "\n".join(lines) + "\n\nThank you for taking part."
-        send_mail(to=user.email, subject=subject, body=body)
+        listing = "\n".join(lines)
+        send_in_language(
+            user,
+            fr=(f"Résultats des Milipol Innovation Awards - {edition.name}",
+                f"Bonjour {user.name},\n\nLes résultats sont publiés :\n{listing}\n\nMerci de votre participation."),
+            en=(f"Milipol Innovation Awards results - {edition.name}",
+                f"Hello {user.name},\n\nThe results are published:\n{listing}\n\nThank you for taking part."))
         sent += 1
     return sent

@@ -40,3 +40,9 @@ def send_mail(*, to: str, subject: str, body: str) -> None:
     outbox().append(mail)
     if backend == "log":
         current_app.logger.warning("MAIL to %s: %s\n%s", to, subject, body)
+
+
+def send_in_language(user, *, en: tuple[str, str], fr: tuple[str, str]) -> None:
+    """Send the (subject, body) written for the recipient's language: mails follow the reader, not the sender."""
+    subject, body = fr if user.language == "fr" else en
+    send_mail(to=user.email, subject=subject, body=body)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from . import audit
 from .errors import Refused
 from .extensions import db
-from .mail import send_mail
+from .mail import send_in_language
 from .models import (CalibrationSample, Category, Edition, Entry, Jury, JuryMember, Round, Scorecard, SignOff,
                      TieDecision, User)
 from .results import round_results
@@ -101,19 +101,17 @@ def notify_shortlist(preview: ShortlistPreview, entries: dict[int, Entry]) -> in
         through = entry_id in preview.advancing
         for user in db.session.scalars(db.select(User).where(User.organisation_id == entry.organisation_id,
                                                              User.role == "exhibitor")):
-            if user.language == "fr":
-                subject = f"Milipol Innovation Awards : {entry.title}"
-                body = (f"Bonjour {user.name},\n\n" + (
-                    f"Félicitations : « {entry.title} » est finaliste. Le jury viendra sur votre stand "
-                    f"{entry.organisation.hall} {entry.organisation.stand} pendant le salon."
-                    if through else f"« {entry.title} » n'a pas été retenu pour la finale. Merci de votre participation."))
-            else:
-                subject = f"Milipol Innovation Awards: {entry.title}"
-                body = (f"Hello {user.name},\n\n" + (
-                    f"Congratulations: '{entry.title}' is a finalist. The jury will visit your stand "
-                    f"{entry.organisation.hall} {entry.organisation.stand} during the show."
-                    if through else f"'{entry.title}' was not shortlisted for the final. Thank you for taking part."))
-            send_mail(to=user.email, subject=subject, body=body)
+            stand = f"{entry.organisation.hall} {entry.organisation.stand}".strip()
+            send_in_language(
+                user,
+                fr=(f"Milipol Innovation Awards : {entry.title}", f"Bonjour {user.name},\n\n" + (
+                    f"Félicitations : « {entry.title} » est finaliste. Le jury viendra sur votre stand {stand} "
+                    "pendant le salon." if through else
+                    f"« {entry.title} » n'a pas été retenu pour la finale. Merci de votre participation.")),
+                en=(f"Milipol Innovation Awards: {entry.title}", f"Hello {user.name},\n\n" + (
+                    f"Congratulations: '{entry.title}' is a finalist. The jury will visit your stand {stand} during "
+                    "the show." if through else
+                    f"'{entry.title}' was not shortlisted for the final. Thank you for taking part.")))
             sent += 1
     return sent
 

@@ -5,7 +5,7 @@ from sqlalchemy import func
 
 from ..errors import Refused
 from ..extensions import db
-from ..mail import send_mail
+from ..mail import send_in_language
 from ..models import Organisation, User, utcnow
 
 
@@ -72,12 +72,11 @@ def touch_login(user: User) -> None:
 
 
 def send_password_reset(user: User, reset_url: str) -> None:
-    if user.language == "fr":
-        subject = "Réinitialiser votre mot de passe - Milipol Innovation Awards"
-        body = (f"Bonjour {user.name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 2 heures, "
-                f"une seule fois) :\n{reset_url}\n\nSi vous n'avez rien demandé, ignorez ce message.")
-    else:
-        subject = "Reset your password - Milipol Innovation Awards"
-        body = (f"Hello {user.name},\n\nTo choose a new password, open this link (valid for 2 hours, once):\n"
-                f"{reset_url}\n\nIf you did not ask for this, ignore this message.")
-    send_mail(to=user.email, subject=subject, body=body)
+    send_in_language(
+        user,
+        fr=("Réinitialiser votre mot de passe - Milipol Innovation Awards",
+            f"Bonjour {user.name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 2 heures, "
+            f"une seule fois) :\n{reset_url}\n\nSi vous n'avez rien demandé, ignorez ce message."),
+        en=("Reset your password - Milipol Innovation Awards",
+            f"Hello {user.name},\n\nTo choose a new password, open this link (valid for 2 hours, once):\n"
+            f"{reset_url}\n\nIf you did not ask for this, ignore this message."))

@@ -106,19 +106,18 @@ def submit_entry(*, entry: Entry) -> Entry:
 
 def send_receipt(entry: Entry) -> None:
     """The submission receipt, to each contact of the company, in their language."""
-    from ..mail import send_mail
+    from ..mail import send_in_language
     when = entry.submitted_at.strftime("%Y-%m-%d %H:%M UTC")
     for user in db.session.scalars(db.select(User).where(User.organisation_id == entry.organisation_id,
                                                          User.role == "exhibitor")):
-        if user.language == "fr":
-            subject = f"Candidature reçue : {entry.title}"
-            body = (f"Bonjour {user.name},\n\nNous avons bien reçu la candidature « {entry.title} » "
-                    f"({entry.category.name_fr}) le {when}. Vous pouvez la modifier jusqu'à la date limite.\n")
-        else:
-            subject = f"Entry received: {entry.title}"
-            body = (f"Hello {user.name},\n\nWe have received the entry '{entry.title}' ({entry.category.name_en}) "
-                    f"on {when}. You can still change it until the deadline.\n")
-        send_mail(to=user.email, subject=subject, body=body)
+        send_in_language(
+            user,
+            fr=(f"Candidature reçue : {entry.title}",
+                f"Bonjour {user.name},\n\nNous avons bien reçu la candidature « {entry.title} » "
+                f"({entry.category.name_fr}) le {when}. Vous pouvez la modifier jusqu'à la date limite.\n"),
+            en=(f"Entry received: {entry.title}",
+                f"Hello {user.name},\n\nWe have received the entry '{entry.title}' ({entry.category.name_en}) "
+                f"on {when}. You can still change it until the deadline.\n"))
 
 
 def withdraw_entry(*, entry: Entry) -> Entry:

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from .. import audit
 from ..errors import Refused
 from ..extensions import db
-from ..mail import send_mail
+from ..mail import send_in_language
 from ..models import (Assignment, Category, Conflict, Entry, Jury, JuryMember, Organisation, Round, Scorecard, User,
                       utcnow)
 from scoring.assignment import EntryToAssign, Existing, assign_jurors
@@ -98,15 +98,14 @@ def invite_juror(*, actor: User, category: Category, email: str, name: str, lang
 
 
 def send_invitation(juror: User, url: str) -> None:
-    if juror.language == "fr":
-        subject = "Invitation au jury des Milipol Innovation Awards"
-        body = (f"Bonjour {juror.name},\n\nVous êtes invité(e) à rejoindre le jury des Milipol Innovation Awards. "
-                f"Choisissez votre mot de passe et votre langue ici (lien valable 14 jours, une seule fois) :\n{url}\n")
-    else:
-        subject = "Your invitation to the Milipol Innovation Awards jury"
-        body = (f"Hello {juror.name},\n\nYou are invited to join the jury of the Milipol Innovation Awards. "
-                f"Choose your password and language here (link valid for 14 days, once):\n{url}\n")
-    send_mail(to=juror.email, subject=subject, body=body)
+    send_in_language(
+        juror,
+        fr=("Invitation au jury des Milipol Innovation Awards",
+            f"Bonjour {juror.name},\n\nVous êtes invité(e) à rejoindre le jury des Milipol Innovation Awards. "
+            f"Choisissez votre mot de passe et votre langue ici (lien valable 14 jours, une seule fois) :\n{url}\n"),
+        en=("Your invitation to the Milipol Innovation Awards jury",
+            f"Hello {juror.name},\n\nYou are invited to join the jury of the Milipol Innovation Awards. "
+            f"Choose your password and language here (link valid for 14 days, once):\n{url}\n"))
 
 
 def accept_invitation(*, juror: User, password: str, language: str) -> None:
@@ -336,15 +335,14 @@ def remind_late_jurors(edition, *, scoring_url: str) -> int:
     from ..progress import jurors_behind
     sent = 0
     for juror, submitted, assigned in jurors_behind(edition):
-        if juror.language == "fr":
-            subject = f"Rappel : {assigned - submitted} grille(s) à compléter - {edition.name}"
-            body = (f"Bonjour {juror.name},\n\nVous avez déposé {submitted} grille(s) sur {assigned}. "
-                    f"Merci de compléter les autres avant la clôture :\n{scoring_url}\n")
-        else:
-            subject = f"Reminder: {assigned - submitted} scorecard(s) to complete - {edition.name}"
-            body = (f"Hello {juror.name},\n\nYou have submitted {submitted} of {assigned} scorecards. "
-                    f"Please complete the others before scoring closes:\n{scoring_url}\n")
-        send_mail(to=juror.email, subject=subject, body=body)
+        send_in_language(
+            juror,
+            fr=(f"Rappel : {assigned - submitted} grille(s) à compléter - {edition.name}",
+                f"Bonjour {juror.name},\n\nVous avez déposé {submitted} grille(s) sur {assigned}. "
+                f"Merci de compléter les autres avant la clôture :\n{scoring_url}\n"),
+            en=(f"Reminder: {assigned - submitted} scorecard(s) to complete - {edition.name}",
+                f"Hello {juror.name},\n\nYou have submitted {submitted} of {assigned} scorecards. "
+                f"Please complete the others before scoring closes:\n{scoring_url}\n"))
         sent += 1
     if sent:
         audit.record(actor=None, action="jury.remind", obj=edition, edition_id=edition.id, after={"reminded": sent})
