@@ -60,6 +60,8 @@ class RoundForm(FlaskForm):
     scoring_closes_at = DateTimeLocalField(_l("Scoring closes (UTC; empty: the edition's)"), validators=[Optional()])
     jurors_per_entry = IntegerField(_l("Jurors per entry (empty: the category's, or the whole jury for a final)"),
                                     validators=[Optional(), NumberRange(min=1, max=50)])
+    method = SelectField(_l("Aggregation method (empty: the edition's)"),
+                         choices=[("", "—")] + [(m, m) for m in SCORING_METHODS])
     previous_round_weight = IntegerField(_l("Weight of the previous round in this round's result (%)"),
                                          validators=[InputRequired(), NumberRange(min=0, max=100)])
     visit_starts_at = DateTimeLocalField(_l("Stand visits start (UTC)"), validators=[Optional()])

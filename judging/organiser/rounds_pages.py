@@ -17,7 +17,7 @@ from ..results import juror_names, round_results
 from .forms import JointWinnersForm, OverrideForm, RoundForm, ShortlistForm
 from .routes import bp
 
-ROUND_FIELDS = ("scoring_opens_at", "scoring_closes_at", "jurors_per_entry", "previous_round_weight",
+ROUND_FIELDS = ("scoring_opens_at", "scoring_closes_at", "jurors_per_entry", "method", "previous_round_weight",
                 "visit_starts_at", "slot_minutes")
 
 
@@ -65,6 +65,7 @@ def round_settings(round_id: int):
     before = {f: str(getattr(round_, f)) for f in ROUND_FIELDS}
     for field in ROUND_FIELDS:
         setattr(round_, field, getattr(form, field).data)
+    round_.method = round_.method or None  # empty: the edition's method
     audit.record(actor=current_user, action="round.update", obj=round_, edition_id=round_.category.edition_id,
                  before=before, after={f: str(getattr(round_, f)) for f in ROUND_FIELDS})
     db.session.commit()

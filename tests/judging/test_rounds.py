@@ -161,3 +161,15 @@ def test_stand_cards_carry_a_qr_code_of_the_final_scorecard_and_the_schedule_wal
     page = client.get(f"/organiser/rounds/{final.id}/stand-cards").get_data(as_text=True)
     assert page.count("data:image/svg+xml") == 3 and "Gate 9" in page
     assert client.get(f"/organiser/rounds/{final.id}").status_code == 200
+
+
+def test_a_round_can_have_its_own_aggregation_method(judged, client, login_as):
+    final = judged["final"]
+    login_as(judged["organiser"])
+    data = {"method": "trimmed", "previous_round_weight": "30", "slot_minutes": "12"}
+    assert client.post(f"/organiser/rounds/{final.id}/settings", data=data).status_code == 302
+    db.session.refresh(final)
+    assert final.method == "trimmed" and final.slot_minutes == 12
+    assert round_results(final).method == "trimmed"
+    assert client.post(f"/organiser/rounds/{final.id}/settings",
+                       data={**data, "method": "best"}).status_code == 400

@@ -189,19 +189,23 @@ def test_ids_of_any_sortable_kind_work_and_bad_input_is_refused():
 def worlds(draw, max_jurors=9, max_entries=25, with_existing=True):
     n_jurors = draw(st.integers(1, max_jurors))
     n_entries = draw(st.integers(0, max_entries))
-    organisations = {i: draw(st.integers(0, 5)) for i in range(1, n_entries + 1)}
+    n_organisations = draw(st.integers(1, 6))  # few organisations: conflicts then hit many entries at once
+    organisations = {i: draw(st.integers(0, n_organisations - 1)) for i in range(1, n_entries + 1)}
     entries = _entries(n_entries, organisations)
     jurors = list(range(1, n_jurors + 1))
-    conflicts = draw(st.sets(st.tuples(st.integers(1, n_jurors), st.integers(0, 5)), max_size=8))
+    conflicts = draw(st.sets(st.tuples(st.sampled_from(jurors), st.integers(0, n_organisations - 1)), max_size=12))
     pairs = [(e, j) for e in range(1, n_entries + 1) for j in jurors]
     recused = draw(st.sets(st.sampled_from(pairs), max_size=4)) if pairs else set()
     existing = []
     if with_existing and pairs:
-        # Includes withdrawn entries (id 0) and departed jurors (id 99), started or not.
-        chosen = draw(st.sets(st.sampled_from(pairs + [(0, 1), (1, 99)]), max_size=12))
+        # Often piled on a few jurors (manual assignments, a newcomer joining), and naming withdrawn
+        # entries (id 0) and departed jurors (id 99), started or not.
+        holders = jurors[:draw(st.integers(1, n_jurors))] + [99]
+        chosen = draw(st.sets(st.tuples(st.integers(0, n_entries), st.sampled_from(holders)), max_size=15))
         existing = [Existing(e, j, started=draw(st.booleans())) for e, j in sorted(chosen)]
     k = draw(st.integers(1, 4))
-    return dict(entries=entries, jurors=jurors, conflicts=conflicts, recused=recused, existing=existing, k=k)
+    return {"entries": entries, "jurors": jurors, "conflicts": conflicts, "recused": recused,
+            "existing": existing, "k": k}
 
 
 def _eligible(world, entry):
