@@ -120,3 +120,9 @@ def test_every_page_carries_the_security_headers(client, make):
 def test_migrations_match_the_models(runner):
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output  # alembic exits 1 with "New upgrade operations detected"
+
+
+def test_nul_characters_are_a_clear_400_on_every_database(client, make):
+    make.edition()
+    response = client.post("/auth/login", data={"email": "\x00", "password": "x"})
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
