@@ -5,6 +5,9 @@ entries still in the round. The ranking itself is computed by `scoring.rank_entr
 """
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import scoring
@@ -47,6 +50,26 @@ def to_scoring(cards: list[Scorecard]) -> list[scoring.Scorecard]:
     return [scoring.Scorecard(juror=c.juror_id, entry=c.entry_id, scores=dict(c.marks)) for c in cards]
 
 
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_SIZE = 128
+
+
+def _cached(key: tuple, compute):
+    """A ranking depends only on its inputs (the fingerprint covers every counted mark), so a dashboard
+    refreshed every few seconds re-ranks only when a scorecard was submitted or the settings changed."""
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return copy.deepcopy(_CACHE[key])
+    value = compute()
+    with _CACHE_LOCK:
+        _CACHE[key] = copy.deepcopy(value)
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
+
+
 def round_results(round_: Round, *, method: str | None = None, stability: bool = False,
                   resamples: int = 1000) -> RoundResults:
     """Rank a round's entries with the edition's method (or `method`), with statistics for defending it."""
@@ -59,9 +82,12 @@ def round_results(round_: Round, *, method: str | None = None, stability: bool =
     cards = to_scoring(counted_scorecards(round_))
     scoring_criteria = [scoring.Criterion(key=c.key, weight=c.weight, min=c.scale_min, max=c.scale_max)
                         for c in criteria]
-    ranking = scoring.rank_entries(cards, scoring_criteria, method=method, trim=edition.trim,
-                                   min_scorecards=edition.min_scorecards, seed=round_.id, entries=sorted(entries),
-                                   stability=stability, resamples=resamples)
+    fingerprint = scoring.scores_fingerprint(cards)
+    key = (round_.id, method, edition.trim, edition.min_scorecards, stability, resamples, fingerprint,
+           tuple(sorted(entries)), tuple((c.key, c.weight, c.scale_min, c.scale_max) for c in criteria))
+    ranking = _cached(key, lambda: scoring.rank_entries(
+        cards, scoring_criteria, method=method, trim=edition.trim, min_scorecards=edition.min_scorecards,
+        seed=round_.id, entries=sorted(entries), stability=stability, resamples=resamples))
     combined_note = ""
     previous = previous_round(round_)
     if previous is not None and round_.previous_round_weight:
@@ -76,8 +102,8 @@ def round_results(round_: Round, *, method: str | None = None, stability: bool =
             ranking = scoring.share_first_place(ranking, decision.entry_ids, decision.reason)
         except ValueError:
             pass  # the scores moved since the decision: it no longer applies, the ranking shows why
-    return RoundResults(combined_note=combined_note,round=round_, method=method, criteria=criteria, ranking=ranking, entries=entries, cards=cards,
-                        fingerprint=scoring.scores_fingerprint(cards),
+    return RoundResults(combined_note=combined_note, round=round_, method=method, criteria=criteria, ranking=ranking,
+                        entries=entries, cards=cards, fingerprint=fingerprint,
                         juror_stats=scoring.juror_statistics(cards, scoring_criteria) if cards else {},
                         agreement=scoring.agreement(cards, scoring_criteria) if cards else None)
 
