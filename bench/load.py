@@ -102,8 +102,7 @@ class Server:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--worker-class", "gthread",
-             "--threads", "4", "--bind", f"127.0.0.1:{self.port}",
+            [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
              "--graceful-timeout", "2", "--log-level", "warning", "--preload", "judging:create_app()"],
             env=self.env, cwd=ROOT, start_new_session=True)
         deadline = time.time() + 30
