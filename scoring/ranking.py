@@ -203,16 +203,19 @@ def fitted_offsets(cards: Sequence[Scorecard], criteria: Sequence[Criterion],
         count, acc = sums.get(juror, (0, 0.0))
         sums[juror] = (count + 1, acc + total)
     juror_mean = {j: sums[j][1] / sums[j][0] for j in jurors}
-    # Normal equations built entry by entry: for an entry seen by jurors S (m of them), its residual
-    # projector P = I - 11'/m adds P to the matrix on S, and its centred totals to the right-hand side.
-    matrix = FITTED_RIDGE * np.eye(len(jurors))
-    rhs = np.zeros(len(jurors))
-    for entry, entry_cards in _group(cards).items():
-        members = np.array([index[c.juror] for c in entry_cards])
-        centred = np.array([totals[(c.juror, entry)] - juror_mean[c.juror] for c in entry_cards])
-        m = len(members)
-        matrix[np.ix_(members, members)] += np.eye(m) - 1.0 / m
-        rhs[members] += centred - centred.mean()
+    # Normal equations, vectorised: an entry seen by jurors S (m of them) adds the projector I - 11'/m on S
+    # to the matrix, i.e. matrix = diag(cards per juror) - S' diag(1/m) S, and its centred residuals to rhs.
+    entry_index = {e: n for n, e in enumerate({c.entry for c in cards})}
+    rows = np.array([entry_index[c.entry] for c in cards])
+    cols = np.array([index[c.juror] for c in cards])
+    centred = np.array([totals[(c.juror, c.entry)] - juror_mean[c.juror] for c in cards])
+    per_entry = np.bincount(rows, minlength=len(entry_index)).astype(float)
+    incidence = np.zeros((len(entry_index), len(jurors)))
+    incidence[rows, cols] = 1.0
+    matrix = (np.diag(incidence.sum(axis=0)) - incidence.T @ (incidence / per_entry[:, None])
+              + FITTED_RIDGE * np.eye(len(jurors)))
+    entry_means = np.bincount(rows, weights=centred, minlength=len(entry_index)) / per_entry
+    rhs = np.bincount(cols, weights=centred - entry_means[rows], minlength=len(jurors))
     offsets = np.linalg.solve(matrix, rhs)
     # b_j on the raw scale = the juror's mean leniency plus the fitted residual offset.
     return {j: float(offsets[index[j]] + juror_mean[j]) for j in jurors}
