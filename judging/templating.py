@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from . import permissions
 
@@ -30,4 +30,8 @@ def register(app: Flask) -> None:
         is_organiser=permissions.is_organiser,
     )
     app.jinja_env.filters["local_datetime"] = local_datetime
+    # Scores with one decimal, percentages without: "86.7" in English, "86,7" in French.
+    app.jinja_env.filters["score"] = lambda value: "—" if value is None else format_decimal(value, "0.0")
+    app.jinja_env.filters["signed"] = lambda value: "—" if value is None else format_decimal(value, "+0.0;-0.0")
+    app.jinja_env.filters["percent"] = lambda value: "—" if value is None else format_decimal(100 * value, "0")
     app.jinja_env.filters["date"] = lambda value: format_date(value) if value else "—"

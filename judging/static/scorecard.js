@@ -71,7 +71,8 @@
 
   function showTotal() {
     var value = total(read().marks);
-    totalOutput.textContent = value === null ? "—" : value.toFixed(1);
+    totalOutput.textContent = value === null ? "—" : value.toLocaleString(document.documentElement.lang || "en",
+      { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   }
 
   function pending() {
