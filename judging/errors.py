@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 
@@ -27,14 +28,15 @@ def _page(status: int, title: str, message: str):
 
 
 def register(app: Flask) -> None:
+    # Marked with _l so that the titles are extracted into the catalogue and shown in the reader's language.
     titles = {
-        400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found",
-        405: "Method not allowed", 409: "Conflict", 413: "File too large", 429: "Too many requests",
+        400: _l("Bad request"), 401: _l("Please log in"), 403: _l("Not allowed"), 404: _l("Not found"),
+        405: _l("Method not allowed"), 409: _l("Conflict"), 413: _l("File too large"), 429: _l("Too many requests"),
     }
 
     @app.errorhandler(Refused)
     def refused(error: Refused):
-        return _page(error.status, _(titles.get(error.status, "Refused")), error.message)
+        return _page(error.status, str(titles.get(error.status, _l("Refused"))), error.message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -56,8 +58,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        default = titles.get(status, error.name)
+        title = str(titles[status]) if status in titles else error.name
         message = error.description
         if status == 404 and message == NotFound.description:
             message = _("This page does not exist, or you are not allowed to see it.")
-        return _page(status, _(default), message)
+        return _page(status, title, message)
