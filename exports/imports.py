@@ -1,181 +1,296 @@
 """Reading exhibitors and jurors from .xlsx sheets: every row checked, every problem reported by row.
 
-The parsers return either rows or errors, never both: callers import all the rows or none.
+The parsers return either rows or errors, never both: callers import all the rows or none. Rows come back
+normalised (trimmed, emails lower-cased, countries upper-cased), so importing the same file twice is an
+upsert by natural keys that changes nothing the second time.
 """
 from __future__ import annotations
 
 import io
-import zipfile
+import itertools
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 MAX_ROWS = 5000
+MAX_ORGANISATION = 200
+MAX_NAME = 200
+MAX_HALL = 20
+MAX_STAND = 20
+HEADER_SEARCH_ROWS = 10  # people often put a title line or two above the header
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class RowError:
-    row: int  # as numbered in Excel; 0 for the whole file
+    """One problem: the Excel row number (0 for the whole file), the column's name, and what is wrong."""
+
+    row: int
     column: str
     message: str
 
     def __str__(self) -> str:
-        return self.message if self.row == 0 else f"Row {self.row}, {self.column}: {self.message}"
+        if self.row == 0:
+            return self.message
+        return f"Row {self.row}, {self.column}: {self.message}" if self.column else f"Row {self.row}: {self.message}"
 
 
 @dataclass(frozen=True)
 class ImportResult(Generic[T]):
+    """Either `rows` (all of them) or `errors` (all that were found); never both."""
+
     rows: tuple[T, ...]
     errors: tuple[RowError, ...]
 
     @property
     def ok(self) -> bool:
+        """True when there is nothing to fix and `rows` can be imported."""
         return not self.errors
 
 
 @dataclass(frozen=True)
 class ExhibitorRow:
+    """An exhibiting organisation; natural key: the organisation's name (case-insensitive)."""
+
     organisation: str
-    country: str
+    country: str  # ISO 3166 alpha-2, upper case
     hall: str
     stand: str
     is_startup: bool
-    contact_email: str
+    contact_email: str  # lower case
 
 
 @dataclass(frozen=True)
 class JurorImportRow:
+    """A juror and the juries (category codes) they sit on; natural key: the email."""
+
     name: str
-    email: str
+    email: str  # lower case
     organisation: str
     juries: tuple[str, ...]
-    language: str
+    language: str  # "en" or "fr"
     president: bool
 
 
-# Column name -> accepted headers (case and spaces ignored), English first, then French.
-EXHIBITOR_COLUMNS = {
-    "Organisation": ("organisation", "organization", "company", "société", "societe", "entreprise"),
-    "Country": ("country", "pays", "country (iso 2-letter code)"),
-    "Hall": ("hall",),
-    "Stand": ("stand", "stand number", "numéro de stand"),
-    "Start-up": ("start-up", "startup", "start up"),
-    "Contact email": ("contact email", "email", "e-mail", "courriel", "adresse e-mail"),
-}
-JUROR_COLUMNS = {
-    "Name": ("name", "nom"),
-    "Email": ("email", "e-mail", "courriel"),
-    "Organisation": ("organisation", "organization", "company", "société", "employeur"),
-    "Juries": ("juries", "jury", "jurys", "categories", "catégories"),
-    "Language": ("language", "langue"),
-    "President": ("president", "président", "presidente", "présidente"),
-}
-YES = {"yes", "y", "oui", "o", "true", "1", "x"}
-NO = {"no", "n", "non", "false", "0", ""}
-NOT_A_WORKBOOK = RowError(0, "", "This file is not an Excel workbook (.xlsx). Save it from Excel or LibreOffice "
-                                 "as .xlsx, or start from the template.")
+@dataclass(frozen=True)
+class _Column:
+    title: str  # as in the template and in the messages
+    aliases: tuple[str, ...]  # other accepted headers, English and French
+    required: bool = True
 
 
-def _template(headers: list[str], example: list, instructions: list[str]) -> bytes:
+EXHIBITOR_COLUMNS = (
+    _Column("Organisation", ("organization", "company", "exhibitor", "société", "entreprise", "exposant")),
+    _Column("Country (ISO 2-letter code)", ("country", "country code", "pays", "code pays")),
+    _Column("Hall", ("hall", "pavillon"), required=False),
+    _Column("Stand", ("stand number", "numéro de stand", "n° de stand", "booth")),
+    _Column("Start-up (yes/no)", ("start-up", "startup", "jeune pousse")),
+    _Column("Contact email", ("email", "e-mail", "contact e-mail", "courriel", "adresse e-mail", "mail")),
+)
+JUROR_COLUMNS = (
+    _Column("Name", ("full name", "nom", "nom complet")),
+    _Column("Email", ("e-mail", "courriel", "adresse e-mail", "mail")),
+    _Column("Organisation", ("organization", "company", "employer", "société", "employeur"), required=False),
+    _Column("Juries", ("jury", "jurys", "categories", "catégories", "category codes")),
+    _Column("Language (en/fr)", ("language", "langue"), required=False),
+    _Column("President (yes/no)", ("president", "président", "présidente", "jury president"), required=False),
+)
+YES = {"yes", "y", "oui", "o", "true", "vrai", "1", "x"}
+NO = {"no", "n", "non", "false", "faux", "0", ""}
+LANGUAGES = {"en": "en", "english": "en", "anglais": "en", "fr": "fr", "french": "fr", "français": "fr",
+             "francais": "fr"}
+NOT_A_WORKBOOK = ("This file is not an Excel workbook (.xlsx). Save it from Excel or LibreOffice as "
+                  "\"Excel Workbook (.xlsx)\", or start from the template.")
+
+
+# --- templates ----------------------------------------------------------------------------------------------
+
+def _template(columns: tuple[_Column, ...], instructions: list[str], example: list[str],
+              choices: Mapping[str, str]) -> bytes:
+    """A Data sheet with the header row only (an example row left in would be imported as a real one) and
+    an Instructions sheet that shows the example."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Data"
+    headers = [c.title for c in columns]
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    sheet.append(example)
     sheet.freeze_panes = "A2"
-    for column, header in enumerate(headers, start=1):
-        sheet.column_dimensions[chr(64 + column)].width = max(14, len(header) + 4)
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(16, len(header) + 4)
+        if header in choices:
+            # A drop-down, so most typing mistakes never reach the import.
+            validation = DataValidation(type="list", formula1=f'"{choices[header]}"', allow_blank=True)
+            validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{MAX_ROWS + 1}")
+            sheet.add_data_validation(validation)
     notes = workbook.create_sheet("Instructions")
+    notes.column_dimensions["A"].width = 100
     for line in instructions:
         notes.append([line])
+    notes.append([])
+    notes.append(["Example row:"])
+    notes.append(headers)
+    notes.append(example)
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    for row in notes.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def exhibitor_template() -> bytes:
-    """An .xlsx to fill in: one exhibitor a row."""
-    return _template(list(EXHIBITOR_COLUMNS), ["Aegis Systems", "FR", "5", "B123", "yes", "contact@aegis.example.com"],
-                     ["One exhibitor per row of the Data sheet; replace the example row.",
-                      "Country: the ISO two-letter code (FR, DE, QA...). Start-up: yes or no.",
-                      "Importing the same file again changes nothing."])
+    """An .xlsx to fill in: one exhibitor a row on the Data sheet, with an Instructions sheet."""
+    return _template(
+        EXHIBITOR_COLUMNS,
+        ["Exhibitors: one per row of the Data sheet, starting on row 2. Keep the header row.",
+         "Organisation: the exhibitor's name, as it should appear on stage (at most 200 characters).",
+         "Country: the ISO two-letter code (FR, DE, QA, US...).",
+         "Hall and Stand: as printed in the show catalogue (at most 20 characters each). Hall is optional.",
+         "Start-up: yes or no (oui/non also accepted).",
+         "Contact email: one address; it must be unique in the file.",
+         "Importing the same file again changes nothing; an organisation already known by its name is updated.",
+         "If any row has a problem, nothing is imported and every problem is listed with its row number."],
+        ["Aegis Systems", "FR", "5", "B123", "yes", "contact@aegis.example.com"],
+        {"Start-up (yes/no)": "yes,no"})
 
 
 def juror_template() -> bytes:
-    """An .xlsx to fill in: one juror a row, juries as category codes."""
-    return _template(list(JUROR_COLUMNS), ["Claire Dubois", "claire.dubois@police.example.com", "", "cyber; crisis",
-                                           "fr", "no"],
-                     ["One juror per row of the Data sheet; replace the example row.",
-                      "Juries: category codes separated by commas or semicolons (cyber, event-security, "
-                      "first-responder, drones, crisis, csr).",
-                      "Organisation: the juror's employer, if it exhibits (the juror will never judge it).",
-                      "Language: en or fr. President: yes for the jury president (one per jury)."])
+    """An .xlsx to fill in: one juror a row on the Data sheet, juries as category codes."""
+    return _template(
+        JUROR_COLUMNS,
+        ["Jurors: one per row of the Data sheet, starting on row 2. Keep the header row.",
+         "Email: the juror's login; it must be unique in the file.",
+         "Organisation (optional): the juror's employer, if it exhibits (the juror will never judge it).",
+         "Juries: category codes separated by commas or semicolons, e.g. \"cyber; drones\".",
+         "Language (optional, default en): en or fr, the language of the juror's emails and screens.",
+         "President (optional): yes for the jury president, at most one per jury.",
+         "Importing the same file again changes nothing.",
+         "If any row has a problem, nothing is imported and every problem is listed with its row number."],
+        ["Claire Dubois", "claire.dubois@police.example.com", "", "cyber; crisis", "fr", "no"],
+        {"Language (en/fr)": "en,fr", "President (yes/no)": "yes,no"})
 
 
-def _norm(text) -> str:
-    return " ".join(str(text or "").strip().lower().split())
+# --- reading ------------------------------------------------------------------------------------------------
+
+def _header_key(text) -> str:
+    """'Start-up (yes/no)', ' START UP ' and 'startup' all become 'startup'; accents are kept (aliases list
+    both spellings) but case, spaces, hyphens, underscores and a trailing '(...)' hint are not."""
+    text = unicodedata.normalize("NFC", str(text or "")).lower()
+    text = re.sub(r"\(.*?\)\s*$", "", text)
+    return re.sub(r"[\s\-_.:*]+", "", text)
 
 
 def _text(value) -> str:
+    """A cell as trimmed text: numbers typed into text columns (stand 123, hall 5.0) read as '123', '5'."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a stand typed as 123 arrives as 123.0
+        value = int(value)
     return " ".join(str(value).split())
 
 
-def _read(data: bytes, columns: dict[str, tuple[str, ...]], required: set[str]):
-    """(header index, data rows with their Excel row numbers) or a file-level error."""
+def _is_blank(values) -> bool:
+    return values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _match_header(header, columns: tuple[_Column, ...]) -> dict[str, int]:
+    """Column title -> 0-based index of its cell in `header` (the first match wins)."""
+    found: dict[str, int] = {}
+    for index, title in enumerate(header or ()):
+        key = _header_key(title)
+        if not key:
+            continue
+        for column in columns:
+            if column.title not in found and key in {_header_key(a) for a in (column.title, *column.aliases)}:
+                found[column.title] = index
+                break
+    return found
+
+
+def _data_sheet(workbook):
+    """The sheet named Data (as in the template) or Données, else the first worksheet."""
+    for sheet in workbook.worksheets:
+        if sheet.title.strip().lower() in ("data", "données", "donnees"):
+            return sheet
+    return workbook.worksheets[0]
+
+
+def _read(data: bytes, columns: tuple[_Column, ...], kind: str
+          ) -> tuple[list[tuple[int, dict[str, object]]], list[RowError]]:
+    """(rows as (Excel row number, column title -> raw value), file-level errors)."""
     if not data:
-        return None, [RowError(0, "", "The file is empty.")]
+        return [], [RowError(0, "", "The file is empty. " + NOT_A_WORKBOOK)]
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        return None, [NOT_A_WORKBOOK]
+    except Exception:  # noqa: BLE001 - any failure to open means "not a workbook" (BadZipFile, KeyError,
+        # InvalidFileException, XML parse errors, ...): the organiser needs that sentence, never a traceback.
+        return [], [RowError(0, "", NOT_A_WORKBOOK)]
     try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            return None, [RowError(0, "", "The first sheet is empty: it needs a header row.")]
-        found = {}
-        for index, title in enumerate(header):
-            for column, aliases in columns.items():
-                if _norm(title) in {_norm(a) for a in aliases} | {_norm(column)}:
-                    found.setdefault(column, index)
-        missing = [c for c in columns if c in required and c not in found]
-        if missing:
-            return None, [RowError(0, "", "Missing column(s): " + ", ".join(missing) + ". Start from the template.")]
-        data_rows = []
-        for number, values in enumerate(rows, start=2):
-            if values is None or all(v is None or str(v).strip() == "" for v in values):
-                continue
-            if len(data_rows) >= MAX_ROWS:
-                return None, [RowError(0, "", f"The file has more than {MAX_ROWS} rows; split it.")]
-            data_rows.append((number, {c: (values[i] if i < len(values) else None) for c, i in found.items()}))
-        return found, data_rows
+        return _read_sheet(_data_sheet(workbook), columns, kind)
+    except Exception:  # noqa: BLE001 - read-only mode parses lazily, so a broken sheet fails here, not above.
+        return [], [RowError(0, "", NOT_A_WORKBOOK)]
     finally:
         workbook.close()
 
 
-def _email(value, row: int, column: str, errors: list) -> str:
-    text = _text(value).lower()
+def _read_sheet(sheet, columns: tuple[_Column, ...], kind: str):
+    rows: Iterator = iter(sheet.iter_rows(values_only=True))
+    top = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    if all(_is_blank(values) for values in top):
+        return [], [RowError(0, "", f"The sheet \"{sheet.title}\" is empty: it needs the header row of the "
+                                        f"template, then one {kind} a row.")]
+    required = [c.title for c in columns if c.required]
+    # The header is the first row naming every required column, else the row naming the most columns.
+    candidates = [(index, _match_header(values, columns)) for index, values in enumerate(top)]
+    complete = [c for c in candidates if all(title in c[1] for title in required)]
+    header_index, found = complete[0] if complete else max(candidates, key=lambda c: len(c[1]))
+    missing = [title for title in required if title not in found]
+    if missing:
+        return [], [RowError(0, "", f"Missing column(s): {', '.join(missing)}. Keep the header row of the "
+                                        "template (column names in English or French).")]
+    parsed: list[tuple[int, dict[str, object]]] = []
+    data_rows = itertools.chain(top[header_index + 1:], rows)
+    for number, values in enumerate(data_rows, start=header_index + 2):  # Excel numbers rows from 1
+        if _is_blank(values):
+            continue
+        if len(parsed) >= MAX_ROWS:
+            return [], [RowError(0, "", f"The file has more than {MAX_ROWS} {kind} rows: split it into "
+                                               "several files.")]
+        parsed.append((number, {title: (values[i] if i < len(values) else None) for title, i in found.items()}))
+    if not parsed:
+        return [], [RowError(0, "", f"The file has a header row but no {kind} rows.")]
+    return parsed, []
+
+
+def _email(value, row: int, column: str, errors: list[RowError]) -> str:
+    text = _text(value)
+    if not text:
+        errors.append(RowError(row, column, "the email address is missing."))
+        return ""
     try:
+        # No DNS look-up: an import must not depend on the network, nor take a minute for 500 rows.
         return validate_email(text, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         errors.append(RowError(row, column, f"'{text}' is not a valid email address."))
-        return text
+        return text.lower()
 
 
-def _flag(value, row: int, column: str, errors: list) -> bool:
-    text = _norm(value)
+def _flag(value, row: int, column: str, errors: list[RowError]) -> bool:
+    text = _text(value).lower()
     if text in YES:
         return True
     if text in NO:
@@ -184,76 +299,110 @@ def _flag(value, row: int, column: str, errors: list) -> bool:
     return False
 
 
-def _no_duplicates(rows: list, key: Callable, column: str, errors: list) -> None:
+def _required_text(value, row: int, column: str, what: str, limit: int, errors: list[RowError]) -> str:
+    text = _text(value)
+    if not text:
+        errors.append(RowError(row, column, f"{what} is missing."))
+    elif len(text) > limit:
+        errors.append(RowError(row, column, f"'{text[:30]}...' is longer than {limit} characters."))
+    return text
+
+
+def _no_duplicates(rows: list, key: Callable, column: str, errors: list[RowError], shown=str) -> None:
+    """An error on every repeat of a key, naming the row where it first appears (empty keys are skipped:
+    they already have their own error)."""
     first: dict = {}
     for number, item in rows:
         value = key(item)
+        if not value:
+            continue
         if value in first:
-            errors.append(RowError(number, column, f"'{value}' already appears on row {first[value]}."))
+            errors.append(RowError(number, column, f"'{shown(item)}' already appears on row {first[value]}."))
         else:
             first[value] = number
 
 
+def _result(parsed: list, errors: list[RowError]) -> ImportResult:
+    if errors:
+        return ImportResult((), tuple(sorted(errors, key=lambda e: e.row)))
+    return ImportResult(tuple(row for _, row in parsed), ())
+
+
 def read_exhibitors(data: bytes, *, valid_countries: set[str]) -> ImportResult[ExhibitorRow]:
-    """Exhibitors from the first sheet: organisation, country, hall, stand, start-up, contact email."""
-    found, rows = _read(data, EXHIBITOR_COLUMNS, required=set(EXHIBITOR_COLUMNS) - {"Hall"})
-    if found is None:
-        return ImportResult((), tuple(rows))
-    errors: list[RowError] = []
+    """Exhibitors from an .xlsx (organisation, country, hall, stand, start-up, contact email): all rows, or
+    every problem found with its Excel row number."""
+    rows, errors = _read(data, EXHIBITOR_COLUMNS, "exhibitor")
+    if errors:
+        return ImportResult((), tuple(errors))
+    countries = {c.upper() for c in valid_countries}
+    country_column, startup_column = "Country (ISO 2-letter code)", "Start-up (yes/no)"
     parsed = []
     for number, values in rows:
-        name = _text(values.get("Organisation"))
-        if not name:
-            errors.append(RowError(number, "Organisation", "the organisation's name is missing."))
-        elif len(name) > 200:
-            errors.append(RowError(number, "Organisation", "the name is longer than 200 characters."))
-        country = _text(values.get("Country")).upper()
-        if country not in valid_countries:
+        name = _required_text(values.get("Organisation"), number, "Organisation", "the organisation's name",
+                              MAX_ORGANISATION, errors)
+        country = _text(values.get(country_column)).upper()
+        if not country:
+            errors.append(RowError(number, "Country", "the country code is missing."))
+        elif country not in countries:
             errors.append(RowError(number, "Country", f"'{country}' is not an ISO two-letter country code."))
         hall, stand = _text(values.get("Hall")), _text(values.get("Stand"))
-        for column, value in (("Hall", hall), ("Stand", stand)):
-            if len(value) > 20:
-                errors.append(RowError(number, column, "at most 20 characters."))
+        if len(hall) > MAX_HALL:
+            errors.append(RowError(number, "Hall", f"'{hall}' is longer than {MAX_HALL} characters."))
+        if not stand:
+            errors.append(RowError(number, "Stand", "the stand number is missing."))
+        elif len(stand) > MAX_STAND:
+            errors.append(RowError(number, "Stand", f"'{stand}' is longer than {MAX_STAND} characters."))
         parsed.append((number, ExhibitorRow(
             organisation=name, country=country, hall=hall, stand=stand,
-            is_startup=_flag(values.get("Start-up"), number, "Start-up", errors),
+            is_startup=_flag(values.get(startup_column), number, "Start-up", errors),
             contact_email=_email(values.get("Contact email"), number, "Contact email", errors))))
-    _no_duplicates(parsed, lambda r: r.contact_email, "Contact email", errors)
-    _no_duplicates(parsed, lambda r: r.organisation.lower(), "Organisation", errors)
-    if not parsed and not errors:
-        errors.append(RowError(0, "", "The file has no exhibitor rows."))
-    return ImportResult((), tuple(sorted(errors, key=lambda e: e.row))) if errors else \
-        ImportResult(tuple(r for _, r in parsed), ())
+    _no_duplicates(parsed, lambda r: r.contact_email, "Contact email", errors, shown=lambda r: r.contact_email)
+    _no_duplicates(parsed, lambda r: r.organisation.lower(), "Organisation", errors, shown=lambda r: r.organisation)
+    return _result(parsed, errors)
+
+
+def _juries(value, row: int, valid: Mapping[str, str], errors: list[RowError]) -> tuple[str, ...]:
+    # Split before collapsing whitespace: a line break (Alt+Enter in a cell) separates codes too.
+    raw = "" if value is None else str(value)
+    codes = [" ".join(c.split()).lower() for c in re.split(r"[,;\r\n]", raw) if c.strip()]
+    if not codes:
+        errors.append(RowError(row, "Juries", "name at least one jury (a category code, e.g. cyber)."))
+    for code in codes:
+        if code not in valid:
+            errors.append(RowError(row, "Juries", f"'{code}' is not a category code "
+                                                  f"(one of: {', '.join(sorted(valid.values()))})."))
+    return tuple(dict.fromkeys(valid.get(code, code) for code in codes))
 
 
 def read_jurors(data: bytes, *, valid_juries: set[str]) -> ImportResult[JurorImportRow]:
-    """Jurors from the first sheet: name, email, organisation, juries (category codes), language, president."""
-    found, rows = _read(data, JUROR_COLUMNS, required={"Name", "Email", "Juries"})
-    if found is None:
-        return ImportResult((), tuple(rows))
-    errors: list[RowError] = []
+    """Jurors from an .xlsx (name, email, organisation, juries as category codes, language, president): all
+    rows, or every problem found with its Excel row number."""
+    rows, errors = _read(data, JUROR_COLUMNS, "juror")
+    if errors:
+        return ImportResult((), tuple(errors))
+    valid = {code.lower(): code for code in valid_juries}
     parsed = []
     for number, values in rows:
-        name = _text(values.get("Name"))
-        if not name:
-            errors.append(RowError(number, "Name", "the juror's name is missing."))
-        juries = tuple(dict.fromkeys(code.strip().lower() for code in
-                                     _text(values.get("Juries")).replace(";", ",").split(",") if code.strip()))
-        if not juries:
-            errors.append(RowError(number, "Juries", "name at least one jury (category code)."))
-        for code in juries:
-            if code not in valid_juries:
-                errors.append(RowError(number, "Juries", f"'{code}' is not a category code "
-                                                         f"({', '.join(sorted(valid_juries))})."))
-        language = _norm(values.get("Language")) or "en"
-        if language not in {"en", "fr"}:
-            errors.append(RowError(number, "Language", f"'{language}' is not en or fr."))
-        parsed.append((number, JurorImportRow(
-            name=name, email=_email(values.get("Email"), number, "Email", errors),
-            organisation=_text(values.get("Organisation")), juries=juries, language=language,
-            president=_flag(values.get("President"), number, "President", errors) if "President" in found else False)))
-    _no_duplicates(parsed, lambda r: r.email, "Email", errors)
-    if not parsed and not errors:
-        errors.append(RowError(0, "", "The file has no juror rows."))
-    return ImportResult((), tuple(sorted(errors, key=lambda e: e.row))) if errors else \
-        ImportResult(tuple(r for _, r in parsed), ())
+        name = _required_text(values.get("Name"), number, "Name", "the juror's name", MAX_NAME, errors)
+        email = _email(values.get("Email"), number, "Email", errors)
+        organisation = _text(values.get("Organisation"))
+        if len(organisation) > MAX_ORGANISATION:
+            errors.append(RowError(number, "Organisation", f"longer than {MAX_ORGANISATION} characters."))
+        juries = _juries(values.get("Juries"), number, valid, errors)
+        spoken = _text(values.get("Language (en/fr)")).lower()
+        language = LANGUAGES.get(spoken or "en")
+        if language is None:
+            errors.append(RowError(number, "Language", f"'{_text(values.get('Language (en/fr)'))}' is not en or fr."))
+        president = _flag(values.get("President (yes/no)"), number, "President", errors)
+        parsed.append((number, JurorImportRow(name=name, email=email, organisation=organisation, juries=juries,
+                                              language=language or "en", president=president)))
+    _no_duplicates(parsed, lambda r: r.email, "Email", errors, shown=lambda r: r.email)
+    presidents: dict[str, int] = {}
+    for number, row in parsed:
+        for code in row.juries if row.president else ():
+            if code in presidents:
+                errors.append(RowError(number, "President", f"the {code} jury already has its president on row "
+                                                            f"{presidents[code]}."))
+            else:
+                presidents[code] = number
+    return _result(parsed, errors)

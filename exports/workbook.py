@@ -1,37 +1,63 @@
-"""The results workbook handed to the ceremony, and CSV files per category, built from plain data."""
+"""The results workbook handed to the ceremony, and CSV files per category, built from plain data.
+
+The app maps its rankings into the frozen dataclasses below; nothing here knows about the database or the
+scoring engine, so the workbook shows exactly the numbers it is given (full floats, formatted to one decimal
+by the cell's number format, never rounded copies).
+"""
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .spreadsheet import safe_cell
+from .spreadsheet import cell_value, safe_cell
 
 SCORE_FORMAT = "0.0"
 PERCENT_FORMAT = "0%"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+SEVERITY_FORMAT = "+0.0;-0.0;0.0"
 PODIUM_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FONT = Font(bold=True)
 MAX_WIDTH = 60
+MIN_WIDTH = 6
+CHART_ENTRIES = 10
+SHEET_TITLE_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
+RESERVED_SHEET_TITLES = {"ceremony", "scores", "jurors", "about", "history"}  # "History" is reserved by Excel
+METHOD_DESCRIPTIONS = {
+    "mean": "mean of weighted totals",
+    "median": "median of weighted totals",
+    "trimmed": "weighted total of trimmed criterion means (highest and lowest marks dropped)",
+    "zscore": "mean of standardised weighted totals (each juror's marks put on a common scale)",
+    "fitted": "weighted totals corrected for each juror's severity (fitted juror offsets)",
+}
 
 
 @dataclass(frozen=True)
 class CriterionInfo:
+    """A criterion as the workbook names it: weight in percent, marking scale when known."""
+
     key: str
     name: str
     weight: float
+    min: float | None = None
+    max: float | None = None
 
 
 @dataclass(frozen=True)
 class RankedRow:
+    """One line of a category's ranking, as shown on the results page."""
+
     rank: int
     entry_id: int
     title: str
@@ -39,49 +65,60 @@ class RankedRow:
     country: str
     hall: str
     stand: str
-    score: float | None
+    score: float | None  # None: not enough scorecards to rank
     criterion_means: Mapping[str, float]
     n_scorecards: int
     flags: tuple[str, ...] = ()
     p_first: float | None = None
+    p_top3: float | None = None
 
 
 @dataclass(frozen=True)
 class CategoryResults:
+    """A category's deciding round, ranked best first."""
+
     name: str
     position: int  # ceremony order
     method: str
-    round_name: str
     criteria: tuple[CriterionInfo, ...]
     rows: tuple[RankedRow, ...]  # best first
+    round_name: str = ""
     combined_note: str = ""
 
 
 @dataclass(frozen=True)
 class ScoreRow:
+    """One submitted scorecard."""
+
     juror_id: int
     juror: str
     category: str
-    round_name: str
     entry_title: str
     marks: Mapping[str, float]
     weighted_total: float | None
     comment: str
     submitted_at: datetime | None
+    round_name: str = ""
+    entry_id: int | None = None
 
 
 @dataclass(frozen=True)
 class JurorRow:
+    """A juror's workload and marking tendency (severity: how far below the panel they mark)."""
+
     juror_id: int
     juror: str
     assigned: int
     submitted: int
     mean: float | None
     severity: float | None
+    category: str = ""  # set when a juror sits on several juries and has a row for each
 
 
 @dataclass(frozen=True)
 class ResultsBook:
+    """Everything the workbook shows; `generated_at` is UTC."""
+
     edition: str
     method: str
     parameters: Mapping[str, object]
@@ -92,11 +129,230 @@ class ResultsBook:
     app_version: str
     fingerprint: str
     anonymise_jurors: bool = False
-    source: str = "live"  # or "frozen snapshot of <date>"
+    combined_note: str = ""
+    source: str = "live"  # or "frozen results of <date>"
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _juror_labels(book: ResultsBook) -> dict[int, str]:
+# --- shared layout ------------------------------------------------------------------------------------------
+
+def describe_method(method: str) -> str:
+    """'Ranking by mean of weighted totals' and so on; an unknown method code is shown as it is."""
+    return f"Ranking by {METHOD_DESCRIPTIONS.get(method, method)}"
+
+
+def sheet_title(category: CategoryResults, used: set[str]) -> str:
+    """A valid, unique sheet name: at most 31 characters, none of []:*?/\\, no apostrophe at either end.
+
+    `used` holds the lower-cased names taken so far (Excel compares sheet names case-insensitively).
+    """
+    base = SHEET_TITLE_CHARACTERS.sub(" ", f"{category.position} {category.name}")
+    base = " ".join(base.split())[:31].strip(" '") or str(category.position)
+    title, n = base, 2
+    while title.lower() in used or title.lower() in RESERVED_SHEET_TITLES:
+        suffix = f" ({n})"
+        title, n = base[:31 - len(suffix)].rstrip(" '") + suffix, n + 1
+    used.add(title.lower())
+    return title
+
+
+def _show_top3(category: CategoryResults) -> bool:
+    return any(row.p_top3 is not None for row in category.rows)
+
+
+def category_header(category: CategoryResults) -> list[str]:
+    """The category sheet's (and CSV's) column titles."""
+    return (["Rank", "Entry", "Organisation", "Country", "Score"]
+            + [f"{c.name} ({c.weight:g}%)" for c in category.criteria] + ["Scorecards", "Flags", "P(win)"]
+            + (["P(top 3)"] if _show_top3(category) else []))
+
+
+def category_values(category: CategoryResults) -> list[list]:
+    """The category sheet's rows, as values (shared by the sheet and the CSV, so they always agree)."""
+    top3 = _show_top3(category)
+    return [[row.rank, row.title, row.organisation, row.country, row.score]
+            + [row.criterion_means.get(c.key) for c in category.criteria]
+            + [row.n_scorecards, ", ".join(row.flags), row.p_first] + ([row.p_top3] if top3 else [])
+            for row in category.rows]
+
+
+def _category_formats(category: CategoryResults) -> dict[int, str]:
+    """0-based column -> number format, matching `category_header`."""
+    n = len(category.criteria)
+    formats = {4: SCORE_FORMAT, **{5 + i: SCORE_FORMAT for i in range(n)}, 7 + n: PERCENT_FORMAT}
+    if _show_top3(category):
+        formats[8 + n] = PERCENT_FORMAT
+    return formats
+
+
+def _column_width(values: Sequence, number_format: str | None) -> int:
+    """Roughly how many characters Excel shows for the widest of `values` under `number_format`."""
+    widest = 0
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, str):
+            width = max(map(len, value.splitlines())) if "\n" in value else len(value)
+        elif isinstance(value, float):
+            if number_format == PERCENT_FORMAT:
+                width = 4
+            elif number_format in (SCORE_FORMAT, SEVERITY_FORMAT):
+                width = len(f"{value:+.1f}")
+            else:
+                width = len(f"{value:.6g}")
+        elif isinstance(value, (datetime, date)):
+            width = 16
+        else:
+            width = len(str(value))
+        if width > widest:
+            widest = width
+            if widest >= MAX_WIDTH:
+                break
+    return widest
+
+
+def _keep_every_digit(cell, value: float) -> None:
+    """Make openpyxl write the float's shortest exact text (repr) instead of its "%.16g", which loses the
+    17th significant digit of some doubles: the file must read back as exactly the app's number.
+
+    The cell keeps its numeric type ("n"); only the text openpyxl puts in <v> changes, and only when
+    "%.16g" would not read back as the same double.
+    """
+    if float("%.16g" % value) != value:  # noqa: UP031 - the very format openpyxl uses
+        cell._value = repr(value)
+
+
+def _table(sheet, header: Sequence[str], rows: Sequence[Sequence], *, header_row: int,
+           formats: Mapping[int, str] | None = None, highlight: Iterable[int] = ()) -> None:
+    """Write a table: bold header frozen above the data, autofilter, number formats, fitted column widths,
+    highlighted rows (0-based indexes into `rows`), and a landscape page one page wide with the header
+    repeated on every printed page. Nothing may be written below `header_row` before the call."""
+    formats = dict(formats or {})
+    for column, title in enumerate(header, start=1):
+        cell = sheet.cell(row=header_row, column=column, value=safe_cell(title))
+        cell.font = HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    values = [[cell_value(v) for v in row] for row in rows]
+    for row in values:
+        sheet.append(row)  # far cheaper than sheet.cell() per value on the 6,000-row Scores sheet
+    cells = sheet._cells  # (row, column) -> Cell; read directly to style whole columns without lookups
+    first = header_row + 1
+    for offset, row in enumerate(values):
+        for index, value in enumerate(row):
+            if type(value) is float:
+                _keep_every_digit(cells[(first + offset, index + 1)], value)
+    for index, number_format in formats.items():
+        for row_number in range(first, first + len(values)):
+            cell = cells.get((row_number, index + 1))
+            if cell is not None:
+                cell.number_format = number_format
+    for offset in highlight:
+        for index in range(len(values[offset])):
+            cells[(first + offset, index + 1)].fill = PODIUM_FILL
+    for index, title in enumerate(header):
+        column = [row[index] for row in values if index < len(row)]
+        if index not in formats:  # a mixed column (the About sheet's values): format the dates alone
+            for offset, row in enumerate(values):
+                if index < len(row) and isinstance(row[index], datetime):
+                    cells[(first + offset, index + 1)].number_format = DATETIME_FORMAT
+        # A long header wraps rather than widening its column.
+        width = max(min(len(str(title)), 30), _column_width(column, formats.get(index)))
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
+    last_column = get_column_letter(max(len(header), 1))
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + max(len(rows), 1)}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as needed
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _title(sheet, text: str, *, size: int = 13, row: int = 1, bold: bool = True) -> None:
+    sheet.cell(row=row, column=1, value=safe_cell(text)).font = Font(bold=bold, italic=not bold, size=size)
+
+
+# --- the sheets ---------------------------------------------------------------------------------------------
+
+def _stand(row: RankedRow) -> str:
+    hall, stand = (row.hall or "").strip(), (row.stand or "").strip()
+    if hall and stand:
+        return f"Hall {hall}, stand {stand}"
+    return f"Hall {hall}" if hall else (f"Stand {stand}" if stand else "")
+
+
+def _award(rank: int, shared: bool) -> str:
+    award = {1: "Winner", 2: "Runner-up (2nd)", 3: "Runner-up (3rd)"}[rank]
+    return f"Joint {award[0].lower()}{award[1:]}" if shared else award
+
+
+def _has_score(row: RankedRow) -> bool:
+    return row.score is not None and math.isfinite(row.score)
+
+
+def podium(category: CategoryResults) -> list[RankedRow]:
+    """The rows read out on stage: every ranked row placed 1 to 3, so a shared place shows every holder."""
+    return [row for row in category.rows if _has_score(row) and row.rank <= 3]
+
+
+CEREMONY_HEADER = ["Category", "Place", "Award", "Entry", "Organisation", "Country", "Stand", "Score"]
+
+
+def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResults]) -> None:
+    sheet = workbook.active
+    sheet.title = "Ceremony"
+    _title(sheet, f"{book.edition} - Innovation Awards ceremony", size=14)
+    _title(sheet, "Categories in ceremony order; a shared place is shown for every entry holding it.",
+           size=10, row=2, bold=False)
+    rows, winners = [], []
+    for category in ordered:
+        placed = podium(category)
+        ranks = [r.rank for r in placed]
+        for row in placed:
+            if row.rank == 1:
+                winners.append(len(rows))
+            rows.append([category.name, row.rank, _award(row.rank, ranks.count(row.rank) > 1), row.title,
+                         row.organisation, row.country, _stand(row), row.score])
+    _table(sheet, CEREMONY_HEADER, rows, header_row=3, formats={7: SCORE_FORMAT})
+    for index in winners:  # the winner's line stands out when read from a lectern
+        for column in range(1, len(CEREMONY_HEADER) + 1):
+            sheet.cell(row=4 + index, column=column).font = HEADER_FONT
+
+
+def _category_sheet(workbook: Workbook, category: CategoryResults, title: str) -> None:
+    sheet = workbook.create_sheet(title)
+    heading = category.name + (f" - {category.round_name}" if category.round_name else "")
+    _title(sheet, f"{heading}: {describe_method(category.method)}")
+    if category.combined_note:
+        _title(sheet, category.combined_note, size=10, row=2, bold=False)
+    header, values = category_header(category), category_values(category)
+    top = [i for i, row in enumerate(category.rows) if row.rank <= 3 and _has_score(row)]
+    _table(sheet, header, values, header_row=3, formats=_category_formats(category), highlight=top)
+    scored = 0
+    for row in category.rows[:CHART_ENTRIES]:  # unranked entries (no score) come last
+        if not _has_score(row):
+            break
+        scored += 1
+    if scored:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = f"Top {scored} scores"
+        chart.y_axis.title = "Score"
+        chart.y_axis.numFmt = SCORE_FORMAT
+        chart.legend = None
+        # openpyxl 3.1 leaves out <c:delete val="0"/>, and Excel then hides both axes: write it explicitly.
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.add_data(Reference(sheet, min_col=5, min_row=3, max_row=3 + scored), titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=2, min_row=4, max_row=3 + scored))
+        chart.x_axis.scaling.orientation = "maxMin"  # the winner on top, as on the results page
+        chart.height, chart.width = 8, 16
+        sheet.add_chart(chart, f"{get_column_letter(len(header) + 2)}3")
+
+
+def juror_labels(book: ResultsBook) -> dict[int, str]:
+    """juror_id -> the name shown, or J01, J02... numbered by sorted juror_id when anonymised (so a
+    juror keeps their label across exports of the same edition)."""
     ids = sorted({s.juror_id for s in book.scores} | {j.juror_id for j in book.jurors})
     if book.anonymise_jurors:
         return {juror_id: f"J{n:02d}" for n, juror_id in enumerate(ids, start=1)}
@@ -104,183 +360,173 @@ def _juror_labels(book: ResultsBook) -> dict[int, str]:
     return {juror_id: names[juror_id] for juror_id in ids}
 
 
-def sheet_title(category: CategoryResults, used: set[str]) -> str:
-    """A valid, unique sheet name: at most 31 characters, none of []:*?/\\."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", f"{category.position} {category.name}")[:31].strip()
-    title, n = base, 2
-    while title.lower() in used:
-        suffix = f" ({n})"
-        title, n = base[:31 - len(suffix)] + suffix, n + 1
-    used.add(title.lower())
-    return title
+def _scrubber(book: ResultsBook, labels: Mapping[int, str]):
+    """Replace jurors' names in free text (a comment signed "- Claire Dubois") by their labels."""
+    if not book.anonymise_jurors:
+        return lambda text: text
+    names = {s.juror: labels[s.juror_id] for s in book.scores} | {j.juror: labels[j.juror_id] for j in book.jurors}
+    names = {name: label for name, label in names.items() if len(name.strip()) >= 3}
+    if not names:
+        return lambda text: text
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE)
+    lowered = {name.lower(): label for name, label in names.items()}
+    return lambda text: pattern.sub(lambda m: lowered[m.group(0).lower()], text) if text else text
 
 
-def category_header(category: CategoryResults) -> list[str]:
-    return (["Rank", "Entry", "Organisation", "Country", "Score"]
-            + [f"{c.name} ({c.weight:g}%)" for c in category.criteria] + ["Scorecards", "Flags", "P(win)"])
+def _criterion_columns(book: ResultsBook) -> list[tuple[str, str]]:
+    """(key, column title) for every criterion key of every category, in first-seen order."""
+    names: dict[str, str] = {}
+    for category in book.categories:
+        for criterion in category.criteria:
+            names.setdefault(criterion.key, criterion.name)
+    taken = list(names.values())
+    return [(key, name if taken.count(name) == 1 else f"{name} ({key})") for key, name in names.items()]
 
 
-def category_values(category: CategoryResults) -> list[list]:
-    """The category sheet's rows, as values (shared by the sheet and the CSV, so they always agree)."""
-    return [[row.rank, row.title, row.organisation, row.country, row.score]
-            + [row.criterion_means.get(c.key) for c in category.criteria]
-            + [row.n_scorecards, ", ".join(row.flags), row.p_first] for row in category.rows]
+def _scores(workbook: Workbook, book: ResultsBook, labels: Mapping[int, str]) -> None:
+    sheet = workbook.create_sheet("Scores")
+    scrub = _scrubber(book, labels)
+    columns = _criterion_columns(book)
+    with_round = any(s.round_name for s in book.scores)
+    header = (["Juror", "Category"] + (["Round"] if with_round else []) + ["Entry"] + [t for _, t in columns]
+              + ["Weighted total", "Comment", "Submitted at"])
+    rows = [[labels[s.juror_id], s.category] + ([s.round_name] if with_round else []) + [s.entry_title]
+            + [s.marks.get(key) for key, _ in columns] + [s.weighted_total, scrub(s.comment), s.submitted_at]
+            for s in book.scores]
+    total = len(header) - 3
+    _table(sheet, header, rows, header_row=1, formats={total: SCORE_FORMAT, total + 2: DATETIME_FORMAT})
 
 
-def _table(sheet, header: Sequence[str], rows: Sequence[Sequence], *, header_row: int) -> None:
-    """Header in bold, frozen below it, with an autofilter, repeated on every printed page."""
-    for column, title in enumerate(header, start=1):
-        cell = sheet.cell(row=header_row, column=column, value=safe_cell(title))
-        cell.font = HEADER_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for offset, values in enumerate(rows, start=1):
-        for column, value in enumerate(values, start=1):
-            sheet.cell(row=header_row + offset, column=column, value=safe_cell(value))
-    last = get_column_letter(max(len(header), 1))
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(len(rows), 1)}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    _fit_columns(sheet, header, rows)
+def _jurors(workbook: Workbook, book: ResultsBook, labels: Mapping[int, str]) -> None:
+    sheet = workbook.create_sheet("Jurors")
+    with_category = any(j.category for j in book.jurors)
+    header = ["Juror"] + (["Category"] if with_category else []) + ["Assigned", "Submitted", "Mean", "Severity"]
+    rows = [[labels[j.juror_id]] + ([j.category] if with_category else [])
+            + [j.assigned, j.submitted, j.mean, j.severity] for j in book.jurors]
+    shift = int(with_category)
+    _table(sheet, header, rows, header_row=1, formats={3 + shift: SCORE_FORMAT, 4 + shift: SEVERITY_FORMAT})
 
 
-def _fit_columns(sheet, header: Sequence[str], rows: Sequence[Sequence]) -> None:
-    for column, title in enumerate(header, start=1):
-        longest = max([len(str(title))] + [len(f"{r[column - 1]:.1f}" if isinstance(r[column - 1], float)
-                                               else str(r[column - 1] if r[column - 1] is not None else ""))
-                                           for r in rows[:500] if column - 1 < len(r)])
-        sheet.column_dimensions[get_column_letter(column)].width = min(MAX_WIDTH, max(8, longest + 2))
+def _criterion_text(criterion: CriterionInfo) -> str:
+    scale = f" (marked {criterion.min:g} to {criterion.max:g})" if None not in (criterion.min, criterion.max) else ""
+    return f"{criterion.name} {criterion.weight:g}%{scale}"
 
 
-def _formats(sheet, first_row: int, last_row: int, columns: Mapping[int, str]) -> None:
-    for column, number_format in columns.items():
-        for row in range(first_row, last_row + 1):
-            sheet.cell(row=row, column=column).number_format = number_format
-
-
-def build_results_workbook(book: ResultsBook) -> Workbook:
-    """The workbook: Ceremony, one sheet per category, Scores, Jurors and About."""
-    workbook = Workbook()
-    ceremony = workbook.active
-    ceremony.title = "Ceremony"
-    ordered = sorted(book.categories, key=lambda c: c.position)
-    podium_rows = []
-    for category in ordered:
-        for row in category.rows[:3]:
-            if row.score is None:
-                continue
-            place = {1: "Winner", 2: "Runner-up", 3: "Runner-up"}.get(row.rank, "Runner-up")
-            podium_rows.append([category.name, row.rank, place, row.title, row.organisation, row.country,
-                                f"{row.hall} {row.stand}".strip(), row.score])
-    ceremony.cell(row=1, column=1, value=safe_cell(f"{book.edition} - Innovation Awards")).font = Font(bold=True, size=14)
-    _table(ceremony, ["Category", "Rank", "Place", "Entry", "Organisation", "Country", "Stand", "Score"],
-           podium_rows, header_row=3)
-    _formats(ceremony, 4, 3 + len(podium_rows), {8: SCORE_FORMAT})
-
-    used = {"ceremony", "scores", "jurors", "about"}
-    for category in ordered:
-        sheet = workbook.create_sheet(sheet_title(category, used))
-        title = f"{category.name} - {category.round_name} - ranking by {category.method}"
-        if category.combined_note:
-            title += f" ({category.combined_note})"
-        sheet.cell(row=1, column=1, value=safe_cell(title)).font = Font(bold=True, size=13)
-        header, values = category_header(category), category_values(category)
-        _table(sheet, header, values, header_row=3)
-        n_criteria = len(category.criteria)
-        last = 3 + len(values)
-        _formats(sheet, 4, last, {5: SCORE_FORMAT, **{6 + i: SCORE_FORMAT for i in range(n_criteria)},
-                                  6 + n_criteria + 2: PERCENT_FORMAT})
-        for offset, row in enumerate(category.rows, start=4):
-            if row.rank <= 3 and row.score is not None:
-                for column in range(1, len(header) + 1):
-                    sheet.cell(row=offset, column=column).fill = PODIUM_FILL
-        scored = sum(1 for r in category.rows[:10] if r.score is not None)
-        if scored:
-            chart = BarChart()
-            chart.type, chart.title, chart.y_axis.title = "bar", f"Top {scored}", "Score"
-            chart.add_data(Reference(sheet, min_col=5, min_row=3, max_row=3 + scored), titles_from_data=True)
-            chart.set_categories(Reference(sheet, min_col=2, min_row=4, max_row=3 + scored))
-            chart.x_axis.scaling.orientation = "maxMin"  # the winner on top
-            chart.height, chart.width = 8, 16
-            sheet.add_chart(chart, f"{get_column_letter(len(header) + 2)}3")
-
-    labels = _juror_labels(book)
-    keys = list(dict.fromkeys(c.key for cat in book.categories for c in cat.criteria))
-    names = {c.key: c.name for cat in book.categories for c in cat.criteria}
-    scores = workbook.create_sheet("Scores")
-    score_rows = [[labels[s.juror_id], s.category, s.round_name, s.entry_title] + [s.marks.get(k) for k in keys]
-                  + [s.weighted_total, s.comment, s.submitted_at] for s in book.scores]
-    _table(scores, ["Juror", "Category", "Round", "Entry"] + [names[k] for k in keys]
-           + ["Weighted total", "Comment", "Submitted at"], score_rows, header_row=1)
-    total_column = 5 + len(keys)
-    _formats(scores, 2, 1 + len(score_rows), {total_column: SCORE_FORMAT, total_column + 2: "yyyy-mm-dd hh:mm"})
-
-    jurors = workbook.create_sheet("Jurors")
-    juror_rows = [[labels[j.juror_id], j.assigned, j.submitted, j.mean, j.severity] for j in book.jurors]
-    _table(jurors, ["Juror", "Assigned", "Submitted", "Mean", "Severity"], juror_rows, header_row=1)
-    _formats(jurors, 2, 1 + len(juror_rows), {4: SCORE_FORMAT, 5: "+0.0;-0.0;0.0"})
-
-    about = workbook.create_sheet("About")
-    facts = [["Edition", book.edition], ["Method", book.method]]
-    facts += [[f"Parameter: {k}", v] for k, v in sorted(book.parameters.items())]
-    facts += [["Results source", book.source], ["Generated at", book.generated_at],
+def _about(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResults]) -> None:
+    sheet = workbook.create_sheet("About")
+    facts: list[list] = [["Edition", book.edition], ["Method", book.method],
+                         ["Ranking method", describe_method(book.method)]]
+    facts += [[f"Parameter: {key}", value] for key, value in sorted(book.parameters.items())]
+    facts += [["Results source", book.source], ["Generated at (UTC)", book.generated_at],
               ["App version", book.app_version], ["Fingerprint of the scores (SHA-256)", book.fingerprint],
               ["Jurors anonymised", "yes" if book.anonymise_jurors else "no"]]
+    if book.combined_note:
+        facts.append(["Combined rounds", book.combined_note])
     facts += [["Note", note] for note in book.notes]
     for category in ordered:
-        facts.append([f"{category.name} - {category.round_name}",
-                      "; ".join(f"{c.name} {c.weight:g}%" for c in category.criteria)
-                      + (f" ({category.combined_note})" if category.combined_note else "")])
-    _table(about, ["Item", "Value"], facts, header_row=1)
+        label = category.name + (f" - {category.round_name}" if category.round_name else "")
+        text = "; ".join(_criterion_text(c) for c in category.criteria)
+        if category.method != book.method:
+            text += f" - {describe_method(category.method)}"
+        if category.combined_note:
+            text += f" ({category.combined_note})"
+        facts.append([label, text])
+    _table(sheet, ["Item", "Value"], facts, header_row=1)
+
+
+def results_workbook(book: ResultsBook) -> Workbook:
+    """The openpyxl Workbook (Ceremony, one sheet per category, Scores, Jurors, About), not yet saved."""
+    workbook = Workbook()
+    workbook.properties.title = f"{book.edition} - results"
+    workbook.properties.creator = "Milipol Innovation Awards"  # never the organiser's or a juror's name
+    ordered = sorted(book.categories, key=lambda c: c.position)
+    _ceremony(workbook, book, ordered)
+    used: set[str] = set()
+    for category in ordered:
+        _category_sheet(workbook, category, sheet_title(category, used))
+    labels = juror_labels(book)
+    _scores(workbook, book, labels)
+    _jurors(workbook, book, labels)
+    _about(workbook, book, ordered)
     return workbook
 
 
-def write_results_workbook(book: ResultsBook, target) -> None:
-    """Write the workbook to a path or a binary file object."""
-    build_results_workbook(book).save(target)
-
-
-def results_workbook_bytes(book: ResultsBook) -> bytes:
+def build_results_workbook(book: ResultsBook) -> bytes:
+    """The results workbook as .xlsx bytes."""
     buffer = io.BytesIO()
-    write_results_workbook(book, buffer)
+    results_workbook(book).save(buffer)
     return buffer.getvalue()
+
+
+results_workbook_bytes = build_results_workbook  # the name the app's routes use
+
+
+def write_results_workbook(book: ResultsBook, target: str | Path | IO[bytes]) -> None:
+    """Write the workbook to a path or a binary file object."""
+    data = build_results_workbook(book)
+    if isinstance(target, (str, Path)):
+        Path(target).write_bytes(data)
+    else:
+        target.write(data)
+
+
+# --- CSV ----------------------------------------------------------------------------------------------------
+
+def _csv_text(value) -> str:
+    value = cell_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same float
+    return str(value)
 
 
 def category_csv(category: CategoryResults) -> str:
-    """The category sheet as CSV text, same columns and values, for other tools."""
+    """The category sheet as CSV text, same columns and values (full precision), for other tools."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([safe_cell(h) for h in category_header(category)])
+    writer.writerow([_csv_text(h) for h in category_header(category)])
     for values in category_values(category):
-        writer.writerow([safe_cell("" if v is None else v) for v in values])
+        writer.writerow([_csv_text(v) for v in values])
     return buffer.getvalue()
 
 
+def csv_filename(category: CategoryResults, used: set[str]) -> str:
+    """'1 Cyber security.csv': safe on every file system, unique within `used` (lower-cased names)."""
+    stem = " ".join(re.sub(r"[^\w\- ]+", " ", f"{category.position} {category.name}").split())[:60]
+    name, n = f"{stem}.csv", 2
+    while name.lower() in used:
+        name, n = f"{stem} ({n}).csv", n + 1
+    used.add(name.lower())
+    return name
+
+
 def csv_files(book: ResultsBook) -> dict[str, str]:
-    """File name -> CSV text, one per category."""
+    """File name -> CSV text, one per category, in ceremony order."""
     used: set[str] = set()
-    return {f"{sheet_title(c, used)}.csv": category_csv(c) for c in sorted(book.categories, key=lambda c: c.position)}
+    return {csv_filename(c, used): category_csv(c) for c in sorted(book.categories, key=lambda c: c.position)}
 
 
 def write_csv_files(book: ResultsBook, folder: str | Path) -> list[Path]:
+    """Write `csv_files(book)` into `folder`; returns the paths written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, text in csv_files(book).items():
         path = folder / name
-        path.write_text(text, encoding="utf-8")
+        # With a byte-order mark, Excel opens the file as UTF-8 instead of mangling "Société" on double-click.
+        path.write_text(text, encoding="utf-8-sig", newline="")
         paths.append(path)
     return paths
 
+
+# --- other tables -------------------------------------------------------------------------------------------
 
 def table_workbook_bytes(title: str, header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
     """A one-sheet workbook of a plain table (the audit trail), with the same formatting and cell guard."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
+    sheet.title = " ".join(SHEET_TITLE_CHARACTERS.sub(" ", title).split())[:31].strip(" '") or "Sheet"
     _table(sheet, header, rows, header_row=1)
     buffer = io.BytesIO()
     workbook.save(buffer)
