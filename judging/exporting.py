@@ -46,14 +46,16 @@ def results_book(edition: Edition, *, anonymise_jurors: bool = False, ceremony: 
         categories.append(CategoryResults(
             name=category.name_en, position=category.position, method=outcome.method, round_name=round_.name,
             combined_note=outcome.combined_note,
-            criteria=tuple(CriterionInfo(key=c.key, name=c.name_en, weight=c.weight) for c in outcome.criteria),
+            criteria=tuple(CriterionInfo(key=c.key, name=c.name_en, weight=c.weight, min=c.scale_min, max=c.scale_max)
+                           for c in outcome.criteria),
             rows=tuple(RankedRow(rank=line.rank, entry_id=line.entry, title=entries[line.entry].title,
                                  organisation=entries[line.entry].organisation.name,
                                  country=entries[line.entry].organisation.country,
                                  hall=entries[line.entry].organisation.hall,
                                  stand=entries[line.entry].organisation.stand, score=line.score,
                                  criterion_means=dict(line.criterion_means), n_scorecards=line.n_scorecards,
-                                 flags=tuple(line.flags), p_first=line.p_first) for line in outcome.ranking)))
+                                 flags=tuple(line.flags), p_first=line.p_first, p_top3=line.p_top3)
+                       for line in outcome.ranking)))
         fingerprints.append(outcome.fingerprint)
         if outcome.combined_note:
             notes.append(f"{category.name_en}: {outcome.combined_note}")
@@ -98,7 +100,8 @@ def _juror_rows(edition: Edition, names: dict[int, str]) -> list[JurorRow]:
         for juror_id, stats in outcome.juror_stats.items():
             names.setdefault(juror_id, str(juror_id))
             rows.append(JurorRow(juror_id=juror_id, juror=names[juror_id], assigned=assigned.get(juror_id, 0),
-                                 submitted=stats.n, mean=stats.mean, severity=stats.severity))
+                                 submitted=stats.n, mean=stats.mean, severity=stats.severity,
+                                 category=category.name_en))
     return rows
 
 

@@ -40,7 +40,8 @@ def export_category_csv(category_id: int):
     category = db.get_or_404(Category, category_id)
     book = exporting.results_book(category.edition, ceremony=False)
     results = next(c for c in book.categories if c.position == category.position)
-    return Response(category_csv(results), mimetype="text/csv",
+    # A byte-order mark so that Excel opens the accents of "Société" right.
+    return Response("\ufeff" + category_csv(results), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{category.code}.csv"'})
 
 
