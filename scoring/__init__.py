@@ -1,10 +1,15 @@
-"""Pure scoring logic for the Innovation Awards: weighted totals, rankings, statistics, assignment.
+"""Pure scoring logic for the Innovation Awards: weighted totals, rankings, statistics, stability.
 
-No Flask, no database: plain data in, plain data out, so the web pages and the Excel export compute every
-number through the same functions.
+No Flask, no database: plain dataclasses in, plain dataclasses out, so the web pages and the Excel export
+compute every number through the same functions.
+
+    from scoring import Criterion, Scorecard, rank_entries
+    ranking = rank_entries(cards, criteria, method="mean")   # best first
+    ranking[0].entry, ranking[0].rank, ranking[0].score      # score on 0..100
 """
-from .ranking import (METHODS, Criterion, RankedEntry, Scorecard, card_totals, combine_rankings, entry_scores,
-                      rank_entries, rescale, share_first_place, trimmed_mean, weighted_total)
+from .core import Criterion, Scorecard, card_totals, rescale, trimmed_mean, weighted_total
+from .methods import METHODS
+from .ranking import RankedEntry, combine_rankings, entry_scores, rank_entries, share_first_place
 from .stability import Stability, bootstrap_stability
 from .statistics import JurorStats, agreement, juror_statistics, krippendorff_alpha_interval, scores_fingerprint
 

@@ -28,9 +28,9 @@ def test_weighted_total_rescales_each_criterion_and_weights_it():
 
 
 def test_weighted_total_refuses_a_missing_or_out_of_range_mark():
-    with pytest.raises(ValueError, match="No mark"):
+    with pytest.raises(ValueError, match="has no mark for 'maturity'"):
         weighted_total({"innovation": 8, "value": 6}, CRITERIA)
-    with pytest.raises(ValueError, match="outside"):
+    with pytest.raises(ValueError, match="mark 11 for 'innovation' outside 0..10"):
         weighted_total({"innovation": 11, "value": 6, "maturity": 1}, CRITERIA)
 
 
