@@ -384,6 +384,10 @@ class Scorecard(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[Optional[datetime]]
 
+    # Every UPDATE says "WHERE version = <the version read>": a concurrent save of the same version fails to
+    # match instead of overwriting (services set the new version themselves).
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
 
 class AuditEvent(db.Model):
     """An append-only record of a change that matters to the fairness of the results."""

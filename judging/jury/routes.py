@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..editions import current_edition
 from ..entries.forms import ConfirmForm
@@ -100,13 +100,24 @@ def recuse(entry_id: int):
 # --- scoring --------------------------------------------------------------------------------------------------
 
 
-def _scoring_target(entry_id: int, round_id: int | None):
-    """The entry and round the juror may open: assigned and live, else 404 (no existence leak)."""
-    assignment = my_assignment(entry_id, round_id)
-    entry = db.session.get(Entry, entry_id, options=[selectinload(Entry.attachments),
-                                                     selectinload(Entry.organisation)])
-    round_ = db.session.get(Round, assignment.round_id, options=[selectinload(Round.criteria)])
-    return entry, round_
+def _scoring_target(entry_id: int, round_id: int | None, *, page: bool = False):
+    """The juror's live assignment on the entry (in the given round, else the latest) with the entry, its edition
+    and the round's criteria, in one query and the criteria's; 404 otherwise (no existence leak). The page also
+    loads what it shows; an autosave needs nothing more."""
+    query = (db.select(Assignment, Entry, Round).join(Entry, Entry.id == Assignment.entry_id)
+             .join(Round, Round.id == Assignment.round_id)
+             .where(Assignment.entry_id == entry_id, Assignment.juror_id == current_user.id,
+                    Assignment.recused_at.is_(None))
+             .order_by(Round.position.desc()).limit(1)
+             .options(joinedload(Entry.edition), selectinload(Round.criteria)))
+    if round_id is not None:
+        query = query.where(Assignment.round_id == round_id)
+    if page:
+        query = query.options(selectinload(Entry.attachments), joinedload(Entry.organisation))
+    found = db.session.execute(query).first()
+    if found is None:
+        abort(404)
+    return found
 
 
 def _form_input(form) -> tuple[scorecards.CardInput, int]:
@@ -120,7 +131,7 @@ def _form_input(form) -> tuple[scorecards.CardInput, int]:
 @bp.route("/entries/<int:entry_id>/score", methods=["GET", "POST"])
 def score(entry_id: int):
     """The scorecard page: a plain form that works without JavaScript; the script adds autosave and offline."""
-    entry, round_ = _scoring_target(entry_id, request.args.get("round", type=int))
+    assignment, entry, round_ = _scoring_target(entry_id, request.args.get("round", type=int), page=True)
     card = scorecards.find_scorecard(juror=current_user, entry=entry, round_=round_)
     state = scorecards.card_state(card)
     errors: dict[str, str] = {}
@@ -132,7 +143,7 @@ def score(entry_id: int):
         submit = request.form.get("action") == "submit"
         try:
             scorecards.save_scorecard(juror=current_user, entry=entry, round_=round_, values=values,
-                                      version=version, submit=submit)
+                                      version=version, submit=submit, assignment=assignment)
         except scorecards.InvalidMarks as refusal:
             errors, status = refusal.errors, 400
             state.update(marks=values.marks, comments=values.comments, overall_comment=values.overall_comment)
@@ -152,7 +163,7 @@ def score(entry_id: int):
 @bp.post("/api/scorecards/<int:round_id>/<int:entry_id>")
 def save_scorecard_json(round_id: int, entry_id: int):
     """Autosave from the tablet: JSON in, JSON out; 409 carries the server's copy for the juror to choose."""
-    entry, round_ = _scoring_target(entry_id, round_id)
+    assignment, entry, round_ = _scoring_target(entry_id, round_id)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return jsonify(error=_("Send the scorecard as a JSON object.")), 400
@@ -163,7 +174,7 @@ def save_scorecard_json(round_id: int, entry_id: int):
                                   overall_comment=payload.get("overall_comment") or "")
     try:
         card = scorecards.save_scorecard(juror=current_user, entry=entry, round_=round_, values=values,
-                                         version=version, submit=bool(payload.get("submit")))
+                                         version=version, submit=bool(payload.get("submit")), assignment=assignment)
     except scorecards.InvalidMarks as refusal:
         return jsonify(error=refusal.message, fields=refusal.errors), 400
     except scorecards.StaleScorecard as refusal:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 import scoring
 
@@ -136,9 +138,20 @@ def find_scorecard(*, juror: User, entry: Entry, round_: Round) -> Scorecard | N
         Scorecard.purpose == "counted"))
 
 
-def ensure_can_score(*, juror: User, entry: Entry, round_: Round, now: datetime | None = None) -> None:
-    """Refuse, with the reason, anything but an assigned juror scoring an entry still in the round, in the window."""
-    if entry.category_id != round_.category_id or live_assignment(juror=juror, entry=entry, round_=round_) is None:
+def _is_live(assignment: Assignment | None, *, juror: User, entry: Entry, round_: Round) -> bool:
+    return (assignment is not None and assignment.recused_at is None and assignment.juror_id == juror.id
+            and assignment.entry_id == entry.id and assignment.round_id == round_.id)
+
+
+def ensure_can_score(*, juror: User, entry: Entry, round_: Round, now: datetime | None = None,
+                     assignment: Assignment | None = None) -> None:
+    """Refuse, with the reason, anything but an assigned juror scoring an entry still in the round, in the window.
+
+    `assignment`, when the caller has just loaded it, spares a query; it is only trusted if it is this juror's
+    live assignment on this entry in this round."""
+    if not _is_live(assignment, juror=juror, entry=entry, round_=round_):
+        assignment = live_assignment(juror=juror, entry=entry, round_=round_)
+    if entry.category_id != round_.category_id or assignment is None:
         raise Refused(_("This entry is not assigned to you in this round."), 403)
     if entry.status != "submitted" or entry.round_reached < round_.position:
         raise Refused(_("This entry is no longer in this round."), 409)
@@ -166,9 +179,13 @@ def card_state(card: Scorecard | None) -> dict:
 
 
 def save_scorecard(*, juror: User, entry: Entry, round_: Round, values: CardInput, version: int,
-                   submit: bool = False) -> Scorecard:
-    """Save a draft (or submit it) if `version` is the one on the server; the total is stored on every save."""
-    ensure_can_score(juror=juror, entry=entry, round_=round_)
+                   submit: bool = False, assignment: Assignment | None = None) -> Scorecard:
+    """Save a draft (or submit it) if `version` is the one on the server; the total is stored on every save.
+
+    Two saves of the same version racing each other (two tablets, a resend crossing its original) cannot both
+    land: the UPDATE only matches the version it read (the model's version counter), and a second first save
+    meets the unique constraint; the loser gets the winner's copy, as for any stale version."""
+    ensure_can_score(juror=juror, entry=entry, round_=round_, assignment=assignment)
     criteria = list(round_.criteria)
     clean = validate_marks(values, criteria, complete=submit)
     card = find_scorecard(juror=juror, entry=entry, round_=round_)
@@ -192,7 +209,11 @@ def save_scorecard(*, juror: User, entry: Entry, round_: Round, values: CardInpu
     if submit:
         card.status = "submitted"
         card.submitted_at = card.updated_at
-    db.session.flush()
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise StaleScorecard(find_scorecard(juror=juror, entry=entry, round_=round_)) from None
     audit.record(actor=juror, action="scorecard.submit" if submit else "scorecard.save", obj=card,
                  edition_id=entry.edition_id, before=before, after=_card_state(card))
     db.session.commit()

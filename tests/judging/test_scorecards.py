@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 import scoring
 from judging.extensions import db
@@ -80,6 +81,37 @@ def test_stale_version_is_refused_with_the_server_copy(client, login_as, scoring
     assert stale.status_code == 409
     assert stale.get_json()["server"]["marks"] == _marks(w, 5) and stale.get_json()["server"]["version"] == 1
     assert db.session.scalar(db.select(Scorecard)).marks == _marks(w, 5)
+
+
+def test_two_saves_of_the_same_version_racing_cannot_both_land(client, login_as, scoring_world):
+    """Tablet B's save of version 1 lands between tablet A's read and write: A gets B's copy, not a silent win."""
+    w = scoring_world
+    login_as(w["juror"])
+    client.post(_url(w), json={"marks": _marks(w, 5), "version": 0})
+    card_id = db.session.scalar(db.select(Scorecard.id))
+
+    raced = []
+
+    def tablet_b_saves_first(mapper, connection, target):
+        if raced:
+            return
+        raced.append(target.id)
+        with db.engine.begin() as other:  # another worker's transaction, committed first
+            other.execute(db.update(Scorecard.__table__).where(Scorecard.__table__.c.id == card_id)
+                          .values(version=2, marks=_marks(w, 9)))
+
+    event.listen(Scorecard, "before_update", tablet_b_saves_first)
+    try:
+        late = client.post(_url(w), json={"marks": _marks(w, 1), "version": 1})
+    finally:
+        event.remove(Scorecard, "before_update", tablet_b_saves_first)
+    assert raced == [card_id] and late.status_code == 409
+    assert late.get_json()["server"] == {**late.get_json()["server"], "version": 2, "marks": _marks(w, 9)}
+    card = db.session.get(Scorecard, card_id)
+    db.session.refresh(card)
+    assert card.version == 2 and card.marks == _marks(w, 9)
+    saves = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "scorecard.save")).all()
+    assert len(saves) == 1  # the refused save left no audit record claiming it happened
 
 
 def test_submitted_card_is_final_until_an_organiser_reopens_it(client, login_as, scoring_world):
