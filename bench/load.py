@@ -96,6 +96,18 @@ def prepare(database_url: str, instance: str, jurors: int, exhibitors: int, orga
         return {"jurors": plan, "exhibitors": drafts, "organisers": [u.email for u in users["organiser"]]}
 
 
+def _own_postgres_database(name: str) -> str:
+    """A database of the load run's own (created once), so a run never wipes the test suite's `test`."""
+    import sqlalchemy as sa
+    engine = sa.create_engine("postgresql+psycopg://root@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first()
+        if not exists:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')  # nosec B608: a constant name, not input
+    engine.dispose()
+    return f"postgresql://root@127.0.0.1:5432/{name}"
+
+
 class Server:
     def __init__(self, port: int, workers: int, env: dict):
         self.port, self.workers, self.env, self.process = port, workers, env, None
@@ -103,7 +115,7 @@ class Server:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-             "--graceful-timeout", "2", "--log-level", "warning", "--preload", "judging:create_app()"],
+             "--graceful-timeout", "2", "--log-level", "warning", "--preload", "judging.wsgi:app"],
             env=self.env, cwd=ROOT, start_new_session=True)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -182,19 +194,23 @@ class Recorder:
         self.at = defaultdict(list)
 
     def record(self, action: str, seconds: float, status: int | str) -> None:
+        """One answered request's latency; an unanswered one (the planned outage) counts as an error only."""
         with self.lock:
-            self.latency[action].append(seconds)
-            self.at[action].append(time.time())
+            if status != "unreachable":
+                self.latency[action].append(seconds)
+                self.at[action].append(time.time())
             if status == "unreachable" or (isinstance(status, int) and status >= 500):
                 self.errors[action][str(status)] += 1
 
 
-def _log_in(session, email, stop, ready, interval):
-    """Log in before the measured window (jurors arrive over the morning, not all in one second), then
-    start at a random point of the first interval, as people do."""
+def _log_in(session, email, stop, ready, interval, open_page=None):
+    """Log in and open the first page before the measured window (jurors arrive over the morning with their
+    scoring page already open, not all in one second), then start at a random point of the first interval."""
     while not stop.is_set():
         try:
             session.login(email)
+            if open_page is not None:
+                open_page()
             break
         except (OSError, RuntimeError):
             time.sleep(1)
@@ -204,14 +220,21 @@ def _log_in(session, email, stop, ready, interval):
 
 
 GO = threading.Event()
+SLICE_SECONDS = int(os.environ.get("LOAD_SLICE_SECONDS", "5"))
 
 
 def juror_loop(port, email, plan, stop, recorder, acknowledged, unacknowledged, ready):
     """A tablet: autosave every ~2 s; what is not acknowledged is resent, and a 409 is reconciled."""
     session = Session(port)
-    _log_in(session, email, stop, ready, 2.0)
-    rng = random.Random(email)
     token = None
+
+    def open_scoring_page():
+        nonlocal token
+        token = session.csrf(f"/jury/entries/{plan['entries'][0]}/score?round={plan['round']}")
+
+    _log_in(session, email, stop, ready, 2.0, open_scoring_page)
+    rng = random.Random(email)
+    retry_delay = 1.0
     versions = {entry: 0 for entry in plan["entries"]}
     pending: dict = {}
     while not stop.is_set():
@@ -247,26 +270,41 @@ def juror_loop(port, email, plan, stop, recorder, acknowledged, unacknowledged, 
                     token = None
             except (OSError, RuntimeError, ValueError):
                 recorder.record("scorecard_save", 0.0, "unreachable")
-                time.sleep(0.5)
+                # As scorecard.js: jittered exponential backoff, so tablets do not all resend in step.
+                stop.wait(retry_delay * rng.uniform(0.5, 1.5))
+                retry_delay = min(retry_delay * 2, 10.0)
+                continue
+            retry_delay = 1.0
             stop.wait(2.0)  # a tablet autosaves about every two seconds
 
 
-def organiser_loop(port, email, stop, recorder, ready):
-    session = Session(port)
-    _log_in(session, email, stop, ready, 5.0)
+def _poll(session, path, action, every, stop, recorder):
     while not stop.is_set():
         started = time.perf_counter()
         try:
-            status, _ = session.request("GET", "/organiser/")
+            status, _ = session.request("GET", path)
         except OSError:
             status = "unreachable"
-        recorder.record("organiser_dashboard", time.perf_counter() - started, status)
-        stop.wait(5)
+        recorder.record(action, time.perf_counter() - started, status)
+        stop.wait(every)
+
+
+def organiser_loop(port, email, stop, recorder, ready):
+    """An organiser keeping the dashboard open: refreshed every five seconds."""
+    session = Session(port)
+    _log_in(session, email, stop, ready, 5.0)
+    _poll(session, "/organiser/", "organiser_dashboard", 5.0, stop, recorder)
+
+
+def floor_loop(port, stop, recorder):
+    """The floor: the health check (no session, one `SELECT 1`) twice a second through the same loaded server."""
+    GO.wait()
+    _poll(Session(port), "/healthz", "floor_healthz", 0.5, stop, recorder)
 
 
 def exhibitor_loop(port, email, entry, stop, recorder, ready):
     session = Session(port)
-    _log_in(session, email, stop, ready, 10.0)
+    _log_in(session, email, stop, ready, 10.0, lambda: _category_of(session, entry))
     n = 0
     while not stop.is_set():
         started = time.perf_counter()
@@ -300,6 +338,13 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))] if ordered else None
 
 
+def _p95_by_slice(values, at, started, width) -> list:
+    slices = defaultdict(list)
+    for value, when in zip(values, at):
+        slices[int((when - started) // width)].append(value)
+    return [round(percentile(slices[n], 95) * 1000) if slices[n] else None for n in range(max(slices, default=-1) + 1)]
+
+
 def check_acknowledged(database_url: str, acknowledged: dict, unacknowledged: dict) -> int:
     """How many acknowledged saves are missing from the database (must be 0).
 
@@ -321,7 +366,7 @@ def check_acknowledged(database_url: str, acknowledged: dict, unacknowledged: di
 
 def run(database: str, seconds: int, jurors: int, organisers: int, exhibitors: int, workers: int) -> int:
     instance = tempfile.mkdtemp(prefix="awards-load-")
-    database_url = ("postgresql://root@127.0.0.1:5432/test" if database == "postgresql"
+    database_url = (_own_postgres_database("awards_load") if database == "postgresql"
                     else f"sqlite:///{instance}/load.sqlite3")
     world = prepare(database_url, instance, jurors, exhibitors, organisers)
     port = free_port()
@@ -338,11 +383,12 @@ def run(database: str, seconds: int, jurors: int, organisers: int, exhibitors: i
                 for email in world["organisers"]]
     threads += [threading.Thread(target=exhibitor_loop, args=(port, email, entry, stop, recorder, ready), daemon=True)
                 for email, entry in world["exhibitors"].items()]
+    threads.append(threading.Thread(target=floor_loop, args=(port, stop, recorder), daemon=True))
     for index, thread in enumerate(threads):
         thread.start()
         if index % 20 == 19:
             time.sleep(0.2)  # log in a few at a time
-    for _ in threads:
+    for _ in threads[:-1]:
         ready.acquire(timeout=60)
     started = time.time()
     GO.set()
@@ -375,10 +421,17 @@ def run(database: str, seconds: int, jurors: int, organisers: int, exhibitors: i
                 "p99_ms": round(percentile(values, 99) * 1000, 1), "errors": errors,
                 # Before the first fault: the steady state, without the outage's queue.
                 "steady_p50_ms": round(percentile(steady, 50) * 1000, 1) if steady else None,
-                "steady_p95_ms": round(percentile(steady, 95) * 1000, 1) if steady else None}
+                "steady_p95_ms": round(percentile(steady, 95) * 1000, 1) if steady else None,
+                # p95 per slice of the run (SLICE_SECONDS): where the tail comes from (start, fault, restart).
+                "p95_ms_by_slice": _p95_by_slice(values, recorder.at[action], started, SLICE_SECONDS)}
         print(json.dumps(line), flush=True)
         failed |= any(code.isdigit() for code in errors)  # a 5xx; 'unreachable' is the planned outage
+    saves = recorder.latency["scorecard_save"]
+    save_p95 = round(percentile(saves, 95) * 1000, 1) if saves else None
+    floor = recorder.latency["floor_healthz"]
     print(json.dumps({"name": f"load_{database}_summary", "seconds": round(elapsed, 1), "jurors": jurors,
+                      "save_p95_ms": save_p95, "save_p95_target_met": save_p95 is not None and save_p95 < 100,
+                      "floor_healthz_p95_ms": round(percentile(floor, 95) * 1000, 1) if floor else None,
                       "organisers": organisers, "exhibitors": exhibitors, "workers": workers,
                       "acknowledged_saves": len(acknowledged), "lost_acknowledged_saves": lost, "faults": faults,
                       "target": "zero 5xx, zero lost acknowledged saves, save p95 < 100 ms"}), flush=True)

@@ -93,7 +93,8 @@
 
   function scheduleRetry() {
     clearTimeout(retryTimer);
-    retryTimer = setTimeout(send, retryDelay);
+    // Jittered, so that a hall of tablets does not resend in step when the server comes back.
+    retryTimer = setTimeout(send, retryDelay * (0.5 + Math.random()));
     retryDelay = Math.min(retryDelay * 2, 10000);
   }
 

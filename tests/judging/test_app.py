@@ -126,3 +126,16 @@ def test_nul_characters_are_a_clear_400_on_every_database(client, make):
     make.edition()
     response = client.post("/auth/login", data={"email": "\x00", "password": "x"})
     assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+
+
+def test_production_entry_point_compiles_every_template_before_workers_fork(tmp_path, monkeypatch):
+    import importlib
+    import sys
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/awards.sqlite3")
+    monkeypatch.setenv("SECRET_KEY", "entry-point-test")
+    monkeypatch.delitem(sys.modules, "judging.wsgi", raising=False)
+    wsgi = importlib.import_module("judging.wsgi")
+    pages = wsgi.app.jinja_env.list_templates(extensions=["html"])
+    compiled = {name for (_loader, name) in wsgi.app.jinja_env.cache.keys()}
+    assert len(pages) > 20 and set(pages) <= compiled
