@@ -51,32 +51,62 @@ def expected_share(round_: Round, edition: Edition, now: datetime) -> float:
     return (now - window.opens_at) / (window.closes_at - window.opens_at)
 
 
-def active_round(category: Category) -> Round:
-    """The furthest round with assignments (the one being judged), else the first."""
-    rounds = sorted(category.rounds, key=lambda r: r.position)
+def _active_rounds(categories: list[Category]) -> dict[int, Round]:
+    """Per category, the furthest round with assignments (the one being judged), else the first: two queries."""
+    rounds = db.session.scalars(db.select(Round).where(Round.category_id.in_([c.id for c in categories]))
+                                .order_by(Round.position)).all()
     with_work = set(db.session.scalars(db.select(Assignment.round_id).where(
         Assignment.round_id.in_([r.id for r in rounds])).distinct()))
-    return next((r for r in reversed(rounds) if r.id in with_work), rounds[0])
+    active: dict[int, Round] = {}
+    for round_ in rounds:
+        if round_.category_id not in active or round_.id in with_work:
+            active[round_.category_id] = round_
+    return active
+
+
+def edition_progress(edition: Edition, now: datetime | None = None,
+                     categories: list[Category] | None = None) -> list[CategoryProgress]:
+    """Progress of every category (or of the given ones) in their active round, in a fixed number of queries."""
+    now = now or utcnow()
+    categories = list(edition.categories if categories is None else categories)
+    active = _active_rounds(categories)
+    round_ids = [r.id for r in active.values()]
+    live = db.session.execute(
+        db.select(Assignment.round_id, Assignment.entry_id, Assignment.juror_id)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .where(Assignment.round_id.in_(round_ids), Assignment.recused_at.is_(None), Entry.status == "submitted")).all()
+    cards = {(c.round_id, c.entry_id, c.juror_id): c for c in db.session.execute(
+        db.select(Scorecard.round_id, Scorecard.entry_id, Scorecard.juror_id, Scorecard.status,
+                  Scorecard.updated_at, Scorecard.weighted_total)
+        .where(Scorecard.round_id.in_(round_ids), Scorecard.purpose == "counted"))}
+    users = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_({j for _, _, j in live})))}
+    entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_({e for _, e, _ in live})))}
+    live_by_round: dict[int, list[tuple[int, int]]] = {}
+    for round_id, entry_id, juror_id in live:
+        live_by_round.setdefault(round_id, []).append((entry_id, juror_id))
+    return [_category_progress(category, active[category.id], live_by_round.get(active[category.id].id, []),
+                               cards, users, entries, expected_share(active[category.id], edition, now))
+            for category in categories if category.id in active]
 
 
 def category_progress(category: Category, now: datetime | None = None) -> CategoryProgress:
-    now = now or utcnow()
-    round_ = active_round(category)
+    """One category's progress (the dashboard computes all of them at once with `edition_progress`)."""
+    return edition_progress(category.edition, now, categories=[category])[0]
+
+
+def _category_progress(category: Category, round_: Round, live: list[tuple[int, int]], cards: dict,
+                       users: dict[int, User], entries: dict[int, Entry], expected: float) -> CategoryProgress:
     progress = CategoryProgress(category=category, round=round_)
-    live = db.session.execute(
-        db.select(Assignment.entry_id, Assignment.juror_id).join(Entry, Entry.id == Assignment.entry_id)
-        .where(Assignment.round_id == round_.id, Assignment.recused_at.is_(None), Entry.status == "submitted")).all()
-    cards = {(c.entry_id, c.juror_id): c for c in db.session.scalars(db.select(Scorecard).where(
-        Scorecard.round_id == round_.id, Scorecard.purpose == "counted"))}
-    jurors = {u.id: JurorProgress(juror=u) for u in db.session.scalars(
-        db.select(User).where(User.id.in_({j for _, j in live})).order_by(User.name))}
+    jurors = {juror_id: JurorProgress(juror=users[juror_id]) for _, juror_id in live}
     per_entry: dict[int, list[int]] = {}
+    round_cards = {}
     for entry_id, juror_id in live:
         jp = jurors[juror_id]
         jp.assigned += 1
-        card = cards.get((entry_id, juror_id))
+        card = cards.get((round_.id, entry_id, juror_id))
         per_entry.setdefault(entry_id, [0, 0])[1] += 1
         if card is not None:
+            round_cards[(entry_id, juror_id)] = card
             jp.last_activity = max(filter(None, [jp.last_activity, card.updated_at]))
             if card.status == "submitted":
                 jp.submitted += 1
@@ -85,14 +115,12 @@ def category_progress(category: Category, now: datetime | None = None) -> Catego
                 jp.drafts += 1
     progress.assigned = sum(j.assigned for j in jurors.values())
     progress.submitted = sum(j.submitted for j in jurors.values())
-    expected = expected_share(round_, category.edition, now)
     for jp in jurors.values():
         jp.behind = jp.submitted < jp.assigned and jp.share + 0.1 < expected
-    _chart_points(jurors, cards)
-    entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(list(per_entry))))}
+    _chart_points(jurors, round_cards)
     progress.short_entries = sorted(((entries[e], done, needed) for e, (done, needed) in per_entry.items()
                                      if done < needed), key=lambda t: (t[1] - t[2], t[0].title))
-    progress.jurors = sorted(jurors.values(), key=lambda j: (j.share, j.juror.name))
+    progress.jurors = sorted(jurors.values(), key=lambda j: (j.share, j.juror.name or "", j.juror.id))
     return progress
 
 
@@ -106,10 +134,6 @@ def _chart_points(jurors: dict[int, JurorProgress], cards: dict) -> None:
             others = [t for j, t in entry_totals.items() if j != juror_id]
             if others and juror_id in jurors:
                 jurors[juror_id].points.append((sum(others) / len(others), total))
-
-
-def edition_progress(edition: Edition, now: datetime | None = None) -> list[CategoryProgress]:
-    return [category_progress(c, now) for c in edition.categories]
 
 
 def jurors_behind(edition: Edition, now: datetime | None = None) -> list[tuple[User, int, int]]:

@@ -86,3 +86,28 @@ def test_audit_trail_exports_to_xlsx_with_the_filters(client, make, login_as):
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("When (UTC)", "Who", "Action") and len(rows) == 2 and rows[1][2] == "entry.disqualify"
     assert "HYPERLINK" in rows[1][6]
+
+
+def test_dashboard_queries_do_not_grow_with_jurors_entries_or_scorecards(client, make, login_as, count_queries):
+    edition, category, organiser, diligent, late = _half_judged(make)
+    login_as(organiser)
+
+    def dashboard_queries() -> int:
+        with count_queries() as statements:
+            assert client.get("/organiser/").status_code == 200
+        return len(statements)
+
+    few = dashboard_queries()
+    round_ = category.rounds[0]
+    keys = [c.key for c in round_.criteria]
+    jurors = [make.user("juror") for _ in range(6)]
+    for juror in jurors:
+        services.add_member(actor=organiser, category=category, juror=juror)
+    for n in range(12):
+        entry = make.entry(edition=edition, category="drones", title=f"Swarm {n}")
+        for juror in jurors[n % 3::3]:
+            db.session.add(Assignment(round_id=round_.id, entry_id=entry.id, juror_id=juror.id))
+            db.session.add(Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
+                                     marks={k: n % 10 for k in keys}, weighted_total=10.0 * (n % 10)))
+    db.session.commit()
+    assert dashboard_queries() == few
