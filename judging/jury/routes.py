@@ -49,6 +49,10 @@ def my_entries():
         .order_by(Entry.category_id, Round.position, Entry.title)).all()
     statuses = dict(((card.round_id, card.entry_id), card.status) for card in db.session.scalars(
         db.select(Scorecard).where(Scorecard.juror_id == current_user.id, Scorecard.purpose == "counted")))
+    # The round being judged first, and in it what is still to do (drafts, then untouched) before what is done.
+    still_to_do = {"draft": 0, None: 1, "submitted": 2}
+    rows = sorted(rows, key=lambda row: (row[0].category.position, -row[2].position,
+                                         still_to_do.get(statuses.get((row[2].id, row[0].id)), 1), row[0].title))
     progress: dict[tuple, list[int]] = {}
     for entry, assignment, round_ in rows:
         counts = progress.setdefault((entry.category.name(current_user.language), round_.name), [0, 0])

@@ -182,3 +182,16 @@ def test_scoring_page_with_its_css_and_script_weighs_under_40_kb(client, login_a
     sizes = [len(client.get(url).data) for url in
              (f"/jury/entries/{w['entry'].id}/score", "/static/app.css", "/static/scorecard.js")]
     assert sum(sizes) <= 40 * 1024, sizes
+
+
+def test_jurors_list_puts_what_is_still_to_score_first(client, login_as, make, scoring_world):
+    w = scoring_world
+    done = make.entry(edition=w["edition"], title="Already scored beacon")
+    db.session.add(Assignment(round_id=w["round"].id, entry_id=done.id, juror_id=w["juror"].id))
+    db.session.add(Scorecard(round_id=w["round"].id, entry_id=done.id, juror_id=w["juror"].id, status="submitted",
+                             marks=_marks(w), weighted_total=70.0))
+    db.session.commit()
+    login_as(w["juror"])
+    page = client.get("/jury/").get_data(as_text=True)
+    # "Already..." sorts first by title, but it is done: the entry still to score comes before it.
+    assert page.index(w["entry"].title) < page.index("Already scored beacon")
