@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
 from . import permissions
 
@@ -19,7 +19,11 @@ def local_datetime(value: datetime | None, tz: str = "Europe/Paris", fmt: str = 
     if value is None:
         return "—"
     aware = value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz))
-    return format_datetime(aware.replace(tzinfo=None), fmt)
+    local = aware.replace(tzinfo=None)
+    if fmt == "medium":
+        # Date and time to the minute, as people write them ("15 oct. 2026, 18:00"); seconds are noise here.
+        return f"{format_date(local, 'medium')}, {format_time(local, 'short')}"
+    return format_datetime(local, fmt)
 
 
 def register(app: Flask) -> None:

@@ -139,3 +139,18 @@ def test_production_entry_point_compiles_every_template_before_workers_fork(tmp_
     pages = wsgi.app.jinja_env.list_templates(extensions=["html"])
     compiled = {name for (_loader, name) in wsgi.app.jinja_env.cache.keys()}
     assert len(pages) > 20 and set(pages) <= compiled
+
+
+def test_dates_are_shown_to_the_minute_in_the_readers_language_and_the_editions_time_zone(app):
+    from datetime import datetime
+
+    from flask_babel import force_locale
+
+    from judging.templating import local_datetime
+    deadline = datetime(2026, 10, 15, 16, 0)  # stored in UTC: 18:00 in Paris (summer time)
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert local_datetime(deadline) == "15 oct. 2026, 18:00"
+        with force_locale("en"):
+            # CLDR puts a narrow no-break space before PM; older data a plain one.
+            assert local_datetime(deadline) in {"Oct 15, 2026, 6:00\u202fPM", "Oct 15, 2026, 6:00 PM"}
