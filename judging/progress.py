@@ -11,6 +11,10 @@ from .jury.scorecards import window_of
 from .models import Assignment, Category, Edition, Entry, Round, Scorecard, User, utcnow
 
 
+# A juror this far (points on 0..100) from the rest of the panel on average is worth a look by the organisers.
+NOTABLE_LENIENCY = 10.0
+
+
 @dataclass
 class JurorProgress:
     juror: User
@@ -26,6 +30,18 @@ class JurorProgress:
     def share(self) -> float:
         return self.submitted / self.assigned if self.assigned else 0.0
 
+    @property
+    def leniency(self) -> float | None:
+        """How many points (on 0..100) this juror's totals sit above the other jurors' on the same entries, on
+        average: negative for a harsh juror. None before any shared entry is submitted."""
+        if not self.points:
+            return None
+        return sum(mine - panel for panel, mine in self.points) / len(self.points)
+
+    @property
+    def stands_out(self) -> bool:
+        return self.leniency is not None and abs(self.leniency) >= NOTABLE_LENIENCY
+
 
 @dataclass
 class CategoryProgress:
@@ -39,6 +55,10 @@ class CategoryProgress:
     @property
     def share(self) -> float:
         return self.submitted / self.assigned if self.assigned else 0.0
+
+    @property
+    def behind(self) -> list[JurorProgress]:
+        return [j for j in self.jurors if j.behind]
 
 
 def expected_share(round_: Round, edition: Edition, now: datetime) -> float:

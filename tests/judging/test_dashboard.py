@@ -111,3 +111,20 @@ def test_dashboard_queries_do_not_grow_with_jurors_entries_or_scorecards(client,
                                      marks={k: n % 10 for k in keys}, weighted_total=10.0 * (n % 10)))
     db.session.commit()
     assert dashboard_queries() == few
+
+
+def test_dashboard_flags_a_juror_far_more_lenient_than_the_panel(client, make, login_as):
+    edition, category, organiser, diligent, late = _half_judged(make)  # diligent: 70 on all four entries
+    round_ = category.rounds[0]
+    keys = [c.key for c in round_.criteria]
+    for card in db.session.scalars(db.select(Assignment).where(Assignment.juror_id == late.id)):
+        db.session.add(Scorecard(round_id=round_.id, entry_id=card.entry_id, juror_id=late.id, status="submitted",
+                                 marks={k: 9 for k in keys}, weighted_total=90.0))
+    db.session.commit()
+    progress = category_progress(category)
+    by_juror = {j.juror.id: j for j in progress.jurors}
+    assert by_juror[late.id].leniency == 20.0 and by_juror[diligent.id].leniency == -20.0
+    assert by_juror[late.id].stands_out and not progress.behind
+    login_as(organiser)
+    page = client.get("/organiser/").get_data(as_text=True)
+    assert "more lenient than the panel" in page and "harsher than the panel" in page and "+20.0" in page
