@@ -31,6 +31,9 @@ def _serialise(line: scoring.RankedEntry) -> dict:
 
 def _deserialise(data: dict) -> scoring.RankedEntry:
     values = dict(data)
+    values.pop("tie_break", None)  # snapshots stored before ties were kept as data had it in English words
+    tie = values.get("tie")
+    values["tie"] = scoring.TieBreak(**{**tie, "shared": tuple(tie.get("shared") or ())}) if tie else None
     values["flags"] = tuple(values.get("flags") or ())
     values["rank_interval"] = tuple(values["rank_interval"]) if values.get("rank_interval") else None
     return scoring.RankedEntry(**values)

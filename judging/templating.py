@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
-from . import permissions
+from . import permissions, wording
 
 
 def language() -> str:
@@ -29,6 +29,9 @@ def local_datetime(value: datetime | None, tz: str = "Europe/Paris", fmt: str = 
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         language=language,
+        method_label=wording.method_label,
+        describe_flag=wording.describe_flag,
+        describe_tie=wording.describe_tie,
         can_view_entry=permissions.can_view_entry,
         can_edit_entry=permissions.can_edit_entry,
         is_organiser=permissions.is_organiser,
@@ -36,6 +39,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     # Scores with one decimal, percentages without: "86.7" in English, "86,7" in French.
     app.jinja_env.filters["score"] = lambda value: "—" if value is None else format_decimal(value, "0.0")
+    app.jinja_env.filters["decimal2"] = lambda value: "—" if value is None else format_decimal(value, "0.00")
     app.jinja_env.filters["signed"] = lambda value: "—" if value is None else format_decimal(value, "+0.0;-0.0")
     app.jinja_env.filters["percent"] = lambda value: "—" if value is None else format_decimal(100 * value, "0")
     app.jinja_env.filters["date"] = lambda value: format_date(value) if value else "—"

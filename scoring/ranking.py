@@ -28,7 +28,33 @@ from .methods import METHODS, check_method, median_totals, method_scores
 from .stability import stability_of
 from .statistics import juror_arrays
 
-_order_key = order_key  # the name older callers used
+
+@dataclass(frozen=True)
+class TieBreak:
+    """How a tie on score was settled, as data, so that each reader's language can put it in words.
+
+    `decided_by` is "criterion" (the mean mark on `criterion`, on its own scale), "median" (the median
+    total) or "jury" (equal at every step: the entries in `shared` hold the same rank and the jury decides).
+    For a settled tie, `other` is the entry compared with, `above` whether this entry won, and `mine` and
+    `theirs` the deciding values.
+    """
+
+    score: float
+    decided_by: str
+    other: Hashable | None = None
+    above: bool | None = None
+    criterion: str | None = None
+    mine: float | None = None
+    theirs: float | None = None
+    shared: tuple = ()
+
+
+def decimals_to_tell_apart(mine: float, theirs: float, at_least: int = 2) -> int:
+    """How many decimals show two different values as different numbers (8.30 vs 7.90, 6.667 vs 6.665)."""
+    for digits in range(at_least, TOLERANCE_DIGITS + 1):
+        if f"{mine:.{digits}f}" != f"{theirs:.{digits}f}":
+            return digits
+    return TOLERANCE_DIGITS
 
 
 @dataclass
@@ -36,8 +62,8 @@ class RankedEntry:
     """One line of a ranking, with what is needed to explain it.
 
     `score` is on 0..100 (None without scorecards); `criterion_means` are mean marks on each criterion's
-    own scale; `tie_break` says in words how a tie on score was settled; `p_first`, `p_top3` and
-    `rank_interval` are filled only when stability was asked for.
+    own scale; `tie` says how a tie on score was settled; `p_first`, `p_top3` and `rank_interval` are
+    filled only when stability was asked for.
     """
 
     entry: Hashable
@@ -46,7 +72,7 @@ class RankedEntry:
     criterion_means: dict[str, float] = field(default_factory=dict)
     n_scorecards: int = 0
     flags: tuple[str, ...] = ()
-    tie_break: str | None = None
+    tie: TieBreak | None = None
     median_total: float | None = None
     p_first: float | None = None
     p_top3: float | None = None
@@ -149,25 +175,17 @@ def _rank_scored(panel: Panel, method: str, trim: int, min_scorecards: int) -> l
     return results
 
 
-def _pair(mine: float, theirs: float) -> str:
-    """'8.30 vs 7.90', with more decimals when two decimals would print the same number twice."""
-    for digits in range(2, TOLERANCE_DIGITS + 1):
-        a, b = f"{mine:.{digits}f}", f"{theirs:.{digits}f}"
-        if a != b:
-            return f"{a} vs {b}"
-    return f"{mine} vs {theirs}"
-
-
-def _reason(line: RankedEntry, other: RankedEntry, mine: np.ndarray, theirs: np.ndarray,
-            heaviest_first: Sequence[Criterion]) -> str:
-    """Which step of the chain separates two entries tied on score, in words, from `line`'s point of view."""
+def _settled(line: RankedEntry, other: RankedEntry, mine: np.ndarray, theirs: np.ndarray,
+             heaviest_first: Sequence[Criterion]) -> TieBreak:
+    """The step of the chain that separates two entries tied on score, from `line`'s point of view."""
     step = next(i for i in range(1, len(mine)) if mine[i] != theirs[i])
-    better = mine[step] > theirs[step]
-    where = f"ranked {'above' if better else 'below'} {other.entry!r} on a {'higher' if better else 'lower'}"
+    above = bool(mine[step] > theirs[step])
     if step <= len(heaviest_first):
         key = heaviest_first[step - 1].key
-        return f"{where} mean for '{key}' ({_pair(line.criterion_means[key], other.criterion_means[key])})"
-    return f"{where} median total ({_pair(line.median_total, other.median_total)})"
+        return TieBreak(score=line.score, decided_by="criterion", other=other.entry, above=above, criterion=key,
+                        mine=line.criterion_means[key], theirs=other.criterion_means[key])
+    return TieBreak(score=line.score, decided_by="median", other=other.entry, above=above,
+                    mine=line.median_total, theirs=other.median_total)
 
 
 def _explain_ties(results: list[RankedEntry], chains: list[np.ndarray], heaviest_first: Sequence[Criterion]) -> None:
@@ -180,17 +198,15 @@ def _explain_ties(results: list[RankedEntry], chains: list[np.ndarray], heaviest
             continue
         for position, index in enumerate(members):
             line = results[index]
-            shared = [results[i] for i in members if i != index and results[i].rank == line.rank]
+            shared = [results[i].entry for i in members if i != index and results[i].rank == line.rank]
             if shared:
                 line.flags += ("tie: jury decision",)
-                line.tie_break = (f"tied on {line.score:.2f} with " + ", ".join(repr(o.entry) for o in shared)
-                                  + " on every criterion and on the median total: the jury decides")
+                line.tie = TieBreak(score=line.score, decided_by="jury", shared=tuple(shared))
                 continue
             line.flags += ("tie broken",)
             # Explain against the next entry below in the tie, or for the last one, the entry just above.
             other = members[position + 1] if position + 1 < len(members) else members[position - 1]
-            line.tie_break = (f"tied on {line.score:.2f}; "
-                              + _reason(line, results[other], chains[index], chains[other], heaviest_first))
+            line.tie = _settled(line, results[other], chains[index], chains[other], heaviest_first)
 
 
 def combine_rankings(parts: Sequence[tuple[Sequence[RankedEntry], float]]) -> list[RankedEntry]:
@@ -240,7 +256,7 @@ def share_first_place(ranking: Sequence[RankedEntry], entries: Iterable[Hashable
     result = []
     for line in ranking:
         if line.entry in chosen:
-            result.append(replace(line, rank=1, flags=tuple(f for f in line.flags if not f.startswith("tie"))
+            result.append(replace(line, rank=1, tie=None, flags=tuple(f for f in line.flags if not f.startswith("tie"))
                                   + (f"joint winner: {reason}",)))
         else:
             result.append(line)

@@ -5,6 +5,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..models import EDITION_STATUSES, SCORING_METHODS
+from ..wording import METHOD_LABELS
 
 
 class EditionForm(FlaskForm):
@@ -19,7 +20,7 @@ class EditionForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[(s, s) for s in EDITION_STATUSES])
     max_entries_per_category = IntegerField(_l("Entries per company per category"),
                                             validators=[DataRequired(), NumberRange(min=1, max=20)])
-    scoring_method = SelectField(_l("Scoring method"), choices=[(m, m) for m in SCORING_METHODS])
+    scoring_method = SelectField(_l("Scoring method"), choices=[(m, METHOD_LABELS[m]) for m in SCORING_METHODS])
 
     def validate_show_ends_on(self, field):
         if field.data and self.show_starts_on.data and field.data < self.show_starts_on.data:
@@ -61,7 +62,7 @@ class RoundForm(FlaskForm):
     jurors_per_entry = IntegerField(_l("Jurors per entry (empty: the category's, or the whole jury for a final)"),
                                     validators=[Optional(), NumberRange(min=1, max=50)])
     method = SelectField(_l("Aggregation method (empty: the edition's)"),
-                         choices=[("", "—")] + [(m, m) for m in SCORING_METHODS])
+                         choices=[("", "—")] + [(m, METHOD_LABELS[m]) for m in SCORING_METHODS])
     previous_round_weight = IntegerField(_l("Weight of the previous round in this round's result (%)"),
                                          validators=[InputRequired(), NumberRange(min=0, max=100)])
     visit_starts_at = DateTimeLocalField(_l("Stand visits start (UTC)"), validators=[Optional()])

@@ -10,6 +10,7 @@ from ..editions import current_edition, round_from_request
 from ..entries.forms import ConfirmForm
 from ..models import SCORING_METHODS
 from ..results import juror_names, round_results
+from ..templating import language
 from .forms import UnfreezeForm
 from .routes import bp
 
@@ -20,14 +21,17 @@ def results():
     round_ = round_from_request(edition)
     method = request.args.get("method")
     if method is not None and method not in SCORING_METHODS:
-        abort(400, description="Unknown scoring method. Choose one of: " + ", ".join(SCORING_METHODS) + ".")
+        abort(400, description=_("Unknown scoring method. Choose one of: %(methods)s.",
+                                 methods=", ".join(SCORING_METHODS)))
     snapshot = lifecycle.current_snapshot(round_) if method is None else None
     outcome = round_results(round_, method=method, stability=snapshot is None)
     if snapshot is not None:  # frozen: the ranking shown is the stored one, not a recomputation
         outcome = lifecycle.with_snapshot(outcome, snapshot)
     return render_template("organiser/results.html", edition=edition, round=round_, category=round_.category,
                            outcome=outcome, methods=SCORING_METHODS, snapshot=snapshot,
-                           names=juror_names(outcome.juror_stats.keys()))
+                           names=juror_names(outcome.juror_stats.keys()),
+                           titles={entry_id: entry.title for entry_id, entry in outcome.entries.items()},
+                           criterion_names={c.key: c.name(language()) for c in outcome.criteria})
 
 
 @bp.get("/results/compare")

@@ -78,3 +78,18 @@ def test_publishing_needs_frozen_results(make):
     from judging.errors import Refused
     with pytest.raises(Refused):
         lifecycle.publish(actor=organiser, edition=edition)
+
+
+def test_a_frozen_ranking_keeps_how_each_tie_was_settled():
+    import json
+
+    import scoring
+    from judging.lifecycle import _deserialise, _serialise
+    cards = [scoring.Scorecard("j1", 1, {"x": 8, "y": 6}), scoring.Scorecard("j1", 2, {"x": 6, "y": 8}),
+             scoring.Scorecard("j1", 3, {"x": 5, "y": 5}), scoring.Scorecard("j1", 4, {"x": 5, "y": 5})]
+    ranking = scoring.rank_entries(cards, [scoring.Criterion("x", 60), scoring.Criterion("y", 60)])
+    stored = json.loads(json.dumps([_serialise(line) for line in ranking]))  # as the snapshot's JSON column
+    assert [_deserialise(line) for line in stored] == ranking
+    assert {line.tie.decided_by for line in ranking} == {"criterion", "jury"}
+    legacy = dict(stored[0], tie_break="tied on 70.00; ranked above 2", tie=None)  # stored by an older version
+    assert _deserialise(legacy).tie is None and _deserialise(legacy).rank == ranking[0].rank

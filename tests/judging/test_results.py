@@ -1,4 +1,6 @@
 """The organiser's results page ranks with the scoring engine and counts only what should count."""
+import re
+
 from judging.extensions import db
 from judging.jury import services
 from judging.models import JuryMember, Scorecard
@@ -38,9 +40,23 @@ def test_results_page_ranks_entries_with_scores_means_and_stability(client, make
     page = client.get(f"/organiser/results?round={round_.id}").get_data(as_text=True)
     assert page.index("Fence") < page.index("Radio") < page.index("Drone net")
     assert "86.7" in page  # (90 + 80 + 90) / 3
-    assert "winner in" in page
+    assert "Wins in" in page and re.search(r'<td class="num">\d+ %</td>', page)
     compare = client.get(f"/organiser/results/compare?round={round_.id}")
-    assert compare.status_code == 200 and "zscore" in compare.get_data(as_text=True)
+    assert compare.status_code == 200 and "marks standardised per juror (z-scores)" in compare.get_data(as_text=True)
+
+
+def test_a_tie_is_explained_with_the_other_entrys_title_in_the_readers_language(client, make, login_as):
+    edition, round_, entries, organiser = _scored_round(make, {"Acoustic gunshot locator": [7, 7, 7],
+                                                               "Blast-proof bin": [7, 7, 7]})
+    login_as(organiser)
+    url = f"/organiser/results?round={round_.id}&method=mean"
+    english = client.get(url).get_data(as_text=True)
+    assert "Tied at 70.00 with “Blast-proof bin” on every criterion and on the median total: the jury decides." in english
+    assert "tie: the jury decides" in english and f"with {entries['Blast-proof bin'].id!r}" not in english
+    organiser.language = "fr"  # the language the organiser chose, remembered on the account
+    db.session.commit()
+    french = client.get(url).get_data(as_text=True)
+    assert "À égalité (70,00) avec « Blast-proof bin » sur chaque critère" in french and "Tied at" not in french
 
 
 def test_observer_marks_and_draft_scorecards_do_not_count(make):

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from scoring import (METHODS, Criterion, Scorecard, agreement, bootstrap_stability, combine_rankings, juror_statistics,
+from scoring import (METHODS, Criterion, Scorecard, TieBreak, agreement, bootstrap_stability, combine_rankings, juror_statistics,
                      rank_entries, share_first_place,
                      scores_fingerprint, trimmed_mean, weighted_total)
 
@@ -101,7 +101,10 @@ def test_tie_broken_by_the_heaviest_criterion_then_explained():
     assert a_total == pytest.approx(b_total)
     ranking = rank_entries(cards, CRITERIA, "mean")
     assert [(r.entry, r.rank) for r in ranking] == [("A", 1), ("B", 2)]
-    assert "tie broken" in ranking[0].flags and "'innovation' (8.00 vs 6.00)" in ranking[0].tie_break
+    assert "tie broken" in ranking[0].flags
+    assert ranking[0].tie == TieBreak(score=pytest.approx(68.0), decided_by="criterion", other="B", above=True,
+                                      criterion="innovation", mine=8.0, theirs=6.0)
+    assert ranking[1].tie.other == "A" and ranking[1].tie.above is False
 
 
 def test_tie_broken_by_the_median_total_when_every_criterion_mean_is_equal():
@@ -109,7 +112,8 @@ def test_tie_broken_by_the_median_total_when_every_criterion_mean_is_equal():
     cards = [Scorecard("j1", "A", {"x": 6}), Scorecard("j2", "A", {"x": 6}), Scorecard("j3", "A", {"x": 3}),
              Scorecard("j1", "B", {"x": 5}), Scorecard("j2", "B", {"x": 5}), Scorecard("j3", "B", {"x": 5})]
     ranking = rank_entries(cards, criteria, "mean")  # both 50 on average; medians 60 and 50
-    assert [r.entry for r in ranking] == ["A", "B"] and "higher median total" in ranking[0].tie_break
+    assert [r.entry for r in ranking] == ["A", "B"]
+    assert (ranking[0].tie.decided_by, ranking[0].tie.mine, ranking[0].tie.theirs) == ("median", 60.0, 50.0)
 
 
 def test_full_tie_shares_the_rank_and_asks_the_jury():
@@ -117,6 +121,7 @@ def test_full_tie_shares_the_rank_and_asks_the_jury():
     ranking = rank_entries(cards, CRITERIA, "mean")
     assert [(r.entry, r.rank) for r in ranking] == [("A", 1), ("B", 1), ("C", 3)]
     assert all("tie: jury decision" in r.flags for r in ranking[:2])
+    assert ranking[0].tie.decided_by == "jury" and ranking[0].tie.shared == (ranking[1].entry,)
 
 
 def test_entries_short_of_scorecards_come_last_flagged_incomplete():
@@ -257,3 +262,9 @@ def test_joint_winners_share_first_place_with_the_reason():
     assert "joint winner: equally convincing on the stand" in shared[1].flags
     with pytest.raises(ValueError):
         share_first_place(ranking, ["A", "C"], "skipping B")
+
+
+def test_tie_values_are_shown_with_just_enough_decimals_to_differ():
+    from scoring import decimals_to_tell_apart
+    assert decimals_to_tell_apart(8.3, 7.9) == 2
+    assert decimals_to_tell_apart(6.6667, 6.6651) == 3  # 6.67 vs 6.67 would hide the difference
