@@ -1,13 +1,15 @@
-"""Results in words, in the reader's language: method names, ranking flags and how a tie was settled.
+"""Results and records in words, in the reader's language: method names, ranking flags, how a tie was
+settled, and the audit trail's actions and changes.
 
 `scoring` returns codes and numbers; the pages and the exports put them in words here, so a French
 organiser reads French and an entry is named by its title, never by its database id.
 """
 from __future__ import annotations
 
+import json
 from typing import Mapping
 
-from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
+from flask_babel import format_decimal, gettext as _, lazy_gettext as _l, ngettext
 
 import scoring
 
@@ -74,3 +76,75 @@ def describe_tie(tie: scoring.TieBreak | None, titles: Mapping, criterion_names:
                  "%(theirs)s).", **values)
     return _("Tied at %(score)s with %(other)s: ranked below it on a lower median total (%(mine)s vs "
              "%(theirs)s).", **values)
+
+
+ACTION_LABELS = {
+    "scorecard.save": _l("Scorecard saved"),
+    "scorecard.submit": _l("Scorecard submitted"),
+    "scorecard.reopen": _l("Scorecard reopened"),
+    "assignment.add": _l("Juror assigned to an entry"),
+    "assignment.remove": _l("Assignment removed"),
+    "assignment.auto": _l("Automatic assignment"),
+    "assignment.recuse": _l("Juror recused"),
+    "conflict.declare": _l("Conflict of interest declared"),
+    "conflict.remove": _l("Conflict of interest removed"),
+    "entry.disqualify": _l("Entry disqualified"),
+    "criteria.edit": _l("Criteria edited"),
+    "results.freeze": _l("Results frozen"),
+    "results.unfreeze": _l("Results unfrozen"),
+    "results.publish": _l("Results published"),
+    "results.sign_off": _l("Round signed off by the jury president"),
+    "results.signoff_override": _l("Missing sign-offs overridden"),
+    "results.joint_winners": _l("Joint winners declared"),
+    "round.update": _l("Round settings changed"),
+    "round.shortlist": _l("Shortlist decided"),
+    "round.calibration_samples": _l("Calibration entries chosen"),
+    "jury.add_member": _l("Juror added to a jury"),
+    "jury.remove_member": _l("Juror removed from a jury"),
+    "jury.set_president": _l("Jury president appointed"),
+    "jury.remind": _l("Late jurors reminded"),
+    "import.jurors": _l("Jurors imported"),
+    "import.exhibitors": _l("Exhibitors imported"),
+    "edition.update": _l("Edition settings changed"),
+    "edition.make_current": _l("Current edition changed"),
+    "category.update": _l("Category settings changed"),
+}
+OBJECT_LABELS = {
+    "Scorecard": _l("scorecard"), "Assignment": _l("assignment"), "Category": _l("category"),
+    "Conflict": _l("conflict of interest"), "TieDecision": _l("jury decision"), "Edition": _l("edition"),
+    "Entry": _l("entry"), "User": _l("user"), "JuryMember": _l("jury member"), "Round": _l("round"),
+}
+
+
+def action_label(action: str) -> str:
+    """'Scorecard submitted' for 'scorecard.submit'; an action code not listed is shown as it is."""
+    return str(ACTION_LABELS.get(action, action))
+
+
+def object_label(object_type: str) -> str:
+    return str(OBJECT_LABELS.get(object_type, object_type))
+
+
+def _short(value, limit: int = 60) -> str:
+    if isinstance(value, (list, tuple)):
+        return ngettext("%(num)d item", "%(num)d items", len(value))
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def summarise_change(before: dict | None, after: dict | None) -> list[str]:
+    """What changed between an audit event's before and after, one short line per field ('status: submitted →
+    draft', 'added: 96 items'); the full values stay available beside it."""
+    before, after = before or {}, after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [f"{_short(before)} → {_short(after)}"]
+    lines = []
+    for key in list(after) + [k for k in before if k not in after]:
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if key in before and key in after:
+            lines.append(f"{key}: {_short(old)} → {_short(new)}")
+        elif (new if key in after else old) not in (None, "", [], {}):  # an empty field on one side says nothing
+            lines.append(f"{key}: {_short(new if key in after else old)}")
+    return lines

@@ -64,6 +64,7 @@ def test_audit_trail_lists_changes_with_before_and_after_and_filters_them(client
     client.post(f"/organiser/entries/{entry.id}", data={"reason": "Sold since 2015"})
     page = client.get("/organiser/audit?action=entry.disqualify").get_data(as_text=True)
     assert "entry.disqualify" in page and "Sold since 2015" in page and organiser.email in page
+    assert "Entry disqualified" in page and "status: submitted → disqualified" in page  # readable at a glance
     assert "Sold since 2015" not in client.get("/organiser/audit?action=results").get_data(as_text=True)
 
 
