@@ -25,7 +25,7 @@ install: $(STAMP) $(MO)
 
 # After changing user-facing strings: refresh the catalogue, then translate the new French entries.
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o judging/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location -o judging/translations/messages.pot .
 	$(BIN)/pybabel update -i judging/translations/messages.pot -d judging/translations -l fr --no-fuzzy-matching
 
 run: install

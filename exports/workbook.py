@@ -3,6 +3,10 @@
 The app maps its rankings into the frozen dataclasses below; nothing here knows about the database or the
 scoring engine, so the workbook shows exactly the numbers it is given (full floats, formatted to one decimal
 by the cell's number format, never rounded copies).
+
+Labels (sheet names, headings, column titles) are English in the code and go through the book's
+`translate` when the workbook is built: the app passes its gettext for the organiser's language, and
+`make translations` finds them here (`_(...)` where used, `N_(...)` where defined ahead of use).
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -33,13 +37,26 @@ MAX_WIDTH = 60
 MIN_WIDTH = 6
 CHART_ENTRIES = 10
 SHEET_TITLE_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
-RESERVED_SHEET_TITLES = {"ceremony", "scores", "jurors", "about", "history"}  # "History" is reserved by Excel
+
+
+def N_(text: str) -> str:
+    """Marks a label for the translators where it is defined; it is translated where it is used."""
+    return text
+
+
+def as_is(text: str) -> str:
+    """The default `translate`: English labels."""
+    return text
+
+
+SHEET_NAMES = (N_("Ceremony"), N_("Scores"), N_("Jurors"), N_("About"))
+RESERVED_SHEET_TITLES = {name.lower() for name in SHEET_NAMES} | {"history"}  # "History" is reserved by Excel
 METHOD_DESCRIPTIONS = {
-    "mean": "mean of weighted totals",
-    "median": "median of weighted totals",
-    "trimmed": "weighted total of trimmed criterion means (highest and lowest marks dropped)",
-    "zscore": "mean of standardised weighted totals (each juror's marks put on a common scale)",
-    "fitted": "weighted totals corrected for each juror's severity (fitted juror offsets)",
+    "mean": N_("mean of weighted totals"),
+    "median": N_("median of weighted totals"),
+    "trimmed": N_("weighted total of trimmed criterion means (highest and lowest marks dropped)"),
+    "zscore": N_("mean of standardised weighted totals (each juror's marks put on a common scale)"),
+    "fitted": N_("weighted totals corrected for each juror's severity (fitted juror offsets)"),
 }
 
 
@@ -132,19 +149,23 @@ class ResultsBook:
     combined_note: str = ""
     source: str = "live"  # or "frozen results of <date>"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    translate: Callable[[str], str] = field(default=as_is, compare=False, repr=False)  # labels' language
 
 
 # --- shared layout ------------------------------------------------------------------------------------------
 
-def describe_method(method: str) -> str:
+def describe_method(method: str, translate: Callable[[str], str] = as_is) -> str:
     """'Ranking by mean of weighted totals' and so on; an unknown method code is shown as it is."""
-    return f"Ranking by {METHOD_DESCRIPTIONS.get(method, method)}"
+    _ = translate
+    return _("Ranking by %(method)s") % {"method": _(METHOD_DESCRIPTIONS[method]) if method in METHOD_DESCRIPTIONS
+                                         else method}
 
 
 def sheet_title(category: CategoryResults, used: set[str]) -> str:
     """A valid, unique sheet name: at most 31 characters, none of []:*?/\\, no apostrophe at either end.
 
-    `used` holds the lower-cased names taken so far (Excel compares sheet names case-insensitively).
+    `used` holds the lower-cased names taken so far (Excel compares sheet names case-insensitively),
+    including the fixed sheets' names in the workbook's language.
     """
     base = SHEET_TITLE_CHARACTERS.sub(" ", f"{category.position} {category.name}")
     base = " ".join(base.split())[:31].strip(" '") or str(category.position)
@@ -160,11 +181,12 @@ def _show_top3(category: CategoryResults) -> bool:
     return any(row.p_top3 is not None for row in category.rows)
 
 
-def category_header(category: CategoryResults) -> list[str]:
+def category_header(category: CategoryResults, translate: Callable[[str], str] = as_is) -> list[str]:
     """The category sheet's (and CSV's) column titles."""
-    return (["Rank", "Entry", "Organisation", "Country", "Score"]
-            + [f"{c.name} ({c.weight:g}%)" for c in category.criteria] + ["Scorecards", "Flags", "P(win)"]
-            + (["P(top 3)"] if _show_top3(category) else []))
+    _ = translate
+    return ([_("Rank"), _("Entry"), _("Organisation"), _("Country"), _("Score")]
+            + [f"{c.name} ({c.weight:g}%)" for c in category.criteria] + [_("Scorecards"), _("Flags"), _("P(win)")]
+            + ([_("P(top 3)")] if _show_top3(category) else []))
 
 
 def category_values(category: CategoryResults) -> list[list]:
@@ -274,16 +296,17 @@ def _title(sheet, text: str, *, size: int = 13, row: int = 1, bold: bool = True)
 
 # --- the sheets ---------------------------------------------------------------------------------------------
 
-def _stand(row: RankedRow) -> str:
+def _stand(row: RankedRow, _: Callable[[str], str]) -> str:
     hall, stand = (row.hall or "").strip(), (row.stand or "").strip()
     if hall and stand:
-        return f"Hall {hall}, stand {stand}"
-    return f"Hall {hall}" if hall else (f"Stand {stand}" if stand else "")
+        return _("Hall %(hall)s, stand %(stand)s") % {"hall": hall, "stand": stand}
+    if hall:
+        return _("Hall %(hall)s") % {"hall": hall}
+    return _("Stand %(stand)s") % {"stand": stand} if stand else ""
 
 
-def _award(rank: int, shared: bool) -> str:
-    award = {1: "Winner", 2: "Runner-up (2nd)", 3: "Runner-up (3rd)"}[rank]
-    return f"Joint {award[0].lower()}{award[1:]}" if shared else award
+AWARDS = {(1, False): N_("Winner"), (2, False): N_("Runner-up (2nd)"), (3, False): N_("Runner-up (3rd)"),
+          (1, True): N_("Joint winner"), (2, True): N_("Joint runner-up (2nd)"), (3, True): N_("Joint runner-up (3rd)")}
 
 
 def _has_score(row: RankedRow) -> bool:
@@ -295,14 +318,16 @@ def podium(category: CategoryResults) -> list[RankedRow]:
     return [row for row in category.rows if _has_score(row) and row.rank <= 3]
 
 
-CEREMONY_HEADER = ["Category", "Place", "Award", "Entry", "Organisation", "Country", "Stand", "Score"]
+CEREMONY_HEADER = [N_("Category"), N_("Place"), N_("Award"), N_("Entry"), N_("Organisation"), N_("Country"),
+                   N_("Stand"), N_("Score")]
 
 
 def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResults]) -> None:
+    _ = book.translate
     sheet = workbook.active
-    sheet.title = "Ceremony"
-    _title(sheet, f"{book.edition} - Innovation Awards ceremony", size=14)
-    _title(sheet, "Categories in ceremony order; a shared place is shown for every entry holding it.",
+    sheet.title = _("Ceremony")
+    _title(sheet, _("%(edition)s - Innovation Awards ceremony") % {"edition": book.edition}, size=14)
+    _title(sheet, _("Categories in ceremony order; a shared place is shown for every entry holding it."),
            size=10, row=2, bold=False)
     rows, winners = [], []
     for category in ordered:
@@ -311,21 +336,21 @@ def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryR
         for row in placed:
             if row.rank == 1:
                 winners.append(len(rows))
-            rows.append([category.name, row.rank, _award(row.rank, ranks.count(row.rank) > 1), row.title,
-                         row.organisation, row.country, _stand(row), row.score])
-    _table(sheet, CEREMONY_HEADER, rows, header_row=3, formats={7: SCORE_FORMAT})
+            rows.append([category.name, row.rank, _(AWARDS[row.rank, ranks.count(row.rank) > 1]), row.title,
+                         row.organisation, row.country, _stand(row, _), row.score])
+    _table(sheet, [_(title) for title in CEREMONY_HEADER], rows, header_row=3, formats={7: SCORE_FORMAT})
     for index in winners:  # the winner's line stands out when read from a lectern
         for column in range(1, len(CEREMONY_HEADER) + 1):
             sheet.cell(row=4 + index, column=column).font = HEADER_FONT
 
 
-def _category_sheet(workbook: Workbook, category: CategoryResults, title: str) -> None:
+def _category_sheet(workbook: Workbook, category: CategoryResults, title: str, _: Callable[[str], str]) -> None:
     sheet = workbook.create_sheet(title)
     heading = category.name + (f" - {category.round_name}" if category.round_name else "")
-    _title(sheet, f"{heading}: {describe_method(category.method)}")
+    _title(sheet, f"{heading}: {describe_method(category.method, _)}")
     if category.combined_note:
         _title(sheet, category.combined_note, size=10, row=2, bold=False)
-    header, values = category_header(category), category_values(category)
+    header, values = category_header(category, _), category_values(category)
     top = [i for i, row in enumerate(category.rows) if row.rank <= 3 and _has_score(row)]
     _table(sheet, header, values, header_row=3, formats=_category_formats(category), highlight=top)
     scored = 0
@@ -336,8 +361,8 @@ def _category_sheet(workbook: Workbook, category: CategoryResults, title: str) -
     if scored:
         chart = BarChart()
         chart.type = "bar"
-        chart.title = f"Top {scored} scores"
-        chart.y_axis.title = "Score"
+        chart.title = _("Top %(count)d scores") % {"count": scored}
+        chart.y_axis.title = _("Score")
         chart.y_axis.numFmt = SCORE_FORMAT
         chart.legend = None
         # openpyxl 3.1 leaves out <c:delete val="0"/>, and Excel then hides both axes: write it explicitly.
@@ -384,66 +409,72 @@ def _criterion_columns(book: ResultsBook) -> list[tuple[str, str]]:
 
 
 def _scores(workbook: Workbook, book: ResultsBook, labels: Mapping[int, str]) -> None:
-    sheet = workbook.create_sheet("Scores")
+    _ = book.translate
+    sheet = workbook.create_sheet(_("Scores"))
     scrub = _scrubber(book, labels)
     columns = _criterion_columns(book)
     with_round = any(s.round_name for s in book.scores)
-    header = (["Juror", "Category"] + (["Round"] if with_round else []) + ["Entry"] + [t for _, t in columns]
-              + ["Weighted total", "Comment", "Submitted at"])
+    header = ([_("Juror"), _("Category")] + ([_("Round")] if with_round else []) + [_("Entry")]
+              + [title for _key, title in columns] + [_("Weighted total"), _("Comment"), _("Submitted at (UTC)")])
     rows = [[labels[s.juror_id], s.category] + ([s.round_name] if with_round else []) + [s.entry_title]
-            + [s.marks.get(key) for key, _ in columns] + [s.weighted_total, scrub(s.comment), s.submitted_at]
+            + [s.marks.get(key) for key, _title in columns] + [s.weighted_total, scrub(s.comment), s.submitted_at]
             for s in book.scores]
     total = len(header) - 3
     _table(sheet, header, rows, header_row=1, formats={total: SCORE_FORMAT, total + 2: DATETIME_FORMAT})
 
 
 def _jurors(workbook: Workbook, book: ResultsBook, labels: Mapping[int, str]) -> None:
-    sheet = workbook.create_sheet("Jurors")
+    _ = book.translate
+    sheet = workbook.create_sheet(_("Jurors"))
     with_category = any(j.category for j in book.jurors)
-    header = ["Juror"] + (["Category"] if with_category else []) + ["Assigned", "Submitted", "Mean", "Severity"]
+    header = ([_("Juror")] + ([_("Category")] if with_category else [])
+              + [_("Assigned"), _("Submitted"), _("Mean"), _("Severity")])
     rows = [[labels[j.juror_id]] + ([j.category] if with_category else [])
             + [j.assigned, j.submitted, j.mean, j.severity] for j in book.jurors]
     shift = int(with_category)
     _table(sheet, header, rows, header_row=1, formats={3 + shift: SCORE_FORMAT, 4 + shift: SEVERITY_FORMAT})
 
 
-def _criterion_text(criterion: CriterionInfo) -> str:
-    scale = f" (marked {criterion.min:g} to {criterion.max:g})" if None not in (criterion.min, criterion.max) else ""
+def _criterion_text(criterion: CriterionInfo, _: Callable[[str], str]) -> str:
+    scale = (" " + _("(marked %(low)s to %(high)s)") % {"low": f"{criterion.min:g}", "high": f"{criterion.max:g}"}
+             if None not in (criterion.min, criterion.max) else "")
     return f"{criterion.name} {criterion.weight:g}%{scale}"
 
 
 def _about(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResults]) -> None:
-    sheet = workbook.create_sheet("About")
-    facts: list[list] = [["Edition", book.edition], ["Method", book.method],
-                         ["Ranking method", describe_method(book.method)]]
-    facts += [[f"Parameter: {key}", value] for key, value in sorted(book.parameters.items())]
-    facts += [["Results source", book.source], ["Generated at (UTC)", book.generated_at],
-              ["App version", book.app_version], ["Fingerprint of the scores (SHA-256)", book.fingerprint],
-              ["Jurors anonymised", "yes" if book.anonymise_jurors else "no"]]
+    _ = book.translate
+    sheet = workbook.create_sheet(_("About"))
+    facts: list[list] = [[_("Edition"), book.edition], [_("Method"), book.method],
+                         [_("Ranking method"), describe_method(book.method, _)]]
+    facts += [[_("Parameter: %(name)s") % {"name": key}, value] for key, value in sorted(book.parameters.items())]
+    facts += [[_("Results source"), book.source], [_("Generated at (UTC)"), book.generated_at],
+              [_("App version"), book.app_version], [_("Fingerprint of the scores (SHA-256)"), book.fingerprint],
+              [_("Jurors anonymised"), _("yes") if book.anonymise_jurors else _("no")]]
     if book.combined_note:
-        facts.append(["Combined rounds", book.combined_note])
-    facts += [["Note", note] for note in book.notes]
+        facts.append([_("Combined rounds"), book.combined_note])
+    facts += [[_("Note"), note] for note in book.notes]
     for category in ordered:
         label = category.name + (f" - {category.round_name}" if category.round_name else "")
-        text = "; ".join(_criterion_text(c) for c in category.criteria)
+        text = "; ".join(_criterion_text(c, _) for c in category.criteria)
         if category.method != book.method:
-            text += f" - {describe_method(category.method)}"
+            text += f" - {describe_method(category.method, _)}"
         if category.combined_note:
             text += f" ({category.combined_note})"
         facts.append([label, text])
-    _table(sheet, ["Item", "Value"], facts, header_row=1)
+    _table(sheet, [_("Item"), _("Value")], facts, header_row=1)
 
 
 def results_workbook(book: ResultsBook) -> Workbook:
     """The openpyxl Workbook (Ceremony, one sheet per category, Scores, Jurors, About), not yet saved."""
+    _ = book.translate
     workbook = Workbook()
-    workbook.properties.title = f"{book.edition} - results"
+    workbook.properties.title = _("%(edition)s - results") % {"edition": book.edition}
     workbook.properties.creator = "Milipol Innovation Awards"  # never the organiser's or a juror's name
     ordered = sorted(book.categories, key=lambda c: c.position)
     _ceremony(workbook, book, ordered)
-    used: set[str] = set()
+    used = {_(name).lower() for name in SHEET_NAMES}
     for category in ordered:
-        _category_sheet(workbook, category, sheet_title(category, used))
+        _category_sheet(workbook, category, sheet_title(category, used), _)
     labels = juror_labels(book)
     _scores(workbook, book, labels)
     _jurors(workbook, book, labels)
@@ -481,11 +512,11 @@ def _csv_text(value) -> str:
     return str(value)
 
 
-def category_csv(category: CategoryResults) -> str:
+def category_csv(category: CategoryResults, translate: Callable[[str], str] = as_is) -> str:
     """The category sheet as CSV text, same columns and values (full precision), for other tools."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_csv_text(h) for h in category_header(category)])
+    writer.writerow([_csv_text(h) for h in category_header(category, translate)])
     for values in category_values(category):
         writer.writerow([_csv_text(v) for v in values])
     return buffer.getvalue()
@@ -504,7 +535,8 @@ def csv_filename(category: CategoryResults, used: set[str]) -> str:
 def csv_files(book: ResultsBook) -> dict[str, str]:
     """File name -> CSV text, one per category, in ceremony order."""
     used: set[str] = set()
-    return {csv_filename(c, used): category_csv(c) for c in sorted(book.categories, key=lambda c: c.position)}
+    return {csv_filename(c, used): category_csv(c, book.translate)
+            for c in sorted(book.categories, key=lambda c: c.position)}
 
 
 def write_csv_files(book: ResultsBook, folder: str | Path) -> list[Path]:

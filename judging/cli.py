@@ -58,7 +58,9 @@ def _jury_commands(app: Flask) -> None:
     @click.option("-o", "--output", default="results.xlsx", show_default=True, help="The workbook to write.")
     @click.option("--anonymise", is_flag=True, help="Name jurors J01, J02... instead of by name.")
     @click.option("--csv-dir", default=None, help="Also write one CSV per category into this folder.")
-    def export(edition_id, output, anonymise, csv_dir):
+    @click.option("--language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+                  help="The language of the sheet names, headings and category names.")
+    def export(edition_id, output, anonymise, csv_dir, language):
         """Write the ceremony workbook (refused until every category is signed off, unless overridden)."""
         from exports import write_csv_files, write_results_workbook
         from .errors import Refused
@@ -69,7 +71,7 @@ def _jury_commands(app: Flask) -> None:
         if edition is None:
             raise click.ClickException("No such edition.")
         try:
-            book = results_book(edition, anonymise_jurors=anonymise)
+            book = results_book(edition, anonymise_jurors=anonymise, language=language)
         except Refused as refusal:
             raise click.ClickException(refusal.message)
         write_results_workbook(book, output)

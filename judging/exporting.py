@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from flask_babel import force_locale, gettext as _
+
 import scoring
 from exports import (CategoryResults, CriterionInfo, ExhibitorRow, JurorImportRow, JurorRow, RankedRow, ResultsBook,
                      ScoreRow)
@@ -15,7 +17,9 @@ from . import audit, lifecycle, rounds
 from .errors import Refused
 from .extensions import db
 from .models import Assignment, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow
-from .results import counted_scorecards, round_results
+from .results import counted_scorecards, juror_names, round_results
+from .templating import language as page_language
+from .wording import describe_flag, translator
 
 
 def app_version() -> str:
@@ -25,8 +29,16 @@ def app_version() -> str:
         return "dev"
 
 
-def results_book(edition: Edition, *, anonymise_jurors: bool = False, ceremony: bool = True) -> ResultsBook:
-    """The plain data of the results workbook: each category's deciding round, as frozen when it is."""
+def results_book(edition: Edition, *, anonymise_jurors: bool = False, ceremony: bool = True,
+                 language: str | None = None) -> ResultsBook:
+    """The plain data of the results workbook: each category's deciding round, as frozen when it is, with
+    names and labels in `language` (default: the page's)."""
+    language = language or page_language()
+    with force_locale(language):
+        return _results_book(edition, anonymise_jurors=anonymise_jurors, ceremony=ceremony, language=language)
+
+
+def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, language: str) -> ResultsBook:
     if ceremony:
         rounds.ensure_ceremony_export_allowed(edition)
     categories, score_rows, fingerprints, notes = [], [], [], []
@@ -43,45 +55,48 @@ def results_book(edition: Edition, *, anonymise_jurors: bool = False, ceremony: 
         missing = [line.entry for line in outcome.ranking if line.entry not in entries]
         if missing:
             entries = entries | {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(missing)))}
+        flagged = juror_names(outcome.juror_stats.keys())  # an outlier juror flag names the juror
         categories.append(CategoryResults(
-            name=category.name_en, position=category.position, method=outcome.method, round_name=round_.name,
-            combined_note=outcome.combined_note,
-            criteria=tuple(CriterionInfo(key=c.key, name=c.name_en, weight=c.weight, min=c.scale_min, max=c.scale_max)
-                           for c in outcome.criteria),
+            name=category.name(language), position=category.position, method=outcome.method,
+            round_name=round_.name, combined_note=outcome.combined_note,
+            criteria=tuple(CriterionInfo(key=c.key, name=c.name(language), weight=c.weight, min=c.scale_min,
+                                         max=c.scale_max) for c in outcome.criteria),
             rows=tuple(RankedRow(rank=line.rank, entry_id=line.entry, title=entries[line.entry].title,
                                  organisation=entries[line.entry].organisation.name,
                                  country=entries[line.entry].organisation.country,
                                  hall=entries[line.entry].organisation.hall,
                                  stand=entries[line.entry].organisation.stand, score=line.score,
                                  criterion_means=dict(line.criterion_means), n_scorecards=line.n_scorecards,
-                                 flags=tuple(line.flags), p_first=line.p_first, p_top3=line.p_top3)
+                                 flags=tuple(describe_flag(f, flagged) for f in line.flags),
+                                 p_first=line.p_first, p_top3=line.p_top3)
                        for line in outcome.ranking)))
         fingerprints.append(outcome.fingerprint)
         if outcome.combined_note:
-            notes.append(f"{category.name_en}: {outcome.combined_note}")
+            notes.append(f"{category.name(language)}: {outcome.combined_note}")
         for card in counted_scorecards(round_):
             juror_ids.add(card.juror_id)
             score_rows.append((category, round_, card))
     names = {u.id: (u.name or u.email) for u in db.session.scalars(db.select(User).where(User.id.in_(juror_ids)))}
     titles = {e.id: e.title for e in db.session.scalars(db.select(Entry).where(
         Entry.id.in_({card.entry_id for _, _, card in score_rows})))}
-    scores = tuple(ScoreRow(juror_id=card.juror_id, juror=names[card.juror_id], category=category.name_en,
+    scores = tuple(ScoreRow(juror_id=card.juror_id, juror=names[card.juror_id], category=category.name(language),
                             round_name=round_.name, entry_title=titles[card.entry_id], marks=dict(card.marks),
                             weighted_total=card.weighted_total,
                             comment="; ".join([card.overall_comment] * bool(card.overall_comment)
                                               + [f"{k}: {v}" for k, v in sorted(card.comments.items())]),
                             submitted_at=card.submitted_at) for category, round_, card in score_rows)
     if edition.signoff_override_reason and ceremony:
-        notes.append(f"Exported before every sign-off: {edition.signoff_override_reason}")
+        notes.append(_("Exported before every sign-off: %(reason)s", reason=edition.signoff_override_reason))
     return ResultsBook(
         edition=edition.name, method=edition.scoring_method,
         parameters={"trim": edition.trim, "min_scorecards": edition.min_scorecards, "bootstrap resamples": 1000},
-        categories=tuple(categories), scores=scores, jurors=tuple(_juror_rows(edition, names)),
+        categories=tuple(categories), scores=scores, jurors=tuple(_juror_rows(edition, names, language)),
         generated_at=utcnow(), app_version=app_version(),
         fingerprint=scoring.scores_fingerprint([]) if not fingerprints else _combine(fingerprints),
         anonymise_jurors=anonymise_jurors,
-        source=f"frozen results of {frozen_at:%Y-%m-%d %H:%M} UTC" if frozen_at else "live results",
-        notes=tuple(notes))
+        source=(_("frozen results of %(when)s UTC", when=f"{frozen_at:%Y-%m-%d %H:%M}") if frozen_at
+                else _("live results")),
+        notes=tuple(notes), translate=translator(language))
 
 
 def _combine(fingerprints: list[str]) -> str:
@@ -89,7 +104,7 @@ def _combine(fingerprints: list[str]) -> str:
     return hashlib.sha256("".join(fingerprints).encode()).hexdigest()
 
 
-def _juror_rows(edition: Edition, names: dict[int, str]) -> list[JurorRow]:
+def _juror_rows(edition: Edition, names: dict[int, str], language: str) -> list[JurorRow]:
     rows = []
     for category in edition.categories:
         round_ = rounds.deciding_round(category)
@@ -101,7 +116,7 @@ def _juror_rows(edition: Edition, names: dict[int, str]) -> list[JurorRow]:
             names.setdefault(juror_id, str(juror_id))
             rows.append(JurorRow(juror_id=juror_id, juror=names[juror_id], assigned=assigned.get(juror_id, 0),
                                  submitted=stats.n, mean=stats.mean, severity=stats.severity,
-                                 category=category.name_en))
+                                 category=category.name(language)))
     return rows
 
 

@@ -7,11 +7,24 @@ organiser reads French and an entry is named by its title, never by its database
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Mapping
 
-from flask_babel import format_decimal, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import force_locale, format_decimal, gettext as _, lazy_gettext as _l, ngettext
 
 import scoring
+
+LANGUAGES = ("en", "fr")
+
+
+def translator(language: str) -> Callable[[str], str]:
+    """gettext in `language` whenever it is called: for exports built in another language than the page's,
+    or outside any request (the `flask export` command)."""
+    def translate(text: str) -> str:
+        with force_locale(language):
+            return _(text)
+    return translate
+
 
 METHOD_LABELS = {
     "mean": _l("mean of the weighted totals"),

@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..editions import current_edition
 from ..extensions import db
 from ..models import AuditEvent, User
+from ..wording import action_label, object_label
 from .routes import bp
 
 PAGE_SIZE = 100
@@ -63,10 +65,12 @@ def audit_export():
     from exports import table_workbook_bytes
     edition = current_edition()
     query, _filters = _filtered_events(edition)
-    rows = [[e.at, e.actor.email if e.actor else "system", e.action, e.object_type, e.object_id,
+    rows = [[e.at, e.actor.email if e.actor else _("system"), action_label(e.action), e.action,
+             object_label(e.object_type), e.object_id,
              json.dumps(e.before, ensure_ascii=False, default=str) if e.before is not None else "",
              json.dumps(e.after, ensure_ascii=False, default=str) if e.after is not None else ""]
             for e in db.session.scalars(query)]
-    data = table_workbook_bytes("Audit trail", ["When (UTC)", "Who", "Action", "Object", "Id", "Before", "After"], rows)
+    header = [_("When (UTC)"), _("Who"), _("Action"), _("Action code"), _("Object"), _("Id"), _("Before"), _("After")]
+    data = table_workbook_bytes(_("Audit trail"), header, rows)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{edition.slug}-audit.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

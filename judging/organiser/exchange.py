@@ -17,6 +17,7 @@ from ..editions import current_edition
 from ..forms import country_codes
 from ..extensions import db
 from ..models import Category
+from ..wording import LANGUAGES
 from .routes import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,11 +27,20 @@ class ImportForm(FlaskForm):
     file = FileField(validators=[FileRequired()])
 
 
+def _export_language() -> str | None:
+    """`?lang=fr` or `?lang=en` asks for that language (the stage team may want the other one); else the page's."""
+    wanted = request.args.get("lang")
+    if wanted is not None and wanted not in LANGUAGES:
+        abort(400, description=_("Exports exist in English (en) and French (fr)."))
+    return wanted
+
+
 @bp.get("/results/export.xlsx")
 def export_results():
     """The ceremony workbook; refused until every category is signed off (or the gate is overridden)."""
     edition = current_edition()
-    book = exporting.results_book(edition, anonymise_jurors=request.args.get("anonymise") == "1")
+    book = exporting.results_book(edition, anonymise_jurors=request.args.get("anonymise") == "1",
+                                  language=_export_language())
     return send_file(io.BytesIO(results_workbook_bytes(book)), mimetype=XLSX, as_attachment=True,
                      download_name=f"{edition.slug}-results.xlsx")
 
@@ -38,10 +48,10 @@ def export_results():
 @bp.get("/results/<int:category_id>.csv")
 def export_category_csv(category_id: int):
     category = db.get_or_404(Category, category_id)
-    book = exporting.results_book(category.edition, ceremony=False)
+    book = exporting.results_book(category.edition, ceremony=False, language=_export_language())
     results = next(c for c in book.categories if c.position == category.position)
     # A byte-order mark so that Excel opens the accents of "Société" right.
-    return Response("\ufeff" + category_csv(results), mimetype="text/csv; charset=utf-8",
+    return Response("\ufeff" + category_csv(results, book.translate), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{category.code}.csv"'})
 
 

@@ -30,5 +30,6 @@ def fill(mapping: dict[str, str]) -> list[str]:
 if __name__ == "__main__":
     namespace: dict = {}
     exec(Path(sys.argv[1]).read_text(encoding="utf-8"), namespace)  # nosec B102 - a translator's own file
-    mapping = {k: v for name, value in namespace.items() if isinstance(value, dict) for k, v in value.items()}
+    mapping = {k: v for name, value in namespace.items() if isinstance(value, dict) and not name.startswith("__")
+               for k, v in value.items()}
     print("untranslated:", fill(mapping))

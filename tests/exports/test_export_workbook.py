@@ -1,5 +1,6 @@
 """The results workbook read back with openpyxl: every number, every row, the layout and the cell guard."""
 import csv
+import dataclasses
 import io
 import math
 import random
@@ -186,7 +187,7 @@ def test_hostile_text_stays_text_in_the_workbook_and_the_csv(book, workbook):
 def test_scores_sheet_holds_every_scorecard_with_blank_marks_where_a_criterion_does_not_apply(book, workbook):
     header, rows = _table(workbook["Scores"], 1)
     assert list(header) == ["Juror", "Category", "Round", "Entry", "Innovation", "Operational value", "Maturity",
-                            "Social impact", "Weighted total", "Comment", "Submitted at"]
+                            "Social impact", "Weighted total", "Comment", "Submitted at (UTC)"]
     assert len(rows) == len(book.scores)
     for row, card in zip(rows, book.scores):
         assert row[0] == card.juror and row[1] == card.category and row[3] == safe_cell(card.entry_title)
@@ -310,3 +311,29 @@ def test_property_safe_cell_leaves_other_text_alone(text):
 @given(st.one_of(st.integers(), st.floats(allow_nan=False), st.none(), st.booleans()))
 def test_property_safe_cell_leaves_numbers_untouched(value):
     assert safe_cell(value) is value
+
+
+def test_every_label_goes_through_the_books_translate_and_data_never_does():
+    seen = []
+
+    def translate(text):
+        seen.append(text)
+        return "§" + text
+
+    book = dataclasses.replace(_book(), translate=translate)
+    workbook = load_workbook(io.BytesIO(build_results_workbook(book)))
+    fixed = [name for name in workbook.sheetnames if not name[0].isdigit()]
+    assert fixed == ["§Ceremony", "§Scores", "§Jurors", "§About"]
+    criterion_names = {c.name for category in book.categories for c in category.criteria}
+    for name in fixed:
+        header_row = 3 if name == "§Ceremony" else 1
+        header = next(workbook[name].iter_rows(min_row=header_row, max_row=header_row, values_only=True))
+        labels = [title for title in header if title and title.split(" (")[0] not in criterion_names]  # data
+        assert labels and all(title.startswith("§") for title in labels), (name, header)
+    assert workbook["§Ceremony"]["A1"].value.startswith("§")
+    category = workbook[[n for n in workbook.sheetnames if n[0].isdigit()][0]]
+    header = next(category.iter_rows(min_row=3, max_row=3, values_only=True))
+    criteria = {f"{c.name} ({c.weight:g}%)" for c in CRITERIA}
+    assert all(title.startswith("§") or title in criteria for title in header if title)  # criteria are data
+    assert not [text for text in seen if text in NAMES or text == book.edition]  # data is never "translated"
+    assert category_csv(book.categories[0], translate).startswith("§Rank,§Entry,")

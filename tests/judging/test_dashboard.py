@@ -85,8 +85,9 @@ def test_audit_trail_exports_to_xlsx_with_the_filters(client, make, login_as):
     response = client.get("/organiser/audit/export.xlsx?action=entry.disqualify")
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
-    assert rows[0][:3] == ("When (UTC)", "Who", "Action") and len(rows) == 2 and rows[1][2] == "entry.disqualify"
-    assert "HYPERLINK" in rows[1][6]
+    assert rows[0][:4] == ("When (UTC)", "Who", "Action", "Action code") and len(rows) == 2
+    assert rows[1][2:4] == ("Entry disqualified", "entry.disqualify")
+    assert "HYPERLINK" in rows[1][7]
 
 
 def test_dashboard_queries_do_not_grow_with_jurors_entries_or_scorecards(client, make, login_as, count_queries):

@@ -54,6 +54,56 @@ def test_export_command_writes_the_workbook_and_csv(runner, make, tmp_path):
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "results.signoff_override"))
 
 
+# English labels whose French differs ("Place" and "Stand" are the same words in French).
+ENGLISH_LABELS = {"Ceremony", "Scores", "Jurors", "About", "Rank", "Entry", "Organisation", "Country", "Score",
+                  "Scorecards", "Flags", "Winner", "Category", "Award", "Juror", "Weighted total", "Severity",
+                  "Ranking method", "Results source", "Item", "Value"}
+
+
+def _labels(workbook) -> set[str]:
+    """Sheet names and every text of the heading rows (1 to 3), where the labels are."""
+    texts = set(workbook.sheetnames)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(max_row=3, values_only=True):
+            texts |= {value for value in row if isinstance(value, str)}
+    return texts
+
+
+def test_a_french_organiser_gets_the_ceremony_workbook_and_csv_in_french_or_asks_for_english(client, make, login_as):
+    edition = _demo_edition()
+    organiser = make.user("organiser")
+    organiser.language = "fr"
+    db.session.commit()
+    login_as(organiser)
+    _sign_everything(edition, organiser)
+    french = load_workbook(io.BytesIO(client.get("/organiser/results/export.xlsx").data))
+    assert french.sheetnames[0] == "Cérémonie" and {"Notes", "Jurés", "À propos"} <= set(french.sheetnames)
+    assert any(name.startswith("1 Cybersécurité") for name in french.sheetnames)
+    ceremony = list(french["Cérémonie"].iter_rows(min_row=3, values_only=True))
+    assert ceremony[0][:4] == ("Catégorie", "Place", "Prix", "Candidature") and ceremony[1][2] == "Lauréat"
+    assert not _labels(french) & ENGLISH_LABELS, _labels(french) & ENGLISH_LABELS
+    about = {r[0]: r[1] for r in french["À propos"].iter_rows(min_row=2, values_only=True)}
+    assert about["Méthode de classement"].startswith("Classement par moyenne") and about["Jurés anonymisés"] == "non"
+    english = load_workbook(io.BytesIO(client.get("/organiser/results/export.xlsx?lang=en").data))
+    assert english.sheetnames[0] == "Ceremony" and "Scores" in english.sheetnames
+    category = edition.categories[0]
+    csv_text = client.get(f"/organiser/results/{category.id}.csv").get_data(as_text=True)
+    assert csv_text.lstrip("\ufeff").startswith("Rang,Candidature,Société,Pays,Note,")
+    assert client.get("/organiser/results/export.xlsx?lang=de").status_code == 400
+
+
+def test_export_command_writes_french_labels_on_request(runner, make, tmp_path):
+    edition = _demo_edition()
+    organiser = db.session.scalar(db.select(User).where(User.role == "organiser"))
+    rounds.override_signoff(actor=organiser, edition=edition, reason="Répétition générale de la cérémonie")
+    result = runner.invoke(args=["export", "-o", str(tmp_path / "r.xlsx"), "--language", "fr"])
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(tmp_path / "r.xlsx")
+    about = {r[0]: r[1] for r in workbook["À propos"].iter_rows(min_row=2, values_only=True)}
+    assert "Répétition générale" in about["Remarque"] and about["Source des résultats"] == "résultats en direct"
+    assert not _labels(workbook) & ENGLISH_LABELS
+
+
 def _exhibitor_file(rows) -> bytes:
     workbook = load_workbook(io.BytesIO(exhibitor_template()))
     sheet = workbook["Data"]

@@ -19,8 +19,8 @@ from judging.models import Assignment, utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "judging/translations/fr/LC_MESSAGES/messages.po"
-# The keywords of `make translations` (pybabel's defaults, which include _ gettext ngettext, plus _l lazy_gettext).
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+# The keywords of `make translations` (pybabel's defaults, which include _ gettext ngettext, plus _l lazy_gettext N_).
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None}
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
 
