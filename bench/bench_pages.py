@@ -54,7 +54,8 @@ def _populate(entries: int):
     return first
 
 
-def _capture(app, client, url):
+def capture_statements(app, request) -> tuple:
+    """(engine, [(statement, parameters)]) of the SQL that one call of `request()` sends."""
     from judging.extensions import db
     statements = []
 
@@ -64,13 +65,20 @@ def _capture(app, client, url):
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", before)
     try:
-        assert client.get(url).status_code == 200, url
+        request()
     finally:
         sa.event.remove(engine, "before_cursor_execute", before)
     return engine, statements
 
 
-def _floor_app(engine, statements) -> Flask:
+def get_ok(client, url):
+    def get():
+        assert client.get(url).status_code == 200, url
+    return get
+
+
+def floor_app(engine, statements) -> Flask:
+    """A bare Flask app whose one route replays `statements`: the floor of a page's cost."""
     floor = Flask("floor")
 
     @floor.get("/")
@@ -78,7 +86,8 @@ def _floor_app(engine, statements) -> Flask:
         rows = 0
         with engine.connect() as connection:
             for statement, parameters in statements:
-                rows += len(connection.exec_driver_sql(statement, parameters).fetchall())
+                result = connection.exec_driver_sql(statement, parameters)
+                rows += len(result.fetchall()) if result.returns_rows else result.rowcount
         return str(rows)
     return floor
 
@@ -102,8 +111,8 @@ def measure(entries: int) -> None:
             client = app.test_client()
             _login(client, f"{'owner' if role == 'exhibitor' else 'organiser'}@bench.example")
             for name, url in urls:
-                engine, statements = _capture(app, client, url)
-                floor_client = _floor_app(engine, statements).test_client()
+                engine, statements = capture_statements(app, get_ok(client, url))
+                floor_client = floor_app(engine, statements).test_client()
                 value = median_seconds(lambda: client.get(url), repeat=31, warmup=3)
                 floor = median_seconds(lambda: floor_client.get("/"), repeat=31, warmup=3)
                 emit(f"page_{name}_{entries}_entries", value * 1000, "ms", floor * 1000, queries=len(statements))
