@@ -8,6 +8,9 @@ from ..models import CONFLICT_KINDS, JURY_ROLES
 
 CONFLICT_LABELS = {"employer": _l("Employer"), "client": _l("Client"), "competitor": _l("Competitor"),
                    "investor": _l("Investor"), "family": _l("Family"), "other": _l("Other")}
+# Only members' marks count; observers follow the jury, trainees learn and their marks are set aside.
+ROLE_LABELS = {"member": _l("member (marks count)"), "observer": _l("observer"),
+               "trainee": _l("trainee (marks not counted)")}
 
 
 class InviteJurorForm(FlaskForm):
@@ -19,7 +22,7 @@ class InviteJurorForm(FlaskForm):
 
 class AddMemberForm(FlaskForm):
     juror = SelectField(_l("Juror"), coerce=int)
-    role = SelectField(_l("Role"), choices=[(r, r) for r in JURY_ROLES])
+    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in JURY_ROLES])
 
 
 class AcceptInvitationForm(FlaskForm):

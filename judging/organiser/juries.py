@@ -11,8 +11,8 @@ from ..editions import current_edition, round_from_request
 from ..entries.forms import ConfirmForm
 from ..extensions import db
 from ..jury import services
-from ..jury.forms import (CONFLICT_LABELS, AddMemberForm, ApplyAssignmentForm, InviteJurorForm, ManualAssignmentForm,
-                          OrganiserConflictForm)
+from ..jury.forms import (CONFLICT_LABELS, ROLE_LABELS, AddMemberForm, ApplyAssignmentForm, InviteJurorForm,
+                          ManualAssignmentForm, OrganiserConflictForm)
 from ..models import Assignment, Category, Conflict, Entry, Jury, JuryMember, Organisation, Round, Scorecard, User
 from .routes import bp
 
@@ -46,7 +46,7 @@ def _juries_page(edition, invite: InviteJurorForm | None = None, status: int = 2
     add = AddMemberForm()
     add.juror.choices = [(j.id, f"{j.name} <{j.email}>") for j in _jurors()]
     return render_template("organiser/juries.html", edition=edition, juries=juries, invite=invite, add=add,
-                           confirm=ConfirmForm()), status
+                           confirm=ConfirmForm(), role_labels=ROLE_LABELS), status
 
 
 @bp.post("/juries/invite")
