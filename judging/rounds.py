@@ -18,6 +18,7 @@ from .mail import send_in_language
 from .models import (CalibrationSample, Category, Edition, Entry, Jury, JuryMember, Round, Scorecard, SignOff,
                      TieDecision, User)
 from .results import round_results
+from .templating import language
 
 SHORTLIST_RULES = ("top", "threshold", "manual")
 
@@ -220,7 +221,7 @@ def ensure_ceremony_export_allowed(edition: Edition) -> None:
     missing = unsigned_categories(edition)
     if missing:
         raise Refused(_("The ceremony export waits for the sign-off of: %(names)s.",
-                        names=", ".join(c.name_en for c in missing)), 409)
+                        names=", ".join(c.name(language()) for c in missing)), 409)
 
 
 def override_signoff(*, actor: User, edition: Edition, reason: str) -> None:

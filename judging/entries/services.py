@@ -9,6 +9,7 @@ from sqlalchemy import func
 from ..errors import Refused
 from ..extensions import db
 from ..models import Attachment, Category, Edition, Entry, User, utcnow
+from ..templating import language
 from ..uploads import RejectedUpload, safe_display_name, store_upload, upload_path
 from .forms import ALWAYS_REQUIRED, QUESTIONS
 
@@ -29,7 +30,7 @@ def _ensure_within_limit(edition: Edition, category: Category, organisation_id: 
         query = query.where(Entry.id != ignore_entry.id)
     if db.session.scalar(query) >= edition.max_entries_per_category:
         raise Refused(_("Your company already has %(n)d entry(ies) in '%(category)s', the limit for this edition.",
-                        n=edition.max_entries_per_category, category=category.name_en), 409)
+                        n=edition.max_entries_per_category, category=category.name(language())), 409)
 
 
 def _category_of(edition: Edition, category_id: int) -> Category:

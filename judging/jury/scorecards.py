@@ -18,6 +18,7 @@ from .. import audit
 from ..errors import Refused
 from ..extensions import db
 from ..models import Assignment, Criterion, Edition, Entry, Round, Scorecard, User, utcnow
+from ..templating import language
 
 COMMENT_LIMIT = 2000
 
@@ -88,17 +89,17 @@ def validate_marks(raw: CardInput, criteria: list[Criterion], *, complete: bool)
         if value is None or value == "":
             continue  # cleared: a draft may leave a criterion empty
         if isinstance(value, bool) or not isinstance(value, (int, str, float)):
-            errors[key] = _("%(name)s: give a whole number.", name=criterion.name_en)
+            errors[key] = _("%(name)s: give a whole number.", name=criterion.name(language()))
             continue
         try:
             number = float(value)
         except ValueError:
-            errors[key] = _("%(name)s: give a whole number.", name=criterion.name_en)
+            errors[key] = _("%(name)s: give a whole number.", name=criterion.name(language()))
             continue
         if not number.is_integer():
-            errors[key] = _("%(name)s: give a whole number.", name=criterion.name_en)
+            errors[key] = _("%(name)s: give a whole number.", name=criterion.name(language()))
         elif not criterion.scale_min <= number <= criterion.scale_max:
-            errors[key] = _("%(name)s: the mark must be between %(min)d and %(max)d.", name=criterion.name_en,
+            errors[key] = _("%(name)s: the mark must be between %(min)d and %(max)d.", name=criterion.name(language()),
                             min=criterion.scale_min, max=criterion.scale_max)
         else:
             marks[key] = int(number)
@@ -120,7 +121,7 @@ def validate_marks(raw: CardInput, criteria: list[Criterion], *, complete: bool)
     if complete and not errors:
         for criterion in criteria:
             if criterion.key not in marks:
-                errors[criterion.key] = _("%(name)s: a mark is needed to submit.", name=criterion.name_en)
+                errors[criterion.key] = _("%(name)s: a mark is needed to submit.", name=criterion.name(language()))
     if errors:
         raise InvalidMarks(errors)
     return CardInput(marks=marks, comments=comments, overall_comment=(overall or "").strip())

@@ -14,6 +14,7 @@ from ..jury import services
 from ..jury.forms import (CONFLICT_LABELS, ROLE_LABELS, AddMemberForm, ApplyAssignmentForm, InviteJurorForm,
                           ManualAssignmentForm, OrganiserConflictForm)
 from ..models import Assignment, Category, Conflict, Entry, Jury, JuryMember, Organisation, Round, Scorecard, User
+from ..templating import language
 from .routes import bp
 
 
@@ -42,7 +43,7 @@ def _juries_page(edition, invite: InviteJurorForm | None = None, status: int = 2
         .options(selectinload(Jury.members).selectinload(JuryMember.user)))}
     if invite is None:
         invite = InviteJurorForm()
-    invite.category.choices = [(c.id, c.name(current_user.language)) for c in edition.categories]
+    invite.category.choices = [(c.id, c.name(language())) for c in edition.categories]
     add = AddMemberForm()
     add.juror.choices = [(j.id, f"{j.name} <{j.email}>") for j in _jurors()]
     return render_template("organiser/juries.html", edition=edition, juries=juries, invite=invite, add=add,
@@ -53,13 +54,13 @@ def _juries_page(edition, invite: InviteJurorForm | None = None, status: int = 2
 def invite_juror():
     edition = current_edition()
     form = InviteJurorForm()
-    form.category.choices = [(c.id, c.name_en) for c in edition.categories]
+    form.category.choices = [(c.id, c.name(language())) for c in edition.categories]
     if not form.validate_on_submit():
         return _juries_page(edition, invite=form, status=400)
     category = db.get_or_404(Category, form.category.data)
     juror = services.invite_juror(actor=current_user, category=category, email=form.email.data, name=form.name.data,
                                   language=form.language.data, invitation_url_for=_invitation_url)
-    flash(_("%(email)s is on the jury of %(category)s.", email=juror.email, category=category.name_en), "success")
+    flash(_("%(email)s is on the jury of %(category)s.", email=juror.email, category=category.name(language())), "success")
     return redirect(url_for("organiser.juries", edition=edition.id))
 
 

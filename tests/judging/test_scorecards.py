@@ -195,3 +195,15 @@ def test_jurors_list_puts_what_is_still_to_score_first(client, login_as, make, s
     page = client.get("/jury/").get_data(as_text=True)
     # "Already..." sorts first by title, but it is done: the entry still to score comes before it.
     assert page.index(w["entry"].title) < page.index("Already scored beacon")
+
+
+def test_a_french_juror_reads_refusals_with_the_criterion_named_in_french(client, login_as, scoring_world):
+    w = scoring_world
+    w["juror"].language = "fr"
+    db.session.commit()
+    login_as(w["juror"])
+    marks = _marks(w)
+    del marks["market"]
+    response = client.post(_url(w), json={"marks": marks, "version": 0, "submit": True})
+    assert response.status_code == 400 and "Potentiel de marché" in response.get_json()["error"]
+    assert "Market potential" not in response.get_json()["error"]
