@@ -11,6 +11,7 @@ from ..entries.forms import ConfirmForm
 from ..models import SCORING_METHODS
 from ..results import juror_names, round_results
 from ..templating import language
+from ..wording import method_label
 from .forms import UnfreezeForm
 from .routes import bp
 
@@ -42,8 +43,13 @@ def compare_methods():
     by_method = {method: {r.entry: r for r in round_results(round_, method=method).ranking}
                  for method in SCORING_METHODS}
     base = round_results(round_)
+    winners = {method: {entry for entry, line in lines.items() if line.rank == 1 and line.score is not None}
+               for method, lines in by_method.items()}
+    # Where another method would crown someone else: what the organisers must be ready to explain.
+    disagree = [method_label(method) for method in SCORING_METHODS if winners[method] != winners[base.method]]
     return render_template("organiser/compare.html", edition=edition, round=round_, category=round_.category,
-                           base=base, by_method=by_method, methods=SCORING_METHODS)
+                           base=base, by_method=by_method, methods=SCORING_METHODS, disagree=disagree,
+                           any_winner=bool(winners[base.method]))
 
 
 @bp.post("/results/freeze")

@@ -43,6 +43,7 @@ def test_results_page_ranks_entries_with_scores_means_and_stability(client, make
     assert "Wins in" in page and re.search(r'<td class="num">\d+ %</td>', page)
     compare = client.get(f"/organiser/results/compare?round={round_.id}")
     assert compare.status_code == 200 and "marks standardised per juror (z-scores)" in compare.get_data(as_text=True)
+    assert "The same winner under every method." in compare.get_data(as_text=True)
 
 
 def test_a_tie_is_explained_with_the_other_entrys_title_in_the_readers_language(client, make, login_as):
@@ -108,3 +109,12 @@ def test_an_observer_can_be_given_an_entry_by_hand_and_score_without_counting(cl
     assert saved.status_code == 200
     line = round_results(round_).ranking[0]
     assert line.n_scorecards == 3 and line.score == 60.0
+
+
+def test_method_comparison_warns_when_another_method_would_crown_another_entry(client, make, login_as):
+    # Mean: "Steady" 70 beats "Divisive" 66.7; median: "Divisive" 100 beats "Steady" 70.
+    edition, round_, entries, organiser = _scored_round(make, {"Divisive": [10, 10, 0], "Steady": [7, 7, 7]})
+    login_as(organiser)
+    page = client.get(f"/organiser/results/compare?round={round_.id}").get_data(as_text=True)
+    assert "Another winner under: median of the weighted totals" in page
+    assert 'class="num moved"' in page
