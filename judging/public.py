@@ -33,13 +33,20 @@ def _language_form():
 @bp.get("/winners/<slug>")
 def winners(slug: str):
     """The public winners page of an edition, once its results are published."""
-    from .lifecycle import WINNER, outcomes
+    from sqlalchemy.orm import selectinload
+
+    from .lifecycle import FINALIST, WINNER, outcomes
     from .models import Edition, Entry
     edition = db.session.scalar(db.select(Edition).where(Edition.slug == slug))
     if edition is None or edition.results_state != "published":
         abort(404)
     by_entry = outcomes(edition)
-    entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(list(by_entry))))}
-    winners = {c.id: [entries[i] for i, o in sorted(by_entry.items()) if o == WINNER and entries[i].category_id == c.id]
-               for c in edition.categories}
-    return render_template("public/winners.html", edition=edition, winners=winners)
+    entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(list(by_entry)))
+                                                   .options(selectinload(Entry.organisation)))}
+
+    def holding(outcome: str) -> dict[int, list[Entry]]:
+        return {c.id: sorted((entries[i] for i, o in by_entry.items() if o == outcome
+                              and entries[i].category_id == c.id), key=lambda e: e.title)
+                for c in edition.categories}
+    return render_template("public/winners.html", edition=edition, winners=holding(WINNER),
+                           finalists=holding(FINALIST))

@@ -65,7 +65,9 @@ def test_publication_tells_exhibitors_winner_or_not_and_never_the_scores(client,
     assert client.get(f"/winners/{edition.slug}").status_code == 404  # not yet published
     lifecycle.publish(actor=organiser, edition=edition)
     public = client.get(f"/winners/{edition.slug}").get_data(as_text=True)
-    assert "Siren grid" in public and "Flood map" not in public
+    winners, finalists = public.split("Finalists")
+    assert "Siren grid" in winners and "Flood map" not in winners and "Flood map" in finalists
+    assert "90.0" not in public and "40.0" not in public and juror.email not in public  # never scores or jurors
     login_as(exhibitor)
     page = client.get("/entries/").get_data(as_text=True)
     assert "90.0" not in page and "90,0" not in page
