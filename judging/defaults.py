@@ -83,6 +83,6 @@ def criteria_for(question_set: str, *, final: bool = False) -> list[dict]:
 
 
 ROUNDS = [
-    dict(position=1, name="Pre-selection", on_stand=False, final=False),
-    dict(position=2, name="Final", on_stand=True, final=True),
+    dict(position=1, name="Pre-selection", name_fr="Présélection", on_stand=False, final=False),
+    dict(position=2, name="Final", name_fr="Finale", on_stand=True, final=True),
 ]

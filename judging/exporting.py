@@ -58,7 +58,7 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         flagged = juror_names(outcome.juror_stats.keys())  # an outlier juror flag names the juror
         categories.append(CategoryResults(
             name=category.name(language), position=category.position, method=outcome.method,
-            round_name=round_.name, combined_note=outcome.combined_note,
+            round_name=round_.display_name(language), combined_note=outcome.combined_note,
             criteria=tuple(CriterionInfo(key=c.key, name=c.name(language), weight=c.weight, min=c.scale_min,
                                          max=c.scale_max) for c in outcome.criteria),
             rows=tuple(RankedRow(rank=line.rank, entry_id=line.entry, title=entries[line.entry].title,
@@ -80,7 +80,8 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
     titles = {e.id: e.title for e in db.session.scalars(db.select(Entry).where(
         Entry.id.in_({card.entry_id for _, _, card in score_rows})))}
     scores = tuple(ScoreRow(juror_id=card.juror_id, juror=names[card.juror_id], category=category.name(language),
-                            round_name=round_.name, entry_title=titles[card.entry_id], marks=dict(card.marks),
+                            round_name=round_.display_name(language), entry_title=titles[card.entry_id],
+                            marks=dict(card.marks),
                             weighted_total=card.weighted_total,
                             comment="; ".join([card.overall_comment] * bool(card.overall_comment)
                                               + [f"{k}: {v}" for k, v in sorted(card.comments.items())]),

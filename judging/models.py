@@ -252,7 +252,8 @@ class Round(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=1)
-    name: Mapped[str] = mapped_column(sa.String(100))
+    name: Mapped[str] = mapped_column(sa.String(100))  # in English
+    name_fr: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     on_stand: Mapped[bool] = mapped_column(default=False)  # finals are scored on the exhibitor's stand
     # None means: the edition's window, the category's jurors per entry (or the whole jury for a final).
     scoring_opens_at: Mapped[Optional[datetime]]
@@ -267,6 +268,10 @@ class Round(db.Model):
     category: Mapped[Category] = relationship(back_populates="rounds")
     criteria: Mapped[list["Criterion"]] = relationship(
         back_populates="round", order_by="Criterion.position", cascade="all, delete-orphan")
+
+    def display_name(self, language: str = "en") -> str:
+        """The round's name in the reader's language (the English one until a French one is given)."""
+        return self.name_fr if language == "fr" and self.name_fr else self.name
 
 
 class Criterion(db.Model):

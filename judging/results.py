@@ -14,6 +14,7 @@ import scoring
 
 from .extensions import db
 from .models import Category, Edition, Entry, Jury, JuryMember, Round, Scorecard, TieDecision, User
+from .templating import language
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def round_results(round_: Round, *, method: str | None = None, stability: bool =
         earlier = round_results(previous, method=method).ranking
         weight = round_.previous_round_weight
         ranking = scoring.combine_rankings([(earlier, weight), (ranking, 100 - weight)])
-        combined_note = f"{weight}% {previous.name} + {100 - weight}% {round_.name}"
+        combined_note = (f"{weight}% {previous.display_name(language())} + "
+                         f"{100 - weight}% {round_.display_name(language())}")
     decision = db.session.scalar(db.select(TieDecision).where(TieDecision.round_id == round_.id)
                                  .order_by(TieDecision.id.desc()).limit(1))
     if decision is not None:

@@ -12,6 +12,7 @@ from ..errors import Refused
 from ..extensions import db
 from ..models import Assignment, Conflict, Entry, Organisation, Round, Scorecard, utcnow
 from ..permissions import role_required
+from ..templating import language
 from . import scorecards, services
 from .forms import CONFLICT_LABELS, ConflictForm, RecuseForm
 
@@ -55,7 +56,7 @@ def my_entries():
                                          still_to_do.get(statuses.get((row[2].id, row[0].id)), 1), row[0].title))
     progress: dict[tuple, list[int]] = {}
     for entry, assignment, round_ in rows:
-        counts = progress.setdefault((entry.category.name(current_user.language), round_.name), [0, 0])
+        counts = progress.setdefault((entry.category.name(language()), round_.display_name(language())), [0, 0])
         counts[1] += 1
         counts[0] += statuses.get((round_.id, entry.id)) == "submitted"
     samples = []

@@ -57,6 +57,8 @@ class ShortlistForm(FlaskForm):
 
 
 class RoundForm(FlaskForm):
+    name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
+    name_fr = StringField(_l("Name (French)"), validators=[DataRequired(), Length(max=100)])
     scoring_opens_at = DateTimeLocalField(_l("Scoring opens (UTC; empty: the edition's)"), validators=[Optional()])
     scoring_closes_at = DateTimeLocalField(_l("Scoring closes (UTC; empty: the edition's)"), validators=[Optional()])
     jurors_per_entry = IntegerField(_l("Jurors per entry (empty: the category's, or the whole jury for a final)"),

@@ -14,10 +14,11 @@ from ..entries.forms import ConfirmForm
 from ..extensions import db
 from ..models import Entry, Round, SignOff
 from ..results import juror_names, round_results
+from ..templating import language
 from .forms import JointWinnersForm, OverrideForm, RoundForm, ShortlistForm
 from .routes import bp
 
-ROUND_FIELDS = ("scoring_opens_at", "scoring_closes_at", "jurors_per_entry", "method", "previous_round_weight",
+ROUND_FIELDS = ("name", "name_fr", "scoring_opens_at", "scoring_closes_at", "jurors_per_entry", "method", "previous_round_weight",
                 "visit_starts_at", "slot_minutes")
 
 
@@ -82,7 +83,7 @@ def shortlist(round_id: int):
     preview = _preview_from(form, round_)
     rounds.apply_shortlist(actor=current_user, preview=preview, notify=form.notify.data)
     flash(_("%(n)d entries go through to %(round)s; %(m)d stop here.", n=len(preview.advancing),
-            round=preview.next_round.name, m=len(preview.eliminated)), "success")
+            round=preview.next_round.display_name(language()), m=len(preview.eliminated)), "success")
     return redirect(url_for("organiser.round_page", round_id=round_.id))
 
 

@@ -70,7 +70,7 @@ def create_edition(*, slug: str, name: str, venue: str = "", current: bool = Fal
         db.session.add(Jury(category=category))
         for round_spec in ROUNDS:
             round_ = Round(category=category, position=round_spec["position"], name=round_spec["name"],
-                           on_stand=round_spec["on_stand"])
+                           name_fr=round_spec["name_fr"], on_stand=round_spec["on_stand"])
             for index, criterion in enumerate(criteria_for(spec["question_set"], final=round_spec["final"])):
                 round_.criteria.append(Criterion(position=index, **criterion))
             category.rounds.append(round_)

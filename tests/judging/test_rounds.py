@@ -166,10 +166,27 @@ def test_stand_cards_carry_a_qr_code_of_the_final_scorecard_and_the_schedule_wal
 def test_a_round_can_have_its_own_aggregation_method(judged, client, login_as):
     final = judged["final"]
     login_as(judged["organiser"])
-    data = {"method": "trimmed", "previous_round_weight": "30", "slot_minutes": "12"}
+    data = {"name": "Final", "name_fr": "Finale", "method": "trimmed", "previous_round_weight": "30",
+            "slot_minutes": "12"}
     assert client.post(f"/organiser/rounds/{final.id}/settings", data=data).status_code == 302
     db.session.refresh(final)
     assert final.method == "trimmed" and final.slot_minutes == 12
     assert round_results(final).method == "trimmed"
     assert client.post(f"/organiser/rounds/{final.id}/settings",
                        data={**data, "method": "best"}).status_code == 400
+
+
+def test_a_round_is_named_in_both_languages_and_shown_in_the_readers(judged, client, login_as, make):
+    final = judged["final"]
+    assert (final.name, final.name_fr) == ("Final", "Finale")  # new editions get both
+    organiser = judged["organiser"]
+    login_as(organiser)
+    data = {"name": "Jury final on the stand", "name_fr": "Finale du jury sur le stand", "method": "",
+            "previous_round_weight": "0", "slot_minutes": "10"}
+    assert client.post(f"/organiser/rounds/{final.id}/settings", data=data).status_code == 302
+    assert "Jury final on the stand" in client.get(f"/organiser/rounds/{final.id}").get_data(as_text=True)
+    organiser.language = "fr"
+    db.session.commit()
+    page = client.get(f"/organiser/results?round={final.id}").get_data(as_text=True)
+    assert "Finale du jury sur le stand" in page and "Jury final on the stand" not in page
+    assert client.post(f"/organiser/rounds/{final.id}/settings", data={**data, "name_fr": ""}).status_code == 400
