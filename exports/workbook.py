@@ -88,6 +88,8 @@ class RankedRow:
     flags: tuple[str, ...] = ()
     p_first: float | None = None
     p_top3: float | None = None
+    complete: bool = True  # False: fewer scorecards than the minimum; such a row is never on the podium
+    undecided_tie: bool = False  # shares its place and the jury has not decided: no award is printed for it
 
 
 @dataclass(frozen=True)
@@ -307,6 +309,7 @@ def _stand(row: RankedRow, _: Callable[[str], str]) -> str:
 
 AWARDS = {(1, False): N_("Winner"), (2, False): N_("Runner-up (2nd)"), (3, False): N_("Runner-up (3rd)"),
           (1, True): N_("Joint winner"), (2, True): N_("Joint runner-up (2nd)"), (3, True): N_("Joint runner-up (3rd)")}
+UNDECIDED = N_("Tied: the jury decides")
 
 
 def _has_score(row: RankedRow) -> bool:
@@ -314,8 +317,9 @@ def _has_score(row: RankedRow) -> bool:
 
 
 def podium(category: CategoryResults) -> list[RankedRow]:
-    """The rows read out on stage: every ranked row placed 1 to 3, so a shared place shows every holder."""
-    return [row for row in category.rows if _has_score(row) and row.rank <= 3]
+    """The rows read out on stage: every complete row placed 1 to 3, so a shared place shows every holder.
+    An incomplete entry is never on the podium, whatever its rank."""
+    return [row for row in category.rows if _has_score(row) and row.complete and row.rank <= 3]
 
 
 CEREMONY_HEADER = [N_("Category"), N_("Place"), N_("Award"), N_("Entry"), N_("Organisation"), N_("Country"),
@@ -334,9 +338,10 @@ def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryR
         placed = podium(category)
         ranks = [r.rank for r in placed]
         for row in placed:
-            if row.rank == 1:
+            if row.rank == 1 and not row.undecided_tie:
                 winners.append(len(rows))
-            rows.append([category.name, row.rank, _(AWARDS[row.rank, ranks.count(row.rank) > 1]), row.title,
+            award = _(UNDECIDED) if row.undecided_tie else _(AWARDS[row.rank, ranks.count(row.rank) > 1])
+            rows.append([category.name, row.rank, award, row.title,
                          row.organisation, row.country, _stand(row, _), row.score])
     _table(sheet, [_(title) for title in CEREMONY_HEADER], rows, header_row=3, formats={7: SCORE_FORMAT})
     for index in winners:  # the winner's line stands out when read from a lectern

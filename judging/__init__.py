@@ -54,7 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(jury_bp)
     app.register_blueprint(organiser_bp)
 
-    from . import cli, errors, security, templating
+    from . import cli, errors, mail, seal, security, templating
+    seal.register()
+    mail.register()
     security.register(app)
     errors.register(app)
     templating.register(app)

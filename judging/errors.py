@@ -36,6 +36,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Refused)
     def refused(error: Refused):
+        from .extensions import db
+        db.session.rollback()  # nothing half-applied: a refusal undoes whatever the action had changed
         return _page(error.status, str(titles.get(error.status, _l("Refused"))), error.message)
 
     @app.errorhandler(CSRFError)

@@ -68,7 +68,9 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
                                  stand=entries[line.entry].organisation.stand, score=line.score,
                                  criterion_means=dict(line.criterion_means), n_scorecards=line.n_scorecards,
                                  flags=tuple(describe_flag(f, flagged) for f in line.flags),
-                                 p_first=line.p_first, p_top3=line.p_top3)
+                                 p_first=line.p_first, p_top3=line.p_top3,
+                                 complete="incomplete" not in line.flags,
+                                 undecided_tie="tie: jury decision" in line.flags)
                        for line in outcome.ranking)))
         fingerprints.append(outcome.fingerprint)
         if outcome.combined_note:
@@ -86,8 +88,11 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
                             comment="; ".join([card.overall_comment] * bool(card.overall_comment)
                                               + [f"{k}: {v}" for k, v in sorted(card.comments.items())]),
                             submitted_at=card.submitted_at) for category, round_, card in score_rows)
-    if edition.signoff_override_reason and ceremony:
-        notes.append(_("Exported before every sign-off: %(reason)s", reason=edition.signoff_override_reason))
+    override = rounds.active_override(edition) if ceremony and rounds.unsigned_categories(edition) else ""
+    if override:
+        organiser = db.session.get(User, edition.signoff_override_by_id) if edition.signoff_override_by_id else None
+        notes.append(_("Exported before every sign-off, on the decision of %(organiser)s: %(reason)s",
+                       organiser=(organiser.name or organiser.email) if organiser else "?", reason=override))
     return ResultsBook(
         edition=edition.name, method=edition.scoring_method,
         parameters={"trim": edition.trim, "min_scorecards": edition.min_scorecards, "bootstrap resamples": 1000},

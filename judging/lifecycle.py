@@ -17,7 +17,7 @@ from .errors import Refused
 from .extensions import db
 from .mail import send_in_language
 from .models import Category, Edition, Entry, ResultSnapshot, Round, User, utcnow
-from .results import round_results
+from .results import round_results, winners
 
 WINNER, FINALIST = "winner", "finalist"
 
@@ -129,10 +129,12 @@ def outcomes(edition: Edition) -> dict[int, str]:
         if decided is None:
             continue
         final, snapshot = decided
-        for line in snapshot_ranking(snapshot):
+        ranking = snapshot_ranking(snapshot)
+        won = {line.entry for line in winners(ranking)}
+        for line in ranking:
             if line.score is None or "incomplete" in line.flags:
                 continue
-            if line.rank == 1:
+            if line.entry in won:
                 result[line.entry] = WINNER
             elif line.rank <= 3:
                 result[line.entry] = FINALIST

@@ -46,3 +46,41 @@ def send_in_language(user, *, en: tuple[str, str], fr: tuple[str, str]) -> None:
     """Send the (subject, body) written for the recipient's language: mails follow the reader, not the sender."""
     subject, body = fr if user.language == "fr" else en
     send_mail(to=user.email, subject=subject, body=body)
+
+
+# --- mails that wait for the commit ---------------------------------------------------------------------------------
+# A mail about a change must not go out when the change is rolled back: queue it on the session, send it after the
+# commit succeeds, drop it on rollback.
+
+def send_after_commit(*, to: str, subject: str, body: str) -> None:
+    from .extensions import db
+    db.session.info.setdefault("mail_after_commit", []).append(Mail(to=to, subject=subject, body=body))
+
+
+def send_in_language_after_commit(user, *, en: tuple[str, str], fr: tuple[str, str]) -> None:
+    subject, body = fr if user.language == "fr" else en
+    send_after_commit(to=user.email, subject=subject, body=body)
+
+
+def _after_commit(session) -> None:
+    from flask import has_app_context
+    queued = session.info.pop("mail_after_commit", [])
+    if not queued or not has_app_context():
+        return
+    for mail in queued:
+        try:
+            send_mail(to=mail.to, subject=mail.subject, body=mail.body)
+        except OSError:  # the change is committed; a mail server that is down must not turn it into an error
+            current_app.logger.exception("mail to %s failed", mail.to)
+
+
+def _after_rollback(session, _previous) -> None:
+    session.info.pop("mail_after_commit", None)
+
+
+def register() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", _after_rollback)

@@ -70,6 +70,9 @@ class Edition(db.Model):
     max_entries_per_category: Mapped[int] = mapped_column(default=1)
     # Set when an organiser lets the ceremony export go out before every category is signed off.
     signoff_override_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    signoff_override_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # The override holds only for the results it was given for (see `rounds.override_fingerprint`).
+    signoff_override_fingerprint: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     scoring_method: Mapped[str] = mapped_column(sa.String(20), default="mean")
     trim: Mapped[int] = mapped_column(default=1)
     min_scorecards: Mapped[int] = mapped_column(default=3)
@@ -433,13 +436,19 @@ class ResultSnapshot(db.Model):
 
 
 class SignOff(db.Model):
-    """The jury president's (or an organiser's) approval of a round's ranking, tied to its fingerprint."""
+    """The jury president's approval of a round's ranking, tied to the fingerprint of its inputs.
+
+    A change to any input voids it (`voided_at`, with the kinds of input that changed); the row stays as history.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), unique=True)
     signed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    inputs: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)  # results.result_inputs when signed
+    voided_at: Mapped[Optional[datetime]]
+    void_reasons: Mapped[Optional[list[Any]]] = mapped_column(sa.JSON)
 
     signed_by: Mapped[Optional[User]] = relationship()
 

@@ -50,11 +50,25 @@ def role_required(*roles: str):
     return decorator
 
 
+def may_judge(user: User, entry: Entry) -> bool:
+    """A juror may see and score an entry only while sitting on its category's jury (in any jury role) and not
+    conflicted with its company (a declared conflict, or the juror's employer). One query; checked by every
+    jury path to an entry: scorecards, autosave, attachments, calibration samples."""
+    from .extensions import db
+    from .models import Conflict, Jury, JuryMember
+    if not is_juror(user) or user.organisation_id == entry.organisation_id:
+        return False
+    seated = db.exists().where(JuryMember.user_id == user.id, JuryMember.jury_id == Jury.id,
+                               Jury.category_id == entry.category_id)
+    conflicted = db.exists().where(Conflict.juror_id == user.id, Conflict.organisation_id == entry.organisation_id)
+    return bool(db.session.scalar(db.select(seated & ~conflicted)))
+
+
 def is_assigned(user: User, entry: Entry) -> bool:
-    """A juror with a live (not recused) assignment on the entry, in any round."""
+    """A juror with a live (not recused) assignment on the entry, in any round, who may still judge it."""
     from .extensions import db
     from .models import Assignment
-    if not is_juror(user):
+    if not may_judge(user, entry):
         return False
     return db.session.scalar(
         db.select(Assignment.id).where(Assignment.entry_id == entry.id, Assignment.juror_id == user.id,

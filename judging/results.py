@@ -1,11 +1,17 @@
-"""Results: the one bridge from the database to `scoring`. Every page and export gets its numbers here.
+"""Results: the one bridge from the database to `scoring`. Every page, export and mail gets its numbers here.
 
-Only submitted scorecards of jury members count (observers, trainees and calibration cards do not), on
-entries still in the round. The ranking itself is computed by `scoring.rank_entries`, nowhere else.
+What counts (the one definition, see README "What counts"): a submitted scorecard, for the ranking (not
+calibration practice), of a current jury *member* of the round's category (never an observer or trainee,
+nor a juror removed from the jury), who is not conflicted with the entry's company (a conflict declared at
+any time, or the juror's employer) and has not recused themselves from that entry in that round; on an
+entry still submitted (never withdrawn or disqualified) that reached the round. The ranking itself is
+computed by `scoring.rank_entries`, nowhere else.
 """
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -13,7 +19,8 @@ from dataclasses import dataclass
 import scoring
 
 from .extensions import db
-from .models import Category, Edition, Entry, Jury, JuryMember, Round, Scorecard, TieDecision, User
+from .models import (Assignment, Conflict, Edition, Entry, Jury, JuryMember, Round, Scorecard, TieDecision,
+                     User)
 from .templating import language
 
 
@@ -25,9 +32,10 @@ class RoundResults:
     ranking: list  # scoring.RankedEntry, best first
     entries: dict[int, Entry]
     cards: list  # scoring.Scorecard that were counted
-    fingerprint: str
+    fingerprint: str  # of `inputs`
     juror_stats: dict
     agreement: float | None
+    inputs: dict | None = None  # see `result_inputs`
     combined_note: str = ""  # e.g. "30% Pre-selection + 70% Final", stated wherever the result is shown
 
 
@@ -36,15 +44,27 @@ def method_of(round_: Round, edition: Edition) -> str:
 
 
 def counted_scorecards(round_: Round) -> list[Scorecard]:
-    """Submitted, counted scorecards of jury members on entries still in this round."""
+    """The scorecards that count in this round's ranking (the definition in this module's docstring)."""
     members = (db.select(JuryMember.user_id).join(Jury, Jury.id == JuryMember.jury_id)
                .where(Jury.category_id == round_.category_id, JuryMember.role == "member"))
+    conflicted = db.exists().where(Conflict.juror_id == Scorecard.juror_id,
+                                   Conflict.organisation_id == Entry.organisation_id)
+    employed = db.exists().where(User.id == Scorecard.juror_id, User.organisation_id == Entry.organisation_id)
+    recused = db.exists().where(Assignment.round_id == Scorecard.round_id, Assignment.entry_id == Scorecard.entry_id,
+                                Assignment.juror_id == Scorecard.juror_id, Assignment.recused_at.is_not(None))
     return db.session.scalars(
         db.select(Scorecard).join(Entry, Entry.id == Scorecard.entry_id)
         .where(Scorecard.round_id == round_.id, Scorecard.status == "submitted", Scorecard.purpose == "counted",
                Scorecard.juror_id.in_(members), Entry.status == "submitted",
-               Entry.round_reached >= round_.position)
+               Entry.round_reached >= round_.position, ~conflicted, ~employed, ~recused)
         .order_by(Scorecard.id)).all()
+
+
+def entries_in_round(round_: Round) -> dict[int, Entry]:
+    """Submitted entries that reached this round, by id (withdrawn and disqualified ones are never ranked)."""
+    return {e.id: e for e in db.session.scalars(
+        db.select(Entry).where(Entry.category_id == round_.category_id, Entry.status == "submitted",
+                               Entry.round_reached >= round_.position))}
 
 
 def to_scoring(cards: list[Scorecard]) -> list[scoring.Scorecard]:
@@ -71,43 +91,98 @@ def _cached(key: tuple, compute):
     return value
 
 
+def joint_winner_decision(round_: Round) -> TieDecision | None:
+    return db.session.scalar(db.select(TieDecision).where(TieDecision.round_id == round_.id)
+                             .order_by(TieDecision.id.desc()).limit(1))
+
+
+def result_inputs(round_: Round, *, cards: list[scoring.Scorecard] | None = None,
+                  entries: dict[int, Entry] | None = None) -> dict:
+    """Everything a round's result is computed from, as plain data: what a sign-off and a freeze bind.
+
+    The counted marks (so conflicts, recusals, removals from the jury, trainees and observers are covered by
+    which cards appear), the entries still in the round (disqualifications and withdrawals), the criteria with
+    their scales and weights, the method, trim and minimum scorecards, the joint-winner decision, and for a
+    combined round the weight and the previous round's own inputs.
+    """
+    edition = round_.category.edition
+    cards = to_scoring(counted_scorecards(round_)) if cards is None else cards
+    entries = entries_in_round(round_) if entries is None else entries
+    decision = joint_winner_decision(round_)
+    previous = previous_round(round_)
+    combined = None
+    if previous is not None and round_.previous_round_weight:
+        combined = {"weight": round_.previous_round_weight, "previous": result_inputs(previous)}
+    return {
+        "round": round_.id,
+        "method": method_of(round_, edition),
+        "trim": edition.trim,
+        "min_scorecards": edition.min_scorecards,
+        "criteria": [[c.key, float(c.weight), c.scale_min, c.scale_max] for c in round_.criteria],
+        "entries": sorted(entries),
+        "marks": scoring.scores_fingerprint(cards),
+        "cards": sorted([card.juror, card.entry] for card in cards),
+        "joint_winners": [sorted(decision.entry_ids), decision.reason] if decision is not None else None,
+        "combined": combined,
+    }
+
+
+def inputs_fingerprint(inputs: dict) -> str:
+    """SHA-256 of the inputs in a canonical form (sorted keys, no spaces)."""
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _earlier_ranking(previous: Round) -> list:
+    """The earlier round of a combination: with its own method and settings, from its snapshot once frozen."""
+    from .lifecycle import current_snapshot, snapshot_ranking
+    snapshot = current_snapshot(previous)
+    if snapshot is not None:
+        return snapshot_ranking(snapshot)
+    return round_results(previous).ranking
+
+
 def round_results(round_: Round, *, method: str | None = None, stability: bool = False,
                   resamples: int = 1000) -> RoundResults:
-    """Rank a round's entries with the edition's method (or `method`), with statistics for defending it."""
+    """Rank a round's entries with its method (or `method`, to compare), with statistics for defending it."""
     edition = round_.category.edition
     method = method or method_of(round_, edition)
     criteria = list(round_.criteria)
-    entries = {e.id: e for e in db.session.scalars(
-        db.select(Entry).where(Entry.category_id == round_.category_id, Entry.status == "submitted",
-                               Entry.round_reached >= round_.position))}
+    entries = entries_in_round(round_)
     cards = to_scoring(counted_scorecards(round_))
     scoring_criteria = [scoring.Criterion(key=c.key, weight=c.weight, min=c.scale_min, max=c.scale_max)
                         for c in criteria]
-    fingerprint = scoring.scores_fingerprint(cards)
-    key = (round_.id, method, edition.trim, edition.min_scorecards, stability, resamples, fingerprint,
-           tuple(sorted(entries)), tuple((c.key, c.weight, c.scale_min, c.scale_max) for c in criteria))
+    inputs = result_inputs(round_, cards=cards, entries=entries)
+    fingerprint = inputs_fingerprint(inputs)
+    key = (method, stability, resamples, fingerprint)
     ranking = _cached(key, lambda: scoring.rank_entries(
         cards, scoring_criteria, method=method, trim=edition.trim, min_scorecards=edition.min_scorecards,
         seed=round_.id, entries=sorted(entries), stability=stability, resamples=resamples))
     combined_note = ""
     previous = previous_round(round_)
     if previous is not None and round_.previous_round_weight:
-        earlier = round_results(previous, method=method).ranking
         weight = round_.previous_round_weight
-        ranking = scoring.combine_rankings([(earlier, weight), (ranking, 100 - weight)])
+        ranking = scoring.combine_rankings([(_earlier_ranking(previous), weight), (ranking, 100 - weight)])
         combined_note = (f"{weight}% {previous.display_name(language())} + "
                          f"{100 - weight}% {round_.display_name(language())}")
-    decision = db.session.scalar(db.select(TieDecision).where(TieDecision.round_id == round_.id)
-                                 .order_by(TieDecision.id.desc()).limit(1))
+    decision = joint_winner_decision(round_)
     if decision is not None:
         try:
             ranking = scoring.share_first_place(ranking, decision.entry_ids, decision.reason)
         except ValueError:
             pass  # the scores moved since the decision: it no longer applies, the ranking shows why
     return RoundResults(combined_note=combined_note, round=round_, method=method, criteria=criteria, ranking=ranking,
-                        entries=entries, cards=cards, fingerprint=fingerprint,
+                        entries=entries, cards=cards, fingerprint=fingerprint, inputs=inputs,
                         juror_stats=scoring.juror_statistics(cards, scoring_criteria) if cards else {},
                         agreement=scoring.agreement(cards, scoring_criteria) if cards else None)
+
+
+def winners(ranking: list) -> list:
+    """The lines that win the trophy: rank 1, scored and complete, and not an undecided tie (a tie at the top
+    is a jury decision: until it is recorded, nobody wins). The one rule every page, export and mail uses."""
+    top = [line for line in ranking if line.rank == 1 and line.score is not None and "incomplete" not in line.flags]
+    if any("tie: jury decision" in line.flags for line in top):
+        return []
+    return top
 
 
 def juror_names(ids) -> dict[int, str]:
@@ -115,10 +190,6 @@ def juror_names(ids) -> dict[int, str]:
     if not ids:
         return {}
     return {u.id: (u.name or u.email) for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}
-
-
-def rounds_of(category: Category) -> list[Round]:
-    return list(category.rounds)
 
 
 def previous_round(round_: Round) -> Round | None:

@@ -16,7 +16,7 @@ from .errors import Refused
 from .extensions import db
 from .mail import send_in_language
 from .models import (CalibrationSample, Category, Edition, Entry, Jury, JuryMember, Round, Scorecard, SignOff,
-                     TieDecision, User)
+                     TieDecision, User, utcnow)
 from .results import round_results
 from .templating import language
 
@@ -185,41 +185,77 @@ def deciding_round(category: Category) -> Round:
     return min(category.rounds, key=lambda r: r.position)
 
 
-def sign_off(*, actor: User, round_: Round) -> SignOff:
-    """Approve the round's ranking as it stands now (its fingerprint is stored with the approval)."""
-    if not can_decide(actor, round_.category):
-        raise Refused(_("Only an organiser or the jury president can sign off a ranking."), 403)
-    fingerprint = round_results(round_).fingerprint
+@dataclass(frozen=True)
+class SignOffStatus:
+    """Where a round's sign-off stands: "missing", "valid" or "void" (`changed`: the kinds of input that moved)."""
+
+    state: str
+    sign_off: SignOff | None = None
+    changed: tuple[str, ...] = ()
+
+
+def signoff_status(round_: Round) -> SignOffStatus:
+    """A sign-off holds only while the fingerprint of the round's inputs is the one the president approved."""
+    from .seal import changed_parts
+    signed = db.session.scalar(db.select(SignOff).where(SignOff.round_id == round_.id))
+    if signed is None:
+        return SignOffStatus("missing")
+    outcome = round_results(round_)
+    if signed.voided_at is None and signed.fingerprint == outcome.fingerprint:
+        return SignOffStatus("valid", signed)
+    changed = tuple(signed.void_reasons or changed_parts(signed.inputs, outcome.inputs or {}))
+    return SignOffStatus("void", signed, changed)
+
+
+def sign_off(*, actor: User, round_: Round, accept_incomplete: bool = False) -> SignOff:
+    """The jury president approves the round's ranking as it stands now (its inputs and their fingerprint are
+    stored with the approval). Entries with too few scorecards need an explicit confirmation."""
+    if not is_president(actor, round_.category):
+        raise Refused(_("Only the jury president signs off the ranking. An organiser can let the ceremony export "
+                        "go ahead without it, with a recorded reason."), 403)
+    outcome = round_results(round_)
+    incomplete = [outcome.entries[line.entry].title for line in outcome.ranking
+                  if "incomplete" in line.flags and line.entry in outcome.entries]
+    if incomplete and not accept_incomplete:
+        raise Refused(_("%(n)d entries have fewer scorecards than required: %(titles)s. Tick the confirmation to "
+                        "sign off anyway.", n=len(incomplete), titles=", ".join(incomplete)), 409)
     existing = db.session.scalar(db.select(SignOff).where(SignOff.round_id == round_.id))
     if existing is None:
         existing = SignOff(round_id=round_.id)
         db.session.add(existing)
-    existing.signed_by_id, existing.fingerprint = actor.id, fingerprint
-    existing.signed_at = datetime.utcnow()
+    existing.signed_by_id, existing.fingerprint, existing.inputs = actor.id, outcome.fingerprint, outcome.inputs
+    existing.signed_at, existing.voided_at, existing.void_reasons = utcnow(), None, None
     db.session.flush()
     audit.record(actor=actor, action="results.sign_off", obj=existing, edition_id=round_.category.edition_id,
-                 after={"round": round_.id, "fingerprint": fingerprint})
+                 after={"round": round_.id, "fingerprint": outcome.fingerprint, "incomplete": incomplete})
     db.session.commit()
     return existing
 
 
 def unsigned_categories(edition: Edition) -> list[Category]:
-    """Categories whose deciding round is not signed off, or whose scores changed since the sign-off."""
-    missing = []
-    for category in edition.categories:
-        round_ = deciding_round(category)
-        signed = db.session.scalar(db.select(SignOff).where(SignOff.round_id == round_.id))
-        if signed is None or signed.fingerprint != round_results(round_).fingerprint:
-            missing.append(category)
-    return missing
+    """Categories whose deciding round has no valid sign-off (none, or voided by a change since)."""
+    return [category for category in edition.categories
+            if signoff_status(deciding_round(category)).state != "valid"]
+
+
+def override_fingerprint(edition: Edition) -> str:
+    """The fingerprint of every category's deciding result: an override holds for these results only."""
+    from .results import inputs_fingerprint
+    return inputs_fingerprint({str(c.id): round_results(deciding_round(c)).fingerprint for c in edition.categories})
+
+
+def active_override(edition: Edition) -> str:
+    """The organiser's recorded reason for exporting without every sign-off, if it still holds ('' otherwise)."""
+    if edition.signoff_override_reason and edition.signoff_override_fingerprint == override_fingerprint(edition):
+        return edition.signoff_override_reason
+    return ""
 
 
 def ensure_ceremony_export_allowed(edition: Edition) -> None:
-    """The ceremony export waits for every sign-off, unless an organiser overrode the gate (recorded)."""
-    if edition.signoff_override_reason:
-        return
+    """The ceremony export waits for every valid sign-off, unless an organiser overrode the gate for these very
+    results (recorded as the organiser's, with the reason; any later change to the results ends it)."""
     missing = unsigned_categories(edition)
-    if missing:
+    if missing and not active_override(edition):
         raise Refused(_("The ceremony export waits for the sign-off of: %(names)s.",
                         names=", ".join(c.name(language()) for c in missing)), 409)
 
@@ -230,8 +266,11 @@ def override_signoff(*, actor: User, edition: Edition, reason: str) -> None:
     if len(reason.strip()) < 5:
         raise Refused(_("Give the reason for exporting before every sign-off."), 400)
     edition.signoff_override_reason = reason.strip()
+    edition.signoff_override_by_id = actor.id
+    edition.signoff_override_fingerprint = override_fingerprint(edition)
     audit.record(actor=actor, action="results.signoff_override", obj=edition, edition_id=edition.id,
-                 after={"reason": reason.strip(), "unsigned": [c.code for c in unsigned_categories(edition)]})
+                 after={"reason": reason.strip(), "unsigned": [c.code for c in unsigned_categories(edition)],
+                        "fingerprint": edition.signoff_override_fingerprint})
     db.session.commit()
 
 

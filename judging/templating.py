@@ -32,6 +32,7 @@ def register(app: Flask) -> None:
         method_label=wording.method_label,
         describe_flag=wording.describe_flag,
         describe_tie=wording.describe_tie,
+        signoff_changes=wording.signoff_changes,
         action_label=wording.action_label,
         object_label=wording.object_label,
         summarise_change=wording.summarise_change,

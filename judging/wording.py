@@ -74,6 +74,14 @@ def describe_tie(tie: scoring.TieBreak | None, titles: Mapping, criterion_names:
         others = ", ".join(_quoted(titles.get(e, e)) for e in tie.shared)
         return _("Tied at %(score)s with %(others)s on every criterion and on the median total: the jury decides.",
                  score=score, others=others)
+    if tie.decided_by == "round":
+        values = {"score": _number(tie.score), "other": _quoted(titles.get(tie.other, tie.other)),
+                  "mine": int(tie.mine), "theirs": int(tie.theirs)}
+        if tie.above:
+            return _("Tied at %(score)s with %(other)s on the combined score: ranked above it on the last round's "
+                     "ranking (rank %(mine)d vs %(theirs)d).", **values)
+        return _("Tied at %(score)s with %(other)s on the combined score: ranked below it on the last round's "
+                 "ranking (rank %(mine)d vs %(theirs)d).", **values)
     digits = scoring.decimals_to_tell_apart(tie.mine, tie.theirs)
     values = {"score": score, "other": _quoted(titles.get(tie.other, tie.other)),
               "mine": _number(tie.mine, digits), "theirs": _number(tie.theirs, digits)}
@@ -91,10 +99,30 @@ def describe_tie(tie: scoring.TieBreak | None, titles: Mapping, criterion_names:
              "%(theirs)s).", **values)
 
 
+SIGNOFF_CHANGES = {
+    "marks": _l("scorecards or marks"), "cards": _l("scorecards or marks"), "entries": _l("entries in the round"),
+    "criteria": _l("criteria, scales or weights"), "method": _l("scoring method"), "trim": _l("trimming"),
+    "min_scorecards": _l("minimum scorecards"), "joint_winners": _l("joint-winner decision"),
+    "combined": _l("round combination or the earlier round"),
+}
+
+
+def signoff_changes(kinds) -> str:
+    """What changed since a sign-off, in words ("criteria, scales or weights, scoring method")."""
+    words = []
+    for kind in kinds:
+        word = str(SIGNOFF_CHANGES.get(kind, kind))
+        if word not in words:
+            words.append(word)
+    return ", ".join(words)
+
+
 ACTION_LABELS = {
     "scorecard.save": _l("Scorecard saved"),
     "scorecard.submit": _l("Scorecard submitted"),
     "scorecard.reopen": _l("Scorecard reopened"),
+    "scorecard.void": _l("Scorecard no longer counts"),
+    "scorecard.close_draft": _l("Draft scorecard closed"),
     "assignment.add": _l("Juror assigned to an entry"),
     "assignment.remove": _l("Assignment removed"),
     "assignment.auto": _l("Automatic assignment"),
@@ -109,6 +137,7 @@ ACTION_LABELS = {
     "results.sign_off": _l("Round signed off by the jury president"),
     "results.signoff_override": _l("Missing sign-offs overridden"),
     "results.joint_winners": _l("Joint winners declared"),
+    "results.sign_off_void": _l("Sign-off voided by a change"),
     "round.update": _l("Round settings changed"),
     "round.shortlist": _l("Shortlist decided"),
     "round.calibration_samples": _l("Calibration entries chosen"),

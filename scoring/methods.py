@@ -5,9 +5,13 @@
 - trimmed: per criterion, the `trim` highest and `trim` lowest marks are dropped when more than 2 x trim
   marks exist (otherwise nothing is dropped), the rest averaged, and the weighted total taken of those means.
 - zscore: each juror's totals standardised by that juror's own mean and spread, averaged per entry, and
-  put back on the panel's scale: score = panel mean + mean z x panel sd, clipped to 0..100 (see `zscores`
-  for jurors who cannot be standardised).
+  put back on the panel's scale: score = panel mean + mean z x panel sd (see `zscores` for jurors who
+  cannot be standardised).
 - fitted: least squares of total = entry quality + juror offset, reported as panel mean + quality.
+
+zscore and fitted scores are never clipped: an exceptional entry may sit above 100 (or below 0) on the
+panel's scale, and clipping would put two such entries level and let a criterion mean overturn the
+method's own verdict. The entries are ranked on these values, exactly as shown.
 """
 from __future__ import annotations
 
@@ -135,6 +139,6 @@ def method_scores(panel: Panel, method: str, trim: int = 1) -> tuple[np.ndarray,
     values, counted = card_values(panel, method)
     values = panel.entry_means(values) if counted is None else weighted_entry_means(panel, values, counted)
     if method == "zscore":
-        # Back on the panel's own 0..100 scale so the number stays readable; the order is the z order.
-        return np.clip(panel_mean + values * panel_sd, 0.0, 100.0), means
-    return np.clip(panel_mean + values, 0.0, 100.0), means
+        # Back on the panel's own scale so the number stays readable; the order is the z order.
+        return panel_mean + values * panel_sd, means
+    return panel_mean + values, means

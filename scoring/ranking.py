@@ -34,7 +34,7 @@ class TieBreak:
     """How a tie on score was settled, as data, so that each reader's language can put it in words.
 
     `decided_by` is "criterion" (the mean mark on `criterion`, on its own scale), "median" (the median
-    total) or "jury" (equal at every step: the entries in `shared` hold the same rank and the jury decides).
+    total), "round" (for combined rounds: the rank in the last round, `mine` and `theirs` being ranks) or "jury" (equal at every step: the entries in `shared` hold the same rank and the jury decides).
     For a settled tie, `other` is the entry compared with, `above` whether this entry won, and `mine` and
     `theirs` the deciding values.
     """
@@ -209,39 +209,72 @@ def _explain_ties(results: list[RankedEntry], chains: list[np.ndarray], heaviest
             line.tie = _settled(line, results[other], chains[index], chains[other], heaviest_first)
 
 
+def _incomplete(line: RankedEntry | None) -> bool:
+    return line is None or line.score is None or "incomplete" in line.flags
+
+
 def combine_rankings(parts: Sequence[tuple[Sequence[RankedEntry], float]]) -> list[RankedEntry]:
     """Combine rounds, e.g. final = 30% pre-selection + 70% final; the weights are normalised.
 
-    Only entries with a score in the last part are ranked (they reached the last round); an entry missing
-    from an earlier part counts 0 there. Ties on the combined score are broken by the last part's score,
-    then shared. Criterion means, counts, flags and stability figures are those of the last part; entries
-    of the last part without a score follow, sharing the last rank.
+    Only entries with a score in the last part are ranked (they reached the last round). An entry is
+    complete only when it is complete in every part (an entry missing from an earlier part, or incomplete
+    there, is incomplete): incomplete entries come after every complete one, as in `rank_entries`, and
+    a missing earlier score counts 0. Ties on the combined score are broken by the last part's ranking
+    (which already applied the whole tie chain to that round), then shared, flagged "tie: jury decision".
+    Criterion means, counts and stability figures are those of the last part; entries of the last part
+    without a score follow, sharing the last rank.
     """
     if not parts:
         return []
     total_weight = sum(weight for _, weight in parts)
     if any(weight < 0 for _, weight in parts) or total_weight <= 0:
         raise ValueError("The weights of the combined rounds must not be negative and must add up to more than zero.")
-    scores = [{line.entry: line.score for line in lines} for lines, _ in parts]
+    by_entry = [{line.entry: line for line in lines} for lines, _ in parts]
     combined = []
     for line in parts[-1][0]:
         if line.score is None:
             continue
-        value = math.fsum((part.get(line.entry) or 0.0) * weight
-                          for part, (_, weight) in zip(scores, parts)) / total_weight
-        combined.append((value, line))
-    combined.sort(key=lambda t: (-_round(t[0]), -_round(t[1].score), order_key(t[1].entry)))
+        lines = [part.get(line.entry) for part in by_entry]
+        value = math.fsum(((found.score if found is not None and found.score is not None else 0.0) * weight)
+                          for found, (_, weight) in zip(lines, parts)) / total_weight
+        combined.append((_round(value), any(_incomplete(found) for found in lines), value, line))
+    combined.sort(key=lambda t: (t[1], -t[0], t[3].rank, order_key(t[3].entry)))
     result: list[RankedEntry] = []
     previous = None
-    for position, (value, line) in enumerate(combined, start=1):
-        key = (_round(value), _round(line.score))
+    for position, (rounded, incomplete, value, line) in enumerate(combined, start=1):
+        key = (incomplete, rounded, line.rank)
         rank = result[-1].rank if key == previous else position
         previous = key
-        result.append(replace(line, rank=rank, score=value, criterion_means=dict(line.criterion_means)))
+        flags = tuple(f for f in line.flags if f != "incomplete" and not f.startswith("tie"))
+        result.append(replace(line, rank=rank, score=value, tie=None, criterion_means=dict(line.criterion_means),
+                              flags=(("incomplete",) if incomplete else ()) + flags))
+    _explain_combined_ties(result, {line.entry: line for line in parts[-1][0]})
     last_rank = len(result) + 1
     result += [RankedEntry(entry=line.entry, rank=last_rank, score=None, flags=line.flags)
                for line in parts[-1][0] if line.score is None]
     return result
+
+
+def _explain_combined_ties(result: list[RankedEntry], last: dict) -> None:
+    """Ties on the combined score: "tie broken" by the last round's ranking, or "tie: jury decision"."""
+    groups: dict = {}
+    for index, line in enumerate(result):
+        groups.setdefault(("incomplete" in line.flags, _round(line.score)), []).append(index)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for position, index in enumerate(members):
+            line = result[index]
+            shared = tuple(result[i].entry for i in members if i != index and result[i].rank == line.rank)
+            if shared:
+                line.flags += ("tie: jury decision",)
+                line.tie = TieBreak(score=line.score, decided_by="jury", shared=shared)
+                continue
+            other = result[members[position + 1] if position + 1 < len(members) else members[position - 1]]
+            mine, theirs = last[line.entry].rank, last[other.entry].rank
+            line.flags += ("tie broken",)
+            line.tie = TieBreak(score=line.score, decided_by="round", other=other.entry, above=mine < theirs,
+                                mine=float(mine), theirs=float(theirs))
 
 
 def share_first_place(ranking: Sequence[RankedEntry], entries: Iterable[Hashable], reason: str) -> list[RankedEntry]:

@@ -18,3 +18,19 @@ def empty_all_tables() -> None:
                 connection.execute(table.delete())
             if connection.execute(sa.text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")).first():
                 connection.execute(sa.text("DELETE FROM sqlite_sequence"))
+
+
+def sign_off_as_president(category, *, accept_incomplete: bool = True):
+    """The category's jury president (its first member made president if it has none) signs off the deciding round."""
+    from judging import rounds
+    from judging.extensions import db
+    from judging.models import Jury, JuryMember
+    members = db.session.scalars(db.select(JuryMember).join(Jury, Jury.id == JuryMember.jury_id)
+                                 .where(Jury.category_id == category.id).order_by(JuryMember.id)).all()
+    president = next((m for m in members if m.is_president), None)
+    if president is None:
+        president = members[0]
+        president.is_president = True
+        db.session.commit()
+    return rounds.sign_off(actor=president.user, round_=rounds.deciding_round(category),
+                           accept_incomplete=accept_incomplete)

@@ -11,7 +11,7 @@ from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
 from ..models import Assignment, Conflict, Entry, Organisation, Round, Scorecard, utcnow
-from ..permissions import role_required
+from ..permissions import may_judge, role_required
 from ..templating import language
 from . import scorecards, services
 from .forms import CONFLICT_LABELS, ConflictForm, RecuseForm
@@ -120,7 +120,7 @@ def _scoring_target(entry_id: int, round_id: int | None, *, page: bool = False):
     if page:
         query = query.options(selectinload(Entry.attachments), joinedload(Entry.organisation))
     found = db.session.execute(query).first()
-    if found is None:
+    if found is None or not may_judge(current_user, found[1]):
         abort(404)
     return found
 
@@ -230,7 +230,8 @@ def calibration(round_id: int, entry_id: int):
     from .. import rounds
     round_ = _my_round(round_id)
     entry = db.session.get(Entry, entry_id)
-    if entry is None or entry.id not in {e.id for e in rounds.calibration_samples(round_)}:
+    if entry is None or entry.id not in {e.id for e in rounds.calibration_samples(round_)} \
+            or not may_judge(current_user, entry):
         abort(404)
     errors, status = {}, 200
     state = {"marks": {}, "comments": {}, "overall_comment": "", "version": 0, "status": "draft"}
@@ -258,10 +259,21 @@ def president_sign_off(round_id: int):
     round_ = _my_round(round_id)
     if not rounds.is_president(current_user, round_.category):
         abort(403, description=_("Only the jury president signs off the ranking."))
-    if request.method == "POST" and ConfirmForm().validate_on_submit():
-        rounds.sign_off(actor=current_user, round_=round_)
-        flash(_("Ranking signed off. Thank you."), "success")
-        return redirect(url_for("jury.president_sign_off", round_id=round_.id))
+    status = 200
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        try:
+            rounds.sign_off(actor=current_user, round_=round_,
+                            accept_incomplete=request.form.get("accept_incomplete") == "1")
+            flash(_("Ranking signed off. Thank you."), "success")
+            return redirect(url_for("jury.president_sign_off", round_id=round_.id))
+        except Refused as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+            status = refusal.status
     outcome = round_results(round_)
-    return render_template("jury/sign_off.html", round=round_, outcome=outcome, confirm=ConfirmForm())
+    incomplete = [line for line in outcome.ranking if "incomplete" in line.flags]
+    return render_template("jury/sign_off.html", round=round_, outcome=outcome, confirm=ConfirmForm(),
+                           signoff=rounds.signoff_status(round_), incomplete=incomplete), status
 from . import offline  # noqa: E402,F401  (registers the service worker route)

@@ -18,6 +18,7 @@ from .. import audit
 from ..errors import Refused
 from ..extensions import db
 from ..models import Assignment, Criterion, Edition, Entry, Round, Scorecard, User, utcnow
+from ..permissions import may_judge
 from ..templating import language
 
 COMMENT_LIMIT = 2000
@@ -152,7 +153,7 @@ def ensure_can_score(*, juror: User, entry: Entry, round_: Round, now: datetime 
     live assignment on this entry in this round."""
     if not _is_live(assignment, juror=juror, entry=entry, round_=round_):
         assignment = live_assignment(juror=juror, entry=entry, round_=round_)
-    if entry.category_id != round_.category_id or assignment is None:
+    if entry.category_id != round_.category_id or assignment is None or not may_judge(juror, entry):
         raise Refused(_("This entry is not assigned to you in this round."), 403)
     if entry.status != "submitted" or entry.round_reached < round_.position:
         raise Refused(_("This entry is no longer in this round."), 409)
@@ -245,7 +246,7 @@ def save_calibration_card(*, juror: User, entry: Entry, round_: Round, values: C
         CalibrationSample.round_id == round_.id, CalibrationSample.entry_id == entry.id)) is not None
     member = db.session.scalar(db.select(JuryMember.id).join(Jury, Jury.id == JuryMember.jury_id).where(
         Jury.category_id == round_.category_id, JuryMember.user_id == juror.id)) is not None
-    if not (is_sample and member):
+    if not (is_sample and member and may_judge(juror, entry)):
         raise Refused(_("This entry is not a calibration sample of your jury."), 403)
     criteria = list(round_.criteria)
     clean = validate_marks(values, criteria, complete=True)

@@ -56,7 +56,13 @@ def remove_member(*, actor: User, member: JuryMember) -> None:
                         name=member.user.name or member.user.email, n=started), 409)
     audit.record(actor=actor, action="jury.remove_member", obj=member, edition_id=category.edition_id,
                  before={"juror": member.user.email, "category": category.code})
+    juror = member.user
     db.session.delete(member)
+    db.session.flush()
+    # Their dossiers go with the seat: no assignment of a removed juror stays open, and the entries are reassigned.
+    end_assignments(actor=actor, juror=juror, reason=_("removed from the jury"), why="removed", assignments=list(
+        db.session.scalars(db.select(Assignment).join(Round, Round.id == Assignment.round_id).where(
+            Round.category_id == category.id, Assignment.juror_id == juror.id, Assignment.recused_at.is_(None)))))
     db.session.commit()
 
 
@@ -127,7 +133,9 @@ def conflicted_organisations(juror: User) -> dict[int, str]:
 
 
 def declare_conflict(*, actor: User, juror: User, organisation: Organisation, kind: str, reason: str) -> Conflict:
-    """Record a conflict; unstarted assignments of the juror on that company's entries are withdrawn."""
+    """Record a conflict. From then on the juror neither sees nor counts for that company's entries: unstarted
+    assignments are withdrawn, drafts closed, submitted scorecards stop counting (see `results.counted_scorecards`),
+    each entry gets another juror, and the organisers are told. Refused while those results are frozen."""
     existing = db.session.scalar(db.select(Conflict).where(Conflict.juror_id == juror.id,
                                                            Conflict.organisation_id == organisation.id))
     if existing is not None:
@@ -138,9 +146,67 @@ def declare_conflict(*, actor: User, juror: User, organisation: Organisation, ki
     db.session.flush()
     audit.record(actor=actor, action="conflict.declare", obj=conflict, edition_id=None,
                  after={"juror": juror.email, "organisation": organisation.name, "kind": kind, "reason": reason})
-    _drop_unstarted_assignments(actor=actor, juror=juror, organisation_id=organisation.id)
+    assignments = db.session.scalars(
+        db.select(Assignment).join(Entry, Entry.id == Assignment.entry_id)
+        .where(Assignment.juror_id == juror.id, Entry.organisation_id == organisation.id,
+               Assignment.recused_at.is_(None))).all()
+    voided = end_assignments(actor=actor, juror=juror, assignments=assignments, why="conflict",
+                             reason=_("conflict of interest declared (%(kind)s)", kind=kind))
+    if voided:
+        _tell_organisers_of_voided_cards(juror=juror, organisation=organisation, voided=voided)
     db.session.commit()
     return conflict
+
+
+def end_assignments(*, actor: User | None, juror: User, assignments: list[Assignment], why: str,
+                    reason: str) -> list[Scorecard]:
+    """The juror stops judging these entries: an unstarted assignment goes, a started one is kept as recused with
+    the reason (a draft is closed, its marks kept in the audit trail); each round then gets a juror in their place.
+    Returns the submitted scorecards that no longer count."""
+    voided, rounds_touched = [], set()
+    for assignment in assignments:
+        card = db.session.scalar(db.select(Scorecard).where(
+            Scorecard.round_id == assignment.round_id, Scorecard.entry_id == assignment.entry_id,
+            Scorecard.juror_id == juror.id, Scorecard.purpose == "counted"))
+        entry = db.session.get(Entry, assignment.entry_id)
+        if card is None:
+            audit.record(actor=actor, action="assignment.remove", obj=assignment, edition_id=entry.edition_id,
+                         before={"entry": assignment.entry_id, "juror": juror.email}, after={"why": why})
+            db.session.delete(assignment)
+        else:
+            if card.status == "submitted":
+                voided.append(card)
+                audit.record(actor=actor, action="scorecard.void", obj=card, edition_id=entry.edition_id,
+                             before={"marks": dict(card.marks), "status": card.status},
+                             after={"why": why, "counts": False})
+            else:
+                audit.record(actor=actor, action="scorecard.close_draft", obj=card, edition_id=entry.edition_id,
+                             before={"marks": dict(card.marks)}, after={"why": why})
+                db.session.delete(card)
+            assignment.recused_at, assignment.recusal_reason = utcnow(), reason[:500]
+        rounds_touched.add(assignment.round_id)
+    db.session.flush()
+    for round_id in sorted(rounds_touched):
+        round_ = db.session.get(Round, round_id)
+        _apply_plan(actor=None, round_=round_, plan=preview_assignment(round_).plan)
+    return voided
+
+
+def _tell_organisers_of_voided_cards(*, juror: User, organisation: Organisation, voided: list[Scorecard]) -> None:
+    from ..mail import send_in_language_after_commit
+    titles = ", ".join(sorted({db.session.get(Entry, card.entry_id).title for card in voided}))
+    name = juror.name or juror.email
+    for organiser in db.session.scalars(db.select(User).where(User.role == "organiser", User.active.is_(True))):
+        send_in_language_after_commit(
+            organiser,
+            fr=(f"Conflit d'intérêts : {len(voided)} grille(s) de {name} ne comptent plus",
+                f"Bonjour,\n\n{name} a déclaré un conflit d'intérêts avec {organisation.name}. Ses grilles déposées "
+                f"pour {titles} ne comptent plus ; les candidatures ont été réattribuées. Les validations du jury "
+                "concernées sont annulées.\n"),
+            en=(f"Conflict of interest: {len(voided)} scorecard(s) of {name} no longer count",
+                f"Hello,\n\n{name} declared a conflict of interest with {organisation.name}. Their submitted "
+                f"scorecards for {titles} no longer count; the entries were reassigned. Any sign-off they fed is "
+                "void.\n"))
 
 
 def remove_conflict(*, actor: User, conflict: Conflict) -> None:
@@ -151,18 +217,6 @@ def remove_conflict(*, actor: User, conflict: Conflict) -> None:
                          "reason": conflict.reason})
     db.session.delete(conflict)
     db.session.commit()
-
-
-def _drop_unstarted_assignments(*, actor: User, juror: User, organisation_id: int) -> None:
-    rows = db.session.scalars(
-        db.select(Assignment).join(Entry, Entry.id == Assignment.entry_id)
-        .where(Assignment.juror_id == juror.id, Entry.organisation_id == organisation_id,
-               Assignment.recused_at.is_(None))).all()
-    for assignment in rows:
-        if not _started(assignment.round_id, assignment.entry_id, assignment.juror_id):
-            audit.record(actor=actor, action="assignment.remove", obj=assignment, edition_id=None,
-                         before={"entry": assignment.entry_id, "juror": juror.email}, after={"why": "conflict"})
-            db.session.delete(assignment)
 
 
 # --- assignment ---------------------------------------------------------------------------------------------------

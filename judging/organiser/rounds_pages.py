@@ -46,11 +46,12 @@ def round_page(round_id: int):
     outcome = round_results(round_, stability=preview is None, resamples=300) if preview is None else None
     ranking = preview.ranking if preview else outcome.ranking
     entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_([l.entry for l in ranking])))}
-    signed = db.session.scalar(db.select(SignOff).where(SignOff.round_id == round_.id))
+    status = rounds.signoff_status(round_)
+    signed = status.sign_off
     return render_template("organiser/round.html", round=round_, category=round_.category,
                            edition=round_.category.edition, settings=RoundForm(obj=round_), shortlist=shortlist,
                            preview=preview, ranking=ranking, entries=entries, next_round=rounds.next_round(round_),
-                           samples={e.id for e in rounds.calibration_samples(round_)}, signed=signed,
+                           samples={e.id for e in rounds.calibration_samples(round_)}, signed=signed, signoff=status,
                            signer=juror_names([signed.signed_by_id]) if signed else {}, confirm=ConfirmForm(),
                            joint=JointWinnersForm(), override=OverrideForm(),
                            unsigned=rounds.unsigned_categories(round_.category.edition))
@@ -94,15 +95,6 @@ def calibration(round_id: int):
         rounds.set_calibration_samples(actor=current_user, round_=round_,
                                        entry_ids=[int(v) for v in request.form.getlist("entry") if v.isdigit()])
         flash(_("Calibration samples saved."), "success")
-    return redirect(url_for("organiser.round_page", round_id=round_.id))
-
-
-@bp.post("/rounds/<int:round_id>/sign-off")
-def sign_off(round_id: int):
-    round_ = _round(round_id)
-    if ConfirmForm().validate_on_submit():
-        rounds.sign_off(actor=current_user, round_=round_)
-        flash(_("Ranking signed off."), "success")
     return redirect(url_for("organiser.round_page", round_id=round_.id))
 
 

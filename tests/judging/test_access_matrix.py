@@ -33,7 +33,7 @@ ACCESS = {
     "entries.attachment": {"exhibitor_a", "organiser", "juror_of_jury"},
     "jury.my_entries": JURORS, "jury.conflicts": JURORS, "jury.schedule": JURORS, "jury.service_worker": JURORS,
     "jury.score": {"juror_of_jury"}, "jury.save_scorecard_json": {"juror_of_jury"}, "jury.recuse": {"juror_of_jury"},
-    "jury.calibration": {"juror_of_jury", "conflicted_juror"},
+    "jury.calibration": {"juror_of_jury"},  # the sample is company A's entry: a conflicted juror never reads it
     "jury.president_sign_off": {"juror_of_jury"},
 }
 ORGANISER_ONLY_BLUEPRINTS = ("organiser.",)

@@ -9,6 +9,7 @@ from judging.demo import load_demo
 from judging.extensions import db
 from judging.models import AuditEvent, Edition, JuryMember, Organisation, User
 from judging.results import round_results
+from support import sign_off_as_president
 
 
 def _demo_edition():
@@ -18,7 +19,7 @@ def _demo_edition():
 
 def _sign_everything(edition, organiser):
     for category in edition.categories:
-        rounds.sign_off(actor=organiser, round_=rounds.deciding_round(category))
+        sign_off_as_president(category)
 
 
 def test_ceremony_export_is_refused_until_signed_off_then_matches_the_results(client, make, login_as):

@@ -10,6 +10,7 @@ from judging.jury import scorecards, services
 from judging.mail import outbox
 from judging.models import Assignment, Entry, Scorecard, utcnow
 from judging.results import round_results
+from support import sign_off_as_president
 
 
 @pytest.fixture
@@ -138,14 +139,21 @@ def test_ceremony_export_waits_for_every_sign_off_or_a_recorded_override(judged,
     rounds.ensure_ceremony_export_allowed(edition)
 
 
-def test_a_score_change_after_sign_off_voids_it(judged):
+def test_a_score_change_after_sign_off_voids_it_and_tells_the_president(judged):
     category = judged["category"]
     round_ = rounds.deciding_round(category)
-    rounds.sign_off(actor=judged["organiser"], round_=round_)
-    card = db.session.scalars(db.select(Scorecard).where(Scorecard.round_id == round_.id)).first()
+    signed = sign_off_as_president(category)
+    assert category not in rounds.unsigned_categories(judged["edition"])
+    card = db.session.scalars(db.select(Scorecard).where(Scorecard.round_id == round_.id,
+                                                         Scorecard.status == "submitted")).first()
     card.marks = {k: 1 for k in card.marks}
+    card.version += 1
+    outbox().clear()
     db.session.commit()
     assert category in rounds.unsigned_categories(judged["edition"])
+    assert signed.voided_at is not None and rounds.signoff_status(round_).changed == ("marks",)
+    assert [m.to for m in outbox()] == [signed.signed_by.email]
+    assert "no longer holds" in outbox()[0].subject
 
 
 def test_stand_cards_carry_a_qr_code_of_the_final_scorecard_and_the_schedule_walks_the_hall(judged, client, login_as):
