@@ -233,9 +233,15 @@ def sign_off(*, actor: User, round_: Round, accept_incomplete: bool = False) -> 
 
 
 def unsigned_categories(edition: Edition) -> list[Category]:
-    """Categories whose deciding round has no valid sign-off (none, or voided by a change since)."""
-    return [category for category in edition.categories
-            if signoff_status(deciding_round(category)).state != "valid"]
+    """Categories whose deciding round has no valid sign-off (none, or voided by a change since). A category
+    without a single submitted entry has nothing to award, so nothing to sign off."""
+    return [category for category in edition.categories if _has_entries(category)
+            and signoff_status(deciding_round(category)).state != "valid"]
+
+
+def _has_entries(category: Category) -> bool:
+    return db.session.scalar(db.select(Entry.id).where(Entry.category_id == category.id,
+                                                       Entry.status == "submitted").limit(1)) is not None
 
 
 def override_fingerprint(edition: Edition) -> str:
@@ -272,6 +278,25 @@ def override_signoff(*, actor: User, edition: Edition, reason: str) -> None:
                  after={"reason": reason.strip(), "unsigned": [c.code for c in unsigned_categories(edition)],
                         "fingerprint": edition.signoff_override_fingerprint})
     db.session.commit()
+
+
+# --- settings -------------------------------------------------------------------------------------------------------
+
+ROUND_FIELDS = ("name", "name_fr", "scoring_opens_at", "scoring_closes_at", "jurors_per_entry", "method",
+                "previous_round_weight", "visit_starts_at", "slot_minutes")
+
+
+def update_round(*, actor: User, round_: Round, values: dict) -> Round:
+    """Change a round's settings (recorded); an empty method means the edition's."""
+    before = {f: str(getattr(round_, f)) for f in ROUND_FIELDS}
+    for field in ROUND_FIELDS:
+        if field in values:
+            setattr(round_, field, values[field])
+    round_.method = round_.method or None
+    audit.record(actor=actor, action="round.update", obj=round_, edition_id=round_.category.edition_id,
+                 before=before, after={f: str(getattr(round_, f)) for f in ROUND_FIELDS})
+    db.session.commit()
+    return round_
 
 
 # --- calibration --------------------------------------------------------------------------------------------------

@@ -8,18 +8,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import audit, rounds
+from .. import rounds
 from ..editions import current_edition
 from ..entries.forms import ConfirmForm
 from ..extensions import db
-from ..models import Entry, Round, SignOff
+from ..models import Entry, Round
 from ..results import juror_names, round_results
 from ..templating import language
 from .forms import JointWinnersForm, OverrideForm, RoundForm, ShortlistForm
 from .routes import bp
 
-ROUND_FIELDS = ("name", "name_fr", "scoring_opens_at", "scoring_closes_at", "jurors_per_entry", "method", "previous_round_weight",
-                "visit_starts_at", "slot_minutes")
+ROUND_FIELDS = rounds.ROUND_FIELDS
 
 
 def _round(round_id: int) -> Round:
@@ -64,13 +63,7 @@ def round_settings(round_id: int):
     if not form.validate_on_submit():
         abort(400, description="; ".join(f"{form[name].label.text}: {', '.join(map(str, errors))}"
                                          for name, errors in form.errors.items()))
-    before = {f: str(getattr(round_, f)) for f in ROUND_FIELDS}
-    for field in ROUND_FIELDS:
-        setattr(round_, field, getattr(form, field).data)
-    round_.method = round_.method or None  # empty: the edition's method
-    audit.record(actor=current_user, action="round.update", obj=round_, edition_id=round_.category.edition_id,
-                 before=before, after={f: str(getattr(round_, f)) for f in ROUND_FIELDS})
-    db.session.commit()
+    rounds.update_round(actor=current_user, round_=round_, values={f: getattr(form, f).data for f in ROUND_FIELDS})
     flash(_("Round saved."), "success")
     return redirect(url_for("organiser.round_page", round_id=round_.id))
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from scoring import (METHODS, Criterion, Scorecard, TieBreak, agreement, bootstrap_stability, combine_rankings, juror_statistics,
+from scoring import (METHODS, Criterion, RankedEntry, Scorecard, TieBreak, agreement, bootstrap_stability, combine_rankings, juror_statistics,
                      rank_entries, share_first_place,
                      scores_fingerprint, trimmed_mean, weighted_total)
 
@@ -268,3 +268,41 @@ def test_tie_values_are_shown_with_just_enough_decimals_to_differ():
     from scoring import decimals_to_tell_apart
     assert decimals_to_tell_apart(8.3, 7.9) == 2
     assert decimals_to_tell_apart(6.6667, 6.6651) == 3  # 6.67 vs 6.67 would hide the difference
+
+
+@pytest.mark.parametrize("method, marks, winner, runner_up", [
+    ("zscore", [("j1", "A", 4), ("j0", "A", 0), ("j1", "B", 10), ("j3", "B", 10), ("j1", "C", 4), ("j2", "C", 1),
+                ("j3", "D", 8), ("j0", "D", 0), ("j2", "E", 10), ("j0", "E", 8), ("j1", "F", 4), ("j2", "F", 1)],
+     "E", "B"),
+    ("fitted", [("j3", "A", 9), ("j1", "A", 9), ("j0", "B", 9), ("j3", "B", 1), ("j2", "C", 5), ("j3", "C", 6),
+                ("j2", "D", 1), ("j3", "D", 2), ("j1", "E", 6), ("j3", "E", 9), ("j1", "F", 9), ("j2", "F", 8)],
+     "F", "A"),
+])
+def test_zscore_and_fitted_rank_on_their_own_values_even_above_100(method, marks, winner, runner_up):
+    """Two entries above the panel's 100: clipping would put them level and let the raw criterion mean (where the
+    runner-up is higher) overturn the method's verdict. Shown scores are the ranked values, distinct and ordered."""
+    cards = [Scorecard(juror=j, entry=e, scores={"q": m}) for j, e, m in marks]
+    ranking = rank_entries(cards, [Criterion("q", 100, 0, 10)], method=method, min_scorecards=1)
+    first, second = ranking[0], ranking[1]
+    assert (first.entry, second.entry) == (winner, runner_up) and (first.rank, second.rank) == (1, 2)
+    assert first.score > second.score > 100 and first.tie is None
+    assert first.criterion_means["q"] < second.criterion_means["q"]
+    assert [line.score for line in ranking] == sorted((line.score for line in ranking), reverse=True)
+
+
+def test_combined_rounds_rank_incomplete_entries_after_complete_ones_and_apply_the_tie_rule():
+    pre = [RankedEntry(entry="a", rank=1, score=95.0), RankedEntry(entry="b", rank=2, score=60.0),
+           RankedEntry(entry="c", rank=3, score=60.0), RankedEntry(entry="d", rank=4, score=50.0, flags=("incomplete",))]
+    final = [RankedEntry(entry="a", rank=1, score=90.0, flags=("incomplete",)),
+             RankedEntry(entry="b", rank=2, score=70.0), RankedEntry(entry="c", rank=2, score=70.0),
+             RankedEntry(entry="d", rank=4, score=65.0)]  # b and c share the final's rank: equal on its whole chain
+    combined = combine_rankings([(pre, 30), (final, 70)])
+    assert [(line.entry, line.rank) for line in combined] == [("b", 1), ("c", 1), ("a", 3), ("d", 4)]
+    assert all("incomplete" in line.flags for line in combined[2:])
+    assert combined[0].tie.decided_by == "jury" and "tie: jury decision" in combined[0].flags
+    # The last round's own ranking breaks a tie on the combined score.
+    final[2] = RankedEntry(entry="c", rank=2, score=70.0)
+    final[1] = RankedEntry(entry="b", rank=3, score=70.0)
+    combined = combine_rankings([(pre, 30), (final, 70)])
+    assert [(line.entry, line.rank) for line in combined][:2] == [("c", 1), ("b", 2)]
+    assert combined[0].tie.decided_by == "round" and combined[0].tie.above
