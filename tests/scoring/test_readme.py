@@ -60,5 +60,5 @@ def test_readme_zscore_rule_for_a_juror_with_a_single_card_is_the_engines():
     # ... but it is B's third card: B is complete, A (two cards) is not.
     assert ranking["B"].n_scorecards == 3 and "incomplete" not in ranking["B"].flags
     assert "incomplete" in ranking["A"].flags
-    # An entry with no other card gets the panel's average.
+    # An entry whose only cards are single-card jurors' gets the panel's average.
     assert ranking["C"].score == pytest.approx(panel_mean)
