@@ -305,8 +305,8 @@ def test_pyeongchang_2018_final_standing_is_short_plus_free_through_combine_rank
     Where the engine cannot express the official rule: the six skaters who did not qualify for the free
     skating are placed 25-30 by their short program; `combine_rankings` ranks only the entries of the last
     round, so they are checked in the short-program ranking only. The ISU rule for a tie on the total (the
-    higher free-skating result) is `combine_rankings`' own tie rule (the last round's score first), but no
-    total is level in this competition, so real data cannot exercise it.
+    higher free-skating result) is `combine_rankings`' own tie rule (the last round's ranking decides), but
+    no total is level in this competition, so real data cannot exercise it.
     """
     standing = combine_rankings([(_rank_segment("SP"), 1), (_rank_segment("FS"), 1)])
     assert [(line.rank, line.entry, _cents(8 * line.score - 200)) for line in standing] == \
