@@ -54,7 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(jury_bp)
     app.register_blueprint(organiser_bp)
 
-    from . import cli, errors, mail, seal, security, templating
+    from . import cli, errors, mail, seal, security, templating, transaction
+    transaction.register(app)
     seal.register()
     mail.register()
     security.register(app)

@@ -27,18 +27,25 @@ def _page(status: int, title: str, message: str):
     return render_template("errors.html", status=status, title=title, message=message), status
 
 
+def refusal_response(error: Refused):
+    from .extensions import db
+    db.session.rollback()  # nothing half-applied: a refusal undoes whatever the action had changed
+    return _page(error.status, str(TITLES.get(error.status, _l("Refused"))), error.message)
+
+
+# Marked with _l so that the titles are extracted into the catalogue and shown in the reader's language.
+TITLES = {
+    400: _l("Bad request"), 401: _l("Please log in"), 403: _l("Not allowed"), 404: _l("Not found"),
+    405: _l("Method not allowed"), 409: _l("Conflict"), 413: _l("File too large"), 429: _l("Too many requests"),
+}
+
+
 def register(app: Flask) -> None:
-    # Marked with _l so that the titles are extracted into the catalogue and shown in the reader's language.
-    titles = {
-        400: _l("Bad request"), 401: _l("Please log in"), 403: _l("Not allowed"), 404: _l("Not found"),
-        405: _l("Method not allowed"), 409: _l("Conflict"), 413: _l("File too large"), 429: _l("Too many requests"),
-    }
+    titles = TITLES
 
     @app.errorhandler(Refused)
     def refused(error: Refused):
-        from .extensions import db
-        db.session.rollback()  # nothing half-applied: a refusal undoes whatever the action had changed
-        return _page(error.status, str(titles.get(error.status, _l("Refused"))), error.message)
+        return refusal_response(error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -19,6 +19,7 @@ from .extensions import db
 from .models import Assignment, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow
 from .results import counted_scorecards, juror_names, round_results
 from .templating import language as page_language
+from .transaction import atomic
 from .wording import describe_flag, translator
 
 
@@ -150,41 +151,34 @@ def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...]) -> tuple[i
 
 
 def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, ...]) -> tuple[int, int]:
-    """Create jurors (invited later) and seat them on their juries; all rows or none. (jurors created, seats added)"""
+    """Create jurors (invited later) and seat them on their juries with the jury services the pages use; one
+    action: all rows or none. Returns (jurors created, seats added)."""
+    from .jury import services as jury
     categories = {c.code: c for c in edition.categories}
     created = seats = 0
-    try:
+    with atomic():
         for row in rows:
             juror = db.session.scalar(db.select(User).where(User.email == row.email))
             if juror is not None and juror.role != "juror":
-                raise Refused(f"{row.email} already has an account that is not a juror's.", 409)
-            employer = None
-            if row.organisation:
-                employer = db.session.scalar(db.select(Organisation).where(
-                    db.func.lower(Organisation.name) == row.organisation.lower()))
+                raise Refused(_("%(email)s already has an account that is not a juror's.", email=row.email), 409)
             if juror is None:
-                juror = User(email=row.email, name=row.name, role="juror", language=row.language, organisation=employer)
+                employer = None
+                if row.organisation:
+                    employer = db.session.scalar(db.select(Organisation).where(
+                        db.func.lower(Organisation.name) == row.organisation.lower()))
+                juror = User(email=row.email, name=row.name, role="juror", language=row.language,
+                             organisation=employer)
                 db.session.add(juror)
                 db.session.flush()
                 created += 1
             for code in row.juries:
-                jury = db.session.scalar(db.select(Jury).where(Jury.category_id == categories[code].id))
-                member = db.session.scalar(db.select(JuryMember).where(JuryMember.jury_id == jury.id,
-                                                                       JuryMember.user_id == juror.id))
-                if member is None:
-                    member = JuryMember(jury_id=jury.id, user_id=juror.id)
-                    db.session.add(member)
-                    seats += 1
+                category = categories[code]
+                seated = db.session.scalar(db.select(JuryMember.id).join(Jury, Jury.id == JuryMember.jury_id).where(
+                    Jury.category_id == category.id, JuryMember.user_id == juror.id)) is not None
+                member = jury.add_member(actor=actor, category=category, juror=juror)
+                seats += not seated
                 if row.president and not member.is_president:
-                    for other in db.session.scalars(db.select(JuryMember).where(
-                            JuryMember.jury_id == jury.id, JuryMember.is_president.is_(True))):
-                        other.is_president = False
-                    db.session.flush()
-                    member.is_president = True
+                    jury.set_president(actor=actor, member=member)
         audit.record(actor=actor, action="import.jurors", obj=edition, edition_id=edition.id,
                      after={"created": created, "seats": seats})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()  # all or none
-        raise
     return created, seats

@@ -15,6 +15,7 @@ import scoring
 from . import audit
 from .errors import Refused
 from .extensions import db
+from .transaction import commit
 from .mail import send_in_language
 from .models import Category, Edition, Entry, ResultSnapshot, Round, User, utcnow
 from .results import round_results, winners
@@ -60,7 +61,7 @@ def freeze(*, actor: User, edition: Edition) -> list[ResultSnapshot]:
     audit.record(actor=actor, action="results.freeze", obj=edition, edition_id=edition.id, before=before,
                  after={"results_state": "frozen",
                         "fingerprints": {str(s.round_id): s.fingerprint for s in snapshots}})
-    db.session.commit()
+    commit()
     return snapshots
 
 
@@ -75,7 +76,7 @@ def unfreeze(*, actor: User, edition: Edition, reason: str) -> None:
     edition.results_state = "open"
     audit.record(actor=actor, action="results.unfreeze", obj=edition, edition_id=edition.id,
                  before={"results_state": "frozen"}, after={"results_state": "open", "reason": reason.strip()})
-    db.session.commit()
+    commit()
 
 
 def publish(*, actor: User, edition: Edition) -> int:
@@ -85,7 +86,7 @@ def publish(*, actor: User, edition: Edition) -> int:
     edition.results_state = "published"
     audit.record(actor=actor, action="results.publish", obj=edition, edition_id=edition.id,
                  before={"results_state": "frozen"}, after={"results_state": "published"})
-    db.session.commit()
+    commit()
     return notify_exhibitors(edition)
 
 

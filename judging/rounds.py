@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from . import audit
 from .errors import Refused
 from .extensions import db
+from .transaction import commit
 from .mail import send_in_language
 from .models import (CalibrationSample, Category, Edition, Entry, Jury, JuryMember, Round, Scorecard, SignOff,
                      TieDecision, User, utcnow)
@@ -89,7 +90,7 @@ def apply_shortlist(*, actor: User, preview: ShortlistPreview, notify: bool = Fa
                  edition_id=preview.round.category.edition_id,
                  after={"next_round": following.id, "advancing": preview.advancing,
                         "eliminated": preview.eliminated})
-    db.session.commit()
+    commit()
     if notify:
         notify_shortlist(preview, entries)
 
@@ -172,7 +173,7 @@ def decide_joint_winners(*, actor: User, round_: Round, entry_ids: list[int], re
     db.session.flush()
     audit.record(actor=actor, action="results.joint_winners", obj=decision,
                  edition_id=round_.category.edition_id, after={"entries": sorted(entry_ids), "reason": reason})
-    db.session.commit()
+    commit()
     return decision
 
 
@@ -228,7 +229,7 @@ def sign_off(*, actor: User, round_: Round, accept_incomplete: bool = False) -> 
     db.session.flush()
     audit.record(actor=actor, action="results.sign_off", obj=existing, edition_id=round_.category.edition_id,
                  after={"round": round_.id, "fingerprint": outcome.fingerprint, "incomplete": incomplete})
-    db.session.commit()
+    commit()
     return existing
 
 
@@ -277,7 +278,7 @@ def override_signoff(*, actor: User, edition: Edition, reason: str) -> None:
     audit.record(actor=actor, action="results.signoff_override", obj=edition, edition_id=edition.id,
                  after={"reason": reason.strip(), "unsigned": [c.code for c in unsigned_categories(edition)],
                         "fingerprint": edition.signoff_override_fingerprint})
-    db.session.commit()
+    commit()
 
 
 # --- settings -------------------------------------------------------------------------------------------------------
@@ -295,7 +296,7 @@ def update_round(*, actor: User, round_: Round, values: dict) -> Round:
     round_.method = round_.method or None
     audit.record(actor=actor, action="round.update", obj=round_, edition_id=round_.category.edition_id,
                  before=before, after={f: str(getattr(round_, f)) for f in ROUND_FIELDS})
-    db.session.commit()
+    commit()
     return round_
 
 
@@ -310,7 +311,7 @@ def set_calibration_samples(*, actor: User, round_: Round, entry_ids: list[int])
         db.session.add(CalibrationSample(round_id=round_.id, entry_id=entry_id))
     audit.record(actor=actor, action="round.calibration_samples", obj=round_, edition_id=round_.category.edition_id,
                  after={"entries": sorted(set(entry_ids))})
-    db.session.commit()
+    commit()
 
 
 def calibration_samples(round_: Round) -> list[Entry]:
@@ -413,7 +414,7 @@ def update_criteria(*, actor: User, round_: Round, rows: list[CriterionInput], c
                      {"key": r.key, "name": r.name_en, "weight": r.weight, "min": r.scale_min, "max": r.scale_max}
                      for r in rows], "confirmed": confirmed})
     count = recompute_totals(round_)
-    db.session.commit()
+    commit()
     return count
 
 

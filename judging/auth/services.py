@@ -5,6 +5,7 @@ from sqlalchemy import func
 
 from ..errors import Refused
 from ..extensions import db
+from ..transaction import commit
 from ..mail import send_in_language
 from ..models import Organisation, User, utcnow
 
@@ -40,7 +41,7 @@ def register_exhibitor(*, name: str, email: str, password: str, language: str, o
     user = User(email=email, name=name.strip(), role="exhibitor", language=language, organisation=company)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    commit()
     return user
 
 
@@ -51,24 +52,24 @@ def create_user(*, email: str, password: str | None, role: str, name: str = "", 
     if password:
         user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    commit()
     return user
 
 
 def set_password(user: User, password: str) -> None:
     """Change a password; this also voids every reset or invitation token issued before."""
     user.set_password(password)
-    db.session.commit()
+    commit()
 
 
 def set_language(user: User, language: str) -> None:
     user.language = language
-    db.session.commit()
+    commit()
 
 
 def touch_login(user: User) -> None:
     user.last_seen_at = utcnow()
-    db.session.commit()
+    commit()
 
 
 def send_password_reset(user: User, reset_url: str) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import func
 
 from ..errors import Refused
 from ..extensions import db
+from ..transaction import commit
 from ..models import Attachment, Category, Edition, Entry, User, utcnow
 from ..templating import language
 from ..uploads import RejectedUpload, safe_display_name, store_upload, upload_path
@@ -56,7 +57,7 @@ def create_entry(*, user: User, edition: Edition, category_id: int, values: dict
                   status="draft")
     _apply(entry, values)
     db.session.add(entry)
-    db.session.commit()
+    commit()
     return entry
 
 
@@ -76,7 +77,7 @@ def update_entry(*, entry: Entry, category_id: int, values: dict) -> Entry:
         db.session.rollback()
         raise Refused(_("A submitted entry must stay complete: %(fields)s cannot be left empty.",
                         fields=", ".join(missing_answers(entry))), 400)
-    db.session.commit()
+    commit()
     return entry
 
 
@@ -100,7 +101,7 @@ def submit_entry(*, entry: Entry) -> Entry:
                         fields=", ".join(missing_answers(entry))), 400)
     entry.status = "submitted"
     entry.submitted_at = utcnow()
-    db.session.commit()
+    commit()
     send_receipt(entry)
     return entry
 
@@ -127,7 +128,7 @@ def withdraw_entry(*, entry: Entry) -> Entry:
         raise Refused(_("This entry cannot be withdrawn."), 409)
     entry.status = "withdrawn"
     entry.withdrawn_at = utcnow()
-    db.session.commit()
+    commit()
     return entry
 
 
@@ -149,7 +150,7 @@ def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, fold
                             content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
                             uploaded_by_id=user.id)
     db.session.add(attachment)
-    db.session.commit()
+    commit()
     return attachment
 
 
@@ -159,5 +160,5 @@ def remove_attachment(*, attachment: Attachment, folder: str) -> None:
         raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
     path: Path = upload_path(folder, attachment.stored_name)
     db.session.delete(attachment)
-    db.session.commit()
+    commit()
     path.unlink(missing_ok=True)

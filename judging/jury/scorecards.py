@@ -17,6 +17,7 @@ import scoring
 from .. import audit
 from ..errors import Refused
 from ..extensions import db
+from ..transaction import commit
 from ..models import Assignment, Criterion, Edition, Entry, Round, Scorecard, User, utcnow
 from ..permissions import may_judge
 from ..templating import language
@@ -218,7 +219,7 @@ def save_scorecard(*, juror: User, entry: Entry, round_: Round, values: CardInpu
         raise StaleScorecard(find_scorecard(juror=juror, entry=entry, round_=round_)) from None
     audit.record(actor=juror, action="scorecard.submit" if submit else "scorecard.save", obj=card,
                  edition_id=entry.edition_id, before=before, after=_card_state(card))
-    db.session.commit()
+    commit()
     return card
 
 
@@ -235,7 +236,7 @@ def reopen_scorecard(*, actor: User, card: Scorecard) -> Scorecard:
     card.version += 1
     audit.record(actor=actor, action="scorecard.reopen", obj=card, edition_id=entry.edition_id, before=before,
                  after=_card_state(card))
-    db.session.commit()
+    commit()
     return card
 
 
@@ -261,5 +262,5 @@ def save_calibration_card(*, juror: User, entry: Entry, round_: Round, values: C
     card.version = (card.version or 0) + 1
     card.status, card.updated_at = "submitted", utcnow()
     card.submitted_at = card.updated_at
-    db.session.commit()
+    commit()
     return card

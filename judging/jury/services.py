@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from .. import audit
 from ..errors import Refused
 from ..extensions import db
+from ..transaction import commit
 from ..mail import send_in_language
 from ..models import (Assignment, Category, Conflict, Entry, Jury, JuryMember, Organisation, Round, Scorecard, User,
                       utcnow)
@@ -42,7 +43,7 @@ def add_member(*, actor: User, category: Category, juror: User, role: str = "mem
         db.session.flush()
         audit.record(actor=actor, action="jury.add_member", obj=member, edition_id=category.edition_id,
                      after={"juror": juror.email, "category": category.code, "role": role})
-    db.session.commit()
+    commit()
     return member
 
 
@@ -63,7 +64,7 @@ def remove_member(*, actor: User, member: JuryMember) -> None:
     end_assignments(actor=actor, juror=juror, reason=_("removed from the jury"), why="removed", assignments=list(
         db.session.scalars(db.select(Assignment).join(Round, Round.id == Assignment.round_id).where(
             Round.category_id == category.id, Assignment.juror_id == juror.id, Assignment.recused_at.is_(None)))))
-    db.session.commit()
+    commit()
 
 
 def set_president(*, actor: User, member: JuryMember) -> None:
@@ -75,7 +76,7 @@ def set_president(*, actor: User, member: JuryMember) -> None:
     member.is_president = True
     audit.record(actor=actor, action="jury.set_president", obj=member, edition_id=member.jury.category.edition_id,
                  after={"juror": member.user.email})
-    db.session.commit()
+    commit()
 
 
 INVITATION_MAX_AGE = 14 * 24 * 3600
@@ -117,7 +118,7 @@ def send_invitation(juror: User, url: str) -> None:
 def accept_invitation(*, juror: User, password: str, language: str) -> None:
     juror.set_password(password)  # also voids the invitation token
     juror.language = language
-    db.session.commit()
+    commit()
 
 
 # --- conflicts ----------------------------------------------------------------------------------------------------
@@ -154,7 +155,7 @@ def declare_conflict(*, actor: User, juror: User, organisation: Organisation, ki
                              reason=_("conflict of interest declared (%(kind)s)", kind=kind))
     if voided:
         _tell_organisers_of_voided_cards(juror=juror, organisation=organisation, voided=voided)
-    db.session.commit()
+    commit()
     return conflict
 
 
@@ -216,7 +217,7 @@ def remove_conflict(*, actor: User, conflict: Conflict) -> None:
                  before={"juror": juror.email, "organisation": organisation.name, "kind": conflict.kind,
                          "reason": conflict.reason})
     db.session.delete(conflict)
-    db.session.commit()
+    commit()
 
 
 # --- assignment ---------------------------------------------------------------------------------------------------
@@ -299,7 +300,7 @@ def apply_assignment(*, actor: User, round_: Round, expected_digest: str | None 
     if expected_digest is not None and preview.digest != expected_digest:
         raise Refused(_("The assignments changed since the preview. Review the new preview before applying."), 409)
     _apply_plan(actor=actor, round_=round_, plan=preview.plan)
-    db.session.commit()
+    commit()
     return preview
 
 
@@ -343,7 +344,7 @@ def add_assignment(*, actor: User, round_: Round, entry: Entry, juror: User) -> 
     db.session.flush()
     audit.record(actor=actor, action="assignment.add", obj=assignment, edition_id=entry.edition_id,
                  after={"entry": entry.id, "juror": juror.email, "round": round_.id})
-    db.session.commit()
+    commit()
     return assignment
 
 
@@ -354,7 +355,7 @@ def remove_assignment(*, actor: User, assignment: Assignment) -> None:
     audit.record(actor=actor, action="assignment.remove", obj=assignment, edition_id=entry.edition_id,
                  before={"entry": assignment.entry_id, "juror": assignment.juror_id, "round": assignment.round_id})
     db.session.delete(assignment)
-    db.session.commit()
+    commit()
 
 
 def recuse(*, juror: User, assignment: Assignment, reason: str) -> AssignmentPreview:
@@ -380,7 +381,7 @@ def recuse(*, juror: User, assignment: Assignment, reason: str) -> AssignmentPre
     round_ = db.session.get(Round, assignment.round_id)
     preview = preview_assignment(round_)
     _apply_plan(actor=None, round_=round_, plan=preview.plan)
-    db.session.commit()
+    commit()
     return preview
 
 
@@ -400,5 +401,5 @@ def remind_late_jurors(edition, *, scoring_url: str) -> int:
         sent += 1
     if sent:
         audit.record(actor=None, action="jury.remind", obj=edition, edition_id=edition.id, after={"reminded": sent})
-        db.session.commit()
+        commit()
     return sent

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from .. import audit
 from ..errors import Refused
 from ..extensions import db
+from ..transaction import commit
 from ..models import Category, Edition, Entry, User
 
 EDITION_FIELDS = ("name", "venue", "show_starts_on", "show_ends_on", "submission_deadline", "scoring_opens_at",
@@ -23,7 +24,7 @@ def update_edition(*, actor: User, edition: Edition, values: dict) -> Edition:
         setattr(edition, field, values[field] if values[field] is not None or field not in ("venue",) else "")
     audit.record(actor=actor, action="edition.update", obj=edition, edition_id=edition.id, before=before,
                  after=_snapshot(edition, EDITION_FIELDS))
-    db.session.commit()
+    commit()
     return edition
 
 
@@ -34,7 +35,7 @@ def make_current(*, actor: User, edition: Edition) -> None:
     db.session.flush()
     edition.is_current = True
     audit.record(actor=actor, action="edition.make_current", obj=edition, edition_id=edition.id)
-    db.session.commit()
+    commit()
 
 
 def update_category(*, actor: User, category: Category, values: dict) -> Category:
@@ -43,7 +44,7 @@ def update_category(*, actor: User, category: Category, values: dict) -> Categor
         setattr(category, field, values[field] or ("" if field.startswith("description") else values[field]))
     audit.record(actor=actor, action="category.update", obj=category, edition_id=category.edition_id,
                  before=before, after=_snapshot(category, CATEGORY_FIELDS))
-    db.session.commit()
+    commit()
     return category
 
 
@@ -55,7 +56,7 @@ def disqualify_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
     entry.disqualification_reason = reason.strip()
     audit.record(actor=actor, action="entry.disqualify", obj=entry, edition_id=entry.edition_id, before=before,
                  after={"status": entry.status, "reason": entry.disqualification_reason})
-    db.session.commit()
+    commit()
     return entry
 
 
@@ -80,5 +81,5 @@ def create_edition(*, slug: str, name: str, venue: str = "", current: bool = Fal
             other.is_current = False
         db.session.flush()
         edition.is_current = True
-    db.session.commit()
+    commit()
     return edition

@@ -1,0 +1,50 @@
+"""One transaction per action: a multi-step action that fails at its last step leaves nothing behind."""
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from judging import exporting
+from judging.errors import Refused
+from judging.extensions import db
+from judging.models import AuditEvent, JuryMember, User
+from exports import JurorImportRow
+
+
+def _rows(last_email):
+    return (JurorImportRow(name="Claire Dubois", email="claire@police.example.com", organisation="",
+                           juries=("cyber", "drones"), language="fr", president=True),
+            JurorImportRow(name="Last One", email=last_email, organisation="", juries=("cyber",), language="en",
+                           president=False))
+
+
+def test_a_juror_import_failing_at_its_last_row_leaves_no_juror_seat_or_president(make):
+    edition = make.edition()
+    organiser = make.user("organiser")
+    exhibitor = make.user("exhibitor")
+    with pytest.raises(Refused):
+        exporting.import_jurors(actor=organiser, edition=edition, rows=_rows(exhibitor.email))
+    assert db.session.scalar(db.select(User).where(User.email == "claire@police.example.com")) is None
+    assert db.session.scalars(db.select(JuryMember)).all() == []
+    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action.like("jury.%"))) is None
+    # The same rows with a valid last line go through the page's own jury services, recorded once each.
+    created, seats = exporting.import_jurors(actor=organiser, edition=edition, rows=_rows("last@example.com"))
+    assert (created, seats) == (2, 3)
+    actions = db.session.scalars(db.select(AuditEvent.action)).all()
+    assert actions.count("jury.add_member") == 3 and actions.count("jury.set_president") == 2
+
+
+def test_a_refused_import_through_the_page_is_a_clear_409_and_keeps_nothing(client, make, login_as):
+    make.edition()
+    login_as(make.user("organiser"))
+    exhibitor = make.user("exhibitor")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "Email", "Organisation", "Juries", "Language", "President"])
+    sheet.append(["Claire Dubois", "claire@police.example.com", "", "cyber", "fr", "yes"])
+    sheet.append(["Someone", exhibitor.email, "", "cyber", "en", "no"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = client.post("/organiser/import/jurors", data={"file": (io.BytesIO(buffer.getvalue()), "j.xlsx")})
+    assert response.status_code == 409 and "not a juror" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(User).where(User.email == "claire@police.example.com")) is None
