@@ -17,7 +17,7 @@ import scoring
 from . import audit
 from .errors import Refused
 from .extensions import db
-from .mail import send_mail
+from .mail import send_after_commit
 from .models import Category, Edition, Entry, ResultSnapshot, Round, User, utcnow
 from .results import round_results, winners
 from .templating import language
@@ -367,7 +367,7 @@ def unpublish(*, actor: User, edition: Edition, reason: str) -> None:
 def send_result_mails(*, actor: User, edition: Edition, confirmed: bool) -> int:
     """Tell each exhibitor contact, in their language, how their entries did. Once per edition: the claim on
     `results_mailed_at` is taken in the database, so two clicks (or two organisers) never send twice. The mails
-    go out after the commit; returns how many."""
+    go out once the commit succeeds; returns how many."""
     if edition.results_state != "published":
         raise NotReady(_("Publish the results before sending the result mails."), [], 409)
     if edition.results_mailed_at is not None:
@@ -385,8 +385,8 @@ def send_result_mails(*, actor: User, edition: Edition, confirmed: bool) -> int:
         counts[mail.language] += 1
     audit.record(actor=actor, action="results.mail", obj=edition, edition_id=edition.id,
                  after={"mails": len(mails), "per_language": counts})
+    for mail in mails:
+        send_after_commit(to=mail.to.email, subject=mail.subject, body=mail.body)
     db.session.commit()
     db.session.refresh(edition)
-    for mail in mails:
-        send_mail(to=mail.to.email, subject=mail.subject, body=mail.body)
     return len(mails)

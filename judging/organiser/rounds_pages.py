@@ -44,12 +44,12 @@ def _round_page(round_: Round, *, shortlist: ShortlistForm, preview=None, errors
     outcome = round_results(round_, stability=preview is None, resamples=300) if preview is None else None
     ranking = preview.ranking if preview else outcome.ranking
     entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_([l.entry for l in ranking])))}
-    status = rounds.signoff_status(round_)
-    signed = status.sign_off
+    signoff = rounds.signoff_status(round_)
+    signed = signoff.sign_off
     return render_template("organiser/round.html", round=round_, category=round_.category,
                            edition=round_.category.edition, settings=RoundForm(obj=round_), shortlist=shortlist,
                            preview=preview, ranking=ranking, entries=entries, next_round=rounds.next_round(round_),
-                           samples={e.id for e in rounds.calibration_samples(round_)}, signed=signed, signoff=status,
+                           samples={e.id for e in rounds.calibration_samples(round_)}, signed=signed, signoff=signoff,
                            signer=juror_names([signed.signed_by_id]) if signed else {}, confirm=ConfirmForm(),
                            joint=JointWinnersForm(), override=OverrideForm(), errors=errors or [],
                            lines={l.entry: l for l in ranking},

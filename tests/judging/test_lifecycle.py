@@ -61,10 +61,10 @@ def test_unfreeze_needs_a_reason_and_is_recorded(client, make, login_as):
 def test_publication_tells_exhibitors_winner_or_not_and_never_the_scores(client, make, login_as):
     edition, round_, organiser, juror, winner, other, winner_company, other_company = _judged(make)
     exhibitor = make.user("exhibitor", organisation=winner_company, language="fr")
-    lifecycle.freeze(actor=organiser, edition=edition)
-    assert client.get(f"/winners/{edition.slug}").status_code == 404  # not yet published
     from judging import rounds
     services.set_president(actor=organiser, member=services.jury_of(round_.category).members[0])
+    lifecycle.freeze(actor=organiser, edition=edition)
+    assert client.get(f"/winners/{edition.slug}").status_code == 404  # not yet published
     rounds.sign_off(actor=juror, round_=rounds.deciding_round(round_.category))
     lifecycle.publish(actor=organiser, edition=edition, confirmed=True)
     assert outbox() == []  # publishing makes the page public; the mails are a separate step
