@@ -80,7 +80,8 @@ def test_every_finalist_gets_the_finals_jurors_and_its_qr_code_opens_the_scoreca
     for unscored in (judged["unread"], judged["half"]):  # only scored entries: the rule decides for all
         unscored.status = "withdrawn"
     db.session.commit()
-    rounds.apply_shortlist(actor=judged["organiser"], preview=rounds.preview_shortlist(judged["pre"], rule="top", top=3))
+    preview = rounds.preview_shortlist(judged["pre"], rule="top", top=3)
+    rounds.apply_shortlist(actor=judged["organiser"], preview=preview)
     final = judged["final"]
     finalists = [e.id for e in db.session.scalars(db.select(Entry).where(Entry.round_reached >= 2))]
     assert len(finalists) == 3
