@@ -1,4 +1,6 @@
-"""The results lifecycle: scoring open -> results frozen -> results published (unfreezing is recorded).
+"""The results lifecycle: scoring open -> results frozen -> results published (unfreezing and unpublishing are
+recorded). Publishing is one deliberate act checked in one place (`readiness`); telling the exhibitors is a
+separate step (`send_result_mails`), done once.
 
 Freezing stores an immutable snapshot of every round's ranking with its method, parameters and the
 fingerprint of the scorecards it came from; while frozen, every score change is refused (see
@@ -6,7 +8,7 @@ fingerprint of the scorecards it came from; while frozen, every score change is 
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from flask_babel import gettext as _
 
@@ -15,10 +17,11 @@ import scoring
 from . import audit
 from .errors import Refused
 from .extensions import db
+from .mail import send_after_commit
 from .transaction import commit
-from .mail import send_in_language
 from .models import Category, Edition, Entry, ResultSnapshot, Round, User, utcnow
 from .results import round_results, winners
+from .templating import language
 
 WINNER, FINALIST = "winner", "finalist"
 
@@ -79,17 +82,6 @@ def unfreeze(*, actor: User, edition: Edition, reason: str) -> None:
     commit()
 
 
-def publish(*, actor: User, edition: Edition) -> int:
-    """Publish frozen results: exhibitors learn whether they won or reached the final; returns mails sent."""
-    if edition.results_state != "frozen":
-        raise Refused(_("Freeze the results before publishing them."), 409)
-    edition.results_state = "published"
-    audit.record(actor=actor, action="results.publish", obj=edition, edition_id=edition.id,
-                 before={"results_state": "frozen"}, after={"results_state": "published"})
-    commit()
-    return notify_exhibitors(edition)
-
-
 def current_snapshot(round_: Round) -> ResultSnapshot | None:
     return db.session.scalar(db.select(ResultSnapshot).where(
         ResultSnapshot.round_id == round_.id, ResultSnapshot.superseded_at.is_(None))
@@ -101,36 +93,59 @@ def snapshot_ranking(snapshot: ResultSnapshot) -> list[scoring.RankedEntry]:
 
 
 def with_snapshot(outcome, snapshot: ResultSnapshot):
-    """The live results of a round, with the ranking, method and fingerprint replaced by the frozen ones."""
+    """The live results of a round, with the ranking, method and fingerprint replaced by the frozen ones.
+
+    The frozen ranking may name entries that have left the round since (withdrawn, disqualified): they are
+    loaded too, so that every page and export can show them with their status instead of failing.
+    """
     from dataclasses import replace
-    return replace(outcome, ranking=snapshot_ranking(snapshot), method=snapshot.method,
-                   fingerprint=snapshot.fingerprint)
+    ranking = snapshot_ranking(snapshot)
+    entries = dict(outcome.entries)
+    missing = [line.entry for line in ranking if line.entry not in entries]
+    if missing:
+        entries.update({e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(missing)))})
+    return replace(outcome, ranking=ranking, method=snapshot.method, fingerprint=snapshot.fingerprint,
+                   entries=entries)
 
 
-def deciding_snapshot(category: Category) -> tuple[Round, ResultSnapshot] | None:
-    """The last round whose frozen ranking scored anything (a category may be judged in one round only)."""
-    for round_ in sorted(category.rounds, key=lambda r: -r.position):
-        snapshot = current_snapshot(round_)
-        if snapshot is not None and any(line.get("score") is not None for line in snapshot.ranking):
-            return round_, snapshot
-    return None
+
+# --- publishing: readiness, publication, result mails ---------------------------------------------------------------
+
+def _deciding_ranking(category: Category) -> tuple[Round, ResultSnapshot | None, list[scoring.RankedEntry]]:
+    """The round that gives the trophy (`rounds.deciding_round`, the one place that says so), its frozen
+    snapshot if any, and the ranking shown for it: the frozen one, else the live one."""
+    from . import rounds
+    round_ = rounds.deciding_round(category)
+    snapshot = current_snapshot(round_)
+    ranking = snapshot_ranking(snapshot) if snapshot is not None else round_results(round_).ranking
+    return round_, snapshot, ranking
 
 
-def outcomes(edition: Edition) -> dict[int, str]:
-    """Entry id -> 'winner' or 'finalist', from the published snapshot of each category's last round.
+def _first_place(ranking: list[scoring.RankedEntry]) -> list[scoring.RankedEntry]:
+    """Every scored, complete line at rank 1, decided or not (`results.winners` says who wins)."""
+    return [line for line in ranking if line.rank == 1 and line.score is not None and "incomplete" not in line.flags]
+
+
+def _undecided_tie(ranking: list[scoring.RankedEntry]) -> list[int]:
+    """Entries sharing first place without the jury's joint-winner decision (never printed as joint winners)."""
+    top = _first_place(ranking)
+    joint = [line for line in top if any(f.startswith("joint winner") for f in line.flags)]
+    if any("tie: jury decision" in line.flags for line in top) or (len(top) > 1 and len(joint) != len(top)):
+        return [line.entry for line in top]
+    return []
+
+
+def decided_outcomes(edition: Edition) -> dict[int, str]:
+    """Entry id -> 'winner' or 'finalist', from the frozen snapshot of each category's deciding round.
 
     Winners hold rank 1 (a shared first place makes joint winners); finalists are the rest of the podium
-    and every entry that reached the final round.
+    and every entry that reached the final round. An entry withdrawn or disqualified since is neither.
     """
-    if edition.results_state != "published":
-        return {}
     result: dict[int, str] = {}
     for category in edition.categories:
-        decided = deciding_snapshot(category)
-        if decided is None:
+        final, snapshot, ranking = _deciding_ranking(category)
+        if snapshot is None:
             continue
-        final, snapshot = decided
-        ranking = snapshot_ranking(snapshot)
         won = {line.entry for line in winners(ranking)}
         for line in ranking:
             if line.score is None or "incomplete" in line.flags:
@@ -144,34 +159,235 @@ def outcomes(edition: Edition) -> dict[int, str]:
                     Entry.category_id == category.id, Entry.status == "submitted",
                     Entry.round_reached >= final.position)):
                 result.setdefault(entry_id, FINALIST)
+    if result:  # the public page and the mails must never name an entry that no longer competes
+        gone = set(db.session.scalars(db.select(Entry.id).where(Entry.id.in_(list(result)),
+                                                                Entry.status != "submitted")))
+        result = {entry_id: outcome for entry_id, outcome in result.items() if entry_id not in gone}
     return result
 
 
-def notify_exhibitors(edition: Edition) -> int:
-    """Tell each exhibitor contact, in their language, that results are out and how their entries did."""
-    by_entry = outcomes(edition)
-    sent = 0
-    users = db.session.scalars(db.select(User).where(User.role == "exhibitor", User.organisation_id.is_not(None)))
+def outcomes(edition: Edition) -> dict[int, str]:
+    """What the public and the exhibitors may know: the decided outcomes, once (and while) published."""
+    if edition.results_state != "published":
+        return {}
+    return decided_outcomes(edition)
+
+
+@dataclass(frozen=True)
+class ResultMail:
+    to: User
+    language: str
+    subject: str
+    body: str
+
+
+def _result_mail(user: User, entries: list[Entry], by_entry: dict[int, str], edition: Edition,
+                 language: str) -> ResultMail:
+    lines = []
+    for entry in entries:
+        outcome = by_entry.get(entry.id)
+        if language == "fr":
+            label = {WINNER: "lauréat", FINALIST: "finaliste"}.get(outcome, "non retenu")
+        else:
+            label = {WINNER: "winner", FINALIST: "finalist"}.get(outcome, "not shortlisted")
+        lines.append(f"- {entry.title}: {label}")
+    listing = "\n".join(lines)
+    if language == "fr":
+        return ResultMail(user, "fr", f"Résultats des Milipol Innovation Awards - {edition.name}",
+                          f"Bonjour {user.name},\n\nLes résultats sont publiés :\n{listing}\n\n"
+                          "Merci de votre participation.")
+    return ResultMail(user, "en", f"Milipol Innovation Awards results - {edition.name}",
+                      f"Hello {user.name},\n\nThe results are published:\n{listing}\n\nThank you for taking part.")
+
+
+def _recipients(edition: Edition) -> list[tuple[User, list[Entry]]]:
+    """Each exhibitor contact with their company's submitted entries of the edition."""
+    rows = []
+    users = db.session.scalars(db.select(User).where(User.role == "exhibitor", User.organisation_id.is_not(None))
+                               .order_by(User.id))
     for user in users:
         entries = db.session.scalars(db.select(Entry).where(
             Entry.edition_id == edition.id, Entry.organisation_id == user.organisation_id,
-            Entry.status == "submitted")).all()
-        if not entries:
-            continue
-        lines = []
-        for entry in entries:
-            outcome = by_entry.get(entry.id)
-            if user.language == "fr":
-                label = {WINNER: "lauréat", FINALIST: "finaliste"}.get(outcome, "non retenu")
-            else:
-                label = {WINNER: "winner", FINALIST: "finalist"}.get(outcome, "not shortlisted")
-            lines.append(f"- {entry.title}: {label}")
-        listing = "\n".join(lines)
-        send_in_language(
-            user,
-            fr=(f"Résultats des Milipol Innovation Awards - {edition.name}",
-                f"Bonjour {user.name},\n\nLes résultats sont publiés :\n{listing}\n\nMerci de votre participation."),
-            en=(f"Milipol Innovation Awards results - {edition.name}",
-                f"Hello {user.name},\n\nThe results are published:\n{listing}\n\nThank you for taking part."))
-        sent += 1
-    return sent
+            Entry.status == "submitted").order_by(Entry.id)).all()
+        if entries:
+            rows.append((user, entries))
+    return rows
+
+
+def result_mails(edition: Edition) -> list[ResultMail]:
+    """The result mails: to each exhibitor contact, in their language, how each of their
+    entries did (won, finalist, not shortlisted), never a score."""
+    by_entry = decided_outcomes(edition)
+    return [_result_mail(user, entries, by_entry, edition, "fr" if user.language == "fr" else "en")
+            for user, entries in _recipients(edition)]
+
+
+@dataclass(frozen=True)
+class CategoryReadiness:
+    """Where one category stands before publication; every list holds entries, for naming them."""
+    category: Category
+    round: Round  # the deciding round
+    frozen: bool
+    signed_off: bool
+    incomplete: list  # entries of the deciding round with fewer scorecards than the minimum
+    undecided_tie: list  # entries sharing first place without a joint-winner decision
+    unfit_winners: list  # winners withdrawn or disqualified since the freeze
+    winners: list
+
+    @property
+    def complete(self) -> bool:
+        return not self.incomplete
+
+    @property
+    def ready(self) -> bool:
+        return self.frozen and self.signed_off and not self.incomplete and not self.undecided_tie \
+            and not self.unfit_winners
+
+    def reasons(self, language: str) -> list[str]:
+        name = self.category.name(language)
+        titles = lambda entries: ", ".join(e.title for e in entries)  # noqa: E731
+        reasons = []
+        if not self.frozen:
+            reasons.append(_("%(category)s: the results are not frozen.", category=name))
+        if not self.signed_off:
+            reasons.append(_("%(category)s: the ranking is not signed off, or changed since its sign-off.",
+                             category=name))
+        if self.incomplete:
+            reasons.append(_("%(category)s: fewer scorecards than the minimum for %(entries)s.", category=name,
+                             entries=titles(self.incomplete)))
+        if self.undecided_tie:
+            reasons.append(_("%(category)s: %(entries)s share first place and the jury has not decided the tie.",
+                             category=name, entries=titles(self.undecided_tie)))
+        if self.unfit_winners:
+            reasons.append(_("%(category)s: the winner %(entries)s has been withdrawn or disqualified.",
+                             category=name, entries=titles(self.unfit_winners)))
+        return reasons
+
+
+@dataclass(frozen=True)
+class Readiness:
+    edition: Edition
+    categories: list[CategoryReadiness]
+    mails: list[ResultMail]
+
+    @property
+    def ready(self) -> bool:
+        return self.edition.results_state == "frozen" and all(c.ready for c in self.categories)
+
+    def reasons(self, language: str) -> list[str]:
+        reasons = []
+        if self.edition.results_state == "open":
+            reasons.append(_("The results are not frozen: freeze them first."))
+        elif self.edition.results_state == "published":
+            reasons.append(_("The results are already published."))
+        for category in self.categories:
+            reasons += category.reasons(language)
+        return reasons
+
+    def mails_per_language(self) -> dict[str, int]:
+        counts = {"en": 0, "fr": 0}
+        for mail in self.mails:
+            counts[mail.language] += 1
+        return counts
+
+    def previews(self) -> dict[str, ResultMail | None]:
+        """One mail in each language: a real recipient's, else the first recipient's as it would read."""
+        by_entry = decided_outcomes(self.edition)
+        recipients = _recipients(self.edition)
+        previews: dict[str, ResultMail | None] = {}
+        for language_ in ("en", "fr"):
+            mail = next((m for m in self.mails if m.language == language_), None)
+            if mail is None and recipients:
+                user, entries = recipients[0]
+                mail = _result_mail(user, entries, by_entry, self.edition, language_)
+            previews[language_] = mail
+        return previews
+
+
+def readiness(edition: Edition) -> Readiness:
+    """Everything publication depends on, per category: frozen, signed off (`rounds.unsigned_categories`),
+    complete, no undecided tie at the top, no withdrawn or disqualified winner; and the mails it would send."""
+    from . import rounds
+    unsigned = {c.id for c in rounds.unsigned_categories(edition)}
+    categories = []
+    for category in edition.categories:
+        round_, snapshot, ranking = _deciding_ranking(category)
+        named = {e.id: e for e in db.session.scalars(db.select(Entry).where(
+            Entry.id.in_([line.entry for line in ranking])))}
+        won = [named[line.entry] for line in winners(ranking)]
+        categories.append(CategoryReadiness(
+            category=category, round=round_,
+            frozen=edition.results_state in ("frozen", "published") and snapshot is not None,
+            # A category nobody entered has nothing to sign: it shows "no award" and sends no mail.
+            signed_off=category.id not in unsigned or not ranking,
+            incomplete=[named[line.entry] for line in ranking if "incomplete" in line.flags],
+            undecided_tie=[named[entry_id] for entry_id in _undecided_tie(ranking)],
+            unfit_winners=[e for e in won if e.status != "submitted"], winners=won))
+    return Readiness(edition=edition, categories=categories, mails=result_mails(edition))
+
+
+class NotReady(Refused):
+    """Publication refused, with every reason (shown on the readiness page)."""
+
+    def __init__(self, message: str, reasons: list[str], status: int = 409):
+        super().__init__(message, status)
+        self.reasons = reasons
+
+
+def publish(*, actor: User, edition: Edition, confirmed: bool) -> Readiness:
+    """Make the winners page public, once every category is ready and the organiser confirmed. Sends no mail:
+    telling the exhibitors is the separate step `send_result_mails`."""
+    if edition.results_state == "published":
+        raise NotReady(_("The results are already published."), [], 409)
+    state = readiness(edition)
+    if not state.ready:
+        raise NotReady(_("The results cannot be published yet."), state.reasons(language()), 409)
+    if not confirmed:
+        raise NotReady(_("Tick the confirmation to publish the results."), [], 400)
+    edition.results_state = "published"
+    audit.record(actor=actor, action="results.publish", obj=edition, edition_id=edition.id,
+                 before={"results_state": "frozen"},
+                 after={"results_state": "published",
+                        "winners": {c.category.code: [e.id for e in c.winners] for c in state.categories}})
+    commit()
+    return state
+
+
+def unpublish(*, actor: User, edition: Edition, reason: str) -> None:
+    """Hide the winners page again (the results stay frozen); the reason is recorded."""
+    if edition.results_state != "published":
+        raise NotReady(_("The results are not published."), [], 409)
+    if len(reason.strip()) < 5:
+        raise NotReady(_("Give the reason for unpublishing the results (it is recorded)."), [], 400)
+    edition.results_state = "frozen"
+    audit.record(actor=actor, action="results.unpublish", obj=edition, edition_id=edition.id,
+                 before={"results_state": "published"}, after={"results_state": "frozen", "reason": reason.strip()})
+    commit()
+
+
+def send_result_mails(*, actor: User, edition: Edition, confirmed: bool) -> int:
+    """Tell each exhibitor contact, in their language, how their entries did. Once per edition: the claim on
+    `results_mailed_at` is taken in the database, so two clicks (or two organisers) never send twice. The mails
+    go out once the commit succeeds; returns how many."""
+    if edition.results_state != "published":
+        raise NotReady(_("Publish the results before sending the result mails."), [], 409)
+    if edition.results_mailed_at is not None:
+        raise NotReady(_("The result mails have already been sent; they are never sent twice."), [], 409)
+    if not confirmed:
+        raise NotReady(_("Tick the confirmation to send the result mails."), [], 400)
+    mails = result_mails(edition)
+    claimed = db.session.execute(db.update(Edition).where(
+        Edition.id == edition.id, Edition.results_mailed_at.is_(None)).values(results_mailed_at=utcnow()))
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise NotReady(_("The result mails have already been sent; they are never sent twice."), [], 409)
+    counts = {"en": 0, "fr": 0}
+    for mail in mails:
+        counts[mail.language] += 1
+    audit.record(actor=actor, action="results.mail", obj=edition, edition_id=edition.id,
+                 after={"mails": len(mails), "per_language": counts})
+    for mail in mails:
+        send_after_commit(to=mail.to.email, subject=mail.subject, body=mail.body)
+    commit()
+    db.session.refresh(edition)
+    return len(mails)

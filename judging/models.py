@@ -73,6 +73,8 @@ class Edition(db.Model):
     signoff_override_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     # The override holds only for the results it was given for (see `rounds.override_fingerprint`).
     signoff_override_fingerprint: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    # Set once when the result mails go out: sending them is a separate step from publishing, never repeated.
+    results_mailed_at: Mapped[Optional[datetime]]
     scoring_method: Mapped[str] = mapped_column(sa.String(20), default="mean")
     trim: Mapped[int] = mapped_column(default=1)
     min_scorecards: Mapped[int] = mapped_column(default=3)

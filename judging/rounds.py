@@ -6,7 +6,7 @@ part in a round when its `round_reached` is at least the round's position; short
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -29,6 +29,9 @@ def next_round(round_: Round) -> Round | None:
     return min(later, key=lambda r: r.position) if later else None
 
 
+SHORTLIST_DECISIONS = ("advance", "eliminate")
+
+
 @dataclass(frozen=True)
 class ShortlistPreview:
     round: Round
@@ -36,11 +39,21 @@ class ShortlistPreview:
     advancing: list[int]
     eliminated: list[int]
     ranking: list  # scoring.RankedEntry, for showing scores and stability beside the choice
+    # Entries without a complete score (fewer counted scorecards than the minimum): the rule never decides for
+    # them. `decided` holds the organiser's choice for each; `undecided` those still waiting for one.
+    unscored: list[int] = field(default_factory=list)
+    decided: dict[int, str] = field(default_factory=dict)
+    undecided: list[int] = field(default_factory=list)
 
 
 def preview_shortlist(round_: Round, *, rule: str, top: int | None = None, threshold: float | None = None,
-                      chosen: list[int] | None = None) -> ShortlistPreview:
-    """Who would go through to the next round: the top N, those at or above a score, or a hand-picked list."""
+                      chosen: list[int] | None = None, decisions: dict[int, str] | None = None) -> ShortlistPreview:
+    """Who would go through to the next round: the top N, those at or above a score, or a hand-picked list.
+
+    The rule only decides among entries with a complete score. An entry short of scorecards is listed apart
+    and goes through or stops only by the organiser's explicit decision (`decisions`: entry id -> 'advance' or
+    'eliminate'; ticking it in a hand-picked list is a decision to advance it).
+    """
     following = next_round(round_)
     if following is None:
         raise Refused(_("This is the last round: there is no round to shortlist for."), 409)
@@ -48,6 +61,7 @@ def preview_shortlist(round_: Round, *, rule: str, top: int | None = None, thres
         raise Refused(_("Choose top N, a score threshold, or a hand-picked list."), 400)
     ranking = round_results(round_, stability=True, resamples=500).ranking
     scored = [line for line in ranking if line.score is not None and "incomplete" not in line.flags]
+    unscored = [line.entry for line in ranking if line.score is None or "incomplete" in line.flags]
     if rule == "top":
         if not top or top < 1:
             raise Refused(_("Give how many entries go through (at least 1)."), 400)
@@ -63,33 +77,74 @@ def preview_shortlist(round_: Round, *, rule: str, top: int | None = None, thres
         unknown = set(chosen or ()) - in_round
         if unknown or not chosen:
             raise Refused(_("Pick entries of this round."), 400)
-        advancing = [l.entry for l in ranking if l.entry in set(chosen)]
-    eliminated = [l.entry for l in ranking if l.entry not in set(advancing)]
+        advancing = [l.entry for l in scored if l.entry in set(chosen)]
+    decided = {entry_id: "advance" for entry_id in unscored if rule == "manual" and entry_id in set(chosen)}
+    decided.update({entry_id: choice for entry_id, choice in (decisions or {}).items()
+                    if entry_id in unscored and choice in SHORTLIST_DECISIONS})
+    advancing += [entry_id for entry_id in unscored if decided.get(entry_id) == "advance"]
+    eliminated = [l.entry for l in ranking if l.entry not in set(advancing)
+                  and (l.entry not in unscored or decided.get(l.entry) == "eliminate")]
+    undecided = [entry_id for entry_id in unscored if entry_id not in decided]
     return ShortlistPreview(round=round_, next_round=following, advancing=advancing, eliminated=eliminated,
-                            ranking=ranking)
+                            ranking=ranking, unscored=unscored, decided=decided, undecided=undecided)
+
+
+def _finalists_without_jurors(following: Round, entry_ids: list[int]) -> list[Entry]:
+    """Advancing entries left with no live assignment in the next round (its jury empty, or all conflicted)."""
+    from .models import Assignment
+    covered = set(db.session.scalars(db.select(Assignment.entry_id).where(
+        Assignment.round_id == following.id, Assignment.entry_id.in_(entry_ids), Assignment.recused_at.is_(None))))
+    return [db.session.get(Entry, entry_id) for entry_id in entry_ids if entry_id not in covered]
 
 
 def apply_shortlist(*, actor: User, preview: ShortlistPreview, notify: bool = False) -> None:
-    """Move the advancing entries to the next round; entries dropped from an earlier shortlist come back,
-    unless a juror has already scored them in the next round (refused, to lose no work)."""
+    """Move the advancing entries to the next round and give them its jurors, in one transaction.
+
+    Refused, with nothing changed, when an entry without a complete score has no decision, when the results
+    are frozen or published, when an entry dropped from an earlier shortlist was already scored in the next
+    round, or when a finalist would get no juror in the next round (so that its stand card's QR code opens a
+    scorecard for the final's jurors, never "Not found"). Entries dropped from an earlier shortlist come back.
+    """
+    from .jury import services as jury_services
     following = preview.next_round
+    edition = preview.round.category.edition
+    if edition.results_state != "open":
+        raise Refused(_("The results are frozen: unfreeze them before changing the shortlist."), 409)
+    if preview.undecided:
+        titles = ", ".join(db.session.get(Entry, entry_id).title for entry_id in preview.undecided)
+        raise Refused(_("Decide by hand whether these entries without a complete score go through or stop: "
+                        "%(titles)s.", titles=titles), 409)
     entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(
         Entry.id.in_(preview.advancing + preview.eliminated)))}
-    for entry_id in preview.eliminated:
-        entry = entries[entry_id]
-        if entry.round_reached >= following.position:
-            started = db.session.scalar(db.select(Scorecard.id).where(
-                Scorecard.round_id == following.id, Scorecard.entry_id == entry_id).limit(1))
-            if started is not None:
-                raise Refused(_("'%(title)s' has already been scored in %(round)s and cannot be taken out.",
-                                title=entry.title, round=following.name), 409)
-            entry.round_reached = preview.round.position
-    for entry_id in preview.advancing:
-        entries[entry_id].round_reached = max(entries[entry_id].round_reached, following.position)
+    try:
+        for entry_id in preview.eliminated:
+            entry = entries[entry_id]
+            if entry.round_reached >= following.position:
+                started = db.session.scalar(db.select(Scorecard.id).where(
+                    Scorecard.round_id == following.id, Scorecard.entry_id == entry_id).limit(1))
+                if started is not None:
+                    raise Refused(_("'%(title)s' has already been scored in %(round)s and cannot be taken out.",
+                                    title=entry.title, round=following.display_name(language())), 409)
+                entry.round_reached = preview.round.position
+        for entry_id in preview.advancing:
+            entries[entry_id].round_reached = max(entries[entry_id].round_reached, following.position)
+        db.session.flush()
+        assignment = jury_services.assign_round(actor=actor, round_=following)
+        lacking = _finalists_without_jurors(following, preview.advancing)
+        if lacking:
+            raise Refused(_("No juror of %(round)s can judge %(titles)s (the jury is empty, or every member is "
+                            "conflicted with the company): add jurors to the jury, then shortlist again.",
+                            round=following.display_name(language()),
+                            titles=", ".join(f"'{e.title}'" for e in lacking)), 409)
+    except Refused:
+        db.session.rollback()  # nothing half-applied
+        raise
     audit.record(actor=actor, action="round.shortlist", obj=preview.round,
                  edition_id=preview.round.category.edition_id,
                  after={"next_round": following.id, "advancing": preview.advancing,
-                        "eliminated": preview.eliminated})
+                        "eliminated": preview.eliminated,
+                        "decided_by_hand": {str(k): v for k, v in sorted(preview.decided.items())},
+                        "assigned": len(assignment.plan.added)})
     commit()
     if notify:
         notify_shortlist(preview, entries)
@@ -290,9 +345,9 @@ ROUND_FIELDS = ("name", "name_fr", "scoring_opens_at", "scoring_closes_at", "jur
 def update_round(*, actor: User, round_: Round, values: dict) -> Round:
     """Change a round's settings (recorded); an empty method means the edition's."""
     before = {f: str(getattr(round_, f)) for f in ROUND_FIELDS}
-    for field in ROUND_FIELDS:
-        if field in values:
-            setattr(round_, field, values[field])
+    for name in ROUND_FIELDS:
+        if name in values:
+            setattr(round_, name, values[name])
     round_.method = round_.method or None
     audit.record(actor=actor, action="round.update", obj=round_, edition_id=round_.category.edition_id,
                  before=before, after={f: str(getattr(round_, f)) for f in ROUND_FIELDS})

@@ -134,6 +134,8 @@ ACTION_LABELS = {
     "results.freeze": _l("Results frozen"),
     "results.unfreeze": _l("Results unfrozen"),
     "results.publish": _l("Results published"),
+    "results.unpublish": _l("Results unpublished"),
+    "results.mail": _l("Result mails sent to the exhibitors"),
     "results.sign_off": _l("Round signed off by the jury president"),
     "results.signoff_override": _l("Missing sign-offs overridden"),
     "results.joint_winners": _l("Joint winners declared"),

@@ -304,6 +304,15 @@ def apply_assignment(*, actor: User, round_: Round, expected_digest: str | None 
     return preview
 
 
+def assign_round(*, actor: User, round_: Round) -> AssignmentPreview:
+    """Run the automatic assignment inside the caller's transaction (flushes, never commits): shortlisting
+    uses it to give new finalists the final's jurors in the same transaction as their promotion."""
+    preview = preview_assignment(round_)
+    _apply_plan(actor=actor, round_=round_, plan=preview.plan)
+    db.session.flush()
+    return preview
+
+
 def _apply_plan(*, actor: User | None, round_: Round, plan) -> None:
     removed = set(plan.removed)
     if removed:

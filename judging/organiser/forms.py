@@ -81,3 +81,16 @@ class JointWinnersForm(FlaskForm):
 
 class OverrideForm(FlaskForm):
     reason = TextAreaField(_l("Why export before every sign-off (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)])
+
+
+class PublishForm(FlaskForm):
+    # Checked by the service, not here, so that a missing tick is refused with the readiness list beside it.
+    confirm = BooleanField(_l("I have checked this list: publish the winners page now"))
+
+
+class SendMailsForm(FlaskForm):
+    confirm = BooleanField(_l("Send the result mails to every exhibitor now (once only)"))
+
+
+class UnpublishForm(FlaskForm):
+    reason = TextAreaField(_l("Why unpublish the results (recorded)"), validators=[Optional(), Length(max=1000)])

@@ -12,7 +12,7 @@ from ..models import SCORING_METHODS
 from ..results import juror_names, round_results
 from ..templating import language
 from ..wording import method_label
-from .forms import UnfreezeForm
+from .forms import PublishForm, SendMailsForm, UnfreezeForm, UnpublishForm
 from .routes import bp
 
 
@@ -72,10 +72,57 @@ def unfreeze_results():
     return redirect(url_for("organiser.dashboard", edition=edition.id))
 
 
+def _readiness_page(edition, *, errors: list[str] | None = None, status: int = 200):
+    """The readiness page, with the refusal that brought the organiser back to it, if any."""
+    state = lifecycle.readiness(edition)
+    return render_template("organiser/readiness.html", edition=edition, state=state,
+                           reasons=state.reasons(language()), counts=state.mails_per_language(),
+                           previews=state.previews(), errors=errors or [], publish=PublishForm(),
+                           send=SendMailsForm(), unpublish=UnpublishForm()), status
+
+
+@bp.get("/results/readiness")
+def results_readiness():
+    """Before publishing: each category frozen, signed off, complete, without undecided tie or unfit winner,
+    and the mails that will go out."""
+    return _readiness_page(current_edition())
+
+
 @bp.post("/results/publish")
 def publish_results():
     edition = current_edition()
-    if ConfirmForm().validate_on_submit():
-        sent = lifecycle.publish(actor=current_user, edition=edition)
-        flash(_("Results published; %(n)d exhibitors notified.", n=sent), "success")
-    return redirect(url_for("organiser.dashboard", edition=edition.id))
+    form = PublishForm()
+    form.validate_on_submit()  # CSRF is checked for every POST by CSRFProtect
+    try:
+        lifecycle.publish(actor=current_user, edition=edition, confirmed=bool(form.confirm.data))
+    except lifecycle.NotReady as refusal:
+        return _readiness_page(edition, errors=[refusal.message] + refusal.reasons, status=refusal.status)
+    flash(_("Results published: the winners page is public. The exhibitors are not told yet; send the result "
+            "mails when you are ready."), "success")
+    return redirect(url_for("organiser.results_readiness", edition=edition.id))
+
+
+@bp.post("/results/send-mails")
+def send_result_mails():
+    edition = current_edition()
+    form = SendMailsForm()
+    form.validate_on_submit()
+    try:
+        sent = lifecycle.send_result_mails(actor=current_user, edition=edition, confirmed=bool(form.confirm.data))
+    except lifecycle.NotReady as refusal:
+        return _readiness_page(edition, errors=[refusal.message] + refusal.reasons, status=refusal.status)
+    flash(_("Result mails sent to %(n)d exhibitors.", n=sent), "success")
+    return redirect(url_for("organiser.results_readiness", edition=edition.id))
+
+
+@bp.post("/results/unpublish")
+def unpublish_results():
+    edition = current_edition()
+    form = UnpublishForm()
+    form.validate_on_submit()
+    try:
+        lifecycle.unpublish(actor=current_user, edition=edition, reason=form.reason.data or "")
+    except lifecycle.NotReady as refusal:
+        return _readiness_page(edition, errors=[refusal.message] + refusal.reasons, status=refusal.status)
+    flash(_("Results unpublished: the winners page is hidden again; the reason is in the audit trail."), "info")
+    return redirect(url_for("organiser.results_readiness", edition=edition.id))

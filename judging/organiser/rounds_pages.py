@@ -11,6 +11,7 @@ from flask_login import current_user
 from .. import rounds
 from ..editions import current_edition
 from ..entries.forms import ConfirmForm
+from ..errors import Refused
 from ..extensions import db
 from ..models import Entry, Round
 from ..results import juror_names, round_results
@@ -30,30 +31,42 @@ def _round(round_id: int) -> Round:
 
 def _preview_from(form: ShortlistForm, round_: Round):
     chosen = [int(v) for v in request.values.getlist("entry") if v.isdigit()]
+    # The organiser's decision for each entry without a complete score: decide-<entry id> = advance | eliminate.
+    decisions = {int(key[len("decide-"):]): value for key, value in request.values.items()
+                 if key.startswith("decide-") and key[len("decide-"):].isdigit()}
     return rounds.preview_shortlist(round_, rule=form.rule.data, top=form.top.data,
                                     threshold=float(form.threshold.data) if form.threshold.data is not None else None,
-                                    chosen=chosen)
+                                    chosen=chosen, decisions=decisions)
+
+
+def _round_page(round_: Round, *, shortlist: ShortlistForm, preview=None, errors: list[str] | None = None,
+                status: int = 200):
+    outcome = round_results(round_, stability=preview is None, resamples=300) if preview is None else None
+    ranking = preview.ranking if preview else outcome.ranking
+    entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_([l.entry for l in ranking])))}
+    signoff = rounds.signoff_status(round_)
+    signed = signoff.sign_off
+    return render_template("organiser/round.html", round=round_, category=round_.category,
+                           edition=round_.category.edition, settings=RoundForm(obj=round_), shortlist=shortlist,
+                           preview=preview, ranking=ranking, entries=entries, next_round=rounds.next_round(round_),
+                           samples={e.id for e in rounds.calibration_samples(round_)}, signed=signed, signoff=signoff,
+                           signer=juror_names([signed.signed_by_id]) if signed else {}, confirm=ConfirmForm(),
+                           joint=JointWinnersForm(), override=OverrideForm(), errors=errors or [],
+                           lines={l.entry: l for l in ranking},
+                           unsigned=rounds.unsigned_categories(round_.category.edition)), status
 
 
 @bp.get("/rounds/<int:round_id>")
 def round_page(round_id: int):
     round_ = _round(round_id)
     shortlist = ShortlistForm(request.args, meta={"csrf": False})
-    preview = None
+    preview, errors, status = None, [], 200
     if request.args.get("rule") and shortlist.validate():
-        preview = _preview_from(shortlist, round_)
-    outcome = round_results(round_, stability=preview is None, resamples=300) if preview is None else None
-    ranking = preview.ranking if preview else outcome.ranking
-    entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_([l.entry for l in ranking])))}
-    status = rounds.signoff_status(round_)
-    signed = status.sign_off
-    return render_template("organiser/round.html", round=round_, category=round_.category,
-                           edition=round_.category.edition, settings=RoundForm(obj=round_), shortlist=shortlist,
-                           preview=preview, ranking=ranking, entries=entries, next_round=rounds.next_round(round_),
-                           samples={e.id for e in rounds.calibration_samples(round_)}, signed=signed, signoff=status,
-                           signer=juror_names([signed.signed_by_id]) if signed else {}, confirm=ConfirmForm(),
-                           joint=JointWinnersForm(), override=OverrideForm(),
-                           unsigned=rounds.unsigned_categories(round_.category.edition))
+        try:
+            preview = _preview_from(shortlist, round_)
+        except Refused as refusal:
+            errors, status = [refusal.message], refusal.status
+    return _round_page(round_, shortlist=shortlist, preview=preview, errors=errors, status=status)
 
 
 @bp.post("/rounds/<int:round_id>/settings")
@@ -73,9 +86,15 @@ def shortlist(round_id: int):
     round_ = _round(round_id)
     form = ShortlistForm()
     if not form.validate_on_submit():
-        abort(400, description=_("Choose how entries go through and give N or a threshold."))
-    preview = _preview_from(form, round_)
-    rounds.apply_shortlist(actor=current_user, preview=preview, notify=form.notify.data)
+        return _round_page(round_, shortlist=form, status=400,
+                           errors=[_("Choose how entries go through and give N or a threshold.")])
+    preview = None
+    try:
+        preview = _preview_from(form, round_)
+        rounds.apply_shortlist(actor=current_user, preview=preview, notify=form.notify.data)
+    except Refused as refusal:  # shown on the round page, with the preview and the decisions still to take
+        return _round_page(_round(round_id), shortlist=form, preview=preview, errors=[refusal.message],
+                           status=refusal.status)
     flash(_("%(n)d entries go through to %(round)s; %(m)d stop here.", n=len(preview.advancing),
             round=preview.next_round.display_name(language()), m=len(preview.eliminated)), "success")
     return redirect(url_for("organiser.round_page", round_id=round_.id))

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
 from ..editions import current_edition
+from ..errors import Refused
 from ..entries.forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, ConfirmForm
 from ..extensions import db
 from ..jury import services as jury_services
@@ -114,12 +115,18 @@ def entry(entry_id: int):
     if item is None:
         abort(404)
     form = DisqualifyForm()
+    refusal = None
     if form.validate_on_submit():
-        services.disqualify_entry(actor=current_user, entry=item, reason=form.reason.data)
-        flash(_("Entry disqualified."), "info")
-        return redirect(url_for("organiser.entry", entry_id=item.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("organiser/entry.html", entry=item, form=form, questions=QUESTIONS,
+        try:
+            services.disqualify_entry(actor=current_user, entry=item, reason=form.reason.data)
+        except Refused as refused:  # shown on the entry page, beside the form
+            db.session.rollback()
+            refusal = refused
+        else:
+            flash(_("Entry disqualified."), "info")
+            return redirect(url_for("organiser.entry", entry_id=item.id))
+    status = refusal.status if refusal else 400 if request.method == "POST" else 200
+    return render_template("organiser/entry.html", entry=item, form=form, questions=QUESTIONS, refusal=refusal,
                            innovation_labels=INNOVATION_LABELS, maturity_labels=MATURITY_LABELS), status
 from . import juries  # noqa: E402,F401  (registers the jury pages on this blueprint)
 from . import results  # noqa: E402,F401  (registers the results pages on this blueprint)

@@ -51,6 +51,15 @@ def update_category(*, actor: User, category: Category, values: dict) -> Categor
 def disqualify_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
     if entry.status not in ("submitted", "draft"):
         raise Refused(_("Only a draft or submitted entry can be disqualified."), 409)
+    # A disqualification changes the result: refused while it is frozen or published, so that the public page,
+    # the frozen ranking and its sign-off never disagree. Unpublishing and unfreezing are recorded steps.
+    if entry.status == "submitted" and entry.edition.results_state == "published":
+        raise Refused(_("The results are published: unpublish them (this hides the winners page at once), then "
+                        "unfreeze them, before disqualifying this entry. Publish again once the jury has signed "
+                        "off the new ranking."), 409)
+    if entry.status == "submitted" and entry.edition.results_state == "frozen":
+        raise Refused(_("The results are frozen: unfreeze them (with the reason) before disqualifying this entry."),
+                      409)
     before = {"status": entry.status, "reason": entry.disqualification_reason}
     entry.status = "disqualified"
     entry.disqualification_reason = reason.strip()

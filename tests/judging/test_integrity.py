@@ -203,8 +203,7 @@ def test_a_combined_final_is_voided_by_a_change_in_the_pre_selection(judged):
     final = judged["final"]
     final.previous_round_weight = 30
     for entry in judged["entries"][:2]:
-        for juror in judged["jurors"]:
-            db.session.add(Assignment(round_id=final.id, entry_id=entry.id, juror_id=juror.id))
+        for juror in judged["jurors"]:  # the shortlist gave each finalist the final's jurors already
             db.session.add(Scorecard(round_id=final.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
                                      marks={c.key: 5 for c in final.criteria}))
     db.session.commit()

@@ -61,9 +61,14 @@ def test_unfreeze_needs_a_reason_and_is_recorded(client, make, login_as):
 def test_publication_tells_exhibitors_winner_or_not_and_never_the_scores(client, make, login_as):
     edition, round_, organiser, juror, winner, other, winner_company, other_company = _judged(make)
     exhibitor = make.user("exhibitor", organisation=winner_company, language="fr")
+    from judging import rounds
+    services.set_president(actor=organiser, member=services.jury_of(round_.category).members[0])
     lifecycle.freeze(actor=organiser, edition=edition)
     assert client.get(f"/winners/{edition.slug}").status_code == 404  # not yet published
-    lifecycle.publish(actor=organiser, edition=edition)
+    rounds.sign_off(actor=juror, round_=rounds.deciding_round(round_.category))
+    lifecycle.publish(actor=organiser, edition=edition, confirmed=True)
+    assert outbox() == []  # publishing makes the page public; the mails are a separate step
+    lifecycle.send_result_mails(actor=organiser, edition=edition, confirmed=True)
     public = client.get(f"/winners/{edition.slug}").get_data(as_text=True)
     winners, finalists = public.split("Finalists")
     assert "Siren grid" in winners and "Flood map" not in winners and "Flood map" in finalists
@@ -79,7 +84,7 @@ def test_publishing_needs_frozen_results(make):
     import pytest
     from judging.errors import Refused
     with pytest.raises(Refused):
-        lifecycle.publish(actor=organiser, edition=edition)
+        lifecycle.publish(actor=organiser, edition=edition, confirmed=True)
 
 
 def test_a_frozen_ranking_keeps_how_each_tie_was_settled():

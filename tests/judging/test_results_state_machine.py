@@ -188,13 +188,15 @@ class ResultsMachine(RuleBasedStateMachine):
         self.attempt(lambda: rounds.update_round(actor=self.organiser, round_=final,
                                                  values={"previous_round_weight": weight}))
 
-    @rule(top=st.integers(1, ENTRIES))
-    def shortlist(self, top):
+    @rule(top=st.integers(1, ENTRIES), decision=st.sampled_from(["advance", "eliminate"]))
+    def shortlist(self, top, decision):
         pre = self.rounds()[0]
 
         def shortlist_and_assign():
-            rounds.apply_shortlist(actor=self.organiser, preview=rounds.preview_shortlist(pre, rule="top", top=top))
-            services.apply_assignment(actor=self.organiser, round_=self.rounds()[1])
+            # Entries without a complete score need the organiser's decision; the final's jurors come with it.
+            decisions = {self.entry(i).id: decision for i in range(ENTRIES)}
+            rounds.apply_shortlist(actor=self.organiser, preview=rounds.preview_shortlist(
+                pre, rule="top", top=top, decisions=decisions))
         self.attempt(shortlist_and_assign)
 
     @rule(accept_incomplete=st.booleans())
@@ -219,12 +221,15 @@ class ResultsMachine(RuleBasedStateMachine):
 
     @rule()
     def publish(self):
-        self.attempt(lambda: lifecycle.publish(actor=self.organiser, edition=self.edition))
+        self.attempt(lambda: lifecycle.publish(actor=self.organiser, edition=self.edition, confirmed=True))
+
+    @rule()
+    def send_result_mails(self):
+        self.attempt(lambda: lifecycle.send_result_mails(actor=self.organiser, edition=self.edition, confirmed=True))
 
     @rule()
     def unpublish(self):
-        if hasattr(lifecycle, "unpublish"):
-            self.attempt(lambda: lifecycle.unpublish(actor=self.organiser, edition=self.edition, reason="a mistake"))
+        self.attempt(lambda: lifecycle.unpublish(actor=self.organiser, edition=self.edition, reason="a mistake"))
 
     # --- what must hold after every step -------------------------------------------------------------------------
 
@@ -252,6 +257,14 @@ class ResultsMachine(RuleBasedStateMachine):
             assert snapshot is not None
             assert snapshot.fingerprint == round_results(round_).fingerprint
             assert _lines(lifecycle.snapshot_ranking(snapshot)) == _lines(round_results(round_).ranking)
+
+    @invariant()
+    def result_mails_go_out_at_most_once(self):
+        if not hasattr(self, "edition_id"):
+            return
+        from judging.models import AuditEvent
+        assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
+            AuditEvent.action == "results.mail", AuditEvent.edition_id == self.edition_id)) <= 1
 
     @invariant()
     def nothing_published_is_unsigned_incomplete_or_undecided(self):
