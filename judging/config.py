@@ -13,6 +13,13 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 def _secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment; in development, generated once into instance/ (never committed)."""
     if os.environ.get("SECRET_KEY"):
@@ -57,6 +64,26 @@ def from_environment(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),
+        # Every link that leaves a request (mails, QR codes, exports) starts with this; never the Host header.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Hosts the app answers to (comma-separated); unset: the host of PUBLIC_BASE_URL and loopback.
+        "TRUSTED_HOSTS": _list("TRUSTED_HOSTS"),
+        # How many reverse proxies in front set X-Forwarded-For/-Proto; 0 ignores those headers.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ("en", "fr"),
     }
+
+
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+
+def finish(config: dict) -> None:
+    """Settings derived from others once the test or environment overrides are in."""
+    from .links import parse_base_url
+    _, netloc, _ = parse_base_url(config["PUBLIC_BASE_URL"])  # refuses a malformed URL at start-up
+    if config.get("TRUSTED_HOSTS") is None:
+        # Loopback stays allowed for health checks and local runs: links never come from the Host header.
+        config["TRUSTED_HOSTS"] = [netloc] + LOOPBACK_HOSTS  # the port is ignored when matching
+    if config["TRUSTED_PROXIES"] < 0:
+        raise ValueError("TRUSTED_PROXIES must be 0 or more")

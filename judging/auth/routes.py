@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
+from ..links import public_url
 from . import services
 from .forms import ForgotPasswordForm, LanguageForm, LoginForm, RegisterForm, ResetPasswordForm
 from .tokens import make_token, read_token
@@ -86,7 +87,7 @@ def forgot_password():
         user = services.find_user(form.email.data)
         if user is not None and user.is_active and user.password_hash:
             token = make_token(user, "reset")
-            services.send_password_reset(user, url_for("auth.reset_password", token=token, _external=True))
+            services.send_password_reset(user, public_url("auth.reset_password", token=token))
         # Same answer whether or not the account exists.
         flash(_("If an account exists for this address, we have sent it a link to choose a new password."), "info")
         return redirect(url_for("auth.login"))
