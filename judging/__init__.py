@@ -1,6 +1,7 @@
 """The Innovation Awards web app: `create_app()` builds it, one blueprint per actor."""
 from __future__ import annotations
 
+import hmac
 import os
 from pathlib import Path
 
@@ -73,8 +74,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 @login_manager.user_loader
 def _load_user(user_id: str):
+    """The user of a session or remember cookie, only while its session token is the account's current one."""
     from .models import User
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    number, _, token = user_id.partition(":")
+    if not number.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def _select_language() -> str:

@@ -6,6 +6,7 @@ Times are stored as naive UTC datetimes on both SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
@@ -138,6 +139,10 @@ class Organisation(db.Model):
         return f"<Organisation {self.name}>"
 
 
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
 class User(UserMixin, db.Model):
     """A person who logs in: an exhibitor's contact, a juror or an organiser."""
 
@@ -156,10 +161,19 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session and remember-me cookie: replacing it ends all of them at once.
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token, server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[Optional[datetime]]
 
     organisation: Mapped[Optional[Organisation]] = relationship()
+
+    def get_id(self) -> str:  # what Flask-Login stores in the session and the remember cookie
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of this account stops working (logout, password change)."""
+        self.session_token = new_session_token()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -167,6 +181,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()  # whoever held a session with the old password loses it
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -57,6 +57,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)  # a copied cookie, on this device or another, stops working too
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")

@@ -57,9 +57,18 @@ def create_user(*, email: str, password: str | None, role: str, name: str = "", 
 
 
 def set_password(user: User, password: str) -> None:
-    """Change a password; this also voids every reset or invitation token issued before."""
+    """Change a password; this also voids every reset or invitation token and every session issued before."""
     user.set_password(password)
     commit()
+
+
+def end_sessions(user: User, *, actor: User | None = None) -> None:
+    """Log the account out everywhere: every session and remember-me cookie stops working."""
+    user.end_sessions()
+    if actor is not None and actor.id != user.id:
+        from ..audit import record
+        record(actor=actor, action="user.sessions_ended", obj=user, edition_id=None, after={"email": user.email})
+    db.session.commit()
 
 
 def set_language(user: User, language: str) -> None:

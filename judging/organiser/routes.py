@@ -127,3 +127,4 @@ from . import results  # noqa: E402,F401  (registers the results pages on this b
 from . import audit_pages  # noqa: E402,F401  (registers the audit trail on this blueprint)
 from . import rounds_pages  # noqa: E402,F401  (registers the round pages on this blueprint)
 from . import exchange  # noqa: E402,F401  (registers the spreadsheet pages on this blueprint)
+from . import accounts  # noqa: E402,F401  (registers the account actions on this blueprint)
