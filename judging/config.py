@@ -67,7 +67,12 @@ def from_environment(instance_path: Path) -> dict:
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(2 * 3600))),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
-        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),
+        # Failed logins only. Per address: high enough for a hundred jurors behind the venue's Wi-Fi.
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "60 per minute;600 per hour"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"),
+        # Reset and registration mails, per address and per recipient.
+        "MAIL_RATE_LIMIT": os.environ.get("MAIL_RATE_LIMIT", "5 per minute;30 per hour"),
+        "MAIL_RECIPIENT_RATE_LIMIT": os.environ.get("MAIL_RECIPIENT_RATE_LIMIT", "3 per hour"),
         # Every link that leaves a request (mails, QR codes, exports) starts with this; never the Host header.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         # Hosts the app answers to (comma-separated); unset: the host of PUBLIC_BASE_URL and loopback.

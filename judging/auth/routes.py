@@ -7,9 +7,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import limiter
 from ..links import public_url
-from . import services
+from . import services, throttle
 from .forms import ForgotPasswordForm, LanguageForm, LoginForm, RegisterForm, ResetPasswordForm
 from .tokens import make_token, read_token
 
@@ -34,21 +33,19 @@ def _start_session(user, remember: bool) -> None:
     services.touch_login(user)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], error_message="Too many login attempts. Wait a minute and try again.")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for(_home_for(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user is not None and user.is_active and user.check_password(form.password.data):
+        email = services.normalise_email(form.email.data)
+        throttle.refuse_if_exhausted(*throttle.login_counters(email))
+        user = services.authenticate(email, form.password.data)
+        if user is not None:
             _start_session(user, form.remember.data)
             return redirect(_safe_next(request.args.get("next")) or url_for(_home_for(user)))
+        throttle.count(*throttle.login_counters(email))  # only failures count: the venue's jurors never lock out
         # One message for a wrong email and a wrong password: no account discovery.
         form.password.errors.append(_("Wrong email or password."))
         return render_template("auth/login.html", form=form), 401
@@ -71,6 +68,7 @@ def register():
     if request.method == "GET":
         form.language.data = request.accept_languages.best_match(["en", "fr"]) or "en"
     if form.validate_on_submit():
+        throttle.guard_mail("register", services.normalise_email(form.email.data))
         user = services.register_exhibitor(
             name=form.name.data, email=form.email.data, password=form.password.data,
             language=form.language.data, organisation=form.organisation.data, country=form.country.data,
@@ -86,6 +84,7 @@ def register():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        throttle.guard_mail("reset", services.normalise_email(form.email.data))
         user = services.find_user(form.email.data)
         if user is not None and user.is_active and user.password_hash:
             token = make_token(user, "reset")

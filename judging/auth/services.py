@@ -1,7 +1,11 @@
 """Account writes: registration, password changes, language. The only auth code that commits."""
 from __future__ import annotations
 
+import secrets
+from functools import cache
+
 from sqlalchemy import func
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Refused
 from ..extensions import db
@@ -16,6 +20,26 @@ def normalise_email(email: str) -> str:
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this email and password, else None, in the same time either way.
+
+    An unknown email (or an invited juror without a password yet) still costs one scrypt check, so the
+    answer's timing does not tell which addresses have an account.
+    """
+    user = find_user(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
 
 
 def register_exhibitor(*, name: str, email: str, password: str, language: str, organisation: str,

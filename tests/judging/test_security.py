@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from werkzeug.security import generate_password_hash
 
 from judging.extensions import db
 from judging.links import public_url
@@ -131,3 +132,107 @@ def test_ending_sessions_needs_the_form_token(app, client, make, login_as):
     login_as(make.user("organiser"))
     app.config["WTF_CSRF_ENABLED"] = True
     assert client.post(f"/organiser/users/{juror.id}/end-sessions").status_code == 400
+
+
+# Throttling --------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def throttled(database_url, tmp_path):
+    """An app with throttling on and the default limits, in its own memory storage."""
+    from judging import create_app
+    from judging.extensions import limiter
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "t",
+                      "MAIL_BACKEND": "memory", "SERVER_NAME": "awards.test", "PUBLIC_BASE_URL": "http://awards.test",
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    with app.app_context():
+        limiter.reset()
+        yield app
+        db.session.remove()
+
+
+def _login(app, email, password, address="192.0.2.1"):
+    return app.test_client().post("/auth/login", data={"email": email, "password": password},
+                                  environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def test_a_hundred_jurors_log_in_from_the_venue_address_within_a_minute(throttled, make):
+    jurors = [make.user("juror") for _ in range(100)]
+    for juror in jurors:  # a fast hash for the test's sake: the limits are what is measured here
+        juror.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
+    db.session.commit()
+    # A few typos on the way do not lock the venue out either.
+    assert [_login(throttled, j.email, "wrong-password-1") for j in jurors[:10]] == [401] * 10
+    assert [_login(throttled, j.email, PASSWORD) for j in jurors] == [302] * 100
+
+
+def test_failed_logins_lock_the_account_but_not_its_owner_elsewhere_or_the_others(throttled, make):
+    victim, colleague = make.user("juror"), make.user("juror")
+    assert [_login(throttled, victim.email, f"guess-{n}-password") for n in range(6)] == [401] * 5 + [429]
+    assert _login(throttled, victim.email, PASSWORD, address="198.51.100.7") == 429  # the account is resting
+    assert _login(throttled, colleague.email, PASSWORD) == 302  # the address still works for everyone else
+
+
+def test_failed_logins_from_one_address_are_throttled_across_accounts(throttled, make):
+    throttled.config["LOGIN_RATE_LIMIT"] = "6 per minute"  # the default (60) takes 60 slow checks to reach
+    statuses = [_login(throttled, f"spray{n}@example.com", "Summer-2027!") for n in range(7)]
+    assert statuses == [401] * 6 + [429]
+    assert _login(throttled, "spray@example.com", "Summer-2027!", address="198.51.100.7") == 401
+
+
+def test_a_forged_forwarded_for_header_is_ignored_without_trusted_proxies(throttled, make):
+    throttled.config["LOGIN_RATE_LIMIT"] = "6 per minute"
+    client = throttled.test_client()
+    statuses = [client.post("/auth/login", data={"email": f"p{n}@example.com", "password": "x-password-1"},
+                            headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(7)]
+    assert statuses == [401] * 6 + [429]  # all from the one real address
+
+
+def test_forwarded_address_is_used_behind_the_configured_proxy(database_url, tmp_path, make):
+    from judging import create_app
+    from judging.extensions import limiter
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "t",
+                      "SERVER_NAME": "awards.test", "PUBLIC_BASE_URL": "http://awards.test", "TRUSTED_PROXIES": 1,
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    app.config["LOGIN_RATE_LIMIT"] = "6 per minute"
+    with app.app_context():
+        limiter.reset()
+        client = app.test_client()
+        statuses = [client.post("/auth/login", data={"email": f"q{n}@example.com", "password": "x-password-1"},
+                                headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(7)]
+        assert statuses == [401] * 7  # seven different people behind the proxy
+
+
+def test_reset_mails_are_throttled_per_recipient_and_per_address(throttled, make):
+    user = make.user()
+    client = throttled.test_client()
+    statuses = [client.post("/auth/forgot", data={"email": user.email}).status_code for _ in range(5)]
+    assert statuses == [302, 302, 302, 429, 429] and len(throttled.extensions["awards_outbox"]) == 3
+    limiter_statuses = [client.post("/auth/forgot", data={"email": f"n{n}@example.com"},
+                                    environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code for n in range(6)]
+    assert limiter_statuses == [302] * 5 + [429]
+
+
+def test_registrations_are_throttled_per_address(throttled, make):
+    make.edition()
+    client = throttled.test_client()
+    statuses = [client.post("/auth/register", environ_base={"REMOTE_ADDR": "192.0.2.10"}, data=dict(
+        name="Ada", email=f"ada{n}@example.com", password="Secure-pass-2027", confirm="Secure-pass-2027",
+        language="en", organisation=f"Company {n}", country="FR")).status_code for n in range(6)]
+    assert statuses[-1] == 429 and 429 not in statuses[:5]
+
+
+def test_an_unknown_email_costs_as_much_time_as_a_wrong_password(client, make):
+    import time
+    user = make.user()
+
+    def duration(email):
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            client.post("/auth/login", data={"email": email, "password": "not-the-password-1"})
+            best = min(best, time.perf_counter() - start)
+        return best
+    known, unknown = duration(user.email), duration("nobody-here@example.com")
+    assert unknown > 0.5 * known, (unknown, known)
