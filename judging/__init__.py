@@ -39,6 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
+    from . import security
+    security.install_input_guards(app)  # before the blueprints: their routes read the URL converters
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
@@ -61,7 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(jury_bp)
     app.register_blueprint(organiser_bp)
 
-    from . import cli, errors, mail, seal, security, templating, transaction
+    from . import cli, errors, mail, seal, templating, transaction
     transaction.register(app)
     seal.register()
     mail.register()

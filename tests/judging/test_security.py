@@ -236,3 +236,48 @@ def test_an_unknown_email_costs_as_much_time_as_a_wrong_password(client, make):
         return best
     known, unknown = duration(user.email), duration("nobody-here@example.com")
     assert unknown > 0.5 * known, (unknown, known)
+
+
+# Input that must never give a 500 ----------------------------------------------------------------------------
+
+HUGE = "99999999999999999999999"
+
+
+def _every_get_url(app, values):
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        url = rule.rule
+        for name, converter in rule._converters.items():
+            url = re.sub(rf"<[^>]*{name}>", HUGE if converter.__class__.__name__.endswith("IntegerConverter")
+                         else values.get(name, "x"), url)
+        yield url
+
+
+@pytest.mark.parametrize("role", ["anonymous", "exhibitor", "juror", "organiser"])
+def test_an_oversized_number_in_any_address_is_a_4xx_never_a_500(app, client, make, login_as, role):
+    edition = make.edition()
+    if role != "anonymous":
+        login_as(make.user(role))
+    query = f"?edition={HUGE}&round={HUGE}&category={HUGE}&page={HUGE}"
+    failures = []
+    for url in _every_get_url(app, {"slug": edition.slug, "token": "x", "kind": "exhibitors"}):
+        response = client.get(url + query)
+        if response.status_code >= 500:
+            failures.append((url, response.status_code))
+    assert failures == []
+
+
+def test_an_oversized_edition_number_is_explained(client, make):
+    make.edition()
+    response = client.get(f"/?edition={HUGE}")
+    assert response.status_code == 400 and "too large" in response.get_data(as_text=True)
+    assert client.get(f"/entries/{HUGE}").status_code in (302, 404)
+
+
+def test_a_deeply_nested_json_body_is_a_400(client, make, login_as):
+    login_as(make.user("juror"))
+    for depth in (40, 100_000):
+        body = "[" * depth + "]" * depth
+        response = client.post("/jury/api/scorecards/1/1", data=body, content_type="application/json")
+        assert response.status_code == 400, depth
