@@ -281,3 +281,17 @@ def test_a_deeply_nested_json_body_is_a_400(client, make, login_as):
         body = "[" * depth + "]" * depth
         response = client.post("/jury/api/scorecards/1/1", data=body, content_type="application/json")
         assert response.status_code == 400, depth
+
+
+def test_a_line_break_in_an_entry_title_cannot_add_a_mail_header(client, make, login_as):
+    edition = make.edition()
+    company = make.organisation()
+    owner = make.user("exhibitor", organisation=company)
+    entry = make.entry(edition=edition, organisation=company, status="draft",
+                       title="Drone shield\r\nBcc: attacker@example.com")
+    login_as(owner)
+    assert client.post(f"/entries/{entry.id}/submit").status_code == 302
+    receipt = outbox()[-1]
+    assert receipt.subject == "Entry received: Drone shield Bcc: attacker@example.com"
+    from judging.mail import compose
+    assert compose(receipt)["Bcc"] is None
