@@ -240,11 +240,33 @@ class Entry(db.Model):
         return f"<Entry {self.id} {self.title!r} {self.status}>"
 
 
+MAX_ATTACHMENTS = 10
+
+
+def _free_attachment_slot(context) -> int:
+    """The entry's smallest free slot, or one past the limit (which the check constraint then refuses).
+
+    Two uploads racing for the last free slot pick the same one: the unique constraint refuses the second.
+    (Read at insert time: add one attachment per flush, as uploads do.)
+    """
+    entry = sa.table("attachment", sa.column("entry_id"), sa.column("slot"))
+    used = set(context.connection.execute(
+        sa.select(entry.c.slot).where(entry.c.entry_id == context.get_current_parameters()["entry_id"])).scalars())
+    return next(n for n in range(1, MAX_ATTACHMENTS + 2) if n not in used)
+
+
 class Attachment(db.Model):
     """A file of an entry, stored outside static under a random name and served only to allowed users."""
 
+    __table_args__ = (
+        # At most MAX_ATTACHMENTS files per entry, enforced by the database even when uploads race.
+        sa.UniqueConstraint("entry_id", "slot"),
+        sa.CheckConstraint(f"slot BETWEEN 1 AND {MAX_ATTACHMENTS}", name="slot"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    slot: Mapped[int] = mapped_column(default=_free_attachment_slot)
     original_name: Mapped[str] = mapped_column(sa.String(255))
     stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
     content_type: Mapped[str] = mapped_column(sa.String(50))

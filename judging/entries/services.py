@@ -5,11 +5,12 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import Refused
 from ..extensions import db
+from ..models import MAX_ATTACHMENTS, Attachment, Category, Edition, Entry, User, utcnow
 from ..transaction import commit
-from ..models import Attachment, Category, Edition, Entry, User, utcnow
 from ..templating import language
 from ..uploads import RejectedUpload, safe_display_name, store_upload, upload_path
 from .forms import ALWAYS_REQUIRED, QUESTIONS
@@ -132,7 +133,6 @@ def withdraw_entry(*, entry: Entry) -> Entry:
     return entry
 
 
-MAX_ATTACHMENTS = 10
 
 
 def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, folder: str) -> Attachment:
@@ -150,7 +150,12 @@ def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, fold
                             content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
                             uploaded_by_id=user.id)
     db.session.add(attachment)
-    commit()
+    try:
+        commit()  # the insert reaches the database here (a flush inside a request), so the constraints speak now
+    except IntegrityError:  # another upload took the last free slot at the same moment
+        db.session.rollback()
+        upload_path(folder, stored.stored_name).unlink(missing_ok=True)
+        raise Refused(_("An entry can have at most %(n)d files.", n=MAX_ATTACHMENTS), 409) from None
     return attachment
 
 

@@ -295,3 +295,54 @@ def test_a_line_break_in_an_entry_title_cannot_add_a_mail_header(client, make, l
     assert receipt.subject == "Entry received: Drone shield Bcc: attacker@example.com"
     from judging.mail import compose
     assert compose(receipt)["Bcc"] is None
+
+
+def test_the_database_refuses_an_eleventh_file_even_when_uploads_race(app, make):
+    """Two uploads that both saw nine files and both chose the last slot: the database keeps only one."""
+    import sqlalchemy as sa
+    from judging.models import Attachment
+    entry = make.entry(status="draft")
+
+    def file(n, **values):
+        return Attachment(entry_id=entry.id, original_name=f"f{n}.pdf", stored_name=f"{n:032x}.pdf",
+                          content_type="application/pdf", size=1, sha256="0" * 64, **values)
+    for n in range(10):
+        db.session.add(file(n))
+        db.session.commit()
+    assert sorted(a.slot for a in db.session.scalars(db.select(Attachment))) == list(range(1, 11))
+    db.session.add(file(10))  # the automatic slot is past the limit
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.add(file(11, slot=10))  # a racing upload that chose the same last slot
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_a_racing_upload_is_refused_with_the_limit_message_and_leaves_no_file(app, make):
+    """The upload's count check passed (nine files seen), but the tenth slot was taken meanwhile."""
+    from pathlib import Path
+    from judging.entries.services import add_attachment
+    from judging.errors import Refused
+    from judging.models import Attachment
+    company = make.organisation()
+    owner = make.user("exhibitor", organisation=company)
+    entry = make.entry(organisation=company, status="draft")
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    folder = app.config["UPLOAD_FOLDER"]
+    for _ in range(9):
+        add_attachment(entry=entry, user=owner, data=pdf, filename="a.pdf", folder=folder)
+    assert len(entry.attachments) == 9  # what this upload's request saw
+    db.session().expire_on_commit = False
+    db.session.commit()
+    with db.engine.begin() as other_request:  # the racing upload wins the last slot
+        other_request.execute(Attachment.__table__.insert().values(
+            entry_id=entry.id, slot=10, original_name="c.pdf", stored_name="f" * 32 + ".pdf",
+            content_type="application/pdf", size=1, sha256="0" * 64, uploaded_at=entry.created_at))
+    before = set(Path(folder).iterdir())
+    with pytest.raises(Refused) as refusal:
+        add_attachment(entry=entry, user=owner, data=pdf, filename="b.pdf", folder=folder)
+    assert refusal.value.status == 409 and "at most 10 files" in refusal.value.message
+    assert set(Path(folder).iterdir()) == before
+    assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 10
