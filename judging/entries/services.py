@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import MAX_ATTACHMENTS, Attachment, Category, Edition, Entry, User, utcnow
 from ..transaction import commit
 from ..templating import language
-from ..uploads import RejectedUpload, safe_display_name, store_upload, upload_path
+from ..uploads import RejectedUpload, is_stored_name, safe_display_name, store_upload, upload_path
 from .forms import ALWAYS_REQUIRED, QUESTIONS
 
 EDITABLE_FIELDS = ("title", "summary", "innovation_type", "what_is_new", "operational_benefit", "maturity",
@@ -163,7 +163,8 @@ def remove_attachment(*, attachment: Attachment, folder: str) -> None:
     _ensure_open(attachment.entry.edition)
     if not attachment.entry.is_editable_status:
         raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
-    path: Path = upload_path(folder, attachment.stored_name)
+    path: Path | None = upload_path(folder, attachment.stored_name) if is_stored_name(attachment.stored_name) else None
     db.session.delete(attachment)
     commit()
-    path.unlink(missing_ok=True)
+    if path is not None:
+        path.unlink(missing_ok=True)

@@ -346,3 +346,49 @@ def test_a_racing_upload_is_refused_with_the_limit_message_and_leaves_no_file(ap
     assert refusal.value.status == 409 and "at most 10 files" in refusal.value.message
     assert set(Path(folder).iterdir()) == before
     assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 10
+
+
+def _crafted_backup(runner, tmp_path, stored_name):
+    import json
+    import zipfile
+    assert runner.invoke(args=["backup", "-o", str(tmp_path / "real.zip")]).exit_code == 0
+    with zipfile.ZipFile(tmp_path / "real.zip") as real:
+        manifest = json.loads(real.read("manifest.json"))
+        data = json.loads(real.read("database.json"))
+    data["attachment"][0]["stored_name"] = stored_name
+    crafted = tmp_path / "crafted.zip"
+    with zipfile.ZipFile(crafted, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("database.json", json.dumps(data))
+    return crafted
+
+
+@pytest.mark.parametrize("stored_name", ["../../instance/secret_key", "/etc/passwd", "a" * 32 + ".exe"])
+def test_restore_refuses_a_backup_whose_file_names_leave_the_upload_folder(app, runner, make, tmp_path, stored_name):
+    from judging.entries.services import add_attachment
+    from judging.models import Attachment
+    from support import empty_all_tables
+    company = make.organisation()
+    entry = make.entry(organisation=company, status="draft")
+    add_attachment(entry=entry, user=make.user("exhibitor", organisation=company),
+                   data=b"%PDF-1.4\n%%EOF\n", filename="a.pdf", folder=app.config["UPLOAD_FOLDER"])
+    crafted = _crafted_backup(runner, tmp_path, stored_name)
+    empty_all_tables()
+    result = runner.invoke(args=["restore", str(crafted)])
+    assert result.exit_code != 0 and "outside the upload folder" in result.output
+    assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 0  # nothing restored
+
+
+def test_an_attachment_row_naming_a_path_serves_nothing(app, client, make, login_as):
+    from judging.models import Attachment
+    company = make.organisation()
+    owner = make.user("exhibitor", organisation=company)
+    entry = make.entry(organisation=company, status="draft")
+    db.session.add(Attachment(entry_id=entry.id, original_name="x.pdf", stored_name="../secret_key",
+                              content_type="application/pdf", size=1, sha256="0" * 64))
+    db.session.commit()
+    (__import__("pathlib").Path(app.config["UPLOAD_FOLDER"]).parent / "secret_key").write_text("s3cret")
+    login_as(owner)
+    attachment = db.session.scalar(db.select(Attachment))
+    response = client.get(f"/entries/files/{attachment.id}")
+    assert response.status_code == 404 and "s3cret" not in response.get_data(as_text=True)
