@@ -392,3 +392,22 @@ def test_an_attachment_row_naming_a_path_serves_nothing(app, client, make, login
     attachment = db.session.scalar(db.select(Attachment))
     response = client.get(f"/entries/files/{attachment.id}")
     assert response.status_code == 404 and "s3cret" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("key", ["it's_new", "two words", "Innovation", "x" * 41, "<b>"])
+def test_a_criterion_key_must_be_a_slug(client, make, login_as, key):
+    from judging.models import Criterion
+    edition = make.edition()
+    round_ = make.category(edition, "csr").rounds[0]
+    login_as(make.user("organiser"))
+    data = {"count": str(len(round_.criteria))}
+    for index, criterion in enumerate(round_.criteria):
+        data.update({f"key-{index}": criterion.key, f"name_en-{index}": criterion.name_en,
+                     f"name_fr-{index}": criterion.name_fr, f"weight-{index}": f"{criterion.weight:g}",
+                     f"scale_min-{index}": "0", f"scale_max-{index}": "10"})
+    data["key-0"] = key
+    response = client.post(f"/organiser/rounds/{round_.id}/criteria", data=data)
+    assert response.status_code == 400 and "lower-case letters" in response.get_data(as_text=True)
+    assert key not in {c.key for c in db.session.scalars(db.select(Criterion))}
+    data["key-0"], data["scale_max-0"] = "impact", HUGE
+    assert client.post(f"/organiser/rounds/{round_.id}/criteria", data=data).status_code == 400
