@@ -83,9 +83,12 @@ class Edition(db.Model):
         back_populates="edition", order_by="Category.position", cascade="all, delete-orphan")
 
     def accepts_entries(self, now: datetime | None = None) -> bool:
-        """Entries may be created, edited, submitted or withdrawn until the deadline."""
+        """Entries may be created, edited, submitted or withdrawn while the edition is live, until the deadline.
+
+        An edition still being prepared, or archived, takes none (even when named by `?edition=`).
+        """
         now = now or utcnow()
-        return self.status != "archived" and (
+        return self.status == "live" and (
             self.submission_deadline is None or now <= self.submission_deadline)
 
     def __repr__(self) -> str:

@@ -20,6 +20,8 @@ EDITABLE_FIELDS = ("title", "summary", "innovation_type", "what_is_new", "operat
 
 
 def _ensure_open(edition: Edition) -> None:
+    if edition.status != "live":
+        raise Refused(_("This edition is not open for entries."), 403)
     if not edition.accepts_entries():
         raise Refused(_("The submission deadline has passed: entries can no longer be created or changed."), 403)
 

@@ -411,3 +411,19 @@ def test_a_criterion_key_must_be_a_slug(client, make, login_as, key):
     assert key not in {c.key for c in db.session.scalars(db.select(Criterion))}
     data["key-0"], data["scale_max-0"] = "impact", HUGE
     assert client.post(f"/organiser/rounds/{round_.id}/criteria", data=data).status_code == 400
+
+
+ENTRY = dict(title="Smart fence", summary="Detects climbing.", innovation_type="product", what_is_new="Fibre sensing",
+             operational_benefit="Fewer patrols", maturity="pilot", availability_date="2027-03-01")
+
+
+@pytest.mark.parametrize("status", ["preparing", "archived"])
+def test_exhibitors_cannot_enter_an_edition_that_is_not_open(client, make, login_as, status):
+    from judging.models import Entry
+    make.edition()  # the current, live edition
+    closed = make.edition(current=False, status=status)
+    login_as(make.user("exhibitor"))
+    cyber = make.category(closed, "cyber")
+    response = client.post(f"/entries/new?edition={closed.id}&category={cyber.id}", data=dict(ENTRY, category=cyber.id))
+    assert response.status_code == 403 and "not open for entries" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Entry.id))) == 0
