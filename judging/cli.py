@@ -28,8 +28,11 @@ def register(app: Flask) -> None:
     def create_user(email, role, name, language, organisation, password):
         """Create an account of any role."""
         from .auth.services import create_user as create, find_user
+        from .forms import password_problem
         if find_user(email):
             raise click.ClickException(f"An account with {email} already exists.")
+        if problem := password_problem(password, user_inputs=(email,)):
+            raise click.ClickException(str(problem))
         company = None
         if organisation:
             company = db.session.scalar(db.select(Organisation).where(Organisation.name == organisation))

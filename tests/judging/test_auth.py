@@ -28,7 +28,7 @@ def test_registration_shows_field_errors_and_creates_nothing(client, make):
     response = client.post("/auth/register", data=bad)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Invalid email address" in page and "at least 10 characters" in page
+    assert "Invalid email address" in page and "at least 12 characters" in page
     assert "The passwords differ" in page and "Choose a country from the list" in page
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
 

@@ -427,3 +427,32 @@ def test_exhibitors_cannot_enter_an_edition_that_is_not_open(client, make, login
     response = client.post(f"/entries/new?edition={closed.id}&category={cyber.id}", data=dict(ENTRY, category=cyber.id))
     assert response.status_code == 403 and "not open for entries" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Entry.id))) == 0
+
+
+# Passwords ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("password", ["Short-pass1", "password1234", "qwertyuiop123", "passwordpassword",
+                                      "123456789012", "iloveyou1234", "1q2w3e4r5t6y"])
+def test_a_short_or_common_password_is_refused_with_a_reason(client, make, password):
+    from judging.models import User
+    make.edition()
+    data = dict(name="Ada", email="ada@aegis.example", password=password, confirm=password, language="en",
+                organisation="Aegis", country="FR")
+    response = client.post("/auth/register", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and ("at least 12 characters" in page or "too common" in page)
+    assert db.session.scalar(db.select(User)) is None
+
+
+def test_a_reset_refuses_a_common_password_too(client, make):
+    user = make.user()
+    client.post("/auth/forgot", data={"email": user.email})
+    link = _link(outbox()[-1]).replace("http://awards.test", "")
+    response = client.post(link, data={"password": "password1234", "confirm": "password1234"})
+    assert response.status_code == 200 and "too common" in response.get_data(as_text=True)
+
+
+def test_strong_passphrases_pass(app):
+    from judging.forms import password_problem
+    for password in ("correct-horse-42", "Secure-pass-2027", "ladder violet pencil cloud", "x" * 7 + "Kp9#qW2!z" * 20):
+        assert password_problem(password) is None, password
