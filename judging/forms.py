@@ -74,6 +74,8 @@ def _common_passwords() -> frozenset[str]:
 def password_policy(form, field) -> None:
     """The WTForms validator of every form that sets a password."""
     email = getattr(form, "email", None)
-    problem = password_problem(field.data or "", user_inputs=(email.data,) if email is not None and email.data else ())
+    # A form without an email field may say whose password it is (e.g. the end of a registration).
+    inputs = (email.data,) if email is not None and email.data else tuple(getattr(form, "user_inputs", ()))
+    problem = password_problem(field.data or "", user_inputs=inputs)
     if problem:
         raise ValidationError(problem)

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..links import public_url
 from . import services, throttle
 from .forms import ForgotPasswordForm, LanguageForm, LoginForm, RegisterForm, ResetPasswordForm
-from .tokens import make_token, read_token
+from .tokens import make_token, read_token, sign, unsign
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -68,16 +68,36 @@ def register():
     if request.method == "GET":
         form.language.data = request.accept_languages.best_match(["en", "fr"]) or "en"
     if form.validate_on_submit():
-        throttle.guard_mail("register", services.normalise_email(form.email.data))
-        user = services.register_exhibitor(
-            name=form.name.data, email=form.email.data, password=form.password.data,
-            language=form.language.data, organisation=form.organisation.data, country=form.country.data,
-            hall=form.hall.data or "", stand=form.stand.data or "", is_startup=form.is_startup.data)
+        email = services.normalise_email(form.email.data)
+        throttle.guard_mail("register", email)
+        details = dict(name=form.name.data, email=email, language=form.language.data,
+                       organisation=form.organisation.data, country=form.country.data, hall=form.hall.data or "",
+                       stand=form.stand.data or "", is_startup=bool(form.is_startup.data))
+        services.start_registration(
+            details=details, link_for=lambda data: public_url("auth.complete_registration", token=sign(data, "register")))
+        # The same page whether or not the address already has an account.
+        return render_template("auth/check_mail.html", email=email)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+def complete_registration(token: str):
+    """The link mailed at registration: the address is proven; choose a password and start."""
+    details = unsign(token, "register", services.REGISTRATION_MAX_AGE)
+    if details is None or services.find_user(details.get("email", "")) is not None:
+        return render_template("errors.html", status=400, title=_("Link expired"),
+                               message=_("This link is invalid, expired or already used. Log in, or register "
+                                         "again.")), 400
+    form = ResetPasswordForm()
+    form.user_inputs = (details["email"],)
+    if form.validate_on_submit():
+        user = services.register_exhibitor(password=form.password.data, **details)
         _start_session(user, remember=False)
         flash(_("Welcome! Your exhibitor account is ready: you can now create your entries."), "success")
         return redirect(url_for("entries.dashboard"))
     status = 400 if request.method == "POST" else 200
-    return render_template("auth/register.html", form=form), status
+    return render_template("auth/reset.html", form=form, heading=_("Choose your password")), status
 
 
 @bp.route("/forgot", methods=["GET", "POST"])

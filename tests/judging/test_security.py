@@ -218,24 +218,24 @@ def test_registrations_are_throttled_per_address(throttled, make):
     make.edition()
     client = throttled.test_client()
     statuses = [client.post("/auth/register", environ_base={"REMOTE_ADDR": "192.0.2.10"}, data=dict(
-        name="Ada", email=f"ada{n}@example.com", password="Secure-pass-2027", confirm="Secure-pass-2027",
-        language="en", organisation=f"Company {n}", country="FR")).status_code for n in range(6)]
+        name="Ada", email=f"ada{n}@example.com", language="en", organisation=f"Company {n}",
+        country="FR")).status_code for n in range(6)]
     assert statuses[-1] == 429 and 429 not in statuses[:5]
 
 
 def test_an_unknown_email_costs_as_much_time_as_a_wrong_password(client, make):
+    import statistics
     import time
     user = make.user()
-
-    def duration(email):
-        best = float("inf")
-        for _ in range(3):
+    times = {user.email: [], "nobody-here@example.com": []}
+    for _ in range(5):  # interleaved, so that the machine's load weighs on both alike
+        for email in times:
             start = time.perf_counter()
             client.post("/auth/login", data={"email": email, "password": "not-the-password-1"})
-            best = min(best, time.perf_counter() - start)
-        return best
-    known, unknown = duration(user.email), duration("nobody-here@example.com")
-    assert unknown > 0.5 * known, (unknown, known)
+            times[email].append(time.perf_counter() - start)
+    known, unknown = (statistics.median(t) for t in times.values())
+    # Before the fix an unknown email answered about 15 times faster (no password hash to check).
+    assert unknown > 0.4 * known, (unknown, known)
 
 
 # Input that must never give a 500 ----------------------------------------------------------------------------
@@ -436,9 +436,10 @@ def test_exhibitors_cannot_enter_an_edition_that_is_not_open(client, make, login
 def test_a_short_or_common_password_is_refused_with_a_reason(client, make, password):
     from judging.models import User
     make.edition()
-    data = dict(name="Ada", email="ada@aegis.example", password=password, confirm=password, language="en",
-                organisation="Aegis", country="FR")
-    response = client.post("/auth/register", data=data)
+    client.post("/auth/register", data=dict(name="Ada", email="ada@aegis.example", language="en",
+                                            organisation="Aegis", country="FR"))
+    link = _link(outbox()[-1]).replace("http://awards.test", "")
+    response = client.post(link, data={"password": password, "confirm": password})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and ("at least 12 characters" in page or "too common" in page)
     assert db.session.scalar(db.select(User)) is None
