@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..links import public_url
@@ -109,6 +109,8 @@ def forgot_password():
         if user is not None and user.is_active and user.password_hash:
             token = make_token(user, "reset")
             services.send_password_reset(user, public_url("auth.reset_password", token=token))
+        else:  # a mail either way, so that the time taken does not tell either
+            services.send_no_account(services.normalise_email(form.email.data), language=str(get_locale()))
         # Same answer whether or not the account exists.
         flash(_("If an account exists for this address, we have sent it a link to choose a new password."), "info")
         return redirect(url_for("auth.login"))

@@ -160,3 +160,19 @@ def send_password_reset(user: User, reset_url: str) -> None:
         en=("Reset your password - Milipol Innovation Awards",
             f"Hello {user.name},\n\nTo choose a new password, open this link (valid for 2 hours, once):\n"
             f"{reset_url}\n\nIf you did not ask for this, ignore this message."))
+
+
+def send_no_account(email: str, *, language: str) -> None:
+    """The answer to a reset request for an address without a usable account (throttled per recipient)."""
+    from ..links import public_url
+    register = public_url("auth.register")
+    if language == "fr":
+        send_mail(to=email, subject="Mot de passe oublié - Milipol Innovation Awards",
+                  body="Bonjour,\n\nQuelqu'un a demandé à réinitialiser le mot de passe de cette adresse, qui n'a pas "
+                       "de compte actif. Exposant, vous pouvez vous inscrire ici : " + register + "\nJuré, demandez "
+                       "une nouvelle invitation aux organisateurs.\n\nSi vous n'avez rien demandé, ignorez ce message.")
+        return
+    send_mail(to=email, subject="Forgotten password - Milipol Innovation Awards",
+              body="Hello,\n\nSomeone asked to reset the password of this address, which has no active account. "
+                   "Exhibitors can register here: " + register + "\nJurors, ask the organisers for a new "
+                   "invitation.\n\nIf you did not ask for this, ignore this message.")
