@@ -1,6 +1,7 @@
 """The Innovation Awards web app: `create_app()` builds it, one blueprint per actor."""
 from __future__ import annotations
 
+import hmac
 import os
 from pathlib import Path
 
@@ -30,8 +31,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment(instance))
     if test_config:
         app.config.from_mapping(test_config)
+    config.finish(app.config)
+    if app.config["TRUSTED_PROXIES"]:
+        # Only behind the documented number of proxies: otherwise anyone could forge their address or scheme.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
+    from . import security
+    security.install_input_guards(app)  # before the blueprints: their routes read the URL converters
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
@@ -54,7 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(jury_bp)
     app.register_blueprint(organiser_bp)
 
-    from . import cli, errors, mail, seal, security, templating, transaction
+    from . import cli, errors, mail, seal, templating, transaction
     transaction.register(app)
     seal.register()
     mail.register()
@@ -67,8 +76,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 @login_manager.user_loader
 def _load_user(user_id: str):
+    """The user of a session or remember cookie, only while its session token is the account's current one."""
     from .models import User
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    number, _, token = user_id.partition(":")
+    if not number.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def _select_language() -> str:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .extensions import db
+from .uploads import is_stored_name, upload_path
 
 FORMAT = 1
 
@@ -55,7 +56,8 @@ def write_backup(path: str | Path) -> dict:
         revision = _revision(connection)
     stored = set()
     for row in data.get("attachment", []):
-        stored.add(row["stored_name"])
+        if is_stored_name(row["stored_name"]):  # never copy a file from outside the upload folder
+            stored.add(row["stored_name"])
     manifest = {"format": FORMAT, "created_at": datetime.utcnow().isoformat(), "schema_revision": revision,
                 "rows": {name: len(rows) for name, rows in data.items()}, "files": sorted(stored)}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -72,6 +74,17 @@ class RestoreRefused(Exception):
     pass
 
 
+def _check_file_names(manifest: dict, data: dict) -> None:
+    """Every stored file name, in the rows and in the manifest, must be one the app could have given:
+    a crafted name such as `../../instance/secret_key` would otherwise be served as an attachment."""
+    names = [row.get("stored_name") for row in data.get("attachment", []) if isinstance(row, dict)]
+    names += list(manifest.get("files", []))
+    bad = [name for name in names if not is_stored_name(name)]
+    if bad or not isinstance(data.get("attachment", []), list):
+        raise RestoreRefused(f"The backup names files outside the upload folder ({', '.join(map(repr, bad[:3]))}); "
+                             "nothing was restored.")
+
+
 def restore_backup(path: str | Path, *, force: bool = False) -> dict:
     """Load a backup into this database (schema already migrated); refuses a non-empty one unless forced."""
     with zipfile.ZipFile(path) as archive:
@@ -79,6 +92,7 @@ def restore_backup(path: str | Path, *, force: bool = False) -> dict:
         data = json.loads(archive.read("database.json"))
         if manifest.get("format") != FORMAT:
             raise RestoreRefused("This backup was written by an incompatible version.")
+        _check_file_names(manifest, data)
         tables = db.metadata.sorted_tables
         with db.engine.begin() as connection:
             revision = _revision(connection)
@@ -104,6 +118,6 @@ def restore_backup(path: str | Path, *, force: bool = False) -> dict:
         upload_folder.mkdir(parents=True, exist_ok=True)
         for name in manifest.get("files", []):
             member = f"uploads/{name}"
-            if member in archive.namelist() and "/" not in name and ".." not in name:
-                (upload_folder / name).write_bytes(archive.read(member))
+            if member in archive.namelist():
+                upload_path(upload_folder, name).write_bytes(archive.read(member))
     return manifest

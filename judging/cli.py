@@ -28,8 +28,11 @@ def register(app: Flask) -> None:
     def create_user(email, role, name, language, organisation, password):
         """Create an account of any role."""
         from .auth.services import create_user as create, find_user
+        from .forms import password_problem
         if find_user(email):
             raise click.ClickException(f"An account with {email} already exists.")
+        if problem := password_problem(password, user_inputs=(email,)):
+            raise click.ClickException(str(problem))
         company = None
         if organisation:
             company = db.session.scalar(db.select(Organisation).where(Organisation.name == organisation))
@@ -112,7 +115,7 @@ def _jury_commands(app: Flask) -> None:
 
     @app.cli.command("remind-jurors")
     @click.option("--edition", "edition_id", type=int, default=None, help="Edition id (default: the current one).")
-    @click.option("--url", default="http://127.0.0.1:5000/jury/", help="Link to the scoring screens in the mail.")
+    @click.option("--url", default=None, help="Link to the scoring screens in the mail (default: under PUBLIC_BASE_URL).")
     def remind_jurors(edition_id, url):
         """Mail every juror behind schedule (in their language)."""
         from .jury.services import remind_late_jurors
@@ -121,4 +124,5 @@ def _jury_commands(app: Flask) -> None:
             db.select(Edition).where(Edition.is_current.is_(True)))
         if edition is None:
             raise click.ClickException("No such edition.")
-        click.echo(f"{remind_late_jurors(edition, scoring_url=url)} juror(s) reminded.")
+        from .links import public_url
+        click.echo(f"{remind_late_jurors(edition, scoring_url=url or public_url('jury.my_entries'))} juror(s) reminded.")

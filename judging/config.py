@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -11,6 +12,13 @@ def _bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -45,6 +53,9 @@ def from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
+        # "Keep me logged in" lasts two weeks of inactivity: each visit renews the cookie.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(os.environ.get("REMEMBER_ME_DAYS", "14"))),
+        "REMEMBER_COOKIE_REFRESH_EACH_REQUEST": True,
         "WTF_CSRF_TIME_LIMIT": None,  # a juror's tablet page may stay open all day
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "log"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "awards@localhost"),
@@ -56,7 +67,32 @@ def from_environment(instance_path: Path) -> dict:
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(2 * 3600))),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
-        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour"),
+        # Failed logins only. Per address: high enough for a hundred jurors behind the venue's Wi-Fi.
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "60 per minute;600 per hour"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"),
+        # Reset and registration mails, per address and per recipient.
+        "MAIL_RATE_LIMIT": os.environ.get("MAIL_RATE_LIMIT", "5 per minute;30 per hour"),
+        "MAIL_RECIPIENT_RATE_LIMIT": os.environ.get("MAIL_RECIPIENT_RATE_LIMIT", "3 per hour"),
+        # Every link that leaves a request (mails, QR codes, exports) starts with this; never the Host header.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Hosts the app answers to (comma-separated); unset: the host of PUBLIC_BASE_URL and loopback.
+        "TRUSTED_HOSTS": _list("TRUSTED_HOSTS"),
+        # How many reverse proxies in front set X-Forwarded-For/-Proto; 0 ignores those headers.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ("en", "fr"),
     }
+
+
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+
+def finish(config: dict) -> None:
+    """Settings derived from others once the test or environment overrides are in."""
+    from .links import parse_base_url
+    _, netloc, _ = parse_base_url(config["PUBLIC_BASE_URL"])  # refuses a malformed URL at start-up
+    if config.get("TRUSTED_HOSTS") is None:
+        # Loopback stays allowed for health checks and local runs: links never come from the Host header.
+        config["TRUSTED_HOSTS"] = [netloc] + LOOPBACK_HOSTS  # the port is ignored when matching
+    if config["TRUSTED_PROXIES"] < 0:
+        raise ValueError("TRUSTED_PROXIES must be 0 or more")

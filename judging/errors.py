@@ -5,7 +5,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, NotFound, SecurityError
 
 
 class Refused(Exception):
@@ -63,6 +63,11 @@ def register(app: Flask) -> None:
     def too_many(error):
         return _page(429, _("Too many requests"),
                      _("Too many attempts in a short time. Wait a minute, then try again."))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # The Host header is not one of TRUSTED_HOSTS: no page, since no link can be built for that host.
+        return "Unknown host.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

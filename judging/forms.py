@@ -1,12 +1,15 @@
 """Form pieces shared by several blueprints."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 from flask_babel import get_locale, lazy_gettext as _l
 from wtforms import SelectField, ValidationError
 
 LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_SCORE = 3  # zxcvbn's 0-4 scale: 3 is 'safely unguessable' for an online attacker
 
 
 # Two-letter territory codes that are not countries (unknown region, EU, eurozone, UN, pseudo-locales).
@@ -44,13 +47,35 @@ class CountryField(SelectField):
         return super().iter_choices()
 
 
-def password_policy(form, field) -> None:
-    """At least 10 characters, not all of one kind, and not the email address."""
-    password = field.data or ""
+def password_problem(password: str, *, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """Why a new password is refused, or None: at least 12 characters, not in the common-password list
+    that zxcvbn maintains (the 30,000 most used), and not easy to guess by zxcvbn's estimate (a common word
+    with digits, a keyboard row, a repeat, the user's own email...)."""
+    from zxcvbn import zxcvbn
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
-    if password.isdigit() or password.isalpha():
-        raise ValidationError(_l("Mix letters with digits or symbols."))
+        return _l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    inputs = [value for value in user_inputs if value]
+    if any(password.lower() == value.lower() for value in inputs):
+        return _l("Your password must not be your email address.")
+    # zxcvbn refuses long inputs (its estimate is quadratic); the first 72 characters are what it judges.
+    if password.lower() in _common_passwords() or \
+            zxcvbn(password[:72], user_inputs=inputs)["score"] < MIN_PASSWORD_SCORE:
+        return _l("This password is too common or too easy to guess (a known password, a word with a few digits, "
+                  "a keyboard row or a repeat). Try three or four unrelated words.")
+    return None
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_policy(form, field) -> None:
+    """The WTForms validator of every form that sets a password."""
     email = getattr(form, "email", None)
-    if email is not None and email.data and password.lower() == email.data.lower():
-        raise ValidationError(_l("Your password must not be your email address."))
+    # A form without an email field may say whose password it is (e.g. the end of a registration).
+    inputs = (email.data,) if email is not None and email.data else tuple(getattr(form, "user_inputs", ()))
+    problem = password_problem(field.data or "", user_inputs=inputs)
+    if problem:
+        raise ValidationError(problem)

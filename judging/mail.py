@@ -20,16 +20,27 @@ def outbox() -> list[Mail]:
     return current_app.extensions.setdefault("awards_outbox", [])
 
 
+def header_text(value: str) -> str:
+    """A header value on one line: CR, LF and other control characters (e.g. from an entry's title) become
+    spaces, so no text a user typed can end a header or add another one."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
+
+
+def compose(mail: Mail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message.set_content(mail.body)
+    return message
+
+
 def send_mail(*, to: str, subject: str, body: str) -> None:
     """Send one plain-text mail through the configured backend (MAIL_BACKEND: log, memory or smtp)."""
-    mail = Mail(to=to, subject=subject, body=body)
+    mail = Mail(to=header_text(to), subject=header_text(subject), body=body)
+    message = compose(mail)  # every backend builds it, so the tests meet what the SMTP server would
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "smtp":
-        message = EmailMessage()
-        message["From"] = current_app.config["MAIL_FROM"]
-        message["To"] = to
-        message["Subject"] = subject
-        message.set_content(body)
         with smtplib.SMTP(current_app.config["SMTP_HOST"], current_app.config["SMTP_PORT"], timeout=20) as smtp:
             if current_app.config["SMTP_STARTTLS"]:
                 smtp.starttls()
@@ -39,7 +50,7 @@ def send_mail(*, to: str, subject: str, body: str) -> None:
         return
     outbox().append(mail)
     if backend == "log":
-        current_app.logger.warning("MAIL to %s: %s\n%s", to, subject, body)
+        current_app.logger.warning("MAIL to %s: %s\n%s", mail.to, mail.subject, mail.body)
 
 
 def send_in_language(user, *, en: tuple[str, str], fr: tuple[str, str]) -> None:

@@ -6,6 +6,7 @@ Times are stored as naive UTC datetimes on both SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
@@ -84,9 +85,12 @@ class Edition(db.Model):
         back_populates="edition", order_by="Category.position", cascade="all, delete-orphan")
 
     def accepts_entries(self, now: datetime | None = None) -> bool:
-        """Entries may be created, edited, submitted or withdrawn until the deadline."""
+        """Entries may be created, edited, submitted or withdrawn while the edition is live, until the deadline.
+
+        An edition still being prepared, or archived, takes none (even when named by `?edition=`).
+        """
         now = now or utcnow()
-        return self.status != "archived" and (
+        return self.status == "live" and (
             self.submission_deadline is None or now <= self.submission_deadline)
 
     def __repr__(self) -> str:
@@ -140,6 +144,10 @@ class Organisation(db.Model):
         return f"<Organisation {self.name}>"
 
 
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
 class User(UserMixin, db.Model):
     """A person who logs in: an exhibitor's contact, a juror or an organiser."""
 
@@ -158,10 +166,19 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session and remember-me cookie: replacing it ends all of them at once.
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token, server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[Optional[datetime]]
 
     organisation: Mapped[Optional[Organisation]] = relationship()
+
+    def get_id(self) -> str:  # what Flask-Login stores in the session and the remember cookie
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of this account stops working (logout, password change)."""
+        self.session_token = new_session_token()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -169,6 +186,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()  # whoever held a session with the old password loses it
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -227,11 +245,33 @@ class Entry(db.Model):
         return f"<Entry {self.id} {self.title!r} {self.status}>"
 
 
+MAX_ATTACHMENTS = 10
+
+
+def _free_attachment_slot(context) -> int:
+    """The entry's smallest free slot, or one past the limit (which the check constraint then refuses).
+
+    Two uploads racing for the last free slot pick the same one: the unique constraint refuses the second.
+    (Read at insert time: add one attachment per flush, as uploads do.)
+    """
+    entry = sa.table("attachment", sa.column("entry_id"), sa.column("slot"))
+    used = set(context.connection.execute(
+        sa.select(entry.c.slot).where(entry.c.entry_id == context.get_current_parameters()["entry_id"])).scalars())
+    return next(n for n in range(1, MAX_ATTACHMENTS + 2) if n not in used)
+
+
 class Attachment(db.Model):
     """A file of an entry, stored outside static under a random name and served only to allowed users."""
 
+    __table_args__ = (
+        # At most MAX_ATTACHMENTS files per entry, enforced by the database even when uploads race.
+        sa.UniqueConstraint("entry_id", "slot"),
+        sa.CheckConstraint(f"slot BETWEEN 1 AND {MAX_ATTACHMENTS}", name="slot"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    slot: Mapped[int] = mapped_column(default=_free_attachment_slot)
     original_name: Mapped[str] = mapped_column(sa.String(255))
     stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
     content_type: Mapped[str] = mapped_column(sa.String(50))

@@ -416,12 +416,23 @@ def criteria_locked(round_: Round) -> bool:
     return opened or db.session.scalar(db.select(Scorecard.id).where(Scorecard.round_id == round_.id).limit(1)) is not None
 
 
+# A criterion's key names its mark in forms, JSON and the tablet's script: a slug, never a quote or a space.
+CRITERION_KEY = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
+SCALE_LIMIT = 1000
+
+
 def validate_criteria(rows: list[CriterionInput]) -> list[str]:
-    """Clear messages for every problem: names, scales, unique keys, and weights totalling exactly 100%."""
+    """Clear messages for every problem: keys, names, scales, unique keys, and weights totalling exactly 100%."""
     errors = []
     if not rows:
         errors.append(_("A round needs at least one criterion."))
     for row in rows:
+        if len(row.key) > 40 or not CRITERION_KEY.fullmatch(row.key):
+            errors.append(_("%(key)s: a criterion's key uses only lower-case letters, digits, '-' and '_' "
+                            "(at most 40).", key=row.key[:40]))
+        if not -SCALE_LIMIT <= row.scale_min <= SCALE_LIMIT or not -SCALE_LIMIT <= row.scale_max <= SCALE_LIMIT:
+            errors.append(_("%(name)s: the scale must stay between -%(limit)d and %(limit)d.",
+                            name=row.name_en or row.key, limit=SCALE_LIMIT))
         if not row.name_en.strip() or not row.name_fr.strip():
             errors.append(_("Every criterion needs a name in English and in French."))
         if row.weight <= 0:

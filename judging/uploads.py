@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+# The only names `store_upload` ever gives: anything else (a path, "..") never comes from us.
+STORED_NAME = re.compile(r"[0-9a-f]{32}\.(pdf|jpg|png)")
 
 
 class RejectedUpload(ValueError):
@@ -60,5 +63,12 @@ def store_upload(data: bytes, folder: str | Path) -> StoredFile:
                       sha256=hashlib.sha256(data).hexdigest())
 
 
+def is_stored_name(name: object) -> bool:
+    return isinstance(name, str) and STORED_NAME.fullmatch(name) is not None
+
+
 def upload_path(folder: str | Path, stored_name: str) -> Path:
+    """The file of a stored name; a name we never gave (e.g. from a crafted backup) names no file."""
+    if not is_stored_name(stored_name):
+        raise RejectedUpload("Not the name of a stored file.")
     return Path(folder) / stored_name

@@ -60,6 +60,7 @@ def app(database_url, tmp_path):
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "awards.test",
+        "PUBLIC_BASE_URL": "http://awards.test",
         "RATELIMIT_ENABLED": False,
     })
     with app.app_context():

@@ -15,9 +15,6 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200), password_policy])
-    confirm = PasswordField(_l("Repeat the password"),
-                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")
     organisation = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
     country = CountryField(_l("Country"))

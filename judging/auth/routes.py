@@ -4,13 +4,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import limiter
-from . import services
+from ..links import public_url
+from . import services, throttle
 from .forms import ForgotPasswordForm, LanguageForm, LoginForm, RegisterForm, ResetPasswordForm
-from .tokens import make_token, read_token
+from .tokens import make_token, read_token, sign, unsign
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -33,21 +33,19 @@ def _start_session(user, remember: bool) -> None:
     services.touch_login(user)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], error_message="Too many login attempts. Wait a minute and try again.")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for(_home_for(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user is not None and user.is_active and user.check_password(form.password.data):
+        email = services.normalise_email(form.email.data)
+        throttle.refuse_if_exhausted(*throttle.login_counters(email))
+        user = services.authenticate(email, form.password.data)
+        if user is not None:
             _start_session(user, form.remember.data)
             return redirect(_safe_next(request.args.get("next")) or url_for(_home_for(user)))
+        throttle.count(*throttle.login_counters(email))  # only failures count: the venue's jurors never lock out
         # One message for a wrong email and a wrong password: no account discovery.
         form.password.errors.append(_("Wrong email or password."))
         return render_template("auth/login.html", form=form), 401
@@ -56,6 +54,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)  # a copied cookie, on this device or another, stops working too
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -68,25 +68,49 @@ def register():
     if request.method == "GET":
         form.language.data = request.accept_languages.best_match(["en", "fr"]) or "en"
     if form.validate_on_submit():
-        user = services.register_exhibitor(
-            name=form.name.data, email=form.email.data, password=form.password.data,
-            language=form.language.data, organisation=form.organisation.data, country=form.country.data,
-            hall=form.hall.data or "", stand=form.stand.data or "", is_startup=form.is_startup.data)
+        email = services.normalise_email(form.email.data)
+        throttle.guard_mail("register", email)
+        details = dict(name=form.name.data, email=email, language=form.language.data,
+                       organisation=form.organisation.data, country=form.country.data, hall=form.hall.data or "",
+                       stand=form.stand.data or "", is_startup=bool(form.is_startup.data))
+        services.start_registration(
+            details=details, link_for=lambda data: public_url("auth.complete_registration", token=sign(data, "register")))
+        # The same page whether or not the address already has an account.
+        return render_template("auth/check_mail.html", email=email)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+def complete_registration(token: str):
+    """The link mailed at registration: the address is proven; choose a password and start."""
+    details = unsign(token, "register", services.REGISTRATION_MAX_AGE)
+    if details is None or services.find_user(details.get("email", "")) is not None:
+        return render_template("errors.html", status=400, title=_("Link expired"),
+                               message=_("This link is invalid, expired or already used. Log in, or register "
+                                         "again.")), 400
+    form = ResetPasswordForm()
+    form.user_inputs = (details["email"],)
+    if form.validate_on_submit():
+        user = services.register_exhibitor(password=form.password.data, **details)
         _start_session(user, remember=False)
         flash(_("Welcome! Your exhibitor account is ready: you can now create your entries."), "success")
         return redirect(url_for("entries.dashboard"))
     status = 400 if request.method == "POST" else 200
-    return render_template("auth/register.html", form=form), status
+    return render_template("auth/reset.html", form=form, heading=_("Choose your password")), status
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        throttle.guard_mail("reset", services.normalise_email(form.email.data))
         user = services.find_user(form.email.data)
         if user is not None and user.is_active and user.password_hash:
             token = make_token(user, "reset")
-            services.send_password_reset(user, url_for("auth.reset_password", token=token, _external=True))
+            services.send_password_reset(user, public_url("auth.reset_password", token=token))
+        else:  # a mail either way, so that the time taken does not tell either
+            services.send_no_account(services.normalise_email(form.email.data), language=str(get_locale()))
         # Same answer whether or not the account exists.
         flash(_("If an account exists for this address, we have sent it a link to choose a new password."), "info")
         return redirect(url_for("auth.login"))

@@ -1,13 +1,17 @@
 """Account writes: registration, password changes, language. The only auth code that commits."""
 from __future__ import annotations
 
+import secrets
+from functools import cache
+
 from sqlalchemy import func
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Refused
 from ..extensions import db
-from ..transaction import commit
-from ..mail import send_in_language
+from ..mail import send_in_language, send_mail
 from ..models import Organisation, User, utcnow
+from ..transaction import commit
 
 
 def normalise_email(email: str) -> str:
@@ -18,25 +22,91 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
 
 
-def register_exhibitor(*, name: str, email: str, password: str, language: str, organisation: str,
-                       country: str, hall: str, stand: str, is_startup: bool) -> User:
-    """Create an exhibitor account and its company.
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this email and password, else None, in the same time either way.
+
+    An unknown email (or an invited juror without a password yet) still costs one scrypt check, so the
+    answer's timing does not tell which addresses have an account.
+    """
+    user = find_user(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
+
+
+REGISTRATION_MAX_AGE = 2 * 24 * 3600
+
+
+def _existing_company(organisation: str, email: str) -> Organisation | None:
+    """The company of that name, if this address may join it; Refused when it belongs to someone else.
 
     A company that already exists is joined only by the email it was registered or imported with, so
     nobody can claim another company's entries by typing its name.
     """
-    email = normalise_email(email)
-    if find_user(email) is not None:
-        raise Refused("An account with this email already exists. Log in, or reset your password.", 409)
     company_name = " ".join(organisation.split())
     company = db.session.scalar(
         db.select(Organisation).where(func.lower(Organisation.name) == company_name.lower()))
-    if company is not None and normalise_email(company.contact_email) != email:
+    if company is not None and normalise_email(company.contact_email) != normalise_email(email):
         raise Refused(f"The company '{company.name}' is already registered. Ask its contact or the "
                       "organisers to give you access.", 409)
+    return company
+
+
+def start_registration(*, details: dict, link_for) -> None:
+    """Mail the address a link to finish the registration, or, when it already has an account, a reminder.
+
+    Nothing is created before the owner of the address opens the link, and the page's answer is the same
+    either way: registration does not reveal which addresses have an account.
+    """
+    email = normalise_email(details["email"])
+    _existing_company(details["organisation"], email)
+    user = find_user(email)
+    if user is not None:
+        from ..links import public_url
+        login, forgot = public_url("auth.login"), public_url("auth.forgot_password")
+        send_in_language(
+            user,
+            fr=("Vous avez déjà un compte - Milipol Innovation Awards",
+                f"Bonjour {user.name},\n\nQuelqu'un (vous, sans doute) a voulu créer un compte avec cette adresse, "
+                f"qui en a déjà un. Connectez-vous : {login}\nMot de passe oublié : {forgot}\n\n"
+                "Si ce n'était pas vous, ignorez ce message."),
+            en=("You already have an account - Milipol Innovation Awards",
+                f"Hello {user.name},\n\nSomeone (probably you) tried to register with this address, which already "
+                f"has an account. Log in: {login}\nForgotten password: {forgot}\n\n"
+                "If it was not you, ignore this message."))
+        return
+    link = link_for(dict(details, email=email))
+    send_mail(to=email, **_registration_mail(details["language"], details["name"], link))
+
+
+def _registration_mail(language: str, name: str, link: str) -> dict:
+    if language == "fr":
+        return dict(subject="Confirmez votre adresse - Milipol Innovation Awards",
+                    body=f"Bonjour {name},\n\nPour confirmer votre adresse et choisir votre mot de passe, ouvrez ce "
+                         f"lien (valable 2 jours) :\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message.")
+    return dict(subject="Confirm your address - Milipol Innovation Awards",
+                body=f"Hello {name},\n\nTo confirm your address and choose your password, open this link "
+                     f"(valid for 2 days):\n{link}\n\nIf you did not ask for this, ignore this message.")
+
+
+def register_exhibitor(*, name: str, email: str, password: str, language: str, organisation: str,
+                       country: str, hall: str, stand: str, is_startup: bool) -> User:
+    """Create an exhibitor account and its company, once the address is proven (the emailed link)."""
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise Refused("An account with this email already exists. Log in, or reset your password.", 409)
+    company = _existing_company(organisation, email)
     if company is None:
-        company = Organisation(name=company_name, country=country, hall=hall.strip(), stand=stand.strip(),
-                               is_startup=is_startup, contact_email=email)
+        company = Organisation(name=" ".join(organisation.split()), country=country, hall=hall.strip(),
+                               stand=stand.strip(), is_startup=is_startup, contact_email=email)
         db.session.add(company)
     user = User(email=email, name=name.strip(), role="exhibitor", language=language, organisation=company)
     user.set_password(password)
@@ -57,8 +127,17 @@ def create_user(*, email: str, password: str | None, role: str, name: str = "", 
 
 
 def set_password(user: User, password: str) -> None:
-    """Change a password; this also voids every reset or invitation token issued before."""
+    """Change a password; this also voids every reset or invitation token and every session issued before."""
     user.set_password(password)
+    commit()
+
+
+def end_sessions(user: User, *, actor: User | None = None) -> None:
+    """Log the account out everywhere: every session and remember-me cookie stops working."""
+    user.end_sessions()
+    if actor is not None and actor.id != user.id:
+        from ..audit import record
+        record(actor=actor, action="user.sessions_ended", obj=user, edition_id=None, after={"email": user.email})
     commit()
 
 
@@ -81,3 +160,19 @@ def send_password_reset(user: User, reset_url: str) -> None:
         en=("Reset your password - Milipol Innovation Awards",
             f"Hello {user.name},\n\nTo choose a new password, open this link (valid for 2 hours, once):\n"
             f"{reset_url}\n\nIf you did not ask for this, ignore this message."))
+
+
+def send_no_account(email: str, *, language: str) -> None:
+    """The answer to a reset request for an address without a usable account (throttled per recipient)."""
+    from ..links import public_url
+    register = public_url("auth.register")
+    if language == "fr":
+        send_mail(to=email, subject="Mot de passe oublié - Milipol Innovation Awards",
+                  body="Bonjour,\n\nQuelqu'un a demandé à réinitialiser le mot de passe de cette adresse, qui n'a pas "
+                       "de compte actif. Exposant, vous pouvez vous inscrire ici : " + register + "\nJuré, demandez "
+                       "une nouvelle invitation aux organisateurs.\n\nSi vous n'avez rien demandé, ignorez ce message.")
+        return
+    send_mail(to=email, subject="Forgotten password - Milipol Innovation Awards",
+              body="Hello,\n\nSomeone asked to reset the password of this address, which has no active account. "
+                   "Exhibitors can register here: " + register + "\nJurors, ask the organisers for a new "
+                   "invitation.\n\nIf you did not ask for this, ignore this message.")

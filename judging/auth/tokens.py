@@ -38,3 +38,16 @@ def read_token(token: str, purpose: str, max_age: int) -> User | None:
     if user is None or data.get("state") != _password_state(user):
         return None
     return user
+
+
+def sign(data: dict, purpose: str) -> str:
+    """A signed, timestamped token carrying `data` (readable by whoever holds it: no secrets inside)."""
+    return _serializer(purpose).dumps(data)
+
+
+def unsign(token: str, purpose: str, max_age: int) -> dict | None:
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    return data if isinstance(data, dict) else None

@@ -11,7 +11,7 @@ from ..editions import current_edition
 from ..extensions import db
 from ..models import Attachment, Edition, Entry
 from ..permissions import can_view_attachment, owns_entry, role_required
-from ..uploads import upload_path
+from ..uploads import RejectedUpload, upload_path
 from . import services
 from .forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, AttachmentForm, ConfirmForm, EntryForm
 
@@ -156,7 +156,10 @@ def attachment(attachment_id: int):
     item = db.session.get(Attachment, attachment_id)
     if item is None or not can_view_attachment(current_user, item):
         abort(404)
-    path = upload_path(current_app.config["UPLOAD_FOLDER"], item.stored_name)
+    try:
+        path = upload_path(current_app.config["UPLOAD_FOLDER"], item.stored_name)
+    except RejectedUpload:
+        abort(404)
     if not path.exists():
         abort(404)
     response = send_file(path, mimetype=item.content_type, as_attachment=bool(request.args.get("download")),

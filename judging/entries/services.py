@@ -5,13 +5,14 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import Refused
 from ..extensions import db
+from ..models import MAX_ATTACHMENTS, Attachment, Category, Edition, Entry, User, utcnow
 from ..transaction import commit
-from ..models import Attachment, Category, Edition, Entry, User, utcnow
 from ..templating import language
-from ..uploads import RejectedUpload, safe_display_name, store_upload, upload_path
+from ..uploads import RejectedUpload, is_stored_name, safe_display_name, store_upload, upload_path
 from .forms import ALWAYS_REQUIRED, QUESTIONS
 
 EDITABLE_FIELDS = ("title", "summary", "innovation_type", "what_is_new", "operational_benefit", "maturity",
@@ -19,6 +20,8 @@ EDITABLE_FIELDS = ("title", "summary", "innovation_type", "what_is_new", "operat
 
 
 def _ensure_open(edition: Edition) -> None:
+    if edition.status != "live":
+        raise Refused(_("This edition is not open for entries."), 403)
     if not edition.accepts_entries():
         raise Refused(_("The submission deadline has passed: entries can no longer be created or changed."), 403)
 
@@ -132,7 +135,6 @@ def withdraw_entry(*, entry: Entry) -> Entry:
     return entry
 
 
-MAX_ATTACHMENTS = 10
 
 
 def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, folder: str) -> Attachment:
@@ -150,7 +152,12 @@ def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, fold
                             content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
                             uploaded_by_id=user.id)
     db.session.add(attachment)
-    commit()
+    try:
+        commit()  # the insert reaches the database here (a flush inside a request), so the constraints speak now
+    except IntegrityError:  # another upload took the last free slot at the same moment
+        db.session.rollback()
+        upload_path(folder, stored.stored_name).unlink(missing_ok=True)
+        raise Refused(_("An entry can have at most %(n)d files.", n=MAX_ATTACHMENTS), 409) from None
     return attachment
 
 
@@ -158,7 +165,8 @@ def remove_attachment(*, attachment: Attachment, folder: str) -> None:
     _ensure_open(attachment.entry.edition)
     if not attachment.entry.is_editable_status:
         raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
-    path: Path = upload_path(folder, attachment.stored_name)
+    path: Path | None = upload_path(folder, attachment.stored_name) if is_stored_name(attachment.stored_name) else None
     db.session.delete(attachment)
     commit()
-    path.unlink(missing_ok=True)
+    if path is not None:
+        path.unlink(missing_ok=True)

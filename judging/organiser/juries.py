@@ -13,6 +13,7 @@ from ..extensions import db
 from ..jury import services
 from ..jury.forms import (CONFLICT_LABELS, ROLE_LABELS, AddMemberForm, ApplyAssignmentForm, InviteJurorForm,
                           ManualAssignmentForm, OrganiserConflictForm)
+from ..links import public_url
 from ..models import Assignment, Category, Conflict, Entry, Jury, JuryMember, Organisation, Round, Scorecard, User
 from ..templating import language
 from .routes import bp
@@ -29,7 +30,7 @@ def _exhibitor_organisations(edition) -> list[Organisation]:
 
 
 def _invitation_url(juror: User) -> str:
-    return url_for("auth.accept_invitation", token=make_token(juror, "invite"), _external=True)
+    return public_url("auth.accept_invitation", token=make_token(juror, "invite"))
 
 
 @bp.get("/juries")

@@ -13,6 +13,7 @@ from ..editions import current_edition
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
+from ..links import public_url
 from ..models import Entry, Round
 from ..results import juror_names, round_results
 from ..templating import language
@@ -143,7 +144,7 @@ def stand_cards(round_id: int):
     round_ = _round(round_id)
     cards = []
     for visit in rounds.visit_schedule(round_):
-        link = url_for("jury.score", entry_id=visit.entry.id, round=round_.id, _external=True)
+        link = public_url("jury.score", entry_id=visit.entry.id, round=round_.id)
         cards.append((visit.entry, link, qr_image(link)))
     return render_template("organiser/stand_cards.html", round=round_, category=round_.category, cards=cards)
 

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..jury import services as jury_services
 from ..progress import edition_progress, entries_by_status
 from ..results import round_results
+from ..links import public_url
 from ..models import ENTRY_STATUSES, Category, Edition, Entry, Organisation
 from ..permissions import role_required
 from . import services
@@ -47,7 +48,7 @@ def dashboard():
 def send_reminders():
     edition = current_edition()
     if ConfirmForm().validate_on_submit():
-        sent = jury_services.remind_late_jurors(edition, scoring_url=url_for("jury.my_entries", _external=True))
+        sent = jury_services.remind_late_jurors(edition, scoring_url=public_url("jury.my_entries"))
         flash(_("%(n)d juror(s) behind schedule reminded.", n=sent), "success")
     return redirect(url_for("organiser.dashboard", edition=edition.id))
 
@@ -133,3 +134,4 @@ from . import results  # noqa: E402,F401  (registers the results pages on this b
 from . import audit_pages  # noqa: E402,F401  (registers the audit trail on this blueprint)
 from . import rounds_pages  # noqa: E402,F401  (registers the round pages on this blueprint)
 from . import exchange  # noqa: E402,F401  (registers the spreadsheet pages on this blueprint)
+from . import accounts  # noqa: E402,F401  (registers the account actions on this blueprint)

@@ -25,6 +25,7 @@ ACCESS = {
     "public.index": EVERYONE, "public.healthz": EVERYONE, "public.winners": EVERYONE, "static": EVERYONE,
     "auth.login": EVERYONE, "auth.register": EVERYONE, "auth.forgot_password": EVERYONE,
     "auth.reset_password": EVERYONE, "auth.accept_invitation": EVERYONE, "auth.set_language": EVERYONE,
+    "auth.complete_registration": EVERYONE,
     "auth.logout": EVERYONE, "auth.account": LOGGED_IN,
     "entries.dashboard": EXHIBITORS, "entries.new": EXHIBITORS,
     "entries.show": {"exhibitor_a"}, "entries.edit": {"exhibitor_a"}, "entries.submit": {"exhibitor_a"},
@@ -81,7 +82,7 @@ def _world(make):
     values = dict(entry_id=entry.id, attachment_id=attachment.id, round_id=round_.id, category_id=cyber.id,
                   edition_id=edition.id, member_id=member.id, conflict_id=conflict.id, assignment_id=assignment.id,
                   scorecard_id=card.id, token="not-a-token", slug=edition.slug, kind="exhibitors",
-                  filename="app.css")
+                  filename="app.css", user_id=people["exhibitor_b"].id)
     return people, values, edition
 
 
@@ -117,6 +118,7 @@ def test_authorisation_matrix(app, client, make):
             response = client.post("/auth/login", data={"email": people[visitor].email, "password": PASSWORD})
             assert response.status_code == 302, visitor
         clients[visitor] = client
+    tokens = {visitor: db.session.get(type(person), person.id).session_token for visitor, person in people.items()}
     rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "auth.logout", r.endpoint))
     failures = []
     for rule in rules:
@@ -124,6 +126,8 @@ def test_authorisation_matrix(app, client, make):
         empty_all_tables()
         people, values, edition = _world(make)
         edition.results_state = "published"
+        for visitor, token in tokens.items():  # the rebuilt accounts keep the sessions opened above
+            people[visitor].session_token = token
         db.session.commit()
         url = _url(rule, values)
         method = "GET" if "GET" in rule.methods else "POST"

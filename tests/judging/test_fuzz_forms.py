@@ -62,7 +62,7 @@ FORMS = [
                                                          "slot_minutes"]),
     ("organiser", "/organiser/juries/invite", ["name", "email", "language", "category"]),
     ("organiser", "/organiser/rounds/{round}/shortlist", ["rule", "top", "threshold", "entry"]),
-    (None, "/auth/register", ["name", "email", "password", "confirm", "language", "organisation", "country"]),
+    (None, "/auth/register", ["name", "email", "language", "organisation", "country"]),
     (None, "/auth/login", ["email", "password"]),
 ]
 
