@@ -190,3 +190,24 @@ def summarise_change(before: dict | None, after: dict | None) -> list[str]:
         elif (new if key in after else old) not in (None, "", [], {}):  # an empty field on one side says nothing
             lines.append(f"{key}: {_short(new if key in after else old)}")
     return lines
+
+
+# --- an edition's dates -------------------------------------------------------------------------------------------
+
+DATE_LABELS = {
+    "entries_open_at": _l("Entries open"),
+    "submission_deadline": _l("Submission deadline"),
+    "scoring_opens_at": _l("Scoring opens"),
+    "scoring_closes_at": _l("Scoring closes"),
+    "ceremony_at": _l("Ceremony"),
+}
+
+
+def describe_date_order(problem) -> str:
+    """Why a milestone (an editions.DateOrderProblem) is refused, naming the earlier one and its local time."""
+    from flask_babel import format_date, format_time
+    when = f"{format_date(problem.when, 'medium')}, {format_time(problem.when, 'short')}"
+    other = str(DATE_LABELS[problem.after])
+    if problem.strict:
+        return _("Must be after “%(other)s” (%(when)s).", other=other, when=when)
+    return _("Cannot be before “%(other)s” (%(when)s).", other=other, when=when)

@@ -16,7 +16,8 @@ from ..results import round_results
 from ..models import ENTRY_STATUSES, Category, Edition, Entry, Organisation
 from ..permissions import role_required
 from . import services
-from .forms import CategoryForm, DisqualifyForm, EditionForm, UnfreezeForm
+from ..errors import Refused
+from .forms import CategoryForm, DisqualifyForm, EditionForm, NewEditionForm, UnfreezeForm
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 PAGE_SIZE = 50
@@ -31,7 +32,9 @@ def _organisers_only():
 @bp.get("/")
 def dashboard():
     """Where judging stands: entries, scorecards, late jurors, short entries, and a live leaderboard."""
-    edition = current_edition()
+    edition = current_edition(required=False)
+    if edition is None:  # a fresh install: the first thing to do is to create the edition
+        return redirect(url_for("organiser.new_edition"))
     editions = db.session.scalars(db.select(Edition).order_by(Edition.id.desc())).all()
     progress = edition_progress(edition)
     leaders = {p.category.id: round_results(p.round, stability=True, resamples=300).ranking[:3] for p in progress}
@@ -51,12 +54,34 @@ def send_reminders():
     return redirect(url_for("organiser.dashboard", edition=edition.id))
 
 
+@bp.route("/editions/new", methods=["GET", "POST"])
+def new_edition():
+    """Create an edition, empty of entries: from the default categories or as a copy of an earlier edition."""
+    editions = db.session.scalars(db.select(Edition).order_by(Edition.id.desc())).all()
+    form = NewEditionForm(editions=editions)
+    if form.validate_on_submit():
+        values = form.utc_values()
+        source = db.session.get(Edition, values.pop("clone_from")) if form.clone_from.data else None
+        fields = {f: values[f] for f in services.EDITION_FIELDS if f in values and f not in ("name", "venue")}
+        try:
+            edition = services.create_edition(actor=current_user, slug=values["slug"] or None, name=values["name"],
+                                              venue=values["venue"] or None if source else values["venue"],
+                                              current=values["make_current"], clone_from=source, **fields)
+        except Refused as refusal:  # the short name is taken: say it beside the field, keep what was typed
+            form.slug.errors.append(refusal.message)
+        else:
+            flash(_("Edition %(name)s created.", name=edition.name), "success")
+            return redirect(url_for("organiser.dashboard", edition=edition.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("organiser/edition.html", form=form, edition=None, first=not editions), status
+
+
 @bp.route("/edition", methods=["GET", "POST"])
 def edit_edition():
     edition = current_edition()
     form = EditionForm(obj=edition)
     if form.validate_on_submit():
-        values = {field: getattr(form, field).data for field in services.EDITION_FIELDS}
+        values = form.utc_values()
         services.update_edition(actor=current_user, edition=edition, values=values)
         flash(_("Edition saved."), "success")
         return redirect(url_for("organiser.dashboard", edition=edition.id))

@@ -57,11 +57,12 @@ def test_organiser_edits_the_edition_dates_with_validation(client, make, login_a
                 scoring_closes_at="2027-10-01T08:00", ceremony_at="2027-11-16T15:00", status="live",
                 max_entries_per_category="2", scoring_method="trimmed")
     response = client.post("/organiser/edition", data=data)
-    assert response.status_code == 400 and "Scoring must close after it opens" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Must be after “Scoring opens”" in response.get_data(as_text=True)
     assert client.post("/organiser/edition", data=dict(data, scoring_closes_at="2027-11-16T11:00")).status_code == 302
     db.session.refresh(edition)
     assert edition.max_entries_per_category == 2 and edition.scoring_method == "trimmed"
-    assert edition.submission_deadline.isoformat() == "2027-10-01T18:00:00"
+    # Typed in the edition's zone (Paris, summer time), stored in UTC.
+    assert edition.submission_deadline.isoformat() == "2027-10-01T16:00:00"
 
 
 def test_organiser_edits_a_category(client, make, login_as):
