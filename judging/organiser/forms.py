@@ -17,7 +17,23 @@ class MinuteField(DateTimeLocalField):
                          **kwargs)
 
 
-class EditionForm(FlaskForm):
+class ZonedDates:
+    """Form mixin: the `zoned_fields` are shown and typed as wall-clock times in `zone`, and stored in UTC."""
+    zoned_fields: tuple[str, ...] = ()
+    zone = "Europe/Paris"
+
+    def show_in_zone(self) -> None:
+        for name in self.zoned_fields:
+            field = self[name]
+            if not field.raw_data:  # the stored value (UTC), not one typed in the form
+                field.data = to_local(field.data, self.zone)
+            field.label.text = f"{field.label.text} ({self.zone})"
+
+    def utc(self, name: str):
+        return to_utc(self[name].data, self.zone)
+
+
+class EditionForm(ZonedDates, FlaskForm):
     """An edition's settings; its dates are typed and shown in the edition's own time zone."""
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
@@ -36,14 +52,11 @@ class EditionForm(FlaskForm):
                                             validators=[DataRequired(), NumberRange(min=1, max=20)])
     scoring_method = SelectField(_l("Scoring method"), choices=[(m, METHOD_LABELS[m]) for m in SCORING_METHODS])
 
+    zoned_fields = DATE_FIELDS
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        zone = self.zone
-        for name in DATE_FIELDS:
-            field = self[name]
-            if not field.raw_data:  # the stored value (UTC), not one typed in the form: show it in the zone
-                field.data = to_local(field.data, zone)
-            field.label.text = f"{DATE_LABELS[name]} ({zone})"
+        self.show_in_zone()
 
     @property
     def zone(self) -> str:
@@ -54,7 +67,7 @@ class EditionForm(FlaskForm):
     def utc_values(self) -> dict:
         """The fields as the edition stores them: dates in UTC, text stripped."""
         values = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
-        values.update({name: to_utc(self[name].data, self.zone) for name in DATE_FIELDS})
+        values.update({name: self.utc(name) for name in DATE_FIELDS})
         values["timezone"] = self.zone
         values["venue"] = (values.get("venue") or "").strip()
         return values
@@ -118,19 +131,26 @@ class ShortlistForm(FlaskForm):
     notify = BooleanField(_l("Tell the exhibitors, in their language"))
 
 
-class RoundForm(FlaskForm):
+class RoundForm(ZonedDates, FlaskForm):
+    """A round's settings; its times are in the edition's time zone."""
+    zoned_fields = ("scoring_opens_at", "scoring_closes_at", "visit_starts_at")
     name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
     name_fr = StringField(_l("Name (French)"), validators=[DataRequired(), Length(max=100)])
-    scoring_opens_at = MinuteField(_l("Scoring opens (UTC; empty: the edition's)"), validators=[Optional()])
-    scoring_closes_at = MinuteField(_l("Scoring closes (UTC; empty: the edition's)"), validators=[Optional()])
+    scoring_opens_at = MinuteField(_l("Scoring opens (empty: the edition's)"), validators=[Optional()])
+    scoring_closes_at = MinuteField(_l("Scoring closes (empty: the edition's)"), validators=[Optional()])
     jurors_per_entry = IntegerField(_l("Jurors per entry (empty: the category's, or the whole jury for a final)"),
                                     validators=[Optional(), NumberRange(min=1, max=50)])
     method = SelectField(_l("Aggregation method (empty: the edition's)"),
                          choices=[("", "—")] + [(m, METHOD_LABELS[m]) for m in SCORING_METHODS])
     previous_round_weight = IntegerField(_l("Weight of the previous round in this round's result (%)"),
                                          validators=[InputRequired(), NumberRange(min=0, max=100)])
-    visit_starts_at = MinuteField(_l("Stand visits start (UTC)"), validators=[Optional()])
+    visit_starts_at = MinuteField(_l("Stand visits start"), validators=[Optional()])
     slot_minutes = IntegerField(_l("Minutes per stand"), validators=[InputRequired(), NumberRange(min=1, max=120)])
+
+    def __init__(self, *args, zone: str = "Europe/Paris", **kwargs):
+        self.zone = zone
+        super().__init__(*args, **kwargs)
+        self.show_in_zone()
 
     def validate_scoring_closes_at(self, field):
         if field.data and self.scoring_opens_at.data and field.data <= self.scoring_opens_at.data:

@@ -39,6 +39,11 @@ def _preview_from(form: ShortlistForm, round_: Round):
 @bp.get("/rounds/<int:round_id>")
 def round_page(round_id: int):
     round_ = _round(round_id)
+    return _round_page(round_, RoundForm(obj=round_, zone=round_.category.edition.timezone))
+
+
+def _round_page(round_, settings: RoundForm, status: int = 200):
+    """The round's page; `settings` is the settings form as stored, or as typed when it was refused."""
     shortlist = ShortlistForm(request.args, meta={"csrf": False})
     preview = None
     if request.args.get("rule") and shortlist.validate():
@@ -49,24 +54,23 @@ def round_page(round_id: int):
     status = rounds.signoff_status(round_)
     signed = status.sign_off
     return render_template("organiser/round.html", round=round_, category=round_.category,
-                           edition=round_.category.edition, settings=RoundForm(obj=round_), shortlist=shortlist,
+                           edition=round_.category.edition, settings=settings, shortlist=shortlist,
                            preview=preview, ranking=ranking, entries=entries, next_round=rounds.next_round(round_),
                            samples={e.id for e in rounds.calibration_samples(round_)}, signed=signed, signoff=status,
                            signer=juror_names([signed.signed_by_id]) if signed else {}, confirm=ConfirmForm(),
                            joint=JointWinnersForm(), override=OverrideForm(),
-                           unsigned=rounds.unsigned_categories(round_.category.edition))
+                           unsigned=rounds.unsigned_categories(round_.category.edition)), status
 
 
 @bp.post("/rounds/<int:round_id>/settings")
 def round_settings(round_id: int):
     round_ = _round(round_id)
-    form = RoundForm()
-    if not form.validate_on_submit():
-        abort(400, description="; ".join(f"{form[name].label.text}: {', '.join(map(str, errors))}"
-                                         for name, errors in form.errors.items()))
+    form = RoundForm(zone=round_.category.edition.timezone)
+    if not form.validate_on_submit():  # the round's page again, with the reason beside each field
+        return _round_page(round_, form, 400)
     before = {f: str(getattr(round_, f)) for f in ROUND_FIELDS}
     for field in ROUND_FIELDS:
-        setattr(round_, field, getattr(form, field).data)
+        setattr(round_, field, form.utc(field) if field in form.zoned_fields else getattr(form, field).data)
     round_.method = round_.method or None  # empty: the edition's method
     audit.record(actor=current_user, action="round.update", obj=round_, edition_id=round_.category.edition_id,
                  before=before, after={f: str(getattr(round_, f)) for f in ROUND_FIELDS})

@@ -159,3 +159,23 @@ def test_entries_cannot_be_created_before_entries_open(client, make, login_as):
     assert not edition.accepts_entries()
     edition.entries_open_at = utcnow() - timedelta(days=1)
     assert edition.accepts_entries()
+
+
+def test_round_times_are_in_the_editions_zone_and_a_refusal_keeps_the_round_page(client, make, login_as):
+    login_as(make.user("organiser"))
+    edition = make.edition()
+    final = make.category(edition, "cyber").rounds[1]
+    data = {"name": "Final", "name_fr": "Finale", "method": "", "previous_round_weight": "30", "slot_minutes": "10",
+            "scoring_opens_at": "2027-11-16T09:00", "scoring_closes_at": "2027-11-17T18:00",
+            "visit_starts_at": "2027-11-16T10:00"}
+    assert client.post(f"/organiser/rounds/{final.id}/settings", data=data).status_code == 302
+    db.session.refresh(final)
+    assert final.scoring_opens_at == datetime(2027, 11, 16, 8, 0) and final.visit_starts_at == datetime(2027, 11, 16, 9, 0)
+    page = client.get(f"/organiser/rounds/{final.id}").get_data(as_text=True)
+    assert 'value="2027-11-16T09:00"' in page and "Stand visits start (Europe/Paris)" in page
+
+    response = client.post(f"/organiser/rounds/{final.id}/settings", data={**data, "scoring_closes_at": "2027-11-16T08:00",
+                                                                            "name": "Grand final typed"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Scoring must close after it opens" in page
+    assert 'value="Grand final typed"' in page and "Bad request" not in page
