@@ -36,7 +36,8 @@ def register(app: Flask) -> None:
             raise click.ClickException(f"An account with {email} already exists.")
         company = None
         if organisation:
-            company = db.session.scalar(db.select(Organisation).where(Organisation.name == organisation))
+            from .organisations import find_organisation
+            company = find_organisation(organisation)
             if company is None:
                 raise click.ClickException(f"No organisation named {organisation!r}.")
         if role == "exhibitor" and company is None:

@@ -17,6 +17,7 @@ from . import audit, lifecycle, rounds
 from .errors import Refused
 from .extensions import db
 from .models import Assignment, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow
+from .organisations import find_organisation
 from .results import counted_scorecards, juror_names, round_results
 from .templating import language as page_language
 from .wording import describe_flag, translator
@@ -132,8 +133,7 @@ def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...]) -> tuple[i
     """Create or update organisations by name; the same file imported twice changes nothing. (created, updated)"""
     created = updated = 0
     for row in rows:
-        organisation = db.session.scalar(db.select(Organisation).where(
-            db.func.lower(Organisation.name) == row.organisation.lower()))
+        organisation = find_organisation(row.organisation)
         values = dict(country=row.country, hall=row.hall, stand=row.stand, is_startup=row.is_startup,
                       contact_email=row.contact_email)
         if organisation is None:
@@ -160,13 +160,14 @@ def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, 
                 raise Refused(f"{row.email} already has an account that is not a juror's.", 409)
             employer = None
             if row.organisation:
-                employer = db.session.scalar(db.select(Organisation).where(
-                    db.func.lower(Organisation.name) == row.organisation.lower()))
+                employer = find_organisation(row.organisation)
             if juror is None:
                 juror = User(email=row.email, name=row.name, role="juror", language=row.language, organisation=employer)
                 db.session.add(juror)
                 db.session.flush()
                 created += 1
+            elif juror.organisation_id is None and employer is not None:
+                juror.organisation = employer  # the employer, and with it the automatic conflict, once known
             for code in row.juries:
                 jury = db.session.scalar(db.select(Jury).where(Jury.category_id == categories[code].id))
                 member = db.session.scalar(db.select(JuryMember).where(JuryMember.jury_id == jury.id,

@@ -1,12 +1,12 @@
 """Account writes: registration, password changes, language. The only auth code that commits."""
 from __future__ import annotations
 
-from sqlalchemy import func
 
 from ..errors import Refused
 from ..extensions import db
 from ..mail import send_in_language
 from ..models import Organisation, User, utcnow
+from ..organisations import find_organisation
 
 
 def normalise_email(email: str) -> str:
@@ -28,8 +28,7 @@ def register_exhibitor(*, name: str, email: str, password: str, language: str, o
     if find_user(email) is not None:
         raise Refused("An account with this email already exists. Log in, or reset your password.", 409)
     company_name = " ".join(organisation.split())
-    company = db.session.scalar(
-        db.select(Organisation).where(func.lower(Organisation.name) == company_name.lower()))
+    company = find_organisation(company_name)
     if company is not None and normalise_email(company.contact_email) != email:
         raise Refused(f"The company '{company.name}' is already registered. Ask its contact or the "
                       "organisers to give you access.", 409)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
 from ..editions import current_edition
@@ -14,9 +13,10 @@ from ..jury import services as jury_services
 from ..progress import edition_progress, entries_by_status
 from ..results import round_results
 from ..models import ENTRY_STATUSES, Category, Edition, Entry, Organisation
+from ..organisations import entry_matches
 from ..permissions import role_required
-from . import services
 from ..errors import Refused
+from . import services
 from .forms import CategoryForm, DisqualifyForm, EditionForm, NewEditionForm, UnfreezeForm
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
@@ -125,8 +125,7 @@ def entries():
     if status in ENTRY_STATUSES:
         query = query.where(Entry.status == status)
     if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(or_(func.lower(Entry.title).like(pattern), func.lower(Organisation.name).like(pattern)))
+        query = query.where(entry_matches(search))
     pagination = db.paginate(query.order_by(Entry.category_id, Entry.title, Entry.id), page=page,
                              per_page=PAGE_SIZE, error_out=False)
     return render_template("organiser/entries.html", edition=edition, pagination=pagination,
