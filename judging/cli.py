@@ -95,11 +95,13 @@ def register(app: Flask) -> None:
     @app.cli.command("demo")
     def demo():
         """Load the demo edition (idempotent: running it again changes nothing)."""
-        from .demo import DEMO_LOGINS, load_demo
+        from .demo import DEMO_LOGINS, PREVIOUS_SLUG, load_demo
         created = load_demo()
         click.echo("Demo data loaded." if created else "Demo data already present: nothing changed.")
         for role, email, password in DEMO_LOGINS:
             click.echo(f"  {role:<10} {email:<36} password: {password}")
+        click.echo(f"Last edition, judged and published: /winners/{PREVIOUS_SLUG} (winners page); its ceremony "
+                   f"workbook from the organiser's results page.")
 
 
 def _jury_commands(app: Flask) -> None:
