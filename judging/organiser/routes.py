@@ -12,15 +12,14 @@ from ..extensions import db
 from ..jury import services as jury_services
 from ..progress import edition_progress, entries_by_status
 from ..results import round_results
-from ..models import ENTRY_STATUSES, Category, Edition, Entry, Organisation
-from ..organisations import entry_matches
+from ..models import ENTRY_STATUSES, Category, Edition, Entry
+from ..entry_list import PAGE_SIZES, EntryFilter, counts_by_status, list_entries
 from ..permissions import role_required
 from ..errors import Refused
 from . import services
 from .forms import CategoryForm, DisqualifyForm, EditionForm, NewEditionForm, UnfreezeForm
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
-PAGE_SIZE = 50
 
 
 @bp.before_request
@@ -113,23 +112,12 @@ def edit_category(category_id: int):
 
 @bp.get("/entries")
 def entries():
+    """Every entry of the edition: filtered, sorted by any column, counted per status, a page at a time."""
     edition = current_edition()
-    category_id = request.args.get("category", type=int)
-    status = request.args.get("status", "")
-    search = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
-    query = (db.select(Entry).where(Entry.edition_id == edition.id)
-             .join(Entry.organisation).options(selectinload(Entry.organisation), selectinload(Entry.category)))
-    if category_id:
-        query = query.where(Entry.category_id == category_id)
-    if status in ENTRY_STATUSES:
-        query = query.where(Entry.status == status)
-    if search:
-        query = query.where(entry_matches(search))
-    pagination = db.paginate(query.order_by(Entry.category_id, Entry.title, Entry.id), page=page,
-                             per_page=PAGE_SIZE, error_out=False)
-    return render_template("organiser/entries.html", edition=edition, pagination=pagination,
-                           category_id=category_id, status=status, search=search, statuses=ENTRY_STATUSES)
+    wanted = EntryFilter.from_args(request.args)
+    return render_template("organiser/entries.html", edition=edition, listing=list_entries(edition, wanted),
+                           counts=counts_by_status(edition, wanted), wanted=wanted, statuses=ENTRY_STATUSES,
+                           page_sizes=PAGE_SIZES)
 
 
 @bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
