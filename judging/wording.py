@@ -130,6 +130,8 @@ ACTION_LABELS = {
     "conflict.declare": _l("Conflict of interest declared"),
     "conflict.remove": _l("Conflict of interest removed"),
     "entry.disqualify": _l("Entry disqualified"),
+    "entry.reinstate": _l("Entry reinstated"),
+    "edition.create": _l("Edition created"),
     "criteria.edit": _l("Criteria edited"),
     "results.freeze": _l("Results frozen"),
     "results.unfreeze": _l("Results unfrozen"),
@@ -211,3 +213,12 @@ def describe_date_order(problem) -> str:
     if problem.strict:
         return _("Must be after “%(other)s” (%(when)s).", other=other, when=when)
     return _("Cannot be before “%(other)s” (%(when)s).", other=other, when=when)
+
+
+STATUS_LABELS = {"draft": _l("a draft"), "submitted": _l("submitted"), "withdrawn": _l("withdrawn"),
+                 "disqualified": _l("disqualified")}
+
+
+def status_label(status: str) -> str:
+    """An entry's status in words, to be read inside a sentence ("it is submitted again")."""
+    return str(STATUS_LABELS.get(status, status))

@@ -117,8 +117,9 @@ def submit(entry_id: int):
 def withdraw(entry_id: int):
     entry = _own_entry(entry_id)
     if ConfirmForm().validate_on_submit():
-        services.withdraw_entry(entry=entry)
-        flash(_("Your entry is withdrawn; it will not be judged."), "info")
+        services.back_to_draft(entry=entry)
+        flash(_("Your entry is back to draft: it will be judged only if you submit it again before the deadline. "
+                "Everything you typed and attached is kept."), "info")
     return redirect(url_for("entries.show", entry_id=entry.id))
 
 

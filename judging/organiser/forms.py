@@ -119,6 +119,10 @@ class DisqualifyForm(FlaskForm):
     reason = TextAreaField(_l("Reason (shown to the exhibitor)"), validators=[DataRequired(), Length(min=5, max=1000)])
 
 
+class ReinstateForm(FlaskForm):
+    reason = TextAreaField(_l("Why reinstate it (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)])
+
+
 class UnfreezeForm(FlaskForm):
     reason = TextAreaField(_l("Why unfreeze the results (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)])
 

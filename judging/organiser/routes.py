@@ -17,7 +17,8 @@ from ..entry_list import PAGE_SIZES, EntryFilter, counts_by_status, list_entries
 from ..permissions import role_required
 from ..errors import Refused
 from . import services
-from .forms import CategoryForm, DisqualifyForm, EditionForm, NewEditionForm, UnfreezeForm
+from ..wording import status_label
+from .forms import CategoryForm, DisqualifyForm, EditionForm, NewEditionForm, ReinstateForm, UnfreezeForm
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -127,11 +128,36 @@ def entry(entry_id: int):
         abort(404)
     form = DisqualifyForm()
     if form.validate_on_submit():
-        services.disqualify_entry(actor=current_user, entry=item, reason=form.reason.data)
-        flash(_("Entry disqualified."), "info")
-        return redirect(url_for("organiser.entry", entry_id=item.id))
+        try:
+            services.disqualify_entry(actor=current_user, entry=item, reason=form.reason.data)
+        except Refused as refusal:  # already disqualified in another tab: say so beside the field
+            form.reason.errors.append(refusal.message)
+        else:
+            flash(_("Entry disqualified."), "info")
+            return redirect(url_for("organiser.entry", entry_id=item.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("organiser/entry.html", entry=item, form=form, questions=QUESTIONS,
+    return _entry_page(item, disqualify=form, status=status)
+
+
+@bp.post("/entries/<int:entry_id>/reinstate")
+def reinstate_entry(entry_id: int):
+    """Undo a disqualification, with the reason recorded in the audit trail."""
+    item = db.get_or_404(Entry, entry_id)
+    form = ReinstateForm()
+    if form.validate_on_submit():
+        try:
+            services.reinstate_entry(actor=current_user, entry=item, reason=form.reason.data)
+        except Refused as refusal:
+            form.reason.errors.append(refusal.message)
+        else:
+            flash(_("Entry reinstated: it is %(status)s again.", status=status_label(item.status)), "success")
+            return redirect(url_for("organiser.entry", entry_id=item.id))
+    return _entry_page(item, reinstate=form, status=400)
+
+
+def _entry_page(item: Entry, *, disqualify=None, reinstate=None, status: int = 200):
+    return render_template("organiser/entry.html", entry=item, form=disqualify or DisqualifyForm(formdata=None),
+                           reinstate=reinstate or ReinstateForm(formdata=None), questions=QUESTIONS,
                            innovation_labels=INNOVATION_LABELS, maturity_labels=MATURITY_LABELS), status
 from . import juries  # noqa: E402,F401  (registers the jury pages on this blueprint)
 from . import results  # noqa: E402,F401  (registers the results pages on this blueprint)

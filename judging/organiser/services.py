@@ -74,6 +74,19 @@ def unique_slug(name: str) -> str:
     return candidate
 
 
+def reinstate_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
+    """Undo a disqualification: the entry is back as it was (submitted, or a draft), the reason recorded."""
+    if entry.status != "disqualified":
+        raise Refused(_("Only a disqualified entry can be reinstated."), 409)
+    before = {"status": entry.status, "reason": entry.disqualification_reason}
+    entry.status = "submitted" if entry.submitted_at is not None else "draft"
+    entry.disqualification_reason = ""
+    audit.record(actor=actor, action="entry.reinstate", obj=entry, edition_id=entry.edition_id, before=before,
+                 after={"status": entry.status, "reason": reason.strip()})
+    db.session.commit()
+    return entry
+
+
 def create_edition(*, slug: str | None = None, name: str, venue: str | None = None, current: bool = False,
                    clone_from: Edition | None = None, actor: User | None = None, **values) -> Edition:
     """A new edition: a copy of `clone_from`'s categories, rounds, criteria, juries and settings, or else the six
