@@ -17,6 +17,7 @@ from ..entry_list import PAGE_SIZES, EntryFilter, counts_by_status, list_entries
 from ..permissions import role_required
 from ..errors import Refused
 from . import services
+from ..whats_left import whats_left
 from ..wording import status_label
 from .forms import CategoryForm, DisqualifyForm, EditionForm, NewEditionForm, ReinstateForm, UnfreezeForm
 
@@ -42,7 +43,7 @@ def dashboard():
         [line.entry for lines in leaders.values() for line in lines])))}
     return render_template("organiser/dashboard.html", edition=edition, by_category=entries_by_status(edition),
                            statuses=ENTRY_STATUSES, editions=editions, confirm=ConfirmForm(), unfreeze=UnfreezeForm(),
-                           progress=progress, leaders=leaders, titles=titles)
+                           progress=progress, leaders=leaders, titles=titles, left=whats_left(edition, progress))
 
 
 @bp.post("/reminders")
