@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort, request
+from flask_babel import gettext as _
 
 from .extensions import db
 from .models import Edition
@@ -22,7 +23,7 @@ def current_edition(*, required: bool = True) -> Edition | None:
         if edition is None:  # no edition marked current: fall back to the newest
             edition = db.session.scalar(db.select(Edition).order_by(Edition.id.desc()).limit(1))
     if edition is None and required:
-        abort(404, description="No awards edition has been set up yet.")
+        abort(404, description=_("No awards edition has been set up yet. Organisers create one from their dashboard."))
     return edition
 
 

@@ -30,13 +30,14 @@ def _ensure_within_limit(edition: Edition, category: Category, organisation_id: 
         query = query.where(Entry.id != ignore_entry.id)
     if db.session.scalar(query) >= edition.max_entries_per_category:
         raise Refused(_("Your company already has %(n)d entry(ies) in '%(category)s', the limit for this edition.",
-                        n=edition.max_entries_per_category, category=category.name(language())), 409)
+                        n=edition.max_entries_per_category, category=category.name(language())), 409,
+                      field="category")
 
 
 def _category_of(edition: Edition, category_id: int) -> Category:
     category = db.session.get(Category, category_id)
     if category is None or category.edition_id != edition.id:
-        raise Refused(_("Choose one of this edition's categories."), 400)
+        raise Refused(_("Choose one of this edition's categories."), 400, field="category")
     return category
 
 
@@ -67,7 +68,7 @@ def update_entry(*, entry: Entry, category_id: int, values: dict) -> Entry:
         raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
     if category_id != entry.category_id:
         if entry.status != "draft":
-            raise Refused(_("Take the entry back to draft to change its category."), 409)
+            raise Refused(_("Take the entry back to draft to change its category."), 409, field="category")
         category = _category_of(entry.edition, category_id)
         _ensure_within_limit(entry.edition, category, entry.organisation_id, ignore_entry=entry)
         entry.category = category

@@ -179,3 +179,9 @@ def test_round_times_are_in_the_editions_zone_and_a_refusal_keeps_the_round_page
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Scoring must close after it opens" in page
     assert 'value="Grand final typed"' in page and "Bad request" not in page
+
+
+def test_before_any_edition_other_pages_say_how_to_start(client, make, login_as):
+    login_as(make.user("exhibitor"))
+    response = client.get("/entries/")
+    assert response.status_code == 404 and "Organisers create one from their dashboard" in response.get_data(as_text=True)

@@ -219,3 +219,25 @@ def test_submitting_sends_a_receipt_in_the_exhibitors_language(client, make, log
     assert client.post(f"/entries/{entry.id}/submit").status_code == 302
     receipt = outbox()[-1]
     assert receipt.to == user.email and "Candidature reçue : Clôture connectée" == receipt.subject
+
+
+def test_refused_entry_form_keeps_what_was_typed_with_the_reason_beside_the_field(client, make, login_as):
+    edition, user = _exhibitor(make, login_as)
+    category = make.category(edition, "drones")
+    assert _create(client, category).status_code == 302
+    response = _create(client, category, dict(PRODUCT, title="A second fence", what_is_new="Typed at length"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Conflict" not in page
+    category_field = page[page.index('<label for="category"'):page.index('<label for="title"')]
+    assert "already has 1 entry(ies)" in category_field
+    assert 'value="A second fence"' in page and "Typed at length" in page
+
+    # A submitted entry must stay complete: the edit is refused on the form, as typed.
+    entry = make.entry(edition=edition, organisation=user.organisation, category="cyber", title="Submitted one")
+    response = client.post(f"/entries/{entry.id}/edit", data=dict(PRODUCT, category=entry.category_id,
+                                                                   title="Renamed fence", what_is_new=""))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Bad request" not in page
+    assert "A submitted entry must stay complete" in page and 'value="Renamed fence"' in page
+    db.session.refresh(entry)
+    assert entry.title == "Submitted one"
