@@ -207,8 +207,11 @@ def _previous_edition(current: Edition, organisations: list[Organisation]) -> bo
         db.session.add(Entry(edition_id=edition.id, organisation_id=organisation.id, category_id=category.id, **texts))
     db.session.commit()
     _judge(edition, final_share=1.0, finalists=3, seed=2025)
-    for category in edition.categories:
-        rounds.sign_off(actor=organiser, round_=rounds.deciding_round(category))
+    for category in edition.categories:  # each jury's president signs off its ranking
+        president = db.session.scalar(db.select(User).join(JuryMember, JuryMember.user_id == User.id)
+                                      .join(Jury, Jury.id == JuryMember.jury_id)
+                                      .where(Jury.category_id == category.id, JuryMember.is_president.is_(True)))
+        rounds.sign_off(actor=president, round_=rounds.deciding_round(category))
     lifecycle.freeze(actor=organiser, edition=edition)
     lifecycle.publish(actor=organiser, edition=edition)
     return True

@@ -42,7 +42,7 @@ def round_page(round_id: int):
     return _round_page(round_, RoundForm(obj=round_, zone=round_.category.edition.timezone))
 
 
-def _round_page(round_, settings: RoundForm, status: int = 200):
+def _round_page(round_, settings: RoundForm, http_status: int = 200):
     """The round's page; `settings` is the settings form as stored, or as typed when it was refused."""
     shortlist = ShortlistForm(request.args, meta={"csrf": False})
     preview = None
@@ -59,7 +59,7 @@ def _round_page(round_, settings: RoundForm, status: int = 200):
                            samples={e.id for e in rounds.calibration_samples(round_)}, signed=signed, signoff=status,
                            signer=juror_names([signed.signed_by_id]) if signed else {}, confirm=ConfirmForm(),
                            joint=JointWinnersForm(), override=OverrideForm(),
-                           unsigned=rounds.unsigned_categories(round_.category.edition)), status
+                           unsigned=rounds.unsigned_categories(round_.category.edition)), http_status
 
 
 @bp.post("/rounds/<int:round_id>/settings")
