@@ -64,12 +64,13 @@ def new_edition():
         values = form.utc_values()
         source = db.session.get(Edition, values.pop("clone_from")) if form.clone_from.data else None
         fields = {f: values[f] for f in services.EDITION_FIELDS if f in values and f not in ("name", "venue")}
+        venue = values["venue"] or (None if source else "")  # empty on a copy: the copied edition's venue
         try:
             edition = services.create_edition(actor=current_user, slug=values["slug"] or None, name=values["name"],
-                                              venue=values["venue"] or None if source else values["venue"],
-                                              current=values["make_current"], clone_from=source, **fields)
-        except Refused as refusal:  # the short name is taken: say it beside the field, keep what was typed
-            form.slug.errors.append(refusal.message)
+                                              venue=venue, current=values["make_current"], clone_from=source,
+                                              **fields)
+        except Refused as refusal:  # the short name is taken: said beside the field, what was typed kept
+            refusal.show_on(form)
         else:
             flash(_("Edition %(name)s created.", name=edition.name), "success")
             return redirect(url_for("organiser.dashboard", edition=edition.id))
@@ -131,8 +132,8 @@ def entry(entry_id: int):
     if form.validate_on_submit():
         try:
             services.disqualify_entry(actor=current_user, entry=item, reason=form.reason.data)
-        except Refused as refusal:  # already disqualified in another tab: say so beside the field
-            form.reason.errors.append(refusal.message)
+        except Refused as refusal:  # already disqualified in another tab: said on the page, not a dead end
+            form.reason.errors = list(form.reason.errors) + [refusal.message]
         else:
             flash(_("Entry disqualified."), "info")
             return redirect(url_for("organiser.entry", entry_id=item.id))
@@ -149,7 +150,7 @@ def reinstate_entry(entry_id: int):
         try:
             services.reinstate_entry(actor=current_user, entry=item, reason=form.reason.data)
         except Refused as refusal:
-            form.reason.errors.append(refusal.message)
+            form.reason.errors = list(form.reason.errors) + [refusal.message]
         else:
             flash(_("Entry reinstated: it is %(status)s again.", status=status_label(item.status)), "success")
             return redirect(url_for("organiser.entry", entry_id=item.id))

@@ -93,7 +93,7 @@ def create_edition(*, slug: str | None = None, name: str, venue: str | None = No
     default categories, each with its two rounds and default criteria. `values` are Edition columns (UTC)."""
     slug = slug or unique_slug(name)
     if db.session.scalar(db.select(Edition.id).where(Edition.slug == slug)) is not None:
-        raise Refused(_("An edition already uses the short name %(slug)s.", slug=slug), 409)
+        raise Refused(_("An edition already uses the short name %(slug)s.", slug=slug), 409, field="slug")
     edition = Edition(slug=slug, name=name, **values)
     if clone_from is not None:
         for setting in CLONED_SETTINGS:
