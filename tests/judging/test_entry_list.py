@@ -59,3 +59,18 @@ def test_entries_page_size_and_counts_per_status(client, make, login_as):
     assert "All (1)" in page and 'Submitted (1)' in page
     # A page past the end shows the last page.
     assert "Page 2 of 2" in client.get("/organiser/entries", query_string={"per_page": 25, "page": 9}).get_data(as_text=True)
+
+
+def test_entry_list_queries_do_not_grow_with_entries(client, make, login_as, count_queries):
+    edition = make.edition()
+    login_as(make.user("organiser"))
+
+    def statements() -> int:
+        with count_queries() as sent:
+            assert client.get("/organiser/entries", query_string={"sort": "files", "per_page": 200}).status_code == 200
+        return len(sent)
+    make.entry(edition=edition)
+    few = statements()
+    for n in range(40):
+        make.entry(edition=edition, category=("cyber", "drones", "csr")[n % 3])
+    assert statements() == few
