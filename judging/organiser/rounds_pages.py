@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import audit, rounds
+from ..errors import Refused
 from ..editions import current_edition
 from ..entries.forms import ConfirmForm
 from ..extensions import db
@@ -39,11 +40,13 @@ def _preview_from(form: ShortlistForm, round_: Round):
 @bp.get("/rounds/<int:round_id>")
 def round_page(round_id: int):
     round_ = _round(round_id)
-    return _round_page(round_, RoundForm(obj=round_, zone=round_.category.edition.timezone))
+    return _round_page(round_)
 
 
-def _round_page(round_, settings: RoundForm, http_status: int = 200):
-    """The round's page; `settings` is the settings form as stored, or as typed when it was refused."""
+def _round_page(round_, settings: RoundForm | None = None, http_status: int = 200, *,
+                joint: JointWinnersForm | None = None):
+    """The round's page; a form passed in is shown as typed, with the reasons it was refused."""
+    settings = settings or RoundForm(obj=round_, zone=round_.category.edition.timezone)
     shortlist = ShortlistForm(request.args, meta={"csrf": False})
     preview = None
     if request.args.get("rule") and shortlist.validate():
@@ -58,7 +61,8 @@ def _round_page(round_, settings: RoundForm, http_status: int = 200):
                            preview=preview, ranking=ranking, entries=entries, next_round=rounds.next_round(round_),
                            samples={e.id for e in rounds.calibration_samples(round_)}, signed=signed, signoff=status,
                            signer=juror_names([signed.signed_by_id]) if signed else {}, confirm=ConfirmForm(),
-                           joint=JointWinnersForm(), override=OverrideForm(),
+                           joint=joint or JointWinnersForm(formdata=None), override=OverrideForm(),
+                           ticked=set(request.form.getlist("entry")) if joint else set(),
                            unsigned=rounds.unsigned_categories(round_.category.edition)), http_status
 
 
@@ -106,10 +110,14 @@ def calibration(round_id: int):
 def joint_winners(round_id: int):
     round_ = _round(round_id)
     form = JointWinnersForm()
-    if not form.validate_on_submit():
-        abort(400, description=_("Give the reason for the shared first place."))
-    rounds.decide_joint_winners(actor=current_user, round_=round_, reason=form.reason.data,
-                                entry_ids=[int(v) for v in request.form.getlist("entry") if v.isdigit()])
+    if not form.validate_on_submit():  # the round's page again: the ticked entries and the reason as typed
+        return _round_page(round_, http_status=400, joint=form)
+    try:
+        rounds.decide_joint_winners(actor=current_user, round_=round_, reason=form.reason.data,
+                                    entry_ids=[int(v) for v in request.form.getlist("entry") if v.isdigit()])
+    except Refused as refusal:
+        refusal.show_on(form)
+        return _round_page(round_, http_status=refusal.status, joint=form)
     flash(_("Shared first place recorded."), "success")
     return redirect(url_for("organiser.round_page", round_id=round_.id))
 
