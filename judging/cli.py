@@ -1,4 +1,4 @@
-"""`flask --app judging ...` commands: init-db, create-user, demo."""
+"""`flask --app judging ...` commands: init-db, create-user, create-edition, demo, and the jury's."""
 from __future__ import annotations
 
 import click
@@ -6,7 +6,11 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from .extensions import db
-from .models import ROLES, LANGUAGES, Organisation
+from .models import ROLES, LANGUAGES
+
+
+# Dates on the command line, read in the edition's time zone.
+_WHEN = click.DateTime(formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"])
 
 
 def register(app: Flask) -> None:
@@ -35,7 +39,8 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(problem))
         company = None
         if organisation:
-            company = db.session.scalar(db.select(Organisation).where(Organisation.name == organisation))
+            from .organisations import find_organisation
+            company = find_organisation(organisation)
             if company is None:
                 raise click.ClickException(f"No organisation named {organisation!r}.")
         if role == "exhibitor" and company is None:
@@ -43,14 +48,63 @@ def register(app: Flask) -> None:
         create(email=email, password=password, role=role, name=name, language=language, organisation=company)
         click.echo(f"Created {role} {email}.")
 
+    @app.cli.command("create-edition")
+    @click.option("--name", required=True, help='e.g. "Milipol Paris 2027".')
+    @click.option("--slug", default=None, help="Short name in addresses (default: made from the name).")
+    @click.option("--venue", default=None)
+    @click.option("--timezone", "zone", default=None,
+                  help="The zone the dates are given in (default Europe/Paris, or the copied edition's).")
+    @click.option("--clone-from", "clone_from", default=None, metavar="SLUG",
+                  help="Copy this edition's categories, criteria and weights, rounds, juries and settings.")
+    @click.option("--current", is_flag=True, help="Make it the current edition.")
+    @click.option("--status", type=click.Choice(["preparing", "live", "archived"]), default="preparing",
+                  show_default=True)
+    @click.option("--entries-open", type=_WHEN, default=None, help='"2027-03-01 09:00", in the edition\'s zone.')
+    @click.option("--deadline", type=_WHEN, default=None, help="The submission deadline.")
+    @click.option("--scoring-opens", type=_WHEN, default=None)
+    @click.option("--scoring-closes", type=_WHEN, default=None)
+    @click.option("--ceremony", type=_WHEN, default=None)
+    def create_edition(name, slug, venue, zone, clone_from, current, status, entries_open, deadline, scoring_opens,
+                       scoring_closes, ceremony):
+        """Create an edition (dates in its time zone, in order: entries open < deadline <= scoring opens <
+        scoring closes <= ceremony)."""
+        from .editions import date_order_problems, is_time_zone, to_utc
+        from .errors import Refused
+        from .models import Edition
+        from .organiser.services import create_edition as create
+        from .wording import DATE_LABELS, describe_date_order
+        source = None
+        if clone_from:
+            source = db.session.scalar(db.select(Edition).where(Edition.slug == clone_from))
+            if source is None:
+                raise click.ClickException(f"No edition with the short name {clone_from!r}.")
+        zone = zone or (source.timezone if source else "Europe/Paris")
+        if not is_time_zone(zone):
+            raise click.ClickException(f"Unknown time zone {zone!r}: give a name such as Europe/Paris or Asia/Qatar.")
+        local = {"entries_open_at": entries_open, "submission_deadline": deadline, "scoring_opens_at": scoring_opens,
+                 "scoring_closes_at": scoring_closes, "ceremony_at": ceremony}
+        problems = date_order_problems(local)
+        if problems:
+            raise click.ClickException("\n".join(f"{DATE_LABELS[p.field]}: {describe_date_order(p)}" for p in problems))
+        try:
+            edition = create(slug=slug, name=name, venue=venue, current=current, clone_from=source, status=status,
+                             timezone=zone, **{key: to_utc(value, zone) for key, value in local.items()})
+        except Refused as refusal:
+            raise click.ClickException(refusal.message)
+        copied = f", a copy of {source.name}" if source else ", with the default categories"
+        click.echo(f"Created {edition.name} ({edition.slug}, id {edition.id}{copied}"
+                   f"{', current' if edition.is_current else ''}; dates in {zone}).")
+
     @app.cli.command("demo")
     def demo():
         """Load the demo edition (idempotent: running it again changes nothing)."""
-        from .demo import DEMO_LOGINS, load_demo
+        from .demo import DEMO_LOGINS, PREVIOUS_SLUG, load_demo
         created = load_demo()
         click.echo("Demo data loaded." if created else "Demo data already present: nothing changed.")
         for role, email, password in DEMO_LOGINS:
             click.echo(f"  {role:<10} {email:<36} password: {password}")
+        click.echo(f"Last edition, judged and published: /winners/{PREVIOUS_SLUG} (winners page); its ceremony "
+                   f"workbook from the organiser's results page.")
 
 
 def _jury_commands(app: Flask) -> None:

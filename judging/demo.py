@@ -15,6 +15,8 @@ from .models import Category, Edition, Entry, Jury, JuryMember, Organisation, Us
 DEMO_PASSWORD = "demo-awards-2027"
 DEMO_SLUG = "milipol-paris-2027"
 OPEN_SLUG = "milipol-qatar-2028"
+PREVIOUS_SLUG = "milipol-paris-2025"
+PREVIOUS_ENTRIES_PER_CATEGORY = 6
 DEMO_LOGINS = [
     ("organiser", "organiser@demo.milipol.example", DEMO_PASSWORD),
     ("juror", "juror01@demo.milipol.example", DEMO_PASSWORD),
@@ -175,28 +177,66 @@ def load_demo() -> bool:
     db.session.commit()
     changed |= _judge(edition)
     changed |= _open_edition()
+    changed |= _previous_edition(edition, organisations)
     return changed
 
 
-def _judge(edition: Edition) -> bool:
-    """Play the judging so far: pre-selection assigned and scored, top four shortlisted, final half scored."""
+def _previous_edition(current: Edition, organisations: list[Organisation]) -> bool:
+    """Two years earlier, the same show judged to the end: frozen, signed off by every jury, published, so
+    that the winners page and the ceremony workbook can be tried on first run."""
+    from . import lifecycle, rounds
+    from .organiser.services import create_edition
+    if db.session.scalar(db.select(Edition).where(Edition.slug == PREVIOUS_SLUG)) is not None:
+        return False
+    organiser = db.session.scalar(db.select(User).where(User.email == DEMO_LOGINS[0][1]))
+    show = utcnow().replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=730)
+    # A copy of this year's categories, criteria and juries, as the awards office would make it.
+    edition = create_edition(
+        slug=PREVIOUS_SLUG, name="Milipol Paris 2025", venue="Paris Nord Villepinte", clone_from=current,
+        actor=organiser, status="archived", show_starts_on=show.date(), show_ends_on=(show + timedelta(days=3)).date(),
+        entries_open_at=show - timedelta(days=200), submission_deadline=show - timedelta(days=40),
+        scoring_opens_at=show - timedelta(days=30), scoring_closes_at=show + timedelta(days=1, hours=12),
+        ceremony_at=show + timedelta(days=1, hours=15))
+    rng = random.Random(2025)
+    for index, organisation in enumerate(organisations[:PREVIOUS_ENTRIES_PER_CATEGORY * len(edition.categories)]):
+        category = edition.categories[index % len(edition.categories)]
+        product = _TITLES[category.code][(index // len(edition.categories) + 3) % 6]
+        title = f"{organisation.name.split()[0]} {product[0].lower()}{product[1:]}"
+        texts = _entry_texts(rng, category, title)
+        texts["submitted_at"] = show - timedelta(days=rng.randint(41, 60))
+        db.session.add(Entry(edition_id=edition.id, organisation_id=organisation.id, category_id=category.id, **texts))
+    db.session.commit()
+    _judge(edition, final_share=1.0, finalists=3, seed=2025)
+    for category in edition.categories:  # each jury's president signs off its ranking
+        president = db.session.scalar(db.select(User).join(JuryMember, JuryMember.user_id == User.id)
+                                      .join(Jury, Jury.id == JuryMember.jury_id)
+                                      .where(Jury.category_id == category.id, JuryMember.is_president.is_(True)))
+        rounds.sign_off(actor=president, round_=rounds.deciding_round(category))
+    lifecycle.freeze(actor=organiser, edition=edition)
+    lifecycle.publish(actor=organiser, edition=edition, confirmed=True)
+    return True
+
+
+def _judge(edition: Edition, *, final_share: float = 0.5, finalists: int = 4, seed: int = 99) -> bool:
+    """Play the judging so far: pre-selection assigned and scored, the top shortlisted, `final_share` of the
+    final scored."""
     from . import rounds
     from .jury.services import apply_assignment
     from .jury.scorecards import weighted_total_or_none
     from .models import Assignment, Scorecard
     organiser = db.session.scalar(db.select(User).where(User.email == DEMO_LOGINS[0][1]))
-    rng = random.Random(99)
+    rng = random.Random(seed)
     changed = False
     for category in edition.categories:
         pre, final = category.rounds
         changed |= bool(apply_assignment(actor=organiser, round_=pre).plan.added)
         quality = {e.id: rng.uniform(3.5, 8.5) for e in db.session.scalars(
             db.select(Entry).where(Entry.category_id == category.id).order_by(Entry.id))}
-        for round_, share in ((pre, 1.0), (final, 0.5)):
+        for round_, share in ((pre, 1.0), (final, final_share)):
             if round_ is final:
                 if not db.session.scalar(db.select(Entry.id).where(Entry.category_id == category.id,
                                                                    Entry.round_reached >= 2).limit(1)):
-                    rounds.apply_shortlist(actor=organiser, preview=rounds.preview_shortlist(pre, rule="top", top=4))
+                    rounds.apply_shortlist(actor=organiser, preview=rounds.preview_shortlist(pre, rule="top", top=finalists))
                     changed = True
                 changed |= bool(apply_assignment(actor=organiser, round_=final).plan.added)
             assignments = db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id)

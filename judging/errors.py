@@ -11,10 +11,18 @@ from werkzeug.exceptions import HTTPException, NotFound, SecurityError
 class Refused(Exception):
     """A business rule says no (deadline passed, limit reached...). Raised by services, shown by the handler."""
 
-    def __init__(self, message: str, status: int = 403):
+    def __init__(self, message: str, status: int = 403, *, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.field = field  # the form field the refusal is about, for pages that show it beside that field
+
+    def show_on(self, form) -> None:
+        """Put the refusal on `form`: beside its field when there is one, else above the form."""
+        if self.field and self.field in form:
+            form[self.field].errors = list(form[self.field].errors) + [self.message]
+        else:
+            form.form_errors.append(self.message)
 
 
 def _wants_json() -> bool:

@@ -17,6 +17,7 @@ from . import audit, lifecycle, rounds
 from .errors import Refused
 from .extensions import db
 from .models import Assignment, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow
+from .organisations import find_organisation
 from .results import counted_scorecards, juror_names, round_results
 from .templating import language as page_language
 from .transaction import atomic
@@ -133,8 +134,7 @@ def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...]) -> tuple[i
     """Create or update organisations by name; the same file imported twice changes nothing. (created, updated)"""
     created = updated = 0
     for row in rows:
-        organisation = db.session.scalar(db.select(Organisation).where(
-            db.func.lower(Organisation.name) == row.organisation.lower()))
+        organisation = find_organisation(row.organisation)
         values = dict(country=row.country, hall=row.hall, stand=row.stand, is_startup=row.is_startup,
                       contact_email=row.contact_email)
         if organisation is None:
@@ -161,16 +161,15 @@ def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, 
             juror = db.session.scalar(db.select(User).where(User.email == row.email))
             if juror is not None and juror.role != "juror":
                 raise Refused(_("%(email)s already has an account that is not a juror's.", email=row.email), 409)
+            employer = find_organisation(row.organisation) if row.organisation else None
             if juror is None:
-                employer = None
-                if row.organisation:
-                    employer = db.session.scalar(db.select(Organisation).where(
-                        db.func.lower(Organisation.name) == row.organisation.lower()))
                 juror = User(email=row.email, name=row.name, role="juror", language=row.language,
                              organisation=employer)
                 db.session.add(juror)
                 db.session.flush()
                 created += 1
+            elif juror.organisation_id is None and employer is not None:
+                juror.organisation = employer  # the employer, and with it the automatic conflict, once known
             for code in row.juries:
                 category = categories[code]
                 seated = db.session.scalar(db.select(JuryMember.id).join(Jury, Jury.id == JuryMember.jury_id).where(

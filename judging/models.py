@@ -12,10 +12,11 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+from .text import fold
 
 
 def utcnow() -> datetime:
@@ -60,6 +61,8 @@ class Edition(db.Model):
     venue: Mapped[str] = mapped_column(sa.String(200), default="")
     show_starts_on: Mapped[Optional[date]]
     show_ends_on: Mapped[Optional[date]]
+    # Exhibitors may create entries from this moment (None: as soon as the edition exists).
+    entries_open_at: Mapped[Optional[datetime]]
     submission_deadline: Mapped[Optional[datetime]]
     scoring_opens_at: Mapped[Optional[datetime]]
     scoring_closes_at: Mapped[Optional[datetime]]
@@ -85,12 +88,11 @@ class Edition(db.Model):
         back_populates="edition", order_by="Category.position", cascade="all, delete-orphan")
 
     def accepts_entries(self, now: datetime | None = None) -> bool:
-        """Entries may be created, edited, submitted or withdrawn while the edition is live, until the deadline.
-
-        An edition still being prepared, or archived, takes none (even when named by `?edition=`).
+        """Entries may be created, edited, submitted or withdrawn while the edition is live, from the opening until
+        the deadline. An edition still being prepared, or archived, takes none (even when named by `?edition=`).
         """
         now = now or utcnow()
-        return self.status == "live" and (
+        return self.status == "live" and (self.entries_open_at is None or now >= self.entries_open_at) and (
             self.submission_deadline is None or now <= self.submission_deadline)
 
     def __repr__(self) -> str:
@@ -133,12 +135,19 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    # text.fold(name): what search and duplicate checks compare, whatever the accents and case.
+    name_key: Mapped[str] = mapped_column(sa.String(200), default="", server_default="", index=True)
     country: Mapped[str] = mapped_column(sa.String(2))  # ISO 3166-1 alpha-2
     hall: Mapped[str] = mapped_column(sa.String(20), default="")
     stand: Mapped[str] = mapped_column(sa.String(20), default="")
     is_startup: Mapped[bool] = mapped_column(default=False)
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = fold(name)
+        return name
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name}>"
@@ -211,6 +220,7 @@ class Entry(db.Model):
         sa.ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(sa.String(200))
+    title_key: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")  # text.fold(title)
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     innovation_type: Mapped[str] = mapped_column(sa.String(20), default="product")
     # Product questions (every category but CSR).
@@ -236,6 +246,11 @@ class Entry(db.Model):
     organisation: Mapped[Organisation] = relationship()
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="entry", order_by="Attachment.id", cascade="all, delete-orphan")
+
+    @validates("title")
+    def _keep_title_key(self, _key: str, title: str) -> str:
+        self.title_key = fold(title)
+        return title
 
     @property
     def is_editable_status(self) -> bool:

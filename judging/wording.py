@@ -130,6 +130,8 @@ ACTION_LABELS = {
     "conflict.declare": _l("Conflict of interest declared"),
     "conflict.remove": _l("Conflict of interest removed"),
     "entry.disqualify": _l("Entry disqualified"),
+    "entry.reinstate": _l("Entry reinstated"),
+    "edition.create": _l("Edition created"),
     "criteria.edit": _l("Criteria edited"),
     "results.freeze": _l("Results frozen"),
     "results.unfreeze": _l("Results unfrozen"),
@@ -192,3 +194,33 @@ def summarise_change(before: dict | None, after: dict | None) -> list[str]:
         elif (new if key in after else old) not in (None, "", [], {}):  # an empty field on one side says nothing
             lines.append(f"{key}: {_short(new if key in after else old)}")
     return lines
+
+
+# --- an edition's dates -------------------------------------------------------------------------------------------
+
+DATE_LABELS = {
+    "entries_open_at": _l("Entries open"),
+    "submission_deadline": _l("Submission deadline"),
+    "scoring_opens_at": _l("Scoring opens"),
+    "scoring_closes_at": _l("Scoring closes"),
+    "ceremony_at": _l("Ceremony"),
+}
+
+
+def describe_date_order(problem) -> str:
+    """Why a milestone (an editions.DateOrderProblem) is refused, naming the earlier one and its local time."""
+    from flask_babel import format_date, format_time
+    when = f"{format_date(problem.when, 'medium')}, {format_time(problem.when, 'short')}"
+    other = str(DATE_LABELS[problem.after])
+    if problem.strict:
+        return _("Must be after “%(other)s” (%(when)s).", other=other, when=when)
+    return _("Cannot be before “%(other)s” (%(when)s).", other=other, when=when)
+
+
+STATUS_LABELS = {"draft": _l("a draft"), "submitted": _l("submitted"), "withdrawn": _l("withdrawn"),
+                 "disqualified": _l("disqualified")}
+
+
+def status_label(status: str) -> str:
+    """An entry's status in words, to be read inside a sentence ("it is submitted again")."""
+    return str(STATUS_LABELS.get(status, status))

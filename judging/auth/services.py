@@ -4,7 +4,6 @@ from __future__ import annotations
 import secrets
 from functools import cache
 
-from sqlalchemy import func
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Refused
@@ -12,6 +11,7 @@ from ..extensions import db
 from ..mail import send_in_language, send_mail
 from ..models import Organisation, User, utcnow
 from ..transaction import commit
+from ..organisations import find_organisation
 
 
 def normalise_email(email: str) -> str:
@@ -52,8 +52,7 @@ def _existing_company(organisation: str, email: str) -> Organisation | None:
     nobody can claim another company's entries by typing its name.
     """
     company_name = " ".join(organisation.split())
-    company = db.session.scalar(
-        db.select(Organisation).where(func.lower(Organisation.name) == company_name.lower()))
+    company = find_organisation(company_name)
     if company is not None and normalise_email(company.contact_email) != normalise_email(email):
         raise Refused(f"The company '{company.name}' is already registered. Ask its contact or the "
                       "organisers to give you access.", 409)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import lifecycle
 from ..editions import current_edition
+from ..errors import Refused
 from ..extensions import db
 from ..models import Attachment, Edition, Entry
 from ..permissions import can_view_attachment, owns_entry, role_required
@@ -67,12 +68,17 @@ def new():
         if _question_set(edition, form.category.data) is None:
             # First choose the category: its questions decide the rest of the form.
             return render_template("entries/choose_category.html", edition=edition)
-    if form.validate_on_submit():
-        entry = services.create_entry(user=current_user, edition=edition, category_id=form.category.data,
-                                      values=_values(form))
-        flash(_("Draft saved. Add files if you wish, then submit it before the deadline."), "success")
-        return redirect(url_for("entries.show", entry_id=entry.id))
     status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            entry = services.create_entry(user=current_user, edition=edition, category_id=form.category.data,
+                                          values=_values(form))
+        except Refused as refusal:  # the same form again, as typed, with the reason beside the field
+            refusal.show_on(form)
+            status = refusal.status
+        else:
+            flash(_("Draft saved. Add files if you wish, then submit it before the deadline."), "success")
+            return redirect(url_for("entries.show", entry_id=entry.id))
     return render_template("entries/form.html", form=form, edition=edition, entry=None,
                            question_set=_question_set(edition, form.category.data)), status
 
@@ -93,11 +99,16 @@ def edit(entry_id: int):
     entry = _own_entry(entry_id)
     edition = entry.edition
     form = _entry_form(edition, entry)
-    if form.validate_on_submit():
-        services.update_entry(entry=entry, category_id=form.category.data, values=_values(form))
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("entries.show", entry_id=entry.id))
     status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            services.update_entry(entry=entry, category_id=form.category.data, values=_values(form))
+        except Refused as refusal:  # the same form again, as typed, with the reason beside the field
+            refusal.show_on(form)
+            status = refusal.status
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("entries.show", entry_id=entry.id))
     return render_template("entries/form.html", form=form, edition=edition, entry=entry,
                            question_set=entry.category.question_set), status
 
@@ -117,8 +128,9 @@ def submit(entry_id: int):
 def withdraw(entry_id: int):
     entry = _own_entry(entry_id)
     if ConfirmForm().validate_on_submit():
-        services.withdraw_entry(entry=entry)
-        flash(_("Your entry is withdrawn; it will not be judged."), "info")
+        services.back_to_draft(entry=entry)
+        flash(_("Your entry is back to draft: it will be judged only if you submit it again before the deadline. "
+                "Everything you typed and attached is kept."), "info")
     return redirect(url_for("entries.show", entry_id=entry.id))
 
 

@@ -1,4 +1,4 @@
-"""Entry writes: create, edit, submit, withdraw, attach. The only entry code that commits."""
+"""Entry writes: create, edit, submit, back to draft, attach. The only entry code that commits."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,13 +34,14 @@ def _ensure_within_limit(edition: Edition, category: Category, organisation_id: 
         query = query.where(Entry.id != ignore_entry.id)
     if db.session.scalar(query) >= edition.max_entries_per_category:
         raise Refused(_("Your company already has %(n)d entry(ies) in '%(category)s', the limit for this edition.",
-                        n=edition.max_entries_per_category, category=category.name(language())), 409)
+                        n=edition.max_entries_per_category, category=category.name(language())), 409,
+                      field="category")
 
 
 def _category_of(edition: Edition, category_id: int) -> Category:
     category = db.session.get(Category, category_id)
     if category is None or category.edition_id != edition.id:
-        raise Refused(_("Choose one of this edition's categories."), 400)
+        raise Refused(_("Choose one of this edition's categories."), 400, field="category")
     return category
 
 
@@ -71,7 +72,7 @@ def update_entry(*, entry: Entry, category_id: int, values: dict) -> Entry:
         raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
     if category_id != entry.category_id:
         if entry.status != "draft":
-            raise Refused(_("Withdraw the entry and create a new one to change category."), 409)
+            raise Refused(_("Take the entry back to draft to change its category."), 409, field="category")
         category = _category_of(entry.edition, category_id)
         _ensure_within_limit(entry.edition, category, entry.organisation_id, ignore_entry=entry)
         entry.category = category
@@ -125,12 +126,14 @@ def send_receipt(entry: Entry) -> None:
                 f"on {when}. You can still change it until the deadline.\n"))
 
 
-def withdraw_entry(*, entry: Entry) -> Entry:
+def back_to_draft(*, entry: Entry) -> Entry:
+    """Take a submitted entry back to draft before the deadline: it is not judged unless submitted again, and
+    every answer and file is kept (this replaced withdrawing, which made the exhibitor retype everything)."""
     _ensure_open(entry.edition)
-    if entry.status not in ("draft", "submitted"):
-        raise Refused(_("This entry cannot be withdrawn."), 409)
-    entry.status = "withdrawn"
-    entry.withdrawn_at = utcnow()
+    if entry.status != "submitted":
+        raise Refused(_("Only a submitted entry can go back to draft."), 409)
+    entry.status = "draft"
+    entry.submitted_at = None
     commit()
     return entry
 

@@ -2,33 +2,108 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField,
                      TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from ..models import EDITION_STATUSES, SCORING_METHODS
-from ..wording import METHOD_LABELS
+from ..editions import DATE_FIELDS, date_order_problems, is_time_zone, to_local, to_utc
+from ..models import SCORING_METHODS
+from ..wording import DATE_LABELS, METHOD_LABELS, describe_date_order
 
 
-class EditionForm(FlaskForm):
+class MinuteField(DateTimeLocalField):
+    """A date and time to the minute, rendered as browsers' datetime-local inputs want it ("2027-09-15T18:00")."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+                         **kwargs)
+
+
+class ZonedDates:
+    """Form mixin: the `zoned_fields` are shown and typed as wall-clock times in `zone`, and stored in UTC."""
+    zoned_fields: tuple[str, ...] = ()
+    zone = "Europe/Paris"
+
+    def show_in_zone(self) -> None:
+        for name in self.zoned_fields:
+            field = self[name]
+            if not field.raw_data:  # the stored value (UTC), not one typed in the form
+                field.data = to_local(field.data, self.zone)
+            field.label.text = f"{field.label.text} ({self.zone})"
+
+    def utc(self, name: str):
+        return to_utc(self[name].data, self.zone)
+
+
+class EditionForm(ZonedDates, FlaskForm):
+    """An edition's settings; its dates are typed and shown in the edition's own time zone."""
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    timezone = StringField(_l("Time zone"), default="Europe/Paris", validators=[DataRequired(), Length(max=64)],
+                           description=_l("The dates below are read and shown in this zone, e.g. Europe/Paris, Asia/Qatar."))
     show_starts_on = DateField(_l("Show opens"), validators=[Optional()])
     show_ends_on = DateField(_l("Show closes"), validators=[Optional()])
-    submission_deadline = DateTimeLocalField(_l("Submission deadline (UTC)"), validators=[Optional()])
-    scoring_opens_at = DateTimeLocalField(_l("Scoring opens (UTC)"), validators=[Optional()])
-    scoring_closes_at = DateTimeLocalField(_l("Scoring closes (UTC)"), validators=[Optional()])
-    ceremony_at = DateTimeLocalField(_l("Ceremony (UTC)"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[(s, s) for s in EDITION_STATUSES])
-    max_entries_per_category = IntegerField(_l("Entries per company per category"),
+    entries_open_at = MinuteField(DATE_LABELS["entries_open_at"], validators=[Optional()])
+    submission_deadline = MinuteField(DATE_LABELS["submission_deadline"], validators=[Optional()])
+    scoring_opens_at = MinuteField(DATE_LABELS["scoring_opens_at"], validators=[Optional()])
+    scoring_closes_at = MinuteField(DATE_LABELS["scoring_closes_at"], validators=[Optional()])
+    ceremony_at = MinuteField(DATE_LABELS["ceremony_at"], validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[("preparing", _l("preparing")), ("live", _l("live")),
+                                                ("archived", _l("archived"))])
+    max_entries_per_category = IntegerField(_l("Entries per company per category"), default=1,
                                             validators=[DataRequired(), NumberRange(min=1, max=20)])
     scoring_method = SelectField(_l("Scoring method"), choices=[(m, METHOD_LABELS[m]) for m in SCORING_METHODS])
+
+    zoned_fields = DATE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.show_in_zone()
+
+    @property
+    def zone(self) -> str:
+        """The time zone the dates are typed in (the default one until a valid zone is given)."""
+        typed = (self.timezone.data or "").strip()
+        return typed if is_time_zone(typed) else "Europe/Paris"
+
+    def utc_values(self) -> dict:
+        """The fields as the edition stores them: dates in UTC, text stripped."""
+        values = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        values.update({name: self.utc(name) for name in DATE_FIELDS})
+        values["timezone"] = self.zone
+        values["venue"] = (values.get("venue") or "").strip()
+        return values
+
+    def validate_timezone(self, field):
+        if not is_time_zone((field.data or "").strip()):
+            raise ValidationError(_l("Unknown time zone: give a name such as Europe/Paris or Asia/Qatar."))
 
     def validate_show_ends_on(self, field):
         if field.data and self.show_starts_on.data and field.data < self.show_starts_on.data:
             raise ValidationError(_l("The show cannot close before it opens."))
 
-    def validate_scoring_closes_at(self, field):
-        if field.data and self.scoring_opens_at.data and field.data <= self.scoring_opens_at.data:
-            raise ValidationError(_l("Scoring must close after it opens."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for problem in date_order_problems({name: self[name].data for name in DATE_FIELDS}):
+            self[problem.field].errors.append(describe_date_order(problem))
+            valid = False
+        return valid
+
+
+class NewEditionForm(EditionForm):
+    """A new edition: its settings, and what to start from (last year's edition, or the default categories)."""
+    slug = StringField(_l("Short name in addresses (empty: made from the name)"),
+                       validators=[Optional(), Length(max=80), Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l(
+                           "Lower-case letters, digits and single hyphens only, e.g. milipol-paris-2027."))])
+    clone_from = SelectField(_l("Start from"), coerce=int, default=0)
+    make_current = BooleanField(_l("Make it the current edition"), default=True)
+    # Set on the edition's page afterwards; a copy keeps those of the edition it copies.
+    max_entries_per_category = None
+    scoring_method = None
+
+    def __init__(self, *args, editions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clone_from.choices = [(0, _l("The six default categories, criteria and rounds"))] + [
+            (e.id, _l("A copy of %(name)s (categories, criteria and weights, rounds, juries, settings)", name=e.name))
+            for e in editions]
 
 
 class CategoryForm(FlaskForm):
@@ -44,6 +119,10 @@ class DisqualifyForm(FlaskForm):
     reason = TextAreaField(_l("Reason (shown to the exhibitor)"), validators=[DataRequired(), Length(min=5, max=1000)])
 
 
+class ReinstateForm(FlaskForm):
+    reason = TextAreaField(_l("Why reinstate it (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)])
+
+
 class UnfreezeForm(FlaskForm):
     reason = TextAreaField(_l("Why unfreeze the results (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)])
 
@@ -56,19 +135,26 @@ class ShortlistForm(FlaskForm):
     notify = BooleanField(_l("Tell the exhibitors, in their language"))
 
 
-class RoundForm(FlaskForm):
+class RoundForm(ZonedDates, FlaskForm):
+    """A round's settings; its times are in the edition's time zone."""
+    zoned_fields = ("scoring_opens_at", "scoring_closes_at", "visit_starts_at")
     name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
     name_fr = StringField(_l("Name (French)"), validators=[DataRequired(), Length(max=100)])
-    scoring_opens_at = DateTimeLocalField(_l("Scoring opens (UTC; empty: the edition's)"), validators=[Optional()])
-    scoring_closes_at = DateTimeLocalField(_l("Scoring closes (UTC; empty: the edition's)"), validators=[Optional()])
+    scoring_opens_at = MinuteField(_l("Scoring opens (empty: the edition's)"), validators=[Optional()])
+    scoring_closes_at = MinuteField(_l("Scoring closes (empty: the edition's)"), validators=[Optional()])
     jurors_per_entry = IntegerField(_l("Jurors per entry (empty: the category's, or the whole jury for a final)"),
                                     validators=[Optional(), NumberRange(min=1, max=50)])
     method = SelectField(_l("Aggregation method (empty: the edition's)"),
                          choices=[("", "—")] + [(m, METHOD_LABELS[m]) for m in SCORING_METHODS])
     previous_round_weight = IntegerField(_l("Weight of the previous round in this round's result (%)"),
                                          validators=[InputRequired(), NumberRange(min=0, max=100)])
-    visit_starts_at = DateTimeLocalField(_l("Stand visits start (UTC)"), validators=[Optional()])
+    visit_starts_at = MinuteField(_l("Stand visits start"), validators=[Optional()])
     slot_minutes = IntegerField(_l("Minutes per stand"), validators=[InputRequired(), NumberRange(min=1, max=120)])
+
+    def __init__(self, *args, zone: str = "Europe/Paris", **kwargs):
+        self.zone = zone
+        super().__init__(*args, **kwargs)
+        self.show_in_zone()
 
     def validate_scoring_closes_at(self, field):
         if field.data and self.scoring_opens_at.data and field.data <= self.scoring_opens_at.data:

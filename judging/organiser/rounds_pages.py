@@ -40,19 +40,24 @@ def _preview_from(form: ShortlistForm, round_: Round):
                                     chosen=chosen, decisions=decisions)
 
 
-def _round_page(round_: Round, *, shortlist: ShortlistForm, preview=None, errors: list[str] | None = None,
-                status: int = 200):
+def _round_page(round_: Round, *, shortlist: ShortlistForm | None = None, preview=None,
+                errors: list[str] | None = None, status: int = 200, settings: RoundForm | None = None,
+                joint: JointWinnersForm | None = None):
+    """The round's page; a form passed in is shown as typed, with the reasons it was refused."""
+    settings = settings or RoundForm(obj=round_, zone=round_.category.edition.timezone)
+    shortlist = shortlist or ShortlistForm(request.args, meta={"csrf": False})
     outcome = round_results(round_, stability=preview is None, resamples=300) if preview is None else None
     ranking = preview.ranking if preview else outcome.ranking
     entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_([l.entry for l in ranking])))}
     signoff = rounds.signoff_status(round_)
     signed = signoff.sign_off
     return render_template("organiser/round.html", round=round_, category=round_.category,
-                           edition=round_.category.edition, settings=RoundForm(obj=round_), shortlist=shortlist,
+                           edition=round_.category.edition, settings=settings, shortlist=shortlist,
                            preview=preview, ranking=ranking, entries=entries, next_round=rounds.next_round(round_),
                            samples={e.id for e in rounds.calibration_samples(round_)}, signed=signed, signoff=signoff,
                            signer=juror_names([signed.signed_by_id]) if signed else {}, confirm=ConfirmForm(),
-                           joint=JointWinnersForm(), override=OverrideForm(), errors=errors or [],
+                           joint=joint or JointWinnersForm(formdata=None), override=OverrideForm(),
+                           ticked=set(request.form.getlist("entry")) if joint else set(), errors=errors or [],
                            lines={l.entry: l for l in ranking},
                            unsigned=rounds.unsigned_categories(round_.category.edition)), status
 
@@ -73,11 +78,11 @@ def round_page(round_id: int):
 @bp.post("/rounds/<int:round_id>/settings")
 def round_settings(round_id: int):
     round_ = _round(round_id)
-    form = RoundForm()
-    if not form.validate_on_submit():
-        abort(400, description="; ".join(f"{form[name].label.text}: {', '.join(map(str, errors))}"
-                                         for name, errors in form.errors.items()))
-    rounds.update_round(actor=current_user, round_=round_, values={f: getattr(form, f).data for f in ROUND_FIELDS})
+    form = RoundForm(zone=round_.category.edition.timezone)
+    if not form.validate_on_submit():  # the round's page again, with the reason beside each field
+        return _round_page(round_, settings=form, status=400)
+    rounds.update_round(actor=current_user, round_=round_, values={
+        name: form.utc(name) if name in form.zoned_fields else getattr(form, name).data for name in ROUND_FIELDS})
     flash(_("Round saved."), "success")
     return redirect(url_for("organiser.round_page", round_id=round_.id))
 
@@ -115,10 +120,14 @@ def calibration(round_id: int):
 def joint_winners(round_id: int):
     round_ = _round(round_id)
     form = JointWinnersForm()
-    if not form.validate_on_submit():
-        abort(400, description=_("Give the reason for the shared first place."))
-    rounds.decide_joint_winners(actor=current_user, round_=round_, reason=form.reason.data,
-                                entry_ids=[int(v) for v in request.form.getlist("entry") if v.isdigit()])
+    if not form.validate_on_submit():  # the round's page again: the ticked entries and the reason as typed
+        return _round_page(round_, status=400, joint=form)
+    try:
+        rounds.decide_joint_winners(actor=current_user, round_=round_, reason=form.reason.data,
+                                    entry_ids=[int(v) for v in request.form.getlist("entry") if v.isdigit()])
+    except Refused as refusal:
+        refusal.show_on(form)
+        return _round_page(round_, status=refusal.status, joint=form)
     flash(_("Shared first place recorded."), "success")
     return redirect(url_for("organiser.round_page", round_id=round_.id))
 

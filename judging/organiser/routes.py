@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
 from ..editions import current_edition
@@ -14,14 +13,16 @@ from ..extensions import db
 from ..jury import services as jury_services
 from ..progress import edition_progress, entries_by_status
 from ..results import round_results
+from ..entry_list import PAGE_SIZES, EntryFilter, counts_by_status, list_entries
 from ..links import public_url
-from ..models import ENTRY_STATUSES, Category, Edition, Entry, Organisation
+from ..models import ENTRY_STATUSES, Category, Edition, Entry
 from ..permissions import role_required
 from . import services
-from .forms import CategoryForm, DisqualifyForm, EditionForm, UnfreezeForm
+from ..whats_left import whats_left
+from ..wording import status_label
+from .forms import CategoryForm, DisqualifyForm, EditionForm, NewEditionForm, ReinstateForm, UnfreezeForm
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
-PAGE_SIZE = 50
 
 
 @bp.before_request
@@ -33,7 +34,9 @@ def _organisers_only():
 @bp.get("/")
 def dashboard():
     """Where judging stands: entries, scorecards, late jurors, short entries, and a live leaderboard."""
-    edition = current_edition()
+    edition = current_edition(required=False)
+    if edition is None:  # a fresh install: the first thing to do is to create the edition
+        return redirect(url_for("organiser.new_edition"))
     editions = db.session.scalars(db.select(Edition).order_by(Edition.id.desc())).all()
     progress = edition_progress(edition)
     leaders = {p.category.id: round_results(p.round, stability=True, resamples=300).ranking[:3] for p in progress}
@@ -41,7 +44,7 @@ def dashboard():
         [line.entry for lines in leaders.values() for line in lines])))}
     return render_template("organiser/dashboard.html", edition=edition, by_category=entries_by_status(edition),
                            statuses=ENTRY_STATUSES, editions=editions, confirm=ConfirmForm(), unfreeze=UnfreezeForm(),
-                           progress=progress, leaders=leaders, titles=titles)
+                           progress=progress, leaders=leaders, titles=titles, left=whats_left(edition, progress))
 
 
 @bp.post("/reminders")
@@ -53,12 +56,35 @@ def send_reminders():
     return redirect(url_for("organiser.dashboard", edition=edition.id))
 
 
+@bp.route("/editions/new", methods=["GET", "POST"])
+def new_edition():
+    """Create an edition, empty of entries: from the default categories or as a copy of an earlier edition."""
+    editions = db.session.scalars(db.select(Edition).order_by(Edition.id.desc())).all()
+    form = NewEditionForm(editions=editions)
+    if form.validate_on_submit():
+        values = form.utc_values()
+        source = db.session.get(Edition, values.pop("clone_from")) if form.clone_from.data else None
+        fields = {f: values[f] for f in services.EDITION_FIELDS if f in values and f not in ("name", "venue")}
+        venue = values["venue"] or (None if source else "")  # empty on a copy: the copied edition's venue
+        try:
+            edition = services.create_edition(actor=current_user, slug=values["slug"] or None, name=values["name"],
+                                              venue=venue, current=values["make_current"], clone_from=source,
+                                              **fields)
+        except Refused as refusal:  # the short name is taken: said beside the field, what was typed kept
+            refusal.show_on(form)
+        else:
+            flash(_("Edition %(name)s created.", name=edition.name), "success")
+            return redirect(url_for("organiser.dashboard", edition=edition.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("organiser/edition.html", form=form, edition=None, first=not editions), status
+
+
 @bp.route("/edition", methods=["GET", "POST"])
 def edit_edition():
     edition = current_edition()
     form = EditionForm(obj=edition)
     if form.validate_on_submit():
-        values = {field: getattr(form, field).data for field in services.EDITION_FIELDS}
+        values = form.utc_values()
         services.update_edition(actor=current_user, edition=edition, values=values)
         flash(_("Edition saved."), "success")
         return redirect(url_for("organiser.dashboard", edition=edition.id))
@@ -90,24 +116,12 @@ def edit_category(category_id: int):
 
 @bp.get("/entries")
 def entries():
+    """Every entry of the edition: filtered, sorted by any column, counted per status, a page at a time."""
     edition = current_edition()
-    category_id = request.args.get("category", type=int)
-    status = request.args.get("status", "")
-    search = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
-    query = (db.select(Entry).where(Entry.edition_id == edition.id)
-             .join(Entry.organisation).options(selectinload(Entry.organisation), selectinload(Entry.category)))
-    if category_id:
-        query = query.where(Entry.category_id == category_id)
-    if status in ENTRY_STATUSES:
-        query = query.where(Entry.status == status)
-    if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(or_(func.lower(Entry.title).like(pattern), func.lower(Organisation.name).like(pattern)))
-    pagination = db.paginate(query.order_by(Entry.category_id, Entry.title, Entry.id), page=page,
-                             per_page=PAGE_SIZE, error_out=False)
-    return render_template("organiser/entries.html", edition=edition, pagination=pagination,
-                           category_id=category_id, status=status, search=search, statuses=ENTRY_STATUSES)
+    wanted = EntryFilter.from_args(request.args)
+    return render_template("organiser/entries.html", edition=edition, listing=list_entries(edition, wanted),
+                           counts=counts_by_status(edition, wanted), wanted=wanted, statuses=ENTRY_STATUSES,
+                           page_sizes=PAGE_SIZES)
 
 
 @bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
@@ -116,18 +130,39 @@ def entry(entry_id: int):
     if item is None:
         abort(404)
     form = DisqualifyForm()
-    refusal = None
     if form.validate_on_submit():
         try:
             services.disqualify_entry(actor=current_user, entry=item, reason=form.reason.data)
-        except Refused as refused:  # shown on the entry page, beside the form
+        except Refused as refusal:  # published, frozen, or already disqualified in another tab: said beside the form
             db.session.rollback()
-            refusal = refused
+            form.reason.errors = list(form.reason.errors) + [refusal.message]
+            return _entry_page(item, disqualify=form, status=refusal.status)
         else:
             flash(_("Entry disqualified."), "info")
             return redirect(url_for("organiser.entry", entry_id=item.id))
-    status = refusal.status if refusal else 400 if request.method == "POST" else 200
-    return render_template("organiser/entry.html", entry=item, form=form, questions=QUESTIONS, refusal=refusal,
+    status = 400 if request.method == "POST" else 200
+    return _entry_page(item, disqualify=form, status=status)
+
+
+@bp.post("/entries/<int:entry_id>/reinstate")
+def reinstate_entry(entry_id: int):
+    """Undo a disqualification, with the reason recorded in the audit trail."""
+    item = db.get_or_404(Entry, entry_id)
+    form = ReinstateForm()
+    if form.validate_on_submit():
+        try:
+            services.reinstate_entry(actor=current_user, entry=item, reason=form.reason.data)
+        except Refused as refusal:
+            form.reason.errors = list(form.reason.errors) + [refusal.message]
+        else:
+            flash(_("Entry reinstated: it is %(status)s again.", status=status_label(item.status)), "success")
+            return redirect(url_for("organiser.entry", entry_id=item.id))
+    return _entry_page(item, reinstate=form, status=400)
+
+
+def _entry_page(item: Entry, *, disqualify=None, reinstate=None, status: int = 200):
+    return render_template("organiser/entry.html", entry=item, form=disqualify or DisqualifyForm(formdata=None),
+                           reinstate=reinstate or ReinstateForm(formdata=None), questions=QUESTIONS,
                            innovation_labels=INNOVATION_LABELS, maturity_labels=MATURITY_LABELS), status
 from . import juries  # noqa: E402,F401  (registers the jury pages on this blueprint)
 from . import results  # noqa: E402,F401  (registers the results pages on this blueprint)

@@ -171,3 +171,13 @@ def test_every_state_changing_route_refuses_a_post_without_csrf_token(app, clien
         json_post = session.post(f"/jury/api/scorecards/{values['round_id']}/{values['entry_id']}",
                                  json={"marks": {}, "version": 1})
         assert json_post.status_code == 400
+
+
+def test_back_office_routes_are_organiser_pages(app):
+    """The edition and entry pages of the back office live on the organiser blueprint, so the matrix above
+    checks them for every visitor (and the CSRF test for every POST)."""
+    endpoints = {r.endpoint: r.methods for r in app.url_map.iter_rules()}
+    for endpoint in ("organiser.new_edition", "organiser.edit_edition", "organiser.reinstate_entry",
+                     "organiser.entries", "organiser.entry"):
+        assert expected_visitors(endpoint) == ORGANISER
+    assert "POST" in endpoints["organiser.new_edition"] and "POST" in endpoints["organiser.reinstate_entry"]

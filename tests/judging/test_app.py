@@ -47,10 +47,12 @@ def test_demo_loads_a_realistic_edition_and_is_idempotent(runner):
     assert result.exit_code == 0 and "Demo data loaded" in result.output
     counts = {model.__name__: db.session.scalar(db.select(db.func.count(model.id)))
               for model in (Edition, Category, Organisation, Entry, User, JuryMember)}
-    assert counts["Edition"] == 2 and counts["Category"] == 12 and counts["Organisation"] == 60
-    assert 80 <= counts["Entry"] <= 100 and counts["JuryMember"] >= 24
+    assert counts["Edition"] == 3 and counts["Category"] == 18 and counts["Organisation"] == 60
+    assert 80 + 36 <= counts["Entry"] <= 100 + 36 and counts["JuryMember"] >= 48
     # The current edition is in the middle of its final: finalists shortlisted, some stand visits scored.
-    finalists = db.session.scalar(db.select(db.func.count(Entry.id)).where(Entry.round_reached == 2))
+    current = db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True)))
+    finalists = db.session.scalar(db.select(db.func.count(Entry.id)).where(Entry.round_reached == 2,
+                                                                           Entry.edition_id == current.id))
     assert finalists == 24
     from judging.models import Round, Scorecard
     final_cards = db.session.scalar(db.select(db.func.count(Scorecard.id)).join(Round).where(Round.position == 2))

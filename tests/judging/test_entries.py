@@ -94,15 +94,37 @@ def test_second_entry_in_the_same_category_is_refused(client, make, login_as):
     assert db.session.scalar(db.select(db.func.count(Entry.id))) == 1
 
 
-def test_limit_per_category_is_configurable_and_withdrawn_entries_do_not_count(client, make, login_as):
-    edition, _ = _exhibitor(make, login_as, max_entries=2)
+def test_limit_per_category_is_configurable_and_counts_drafts(client, make, login_as):
+    edition, user = _exhibitor(make, login_as, max_entries=2)
     category = make.category(edition, "drones")
     assert _create(client, category).status_code == 302
     assert _create(client, category, dict(PRODUCT, title="Second")).status_code == 302
     assert _create(client, category, dict(PRODUCT, title="Third")).status_code == 409
+    # An entry withdrawn before "back to draft" existed no longer counts.
     first = db.session.scalar(db.select(Entry).order_by(Entry.id))
-    assert client.post(f"/entries/{first.id}/withdraw").status_code == 302
+    first.status = "withdrawn"
+    db.session.commit()
     assert _create(client, category, dict(PRODUCT, title="Third")).status_code == 302
+
+
+def test_back_to_draft_keeps_everything_and_the_entry_can_be_resubmitted(client, make, login_as):
+    edition, user = _exhibitor(make, login_as)
+    entry = make.entry(edition=edition, organisation=user.organisation, title="Smart visor")
+    page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
+    assert "Back to draft…" in page and "will be judged only if you submit it again" in page
+    response = client.post(f"/entries/{entry.id}/withdraw", follow_redirects=True)
+    assert "Your entry is back to draft" in response.get_data(as_text=True)
+    db.session.refresh(entry)
+    assert entry.status == "draft" and entry.submitted_at is None
+    assert (entry.title, entry.what_is_new, entry.operational_benefit) == ("Smart visor", "New", "Benefit")
+    # Nothing to retype: submitting again is one click.
+    assert client.post(f"/entries/{entry.id}/submit").status_code == 302
+    db.session.refresh(entry)
+    assert entry.status == "submitted" and entry.submitted_at is not None
+    # A draft has nothing to take back.
+    entry.status = "draft"
+    db.session.commit()
+    assert client.post(f"/entries/{entry.id}/withdraw").status_code == 409
 
 
 def test_changes_are_refused_after_the_deadline(client, make, login_as):
@@ -197,3 +219,25 @@ def test_submitting_sends_a_receipt_in_the_exhibitors_language(client, make, log
     assert client.post(f"/entries/{entry.id}/submit").status_code == 302
     receipt = outbox()[-1]
     assert receipt.to == user.email and "Candidature reçue : Clôture connectée" == receipt.subject
+
+
+def test_refused_entry_form_keeps_what_was_typed_with_the_reason_beside_the_field(client, make, login_as):
+    edition, user = _exhibitor(make, login_as)
+    category = make.category(edition, "drones")
+    assert _create(client, category).status_code == 302
+    response = _create(client, category, dict(PRODUCT, title="A second fence", what_is_new="Typed at length"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Conflict" not in page
+    category_field = page[page.index('<label for="category"'):page.index('<label for="title"')]
+    assert "already has 1 entry(ies)" in category_field
+    assert 'value="A second fence"' in page and "Typed at length" in page
+
+    # A submitted entry must stay complete: the edit is refused on the form, as typed.
+    entry = make.entry(edition=edition, organisation=user.organisation, category="cyber", title="Submitted one")
+    response = client.post(f"/entries/{entry.id}/edit", data=dict(PRODUCT, category=entry.category_id,
+                                                                   title="Renamed fence", what_is_new=""))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Bad request" not in page
+    assert "A submitted entry must stay complete" in page and 'value="Renamed fence"' in page
+    db.session.refresh(entry)
+    assert entry.title == "Submitted one"

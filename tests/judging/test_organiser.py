@@ -57,11 +57,12 @@ def test_organiser_edits_the_edition_dates_with_validation(client, make, login_a
                 scoring_closes_at="2027-10-01T08:00", ceremony_at="2027-11-16T15:00", status="live",
                 max_entries_per_category="2", scoring_method="trimmed")
     response = client.post("/organiser/edition", data=data)
-    assert response.status_code == 400 and "Scoring must close after it opens" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Must be after “Scoring opens”" in response.get_data(as_text=True)
     assert client.post("/organiser/edition", data=dict(data, scoring_closes_at="2027-11-16T11:00")).status_code == 302
     db.session.refresh(edition)
     assert edition.max_entries_per_category == 2 and edition.scoring_method == "trimmed"
-    assert edition.submission_deadline.isoformat() == "2027-10-01T18:00:00"
+    # Typed in the edition's zone (Paris, summer time), stored in UTC.
+    assert edition.submission_deadline.isoformat() == "2027-10-01T16:00:00"
 
 
 def test_organiser_edits_a_category(client, make, login_as):
@@ -94,3 +95,26 @@ def test_exhibitors_and_jurors_cannot_open_organiser_pages(client, make, login_a
         client.post("/auth/logout")
     db.session.refresh(entry)
     assert entry.status == "submitted"
+
+
+def test_disqualification_can_be_reinstated_and_both_are_recorded(client, make, login_as):
+    edition = _organiser(make, login_as)
+    entry = make.entry(edition=edition)
+    page = client.get(f"/organiser/entries/{entry.id}").get_data(as_text=True)
+    assert "jurors no longer see it, its scorecards stop counting" in page
+    client.post(f"/organiser/entries/{entry.id}", data={"reason": "Product already sold in 2019"})
+    page = client.get(f"/organiser/entries/{entry.id}").get_data(as_text=True)
+    assert "Reinstate this entry" in page and "Disqualify this entry" not in page
+    refused = client.post(f"/organiser/entries/{entry.id}/reinstate", data={"reason": ""})
+    assert refused.status_code == 400 and "This field is required" in refused.get_data(as_text=True)
+    response = client.post(f"/organiser/entries/{entry.id}/reinstate",
+                           data={"reason": "The 2019 product was a different model"}, follow_redirects=True)
+    assert "Entry reinstated: it is submitted again." in response.get_data(as_text=True)
+    db.session.refresh(entry)
+    assert entry.status == "submitted" and entry.disqualification_reason == ""
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "entry.reinstate"))
+    assert event.before["status"] == "disqualified" and event.after["reason"] == "The 2019 product was a different model"
+    # Reinstating twice (another tab) is said beside the field, not on a dead-end page.
+    again = client.post(f"/organiser/entries/{entry.id}/reinstate", data={"reason": "Clicked twice by mistake"})
+    assert again.status_code == 400 and "Only a disqualified entry can be reinstated." in again.get_data(as_text=True)
+    assert "<h1>" in again.get_data(as_text=True) and entry.title in again.get_data(as_text=True)

@@ -171,3 +171,18 @@ def test_a_round_is_named_in_both_languages_and_shown_in_the_readers(judged, cli
     page = client.get(f"/organiser/results?round={final.id}").get_data(as_text=True)
     assert "Finale du jury sur le stand" in page and "Jury final on the stand" not in page
     assert client.post(f"/organiser/rounds/{final.id}/settings", data={**data, "name_fr": ""}).status_code == 400
+
+
+def test_refused_joint_winners_keep_the_round_page_with_the_ticks_and_the_reason(judged, client, login_as):
+    pre, (first, second) = judged["pre"], judged["entries"][:2]
+    login_as(judged["organiser"])
+    url = f"/organiser/rounds/{pre.id}/joint-winners"
+    response = client.post(url, data={"entry": [str(first.id), str(second.id)], "reason": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Bad request" not in page and "This field is required" in page
+    assert page.count(" checked>") == 2
+    # Not tied (90 and 80): said on the round page, the reason kept.
+    response = client.post(url, data={"entry": [str(first.id), str(second.id)], "reason": "Both were superb"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Joint winners must be tied entries" in page
+    assert "Both were superb" in page and "<h2>Ranking</h2>" in page
