@@ -35,3 +35,10 @@ class ResetPasswordForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+
+
+class InviteColleagueForm(FlaskForm):
+    name = StringField(_l("Colleague's name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Colleague's email"),
+                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..extensions import db
 from ..links import public_url
+from ..models import Organisation
+from ..permissions import role_required
 from . import services, throttle
-from .forms import ForgotPasswordForm, LanguageForm, LoginForm, RegisterForm, ResetPasswordForm
+from .forms import (ForgotPasswordForm, InviteColleagueForm, LanguageForm, LoginForm, RegisterForm,
+                    ResetPasswordForm)
 from .tokens import make_token, read_token, sign, unsign
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -95,6 +99,44 @@ def complete_registration(token: str):
         user = services.register_exhibitor(password=form.password.data, **details)
         _start_session(user, remember=False)
         flash(_("Welcome! Your exhibitor account is ready: you can now create your entries."), "success")
+        return redirect(url_for("entries.dashboard"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/reset.html", form=form, heading=_("Choose your password")), status
+
+
+@bp.post("/colleagues")
+@role_required("exhibitor")
+def invite_colleague():
+    """An exhibitor invites a colleague into their company: the only way to join an existing company."""
+    form = InviteColleagueForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("Give your colleague's name and a valid email address."))
+    email = services.normalise_email(form.email.data)
+    throttle.guard_mail("invite", email)
+    services.invite_colleague(
+        inviter=current_user, name=form.name.data, email=email, language=form.language.data,
+        link_for=lambda data: public_url("auth.join_company", token=sign(data, "join")))
+    flash(_("We have sent an invitation to %(email)s.", email=email), "success")
+    return redirect(url_for("entries.dashboard"))
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join_company(token: str):
+    """A colleague's invitation link: choose a password, then manage the company's entries."""
+    data = unsign(token, "join", services.JOIN_MAX_AGE)
+    company = db.session.get(Organisation, data["organisation"]) if data and isinstance(
+        data.get("organisation"), int) else None
+    if company is None or services.find_user(data.get("email", "")) is not None:
+        return render_template("errors.html", status=400, title=_("Link expired"),
+                               message=_("This invitation is invalid, expired or already used. Ask your colleague "
+                                         "for a new one, or log in.")), 400
+    form = ResetPasswordForm()
+    form.user_inputs = (data["email"],)
+    if form.validate_on_submit():
+        user = services.join_company(organisation=company, email=data["email"], name=data["name"],
+                                     language=data["language"], password=form.password.data)
+        _start_session(user, remember=False)
+        flash(_("Welcome! You can now manage the entries of %(company)s.", company=company.name), "success")
         return redirect(url_for("entries.dashboard"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/reset.html", form=form, heading=_("Choose your password")), status

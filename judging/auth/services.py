@@ -175,3 +175,48 @@ def send_no_account(email: str, *, language: str) -> None:
               body="Hello,\n\nSomeone asked to reset the password of this address, which has no active account. "
                    "Exhibitors can register here: " + register + "\nJurors, ask the organisers for a new "
                    "invitation.\n\nIf you did not ask for this, ignore this message.")
+
+
+JOIN_MAX_AGE = 7 * 24 * 3600
+
+
+def invite_colleague(*, inviter: User, name: str, email: str, language: str, link_for) -> None:
+    """A company grows only by invitation from one of its members: the link lets the colleague set a password.
+
+    An address that already has an account gets a note instead (and the inviter the same answer).
+    """
+    email = normalise_email(email)
+    company = inviter.organisation
+    existing = find_user(email)
+    if existing is not None:
+        send_in_language(
+            existing,
+            fr=(f"Invitation de {company.name} - Milipol Innovation Awards",
+                f"Bonjour {existing.name},\n\n{inviter.name} ({company.name}) vous a invité à rejoindre son "
+                "entreprise, mais cette adresse a déjà un compte. Demandez aux organisateurs de le rattacher."),
+            en=(f"Invitation from {company.name} - Milipol Innovation Awards",
+                f"Hello {existing.name},\n\n{inviter.name} ({company.name}) invited you to join their company, but "
+                "this address already has an account. Ask the organisers to move it."))
+        return
+    link = link_for({"organisation": company.id, "email": email, "name": name.strip(), "language": language})
+    subject, body = (
+        (f"{inviter.name} vous invite - Milipol Innovation Awards",
+         f"Bonjour {name},\n\n{inviter.name} vous invite à gérer les candidatures de {company.name}. Pour "
+         f"choisir votre mot de passe, ouvrez ce lien (valable 7 jours, une seule fois) :\n{link}")
+        if language == "fr" else
+        (f"{inviter.name} invites you - Milipol Innovation Awards",
+         f"Hello {name},\n\n{inviter.name} invites you to manage the entries of {company.name}. To choose your "
+         f"password, open this link (valid for 7 days, once):\n{link}"))
+    send_mail(to=email, subject=subject, body=body)
+
+
+def join_company(*, organisation: Organisation, email: str, name: str, language: str, password: str) -> User:
+    """The invited colleague's account, in the inviting company (the invitation proved the address)."""
+    if find_user(email) is not None:
+        raise Refused("An account with this email already exists. Log in, or reset your password.", 409)
+    user = User(email=normalise_email(email), name=name, role="exhibitor", language=language,
+                organisation=organisation)
+    user.set_password(password)
+    db.session.add(user)
+    commit()
+    return user

@@ -54,7 +54,9 @@ def dashboard():
     others = [e for e in db.session.scalars(db.select(Edition).where(Edition.id != edition.id,
                                                                   Edition.status == "live").order_by(Edition.id))
               if e.accepts_entries()]
+    from ..auth.forms import InviteColleagueForm
     return render_template("entries/dashboard.html", edition=edition, entries=entries, other_editions=others,
+                           invite=InviteColleagueForm(language=current_user.language),
                            organisation=current_user.organisation, outcomes=lifecycle.outcomes(edition))
 
 

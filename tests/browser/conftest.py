@@ -67,7 +67,7 @@ def live_server(app):
     app.config.update(WTF_CSRF_ENABLED=True, SERVER_NAME=None)
     server = LiveServer(app)
     server.start()
-    app.config["PUBLIC_BASE_URL"] = server.url  # links in mails and QR codes point at this server
+    app.config["PUBLIC_BASE_URL"] = server.url  # links in mails and QR codes lead to this server
     yield server
     server.stop()
 

@@ -25,7 +25,7 @@ ACCESS = {
     "public.index": EVERYONE, "public.healthz": EVERYONE, "public.winners": EVERYONE, "static": EVERYONE,
     "auth.login": EVERYONE, "auth.register": EVERYONE, "auth.forgot_password": EVERYONE,
     "auth.reset_password": EVERYONE, "auth.accept_invitation": EVERYONE, "auth.set_language": EVERYONE,
-    "auth.complete_registration": EVERYONE,
+    "auth.complete_registration": EVERYONE, "auth.join_company": EVERYONE, "auth.invite_colleague": EXHIBITORS,
     "auth.logout": EVERYONE, "auth.account": LOGGED_IN,
     "entries.dashboard": EXHIBITORS, "entries.new": EXHIBITORS,
     "entries.show": {"exhibitor_a"}, "entries.edit": {"exhibitor_a"}, "entries.submit": {"exhibitor_a"},

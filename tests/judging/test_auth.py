@@ -53,7 +53,9 @@ def test_registering_a_taken_address_answers_the_same_and_mails_its_owner(client
     taken = client.post("/auth/register", data=REGISTRATION)
     free = client.post("/auth/register", data=dict(REGISTRATION, email="bea@aegis.example"))
     assert taken.status_code == free.status_code == 200
-    assert taken.get_data(as_text=True).replace("ada@", "bea@") == free.get_data(as_text=True)
+    def page(response):  # the form tokens of the page layout differ by their time stamp only
+        return re.sub(r'name="csrf_token"[^>]*', "", response.get_data(as_text=True)).replace("ada@", "bea@")
+    assert page(taken) == page(free)
     assert outbox()[0].to == "ada@aegis.example" and "already have an account" in outbox()[0].subject
 
 

@@ -457,3 +457,49 @@ def test_strong_passphrases_pass(app):
     from judging.forms import password_problem
     for password in ("correct-horse-42", "Secure-pass-2027", "ladder violet pencil cloud", "x" * 7 + "Kp9#qW2!z" * 20):
         assert password_problem(password) is None, password
+
+
+# Companies grow by invitation --------------------------------------------------------------------------------
+
+def test_an_exhibitor_invites_a_colleague_who_joins_the_company_through_the_link(app, client, make, login_as):
+    from judging.models import User
+    edition = make.edition()
+    company = make.organisation("Aegis Systems")
+    entry = make.entry(edition=edition, organisation=company, title="Smart fence")
+    login_as(make.user("exhibitor", organisation=company))
+    assert "/auth/colleagues" in client.get("/entries/").get_data(as_text=True)
+    response = client.post("/auth/colleagues", data={"name": "Bea", "email": "Bea@Aegis.example", "language": "fr"})
+    assert response.status_code == 302
+    mail = outbox()[-1]
+    assert mail.to == "bea@aegis.example" and "Aegis Systems" in mail.body
+    link = _link(mail).replace("http://awards.test", "")
+    client.post("/auth/logout")
+    colleague = app.test_client()
+    assert colleague.post(link, data={"password": "Brand-new-pass-9", "confirm": "Brand-new-pass-9"}).status_code == 302
+    bea = db.session.scalar(db.select(User).where(User.email == "bea@aegis.example"))
+    assert bea.organisation_id == company.id and bea.language == "fr"
+    assert "Smart fence" in colleague.get("/entries/").get_data(as_text=True)
+    assert colleague.get(f"/entries/{entry.id}").status_code == 200
+    colleague.post("/auth/logout")
+    assert colleague.get(link).status_code == 400  # once only
+
+
+def test_inviting_an_address_that_has_an_account_adds_nobody_and_tells_nothing(client, make, login_as):
+    from judging.models import User
+    make.edition()
+    company = make.organisation()
+    other = make.user("exhibitor")
+    login_as(make.user("exhibitor", organisation=company))
+    response = client.post("/auth/colleagues", data={"name": "X", "email": other.email, "language": "en"},
+                           follow_redirects=True)
+    assert response.status_code == 200 and f"sent an invitation to {other.email}" in response.get_data(as_text=True)
+    assert outbox()[-1].to == other.email and "/auth/join/" not in outbox()[-1].body
+    assert db.session.get(User, other.id).organisation_id != company.id
+
+
+def test_a_forged_or_altered_join_link_is_refused(client, make):
+    from judging.auth.tokens import sign
+    assert client.get("/auth/join/not-a-token").status_code == 400
+    with client.application.test_request_context():
+        forged = sign({"organisation": 10**6, "email": "x@example.com", "name": "X", "language": "en"}, "join")
+    assert client.get(f"/auth/join/{forged}").status_code == 400
