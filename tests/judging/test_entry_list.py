@@ -21,9 +21,9 @@ def _world(make):
                title="Net", status="draft")
     second.submitted_at = utcnow() - timedelta(days=3)
     for n in range(2):
-        db.session.add(Attachment(entry_id=second.id, original_name=f"{n}.pdf", stored_name=f"{n:064d}"[:64],
-                                  content_type="application/pdf", size=1, sha256="0" * 64))
-        db.session.flush()  # one file per flush, as uploads do: each takes the next free slot
+        db.session.add(Attachment(entry_id=second.id, slot=n + 1, original_name=f"{n}.pdf",
+                                  stored_name=f"{n:064d}"[:64], content_type="application/pdf", size=1,
+                                  sha256="0" * 64))
     db.session.commit()
     return edition
 

@@ -118,3 +118,16 @@ def test_disqualification_can_be_reinstated_and_both_are_recorded(client, make, 
     again = client.post(f"/organiser/entries/{entry.id}/reinstate", data={"reason": "Clicked twice by mistake"})
     assert again.status_code == 400 and "Only a disqualified entry can be reinstated." in again.get_data(as_text=True)
     assert "<h1>" in again.get_data(as_text=True) and entry.title in again.get_data(as_text=True)
+
+
+def test_reinstating_is_refused_while_results_are_frozen(client, make, login_as):
+    edition = _organiser(make, login_as)
+    entry = make.entry(edition=edition)
+    client.post(f"/organiser/entries/{entry.id}", data={"reason": "Product already sold in 2019"})
+    edition.results_state = "frozen"
+    db.session.commit()
+    response = client.post(f"/organiser/entries/{entry.id}/reinstate", data={"reason": "It was a different model"})
+    assert response.status_code == 409 and "unfreeze them (with the reason) before reinstating" in \
+        response.get_data(as_text=True)
+    db.session.refresh(entry)
+    assert entry.status == "disqualified"
