@@ -38,15 +38,14 @@ def my_assignment(entry_id: int, round_id: int | None = None) -> Assignment:
     return assignment
 
 
-@bp.get("/")
-def my_entries():
-    edition = current_edition()
+def _my_rows(edition) -> tuple[list, dict]:
+    """The juror's live assignments (entry, assignment, round) in the order of the list, and their card statuses."""
     rows = db.session.execute(
         db.select(Entry, Assignment, Round).join(Assignment, Assignment.entry_id == Entry.id)
         .join(Round, Round.id == Assignment.round_id)
         .where(Assignment.juror_id == current_user.id, Assignment.recused_at.is_(None),
                Entry.edition_id == edition.id, Entry.status == "submitted")
-        .options(selectinload(Entry.category), selectinload(Entry.organisation))
+        .options(selectinload(Entry.category), selectinload(Entry.organisation), selectinload(Entry.attachments))
         .order_by(Entry.category_id, Round.position, Entry.title)).all()
     statuses = dict(((card.round_id, card.entry_id), card.status) for card in db.session.scalars(
         db.select(Scorecard).where(Scorecard.juror_id == current_user.id, Scorecard.purpose == "counted")))
@@ -54,6 +53,13 @@ def my_entries():
     still_to_do = {"draft": 0, None: 1, "submitted": 2}
     rows = sorted(rows, key=lambda row: (row[0].category.position, -row[2].position,
                                          still_to_do.get(statuses.get((row[2].id, row[0].id)), 1), row[0].title))
+    return rows, statuses
+
+
+@bp.get("/")
+def my_entries():
+    edition = current_edition()
+    rows, statuses = _my_rows(edition)
     progress: dict[tuple, list[int]] = {}
     for entry, assignment, round_ in rows:
         counts = progress.setdefault((entry.category.name(language()), round_.display_name(language())), [0, 0])
@@ -159,10 +165,19 @@ def score(entry_id: int):
         else:
             flash(_("Scorecard submitted. Thank you!") if submit else _("Draft saved."), "success")
             return redirect(url_for("jury.score", entry_id=entry.id, round=round_.id))
-    window = scorecards.window_of(round_, entry.edition)
+    closed = scorecards.closed_reason(juror=current_user, entry=entry, round_=round_, assignment=assignment)
     return render_template("jury/score.html", entry=entry, round=round_, state=state, errors=errors,
-                           window_open=window.is_open(utcnow()), window=window, confirm=ConfirmForm(),
-                           criteria=round_.criteria), status
+                           closed=None if state["status"] == "submitted" else closed, confirm=ConfirmForm(),
+                           criteria=round_.criteria, next_entry=_next_to_score(entry, round_)), status
+
+
+def _next_to_score(entry: Entry, round_: Round):
+    """The juror's next entry still to score after this one, in the list's order: (entry, round) or None."""
+    rows, statuses = _my_rows(current_edition())
+    for other, _assignment, other_round in rows:
+        if (other.id, other_round.id) != (entry.id, round_.id) and statuses.get((other_round.id, other.id)) != "submitted":
+            return other, other_round
+    return None
 
 
 @bp.post("/api/scorecards/<int:round_id>/<int:entry_id>")
@@ -184,6 +199,8 @@ def save_scorecard_json(round_id: int, entry_id: int):
         return jsonify(error=refusal.message, fields=refusal.errors), 400
     except scorecards.StaleScorecard as refusal:
         return jsonify(error=refusal.message, server=scorecards.card_state(refusal.scorecard)), 409
+    except scorecards.ScoringClosed as refusal:
+        return jsonify(error=refusal.message, read_only=True), refusal.status
     except Refused as refusal:
         return jsonify(error=refusal.message), refusal.status
     return jsonify(scorecards.card_state(card) | {"saved_at": card.updated_at.isoformat() + "Z"})
