@@ -117,8 +117,11 @@
       if (item) { show(item.submit ? "submitting" : "saving"); return; }  // edits made meanwhile are on their way
       if (result.card.status === "submitted") { submitted(); return; }
       show("saved");
-      if (tapAt !== null) { window.tapToSavedMs.push(performance.now() - tapAt); tapAt = null; }
-      indicator.dataset.tapToSavedMs = window.tapToSavedMs.length ? window.tapToSavedMs[window.tapToSavedMs.length - 1].toFixed(1) : "";
+      if (tapAt !== null) {
+        window.tapToSavedMs.push(performance.now() - tapAt);
+        tapAt = null;
+        indicator.dataset.saves = String(window.tapToSavedMs.length);
+      }
     } else if (result.kind === "conflict") {
       showConflict(item ? item.values : read(), result.server);
     } else if (result.kind === "refused") {
@@ -243,7 +246,9 @@
   });
 
   function changed(event) {
-    if (event.target.name === "version" || !event.target.name) return;
+    var name = event.target.name || "";
+    // Only the card's own fields: the comparison's and the review's choices are not marks.
+    if (!(name.indexOf("mark-") === 0 || name.indexOf("comment-") === 0 || name === "overall_comment")) return;
     showTotal();
     stash(false);
     tapAt = performance.now();
