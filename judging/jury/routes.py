@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.exceptions import NotFound
 
 from ..editions import current_edition
 from ..entries.forms import ConfirmForm
@@ -182,27 +183,33 @@ def _next_to_score(entry: Entry, round_: Round):
 
 @bp.post("/api/scorecards/<int:round_id>/<int:entry_id>")
 def save_scorecard_json(round_id: int, entry_id: int):
-    """Autosave from the tablet: JSON in, JSON out; 409 carries the server's copy for the juror to choose."""
-    assignment, entry, round_ = _scoring_target(entry_id, round_id)
+    """Autosave from the tablet: JSON in, JSON out; 409 carries the server's copy for the juror to choose.
+
+    Every refusal of the scorecard itself says `refused: true`, so that the tablet tells it from a passing failure
+    (an expired session, a proxy's page), which it retries; `read_only: true` when it may no longer change at all."""
+    try:
+        assignment, entry, round_ = _scoring_target(entry_id, round_id)
+    except NotFound:
+        return jsonify(error=_("This entry is not assigned to you in this round."), refused=True, read_only=True), 404
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return jsonify(error=_("Send the scorecard as a JSON object.")), 400
+        return jsonify(error=_("Send the scorecard as a JSON object."), refused=True), 400
     version = payload.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        return jsonify(error=_("The scorecard version is missing.")), 400
+        return jsonify(error=_("The scorecard version is missing."), refused=True), 400
     values = scorecards.CardInput(marks=payload.get("marks") or {}, comments=payload.get("comments") or {},
                                   overall_comment=payload.get("overall_comment") or "")
     try:
         card = scorecards.save_scorecard(juror=current_user, entry=entry, round_=round_, values=values,
                                          version=version, submit=bool(payload.get("submit")), assignment=assignment)
     except scorecards.InvalidMarks as refusal:
-        return jsonify(error=refusal.message, fields=refusal.errors), 400
+        return jsonify(error=refusal.message, fields=refusal.errors, refused=True), 400
     except scorecards.StaleScorecard as refusal:
         return jsonify(error=refusal.message, server=scorecards.card_state(refusal.scorecard)), 409
     except scorecards.ScoringClosed as refusal:
-        return jsonify(error=refusal.message, read_only=True), refusal.status
+        return jsonify(error=refusal.message, refused=True, read_only=True), refusal.status
     except Refused as refusal:
-        return jsonify(error=refusal.message), refusal.status
+        return jsonify(error=refusal.message, refused=True), refusal.status
     return jsonify(scorecards.card_state(card) | {"saved_at": card.updated_at.isoformat() + "Z"})
 
 

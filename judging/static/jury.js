@@ -48,11 +48,9 @@
       return { kind: "saved", card: data };
     }
     if (response.status === 409 && data && data.server) return { kind: "conflict", server: data.server };
-    var refusal = response.status >= 400 && response.status < 500 && [401, 408, 429].indexOf(response.status) < 0;
-    if (refusal && !response.redirected) {
-      return { kind: "refused", error: (data && data.error) || String(response.status), readOnly: !!(data && data.read_only) };
-    }
-    return { kind: "retry" };
+    if (data && data.refused === true) return { kind: "refused", error: data.error, readOnly: !!data.read_only };
+    // An expired session, a proxy's or captive portal's page, a server error: kept, and tried again.
+    return { kind: "retry", error: data && (data.message || data.error) };
   }
 
   function post(outboxKey, item, keepalive) {

@@ -135,7 +135,7 @@
       show("error", result.error);
     } else if (result.kind === "retry") {
       if (item && item.submit) { show("queued"); queued(); }
-      else show(navigator.onLine === false ? "offline" : "retry");
+      else show(navigator.onLine === false ? "offline" : "retry", result.error);
     }
   });
 
