@@ -201,7 +201,7 @@
   var FILE_BUDGET = 10 * 1024 * 1024, TOTAL_BUDGET = 80 * 1024 * 1024;
   function precache() {
     if (!window.caches || navigator.onLine === false) return;
-    var urls = [context.dataset.offlineUrl], total = 0;
+    var urls = [context.dataset.offlineUrl].concat(context.dataset.assets.split(" ")), total = 0;
     Array.prototype.forEach.call(document.querySelectorAll("#precache [data-url]"), function (li) {
       var size = parseInt(li.dataset.size || "0", 10);
       if (size > FILE_BUDGET || total + size > TOTAL_BUDGET) return;
