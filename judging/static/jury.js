@@ -10,7 +10,7 @@
   var juror = context.dataset.juror;
   var csrf = context.dataset.csrf;
   var CACHE = "jury-pages-v1";
-  var PREFIXES = ["outbox:", "known:", "pitch:"];
+  var PREFIXES = ["outbox:", "known:", "pitch:", "scorecard-"];
   var running = {}, queued = {}, listeners = {}, retryTimer = null, retryDelay = 1000;
 
   function key(card) { return "outbox:" + juror + ":" + card; }
@@ -216,6 +216,21 @@
       }));
     }).then(function () { context.dataset.precached = String(urls.length); });
   }
+
+  // Marks kept by the previous version of the scorecard script (one key per card, no outbox yet).
+  (function adoptOldKeys() {
+    var prefix = "scorecard-" + juror + "-", names = [];
+    for (var i = 0; i < localStorage.length; i++) names.push(localStorage.key(i));
+    names.forEach(function (name) {
+      var parts = name && name.indexOf(prefix) === 0 ? name.slice(prefix.length).split("-") : [];
+      var old = parts.length === 2 ? read(name) : null;
+      if (old && old.values && !get(key(parts.join("-")))) {
+        put(key(parts.join("-")), { api: "/jury/api/scorecards/" + parts[0] + "/" + parts[1], title: "",
+                                    base: old.base, values: old.values, submit: false, at: String(old.at) });
+      }
+      if (parts.length === 2) localStorage.removeItem(name);
+    });
+  })();
 
   window.Jury = { key: key, get: get, put: put, remove: remove, known: known, remember: remember, send: send,
                   flushAll: flushAll, on: on, describe: describe, juror: juror };

@@ -156,3 +156,18 @@ def test_logout_warns_about_what_cannot_be_sent_then_leaves_nothing_for_the_next
         content = page.content()
         assert "Net-capture interceptor" not in content and world["juror"].email not in content
     context.close()
+
+
+def test_marks_kept_by_the_previous_scorecard_script_are_sent_after_the_upgrade(browser, live_server, world):
+    context = tablet(browser)
+    page = context.new_page()
+    login(page, live_server.url, world["juror"])
+    key, old = world["criteria"][0].key, f"scorecard-{world['juror'].id}-{world['round'].id}-{world['entry'].id}"
+    page.evaluate("([name, mark]) => localStorage.setItem(name, JSON.stringify("
+                  "{base: 0, values: {marks: mark, comments: {}, overall_comment: ''}, at: 1}))", [old, {key: 7}])
+    page.reload()
+    row = page.locator(f"tr[data-card='{world['round'].id}-{world['entry'].id}']")
+    expect(row.locator(".card-status")).to_have_text("draft", timeout=20000)
+    assert server_card(world).marks == {key: 7}
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('scorecard-'))") == []
+    context.close()
