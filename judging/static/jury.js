@@ -10,7 +10,7 @@
   var juror = context.dataset.juror;
   var csrf = context.dataset.csrf;
   var CACHE = "jury-pages-v1";
-  var PREFIXES = ["outbox:", "known:", "pitch:", "scorecard-"];
+  var PREFIXES = ["outbox:", "known:", "sent:", "pitch:", "scorecard-"];
   var running = {}, queued = {}, listeners = {}, retryTimer = null, retryDelay = 1000;
 
   function key(card) { return "outbox:" + juror + ":" + card; }
@@ -53,7 +53,31 @@
     return { kind: "retry", error: data && (data.message || data.error) };
   }
 
+  function sentKey(outboxKey) { return "sent:" + outboxKey.slice("outbox:".length); }
+  // The server trims comments and drops empty ones: compare what it would store.
+  function same(a, b) {
+    function norm(v) {
+      var marks = {}, comments = {};
+      Object.keys(v.marks || {}).sort().forEach(function (k) {
+        if (v.marks[k] !== null && v.marks[k] !== "") marks[k] = Number(v.marks[k]);
+      });
+      Object.keys(v.comments || {}).sort().forEach(function (k) {
+        var text = String(v.comments[k] || "").trim();
+        if (text) comments[k] = text;
+      });
+      return JSON.stringify([marks, comments, String(v.overall_comment || "").trim()]);
+    }
+    return norm(a) === norm(b);
+  }
+
   function post(outboxKey, item, keepalive) {
+    // Kept until the reply: if it is lost (tab closed, signal gone) and later edits meet this very save on the
+    // server, the tablet knows the server's copy is its own and builds on it instead of calling it a conflict.
+    var unanswered = (read(sentKey(outboxKey)) || []).filter(function (earlier) {
+      return !(earlier.base === item.base && same(earlier.values, item.values));
+    }).slice(-19);
+    unanswered.push({ base: item.base, values: item.values });
+    localStorage.setItem(sentKey(outboxKey), JSON.stringify(unanswered));
     var body = { marks: item.values.marks, comments: item.values.comments,
                  overall_comment: item.values.overall_comment, version: item.base };
     if (item.submit) body.submit = true;
@@ -66,8 +90,16 @@
           .then(function (data) { return judge(response, data); });
       }, function () { return { kind: "retry" }; })
       .then(function (result) {
-        var now = get(outboxKey);
+        var now = get(outboxKey), unanswered = read(sentKey(outboxKey)) || [];
+        if (result.kind === "conflict" && now && unanswered.some(function (earlier) {
+          return result.server.version === earlier.base + 1 && same(earlier.values, result.server);
+        })) {
+          now.base = result.server.version;  // the server holds this tablet's own earlier save
+          put(outboxKey, now);
+          return { kind: "rebased", pending: true };
+        }
         if (result.kind === "saved") {
+          localStorage.removeItem(sentKey(outboxKey));  // every earlier send is settled
           remember(outboxKey, result.card);
           if (now && now.at === item.at) remove(outboxKey);
           else if (now) { now.base = result.card.version; put(outboxKey, now); }  // edits made meanwhile build on it
@@ -100,6 +132,7 @@
     }
     running[outboxKey] = post(outboxKey, item, options.keepalive).then(function (result) {
       running[outboxKey] = null;
+      if (result.kind === "rebased") return send(outboxKey, options);
       if (result.kind === "retry") scheduleRetry(); else retryDelay = 1000;
       tell(outboxKey, result);
       return result;

@@ -1,4 +1,6 @@
 """The tablet's outbox in Chromium: nothing a juror taps is lost, stranded or turned into something else."""
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -170,4 +172,32 @@ def test_marks_kept_by_the_previous_scorecard_script_are_sent_after_the_upgrade(
     expect(row.locator(".card-status")).to_have_text("draft", timeout=20000)
     assert server_card(world).marks == {key: 7}
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('scorecard-'))") == []
+    context.close()
+
+
+def test_a_save_whose_reply_was_lost_is_not_shown_as_another_devices_change(browser, live_server, world):
+    """The first tap reaches the server but the tab closes before its reply; a second tap waited in the outbox.
+    Reopened, the tablet recognises its own save on the server and sends the second tap on top of it."""
+    context = tablet(browser)
+    page = context.new_page()
+    login(page, live_server.url, world["juror"])
+    page.goto(card_url(live_server.url, world))
+    first, second = world["criteria"][0].key, world["criteria"][1].key
+    live_server.hold("/jury/api/")
+    tap_marks(page, world["criteria"], {first: 3})
+    assert live_server.arrived.wait(10)
+    tap_marks(page, world["criteria"], {second: 9})
+    page.close()
+    live_server.release()  # the first save lands; nobody hears its reply
+    for _ in range(200):  # wait for the server's write (a state), at most 10 s
+        if server_card(world) is not None:
+            break
+        time.sleep(0.05)
+    assert server_card(world).marks == {first: 3}
+
+    page = context.new_page()
+    page.goto(card_url(live_server.url, world))
+    page.wait_for_selector("#sync-status[data-state=saved]", timeout=20000)
+    expect(page.locator("#conflict")).to_be_hidden()
+    assert server_card(world).marks == {first: 3, second: 9}
     context.close()
