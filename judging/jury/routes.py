@@ -11,7 +11,7 @@ from ..editions import current_edition
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
-from ..models import Assignment, Conflict, Entry, Organisation, Round, Scorecard, utcnow
+from ..models import Assignment, Conflict, Entry, Organisation, Round, Scorecard
 from ..permissions import may_judge, role_required
 from ..templating import language
 from . import scorecards, services
@@ -176,7 +176,8 @@ def _next_to_score(entry: Entry, round_: Round):
     """The juror's next entry still to score after this one, in the list's order: (entry, round) or None."""
     rows, statuses = _my_rows(current_edition())
     for other, _assignment, other_round in rows:
-        if (other.id, other_round.id) != (entry.id, round_.id) and statuses.get((other_round.id, other.id)) != "submitted":
+        still_to_do = statuses.get((other_round.id, other.id)) != "submitted"
+        if still_to_do and (other.id, other_round.id) != (entry.id, round_.id):
             return other, other_round
     return None
 

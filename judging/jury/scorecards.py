@@ -243,7 +243,7 @@ def save_scorecard(*, juror: User, entry: Entry, round_: Round, values: CardInpu
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         winner = find_scorecard(juror=juror, entry=entry, round_=round_)
-        if holds(winner, clean) and (winner.status == "submitted" or not submit):
+        if winner is not None and holds(winner, clean) and (winner.status == "submitted" or not submit):
             return winner  # the resend crossed its original, which landed: the same content, so a success
         raise StaleScorecard(winner) from None
     audit.record(actor=juror, action="scorecard.submit" if submit else "scorecard.save", obj=card,
