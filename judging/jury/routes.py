@@ -137,7 +137,7 @@ def _form_input(form) -> tuple[scorecards.CardInput, int]:
     comments = {key[len("comment-"):]: value for key, value in form.items() if key.startswith("comment-")}
     version = form.get("version", "0")
     return (scorecards.CardInput(marks=marks, comments=comments, overall_comment=form.get("overall_comment", "")),
-            int(version) if version.isdigit() else -1)
+            int(version) if version.isascii() and version.isdigit() else -1)  # "²" is a digit to isdigit()
 
 
 @bp.route("/entries/<int:entry_id>/score", methods=["GET", "POST"])

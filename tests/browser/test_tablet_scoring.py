@@ -70,10 +70,12 @@ def test_each_tap_is_one_small_request_and_reaches_saved_quickly(browser, live_s
     for value in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10):
         page.locator(f"fieldset[data-key={key}] label.mark", has_text=str(value)).first.tap()
         page.wait_for_selector(f"#sync-status[data-state=saved][data-saves='{value}']")
-    assert live_server.requests == [f"POST /jury/api/scorecards/{world['round'].id}/{world['entry'].id}"] * 10
+    # The browser's own check for a new service worker may come at any time; it is not a cost of the taps.
+    requests = [r for r in live_server.requests if r != "GET /jury/sw.js"]
+    assert requests == [f"POST /jury/api/scorecards/{world['round'].id}/{world['entry'].id}"] * 10
     timings = page.evaluate("window.tapToSavedMs")
     metrics = {"tap_to_saved_ms_median": round(statistics.median(timings), 1), "tap_to_saved_ms_max": round(max(timings), 1),
-               "requests_per_tap": len(live_server.requests) / 10}
+               "requests_per_tap": len(requests) / 10}
     print("tablet metrics", json.dumps(metrics))
     (artifacts / "tablet-metrics.json").write_text(json.dumps(metrics) + "\n")
     assert server_card(world).marks == {key: 10}
