@@ -88,6 +88,7 @@ def live_server(app):
     app.config.update(WTF_CSRF_ENABLED=True, SERVER_NAME=None)
     server = LiveServer(app)
     server.start()
+    app.config["PUBLIC_BASE_URL"] = server.url  # links the app prints (stand cards' QR codes) lead back here
     yield server
     server.stop()
 
