@@ -63,7 +63,10 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("public.index"))
+    response = redirect(url_for("public.index"))
+    # A shared tablet keeps nothing of the last user: cached pages, the jury outbox, the service worker.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -1,13 +1,45 @@
-"""The jury pages' service worker, served from /jury/ so that its scope covers the scoring screens."""
+"""What the tablet keeps: the service worker (served from /jury/ so that its scope covers the scoring screens),
+the jury scripts under versioned URLs cached for a year, and the offline page in the juror's language."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from flask import Response
+from flask import Response, abort, render_template, send_from_directory, url_for
 
 from .routes import bp
 
-SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "sw.js"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+SERVICE_WORKER = STATIC / "sw.js"
+# Only the tablet's own scripts: anything else under /static/ keeps Flask's revalidated URLs.
+ASSETS = ("jury.js", "scorecard.js")
+ONE_YEAR = 365 * 24 * 3600
+_versions: dict[str, tuple[float, str]] = {}
+
+
+def asset_version(name: str) -> str:
+    """A short digest of the file: a new release gets a new URL, so the old one may be cached for ever."""
+    path = STATIC / name
+    mtime = path.stat().st_mtime
+    known = _versions.get(name)
+    if known is None or known[0] != mtime:
+        known = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+        _versions[name] = known
+    return known[1]
+
+
+@bp.context_processor
+def _jury_assets():
+    return {"jury_asset": lambda name: url_for("jury.asset", version=asset_version(name), name=name)}
+
+
+@bp.get("/assets/<version>/<name>")
+def asset(version: str, name: str):
+    if name not in ASSETS or version != asset_version(name):
+        abort(404)
+    response = send_from_directory(STATIC, name, mimetype="application/javascript", max_age=ONE_YEAR)
+    response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    return response
 
 
 @bp.get("/sw.js")
@@ -15,3 +47,16 @@ def service_worker():
     response = Response(SERVICE_WORKER.read_text(encoding="utf-8"), mimetype="application/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.get("/files/<int:attachment_id>")
+def attachment(attachment_id: int):
+    """An entry's file under /jury/, so that the jury's service worker keeps it for the hall (same checks)."""
+    from ..entries.routes import attachment as serve_attachment
+    return serve_attachment(attachment_id)
+
+
+@bp.get("/offline")
+def offline_page():
+    """Shown by the service worker for a jury page never opened on this tablet while the hall has no signal."""
+    return render_template("jury/offline.html")

@@ -5,12 +5,13 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.exceptions import NotFound
 
 from ..editions import current_edition
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
-from ..models import Assignment, Conflict, Entry, Organisation, Round, Scorecard, utcnow
+from ..models import Assignment, Conflict, Entry, Organisation, Round, Scorecard
 from ..permissions import may_judge, role_required
 from ..templating import language
 from . import scorecards, services
@@ -38,15 +39,14 @@ def my_assignment(entry_id: int, round_id: int | None = None) -> Assignment:
     return assignment
 
 
-@bp.get("/")
-def my_entries():
-    edition = current_edition()
+def _my_rows(edition) -> tuple[list, dict]:
+    """The juror's live assignments (entry, assignment, round) in the order of the list, and their card statuses."""
     rows = db.session.execute(
         db.select(Entry, Assignment, Round).join(Assignment, Assignment.entry_id == Entry.id)
         .join(Round, Round.id == Assignment.round_id)
         .where(Assignment.juror_id == current_user.id, Assignment.recused_at.is_(None),
                Entry.edition_id == edition.id, Entry.status == "submitted")
-        .options(selectinload(Entry.category), selectinload(Entry.organisation))
+        .options(selectinload(Entry.category), selectinload(Entry.organisation), selectinload(Entry.attachments))
         .order_by(Entry.category_id, Round.position, Entry.title)).all()
     statuses = dict(((card.round_id, card.entry_id), card.status) for card in db.session.scalars(
         db.select(Scorecard).where(Scorecard.juror_id == current_user.id, Scorecard.purpose == "counted")))
@@ -54,6 +54,13 @@ def my_entries():
     still_to_do = {"draft": 0, None: 1, "submitted": 2}
     rows = sorted(rows, key=lambda row: (row[0].category.position, -row[2].position,
                                          still_to_do.get(statuses.get((row[2].id, row[0].id)), 1), row[0].title))
+    return rows, statuses
+
+
+@bp.get("/")
+def my_entries():
+    edition = current_edition()
+    rows, statuses = _my_rows(edition)
     progress: dict[tuple, list[int]] = {}
     for entry, assignment, round_ in rows:
         counts = progress.setdefault((entry.category.name(language()), round_.display_name(language())), [0, 0])
@@ -130,7 +137,7 @@ def _form_input(form) -> tuple[scorecards.CardInput, int]:
     comments = {key[len("comment-"):]: value for key, value in form.items() if key.startswith("comment-")}
     version = form.get("version", "0")
     return (scorecards.CardInput(marks=marks, comments=comments, overall_comment=form.get("overall_comment", "")),
-            int(version) if version.isdigit() else -1)
+            int(version) if version.isascii() and version.isdigit() else -1)  # "²" is a digit to isdigit()
 
 
 @bp.route("/entries/<int:entry_id>/score", methods=["GET", "POST"])
@@ -159,33 +166,51 @@ def score(entry_id: int):
         else:
             flash(_("Scorecard submitted. Thank you!") if submit else _("Draft saved."), "success")
             return redirect(url_for("jury.score", entry_id=entry.id, round=round_.id))
-    window = scorecards.window_of(round_, entry.edition)
+    closed = scorecards.closed_reason(juror=current_user, entry=entry, round_=round_, assignment=assignment)
     return render_template("jury/score.html", entry=entry, round=round_, state=state, errors=errors,
-                           window_open=window.is_open(utcnow()), window=window, confirm=ConfirmForm(),
-                           criteria=round_.criteria), status
+                           closed=None if state["status"] == "submitted" else closed, confirm=ConfirmForm(),
+                           criteria=round_.criteria, next_entry=_next_to_score(entry, round_)), status
+
+
+def _next_to_score(entry: Entry, round_: Round):
+    """The juror's next entry still to score after this one, in the list's order: (entry, round) or None."""
+    rows, statuses = _my_rows(current_edition())
+    for other, _assignment, other_round in rows:
+        still_to_do = statuses.get((other_round.id, other.id)) != "submitted"
+        if still_to_do and (other.id, other_round.id) != (entry.id, round_.id):
+            return other, other_round
+    return None
 
 
 @bp.post("/api/scorecards/<int:round_id>/<int:entry_id>")
 def save_scorecard_json(round_id: int, entry_id: int):
-    """Autosave from the tablet: JSON in, JSON out; 409 carries the server's copy for the juror to choose."""
-    assignment, entry, round_ = _scoring_target(entry_id, round_id)
+    """Autosave from the tablet: JSON in, JSON out; 409 carries the server's copy for the juror to choose.
+
+    Every refusal of the scorecard itself says `refused: true`, so that the tablet tells it from a passing failure
+    (an expired session, a proxy's page), which it retries; `read_only: true` when it may no longer change at all."""
+    try:
+        assignment, entry, round_ = _scoring_target(entry_id, round_id)
+    except NotFound:
+        return jsonify(error=_("This entry is not assigned to you in this round."), refused=True, read_only=True), 404
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return jsonify(error=_("Send the scorecard as a JSON object.")), 400
+        return jsonify(error=_("Send the scorecard as a JSON object."), refused=True), 400
     version = payload.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        return jsonify(error=_("The scorecard version is missing.")), 400
+        return jsonify(error=_("The scorecard version is missing."), refused=True), 400
     values = scorecards.CardInput(marks=payload.get("marks") or {}, comments=payload.get("comments") or {},
                                   overall_comment=payload.get("overall_comment") or "")
     try:
         card = scorecards.save_scorecard(juror=current_user, entry=entry, round_=round_, values=values,
                                          version=version, submit=bool(payload.get("submit")), assignment=assignment)
     except scorecards.InvalidMarks as refusal:
-        return jsonify(error=refusal.message, fields=refusal.errors), 400
+        return jsonify(error=refusal.message, fields=refusal.errors, refused=True), 400
     except scorecards.StaleScorecard as refusal:
         return jsonify(error=refusal.message, server=scorecards.card_state(refusal.scorecard)), 409
+    except scorecards.ScoringClosed as refusal:
+        return jsonify(error=refusal.message, refused=True, read_only=True), refusal.status
     except Refused as refusal:
-        return jsonify(error=refusal.message), refusal.status
+        return jsonify(error=refusal.message, refused=True), refusal.status
     return jsonify(scorecards.card_state(card) | {"saved_at": card.updated_at.isoformat() + "Z"})
 
 

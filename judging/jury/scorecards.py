@@ -25,6 +25,11 @@ from ..templating import language
 COMMENT_LIMIT = 2000
 
 
+class ScoringClosed(Refused):
+    """The juror may not change this scorecard any more (window closed, results frozen, submitted, not assigned):
+    the tablet turns the page read-only and shows the reason."""
+
+
 class StaleScorecard(Refused):
     """The scorecard changed on the server since the juror's screen loaded it."""
 
@@ -95,7 +100,7 @@ def validate_marks(raw: CardInput, criteria: list[Criterion], *, complete: bool)
             continue
         try:
             number = float(value)
-        except ValueError:
+        except (ValueError, OverflowError):  # "ten", or a 400-digit number no float holds
             errors[key] = _("%(name)s: give a whole number.", name=criterion.name(language()))
             continue
         if not number.is_integer():
@@ -155,15 +160,15 @@ def ensure_can_score(*, juror: User, entry: Entry, round_: Round, now: datetime 
     if not _is_live(assignment, juror=juror, entry=entry, round_=round_):
         assignment = live_assignment(juror=juror, entry=entry, round_=round_)
     if entry.category_id != round_.category_id or assignment is None or not may_judge(juror, entry):
-        raise Refused(_("This entry is not assigned to you in this round."), 403)
+        raise ScoringClosed(_("This entry is not assigned to you in this round."), 403)
     if entry.status != "submitted" or entry.round_reached < round_.position:
-        raise Refused(_("This entry is no longer in this round."), 409)
+        raise ScoringClosed(_("This entry is no longer in this round."), 409)
     edition = entry.edition
     if edition.results_state != "open":
-        raise Refused(_("The results are frozen: scores can no longer change."), 409)
+        raise ScoringClosed(_("The results are frozen: scores can no longer change."), 409)
     window = window_of(round_, edition)
     if not window.is_open(now or utcnow()):
-        raise Refused(_("Scoring is closed for this round (window: %(opens)s to %(closes)s UTC).",
+        raise ScoringClosed(_("Scoring is closed for this round (window: %(opens)s to %(closes)s UTC).",
                         opens=window.opens_at.strftime("%Y-%m-%d %H:%M") if window.opens_at else "—",
                         closes=window.closes_at.strftime("%Y-%m-%d %H:%M") if window.closes_at else "—"), 403)
 
@@ -174,6 +179,21 @@ def _card_state(card: Scorecard | None) -> dict:
                 "weighted_total": None}
     return {"marks": dict(card.marks), "comments": dict(card.comments), "overall_comment": card.overall_comment,
             "version": card.version, "status": card.status, "weighted_total": card.weighted_total}
+
+
+def holds(card: Scorecard, clean: CardInput) -> bool:
+    """Whether the server's card already holds exactly these (validated) marks and comments."""
+    return (dict(card.marks) == clean.marks and dict(card.comments) == clean.comments
+            and (card.overall_comment or "") == clean.overall_comment)
+
+
+def closed_reason(*, juror: User, entry: Entry, round_: Round, assignment: Assignment | None = None) -> str | None:
+    """Why the juror can no longer change this scorecard (shown on a read-only page), or None."""
+    try:
+        ensure_can_score(juror=juror, entry=entry, round_=round_, assignment=assignment)
+    except ScoringClosed as refusal:
+        return refusal.message
+    return None
 
 
 def card_state(card: Scorecard | None) -> dict:
@@ -193,12 +213,18 @@ def save_scorecard(*, juror: User, entry: Entry, round_: Round, values: CardInpu
     clean = validate_marks(values, criteria, complete=submit)
     card = find_scorecard(juror=juror, entry=entry, round_=round_)
     current_version = card.version if card is not None else 0
+    if card is not None and card.status == "submitted" and holds(card, clean):
+        return card  # a resend of a submission whose reply was lost: it is done
     if version != current_version:
         if card is None:
             raise Refused(_("This scorecard does not exist on the server yet; reload the page."), 409)
-        raise StaleScorecard(card)
+        if not holds(card, clean):
+            raise StaleScorecard(card)
+        if not submit:
+            return card  # a resend whose reply was lost (the server holds exactly this): a success, not a conflict
+        # The same marks, still a draft: the juror's submission applies to exactly what the server holds.
     if card is not None and card.status == "submitted":
-        raise Refused(_("This scorecard is submitted and final. An organiser can reopen it."), 409)
+        raise ScoringClosed(_("This scorecard is submitted and final. An organiser can reopen it."), 409)
     before = _card_state(card) if card is not None else None
     if card is None:
         card = Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=juror.id, purpose="counted", version=0)
@@ -216,7 +242,10 @@ def save_scorecard(*, juror: User, entry: Entry, round_: Round, values: CardInpu
         db.session.flush()
     except (StaleDataError, IntegrityError):
         db.session.rollback()
-        raise StaleScorecard(find_scorecard(juror=juror, entry=entry, round_=round_)) from None
+        winner = find_scorecard(juror=juror, entry=entry, round_=round_)
+        if winner is not None and holds(winner, clean) and (winner.status == "submitted" or not submit):
+            return winner  # the resend crossed its original, which landed: the same content, so a success
+        raise StaleScorecard(winner) from None
     audit.record(actor=juror, action="scorecard.submit" if submit else "scorecard.save", obj=card,
                  edition_id=entry.edition_id, before=before, after=_card_state(card))
     commit()

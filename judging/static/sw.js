@@ -1,9 +1,20 @@
-/* Service worker of the jury pages: network first, the last good copy when the hall has no signal.
-   Saves never go through the cache: POSTs and /jury/api/ pass straight to the network. */
+/* Service worker of the jury pages: network first, the last good copy when the hall has no signal, and the
+   juror's offline page (in their language) for a page never kept. Saves never go through the cache: POSTs and
+   /jury/api/ pass straight to the network. Logging out deletes this cache and unregisters this worker. */
 var CACHE = "jury-pages-v1";
+var OFFLINE = "/jury/offline";
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+
+function keep(request, response) {
+  // Never a redirect (to the login page) or an error under a jury address.
+  if (response.ok && response.type === "basic" && !response.redirected) {
+    var copy = response.clone();
+    caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+  }
+  return response;
+}
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
@@ -11,18 +22,25 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.indexOf("/jury/api/") === 0) {
     return;
   }
-  if (url.pathname.indexOf("/jury/") !== 0 && url.pathname.indexOf("/static/") !== 0) return;
+  var path = url.pathname;
+  if (path.indexOf("/jury/assets/") === 0) {  // versioned: a URL's content never changes
+    event.respondWith(caches.match(request).then(function (cached) {
+      return cached || fetch(request).then(function (response) { return keep(request, response); });
+    }));
+    return;
+  }
+  if (path.indexOf("/jury/") !== 0 && path.indexOf("/static/") !== 0) return;
   event.respondWith(
-    fetch(request).then(function (response) {
-      if (response.ok && response.type === "basic") {
-        var copy = response.clone();
-        caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
-      }
-      return response;
-    }).catch(function () {
+    fetch(request).then(function (response) { return keep(request, response); }).catch(function () {
       return caches.match(request).then(function (cached) {
-        return cached || new Response("Offline, and this page was never opened on this tablet.",
-                                      { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+        if (cached) return cached;
+        if (request.mode === "navigate") {
+          return caches.match(OFFLINE).then(function (page) {
+            return page || new Response("Offline / Hors ligne", { status: 503,
+              headers: { "Content-Type": "text/plain; charset=utf-8" } });
+          });
+        }
+        return Response.error();
       });
     })
   );

@@ -44,18 +44,39 @@ class LiveServer:
 
     def __init__(self, app):
         self.app, self.port, self.server, self.thread = app, 0, None, None
+        self.held_prefix, self.gate, self.arrived = None, threading.Event(), threading.Event()
+        self.requests: list[str] = []
+
+    def hold(self, prefix: str) -> None:
+        """Keep every request whose path starts with `prefix` waiting (in flight) until `release()`."""
+        self.gate.clear()
+        self.arrived.clear()
+        self.held_prefix = prefix
+
+    def release(self) -> None:
+        self.held_prefix = None
+        self.gate.set()
+
+    def _wsgi(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        self.requests.append(f"{environ['REQUEST_METHOD']} {path}")
+        if self.held_prefix and path.startswith(self.held_prefix):
+            self.arrived.set()
+            self.gate.wait(timeout=60)
+        return self.app(environ, start_response)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True)
         self.port = self.server.server_port
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     def stop(self) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)

@@ -3,11 +3,13 @@ import re
 from datetime import timedelta
 
 import segno
+from playwright.sync_api import expect
 
 from judging import rounds
 from judging.extensions import db
 from judging.jury import services
 from judging.models import Assignment, Scorecard, utcnow
+from browser.tablet import submit_after_review
 from support import PASSWORD
 
 
@@ -46,10 +48,26 @@ def test_juror_opens_the_stand_cards_qr_link_on_a_tablet_and_scores_the_final(br
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(rf"/jury/entries/{entry.id}/score"))
     assert page.locator("#pitch-timer").is_visible()
+    # The pitch timer runs from a monotonic clock, survives a reload, stays in view and signals the end.
+    timer = page.locator("#pitch-timer")
+    timer.locator("[data-action=toggle]").tap()
+    page.wait_for_selector("#pitch-timer[data-state=running]")
+    page.reload()
+    page.wait_for_selector("#pitch-timer[data-state=running]")
+    minutes, seconds = timer.locator("output").text_content().split(":")
+    assert 0 < int(minutes) * 60 + int(seconds) <= final.slot_minutes * 60
+    page.mouse.wheel(0, 3000)
+    expect(timer).to_be_in_viewport()
+    page.evaluate("""() => { const key = document.getElementById('pitch-timer').dataset.key;
+        localStorage.setItem(key, JSON.stringify({left: 0, endAt: performance.timeOrigin + performance.now() + 500})); }""")
+    page.wait_for_selector("#pitch-timer[data-state=over]")
+    expect(timer.locator(".time-up")).to_be_visible()
     for criterion in final.criteria:
         page.locator(f"fieldset[data-key={criterion.key}] label.mark", has_text="8").first.tap()
     page.wait_for_selector("#sync-status[data-state=saved]")
-    page.click("#submit-card")
+    submit_after_review(page)
+    page.wait_for_selector("#submitted-note:not([hidden])")
+    page.reload()
     page.wait_for_selector("text=Submitted: this scorecard is final")
     db.session.commit()
     card = db.session.scalar(db.select(Scorecard).where(Scorecard.round_id == final.id))

@@ -9,6 +9,7 @@ import pytest
 
 from judging.extensions import db
 from judging.jury import services
+from judging.jury.offline import asset_version
 from judging.models import (Assignment, Attachment, CalibrationSample, Conflict, JuryMember, Scorecard, utcnow)
 from support import PASSWORD, empty_all_tables
 
@@ -36,6 +37,7 @@ ACCESS = {
     "jury.score": {"juror_of_jury"}, "jury.save_scorecard_json": {"juror_of_jury"}, "jury.recuse": {"juror_of_jury"},
     "jury.calibration": {"juror_of_jury"},  # the sample is company A's entry: a conflicted juror never reads it
     "jury.president_sign_off": {"juror_of_jury"},
+    "jury.asset": JURORS, "jury.offline_page": JURORS, "jury.attachment": {"juror_of_jury"},
 }
 ORGANISER_ONLY_BLUEPRINTS = ("organiser.",)
 
@@ -82,7 +84,8 @@ def _world(make):
     values = dict(entry_id=entry.id, attachment_id=attachment.id, round_id=round_.id, category_id=cyber.id,
                   edition_id=edition.id, member_id=member.id, conflict_id=conflict.id, assignment_id=assignment.id,
                   scorecard_id=card.id, token="not-a-token", slug=edition.slug, kind="exhibitors",
-                  filename="app.css", user_id=people["exhibitor_b"].id)
+                  filename="app.css", user_id=people["exhibitor_b"].id, name="jury.js",
+                  version=asset_version("jury.js"))
     return people, values, edition
 
 

@@ -1,4 +1,5 @@
 """Scoring on the server: validation, assignment, window, versions, finality, privacy."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -176,12 +177,103 @@ def test_jurors_never_see_other_jurors_marks_and_exhibitors_never_see_scores(cli
     assert "Secret opinion" not in client.get("/entries/").get_data(as_text=True)
 
 
-def test_scoring_page_with_its_css_and_script_weighs_under_40_kb(client, login_as, scoring_world):
+def test_scoring_page_weighs_under_20_kb_and_with_its_css_and_scripts_under_56_kb(client, login_as, scoring_world):
+    """The scripts are cached for a year (versioned URLs): after the first visit only the page travels."""
     w = scoring_world
     login_as(w["juror"])
-    sizes = [len(client.get(url).data) for url in
-             (f"/jury/entries/{w['entry'].id}/score", "/static/app.css", "/static/scorecard.js")]
-    assert sum(sizes) <= 40 * 1024, sizes
+    page = client.get(f"/jury/entries/{w['entry'].id}/score").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert len(scripts) == 2
+    sizes = [len(page.encode())] + [len(client.get(url).data) for url in ["/static/app.css", *scripts]]
+    assert sizes[0] <= 20 * 1024 and sum(sizes) <= 56 * 1024, sizes
+
+
+def test_jury_scripts_have_versioned_urls_cached_for_a_year(client, login_as, scoring_world):
+    w = scoring_world
+    login_as(w["juror"])
+    page = client.get(f"/jury/entries/{w['entry'].id}/score").get_data(as_text=True)
+    for url in re.findall(r'<script src="([^"]+)"', page):
+        assert re.fullmatch(r"/jury/assets/[0-9a-f]{12}/(jury|scorecard)\.js", url)
+        response = client.get(url)
+        assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+        stale = url.replace("/assets/", "/assets/0").rsplit("/", 2)
+        assert client.get(f"/jury/assets/000000000000/{stale[-1]}").status_code == 404  # an old release's URL
+    assert client.get("/jury/assets/" + "a" * 12 + "/app.py").status_code == 404
+
+
+def test_a_resend_whose_reply_was_lost_is_a_success_not_a_conflict(client, login_as, scoring_world):
+    """The tablet sent version 0, the server saved it (version 1), the reply was lost: the same resend is fine."""
+    w = scoring_world
+    login_as(w["juror"])
+    body = {"marks": _marks(w, 6), "comments": {w["keys"][0]: "Clear"}, "version": 0}
+    assert client.post(_url(w), json=body).status_code == 200
+    again = client.post(_url(w), json=body)
+    assert again.status_code == 200 and again.get_json()["version"] == 1 and again.get_json()["marks"] == _marks(w, 6)
+    different = client.post(_url(w), json=body | {"marks": _marks(w, 2)})
+    assert different.status_code == 409  # another content on an old version stays a conflict
+
+
+def test_a_submission_resent_after_a_lost_reply_or_on_an_old_version_with_the_same_marks_counts(
+        client, login_as, scoring_world):
+    w = scoring_world
+    login_as(w["juror"])
+    assert client.post(_url(w), json={"marks": _marks(w, 8), "version": 0}).status_code == 200
+    # The submit was built on version 0 (queued offline before the draft's reply came back): same marks, so it counts.
+    submit = client.post(_url(w), json={"marks": _marks(w, 8), "version": 0, "submit": True})
+    assert submit.status_code == 200 and submit.get_json()["status"] == "submitted"
+    resent = client.post(_url(w), json={"marks": _marks(w, 8), "version": 0, "submit": True})
+    assert resent.status_code == 200 and resent.get_json()["status"] == "submitted"
+    card = db.session.scalar(db.select(Scorecard))
+    assert card.status == "submitted" and card.version == 2
+
+
+@pytest.mark.parametrize("mark", [int("9" * 400), "9" * 400, 1e308])
+def test_a_huge_mark_is_refused_with_a_clear_400(client, login_as, scoring_world, mark):
+    w = scoring_world
+    login_as(w["juror"])
+    response = client.post(_url(w), json={"marks": {w["keys"][0]: mark}, "version": 0})
+    assert response.status_code == 400 and w["keys"][0] in response.get_json()["fields"]
+    form = {f"mark-{w['keys'][0]}": str(mark), "version": "0", "action": "save"}
+    assert client.post(f"/jury/entries/{w['entry'].id}/score", data=form).status_code == 400
+
+
+def test_frozen_results_make_the_scorecard_read_only_with_the_reason(client, login_as, scoring_world):
+    w = scoring_world
+    login_as(w["juror"])
+    client.post(_url(w), json={"marks": _marks(w, 4), "version": 0})
+    w["edition"].results_state = "frozen"
+    db.session.commit()
+    refused = client.post(_url(w), json={"marks": _marks(w, 9), "version": 1})
+    assert refused.status_code == 409 and refused.get_json()["read_only"] is True
+    assert "frozen" in refused.get_json()["error"]
+    page = client.get(f"/jury/entries/{w['entry'].id}/score").get_data(as_text=True)
+    assert 'data-locked="yes"' in page and "The results are frozen" in page
+    assert 'id="submit-card"' not in page and "disabled" in page
+
+
+def test_after_submitting_the_page_offers_the_next_entry_to_score(client, login_as, make, scoring_world):
+    w = scoring_world
+    following = make.entry(edition=w["edition"], title="Zeta drone shield")
+    db.session.add(Assignment(round_id=w["round"].id, entry_id=following.id, juror_id=w["juror"].id))
+    db.session.commit()
+    login_as(w["juror"])
+    client.post(_url(w), json={"marks": _marks(w), "version": 0, "submit": True})
+    page = client.get(f"/jury/entries/{w['entry'].id}/score").get_data(as_text=True)
+    assert "Next entry: Zeta drone shield" in page and f"/jury/entries/{following.id}/score" in page
+
+
+def test_logout_asks_the_browser_to_wipe_the_tablet(client, login_as, scoring_world):
+    login_as(scoring_world["juror"])
+    response = client.post("/auth/logout")
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_offline_page_and_files_for_the_tablet_are_in_the_jurors_reach_only(client, login_as, scoring_world):
+    w = scoring_world
+    login_as(w["juror"])
+    assert "No signal" in client.get("/jury/offline").get_data(as_text=True)
+    assert client.get("/jury/files/999999").status_code == 404
 
 
 def test_jurors_list_puts_what_is_still_to_score_first(client, login_as, make, scoring_world):

@@ -1,0 +1,51 @@
+"""Offline from the start of the day: once the list was opened online, every assigned scorecard and its files open
+with no signal, and any other jury page says so in the juror's language."""
+import io
+
+from PIL import Image
+from playwright.sync_api import expect
+
+from browser.tablet import card_url, login, make_world, server_card, tablet, tap_marks
+from judging.extensions import db
+from judging.models import Attachment
+from judging.uploads import store_upload
+
+
+def test_after_the_list_is_opened_online_every_assigned_card_and_file_opens_offline(browser, live_server, make, app):
+    world = make_world(make, entries=("Net-capture interceptor", "Radar mast"), language="fr")
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), "navy").save(picture, "PNG")
+    stored = store_upload(picture.getvalue(), app.config["UPLOAD_FOLDER"])
+    mast = world["entries"][1]
+    db.session.add(Attachment(entry_id=mast.id, original_name="mast.png", stored_name=stored.stored_name,
+                              content_type=stored.content_type, size=stored.size, sha256=stored.sha256))
+    db.session.commit()
+
+    context = tablet(browser)
+    page = context.new_page()
+    login(page, live_server.url, world["juror"])
+    page.wait_for_selector("#jury-tablet[data-precached]", state="attached")
+    page.evaluate("navigator.serviceWorker.ready")
+    live_server.stop()  # the hall's Wi-Fi goes: nothing below was ever opened on this tablet
+
+    page.goto(card_url(live_server.url, world, mast))
+    expect(page.locator("h1")).to_have_text("Radar mast")
+    tap_marks(page, world["criteria"], {world["criteria"][0].key: 6})
+    page.wait_for_selector("#sync-status[data-state=retry], #sync-status[data-state=offline]")
+    with page.expect_popup() as popup:
+        page.locator("ul.files a", has_text="mast.png").click()
+    image = popup.value
+    image.wait_for_load_state()
+    assert image.evaluate("document.images.length && document.images[0].naturalWidth") == 64
+    image.close()
+
+    page.goto(f"{live_server.url}/jury/conflicts")  # never kept: the offline page, in French, with the way back
+    expect(page.locator("h1")).to_have_text("Pas de réseau")
+    expect(page.locator("a", has_text="Réessayer")).to_be_visible()
+
+    live_server.start()
+    page.goto(f"{live_server.url}/jury/")
+    row = page.locator(f"tr[data-card='{world['round'].id}-{mast.id}']")
+    expect(row.locator(".card-status")).to_have_text("brouillon", timeout=20000)
+    assert server_card(world, mast).marks == {world["criteria"][0].key: 6}
+    context.close()
