@@ -1,9 +1,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import options
 from ..models import EDITION_STATUSES, SCORING_METHODS
 from ..wording import METHOD_LABELS
 
@@ -17,10 +26,10 @@ class EditionForm(FlaskForm):
     scoring_opens_at = DateTimeLocalField(_l("Scoring opens (UTC)"), validators=[Optional()])
     scoring_closes_at = DateTimeLocalField(_l("Scoring closes (UTC)"), validators=[Optional()])
     ceremony_at = DateTimeLocalField(_l("Ceremony (UTC)"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[(s, s) for s in EDITION_STATUSES])
+    status = SelectField(_l("Status"), choices=options((s, s) for s in EDITION_STATUSES))
     max_entries_per_category = IntegerField(_l("Entries per company per category"),
                                             validators=[DataRequired(), NumberRange(min=1, max=20)])
-    scoring_method = SelectField(_l("Scoring method"), choices=[(m, METHOD_LABELS[m]) for m in SCORING_METHODS])
+    scoring_method = SelectField(_l("Scoring method"), choices=options((m, METHOD_LABELS[m]) for m in SCORING_METHODS))
 
     def validate_show_ends_on(self, field):
         if field.data and self.show_starts_on.data and field.data < self.show_starts_on.data:
@@ -45,14 +54,17 @@ class DisqualifyForm(FlaskForm):
 
 
 class UnfreezeForm(FlaskForm):
-    reason = TextAreaField(_l("Why unfreeze the results (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)])
+    reason = TextAreaField(_l("Why unfreeze the results (recorded)"),
+                           validators=[DataRequired(), Length(min=5, max=1000)])
 
 
 class ShortlistForm(FlaskForm):
-    rule = SelectField(_l("Who goes through"), choices=[("top", _l("The top N")), ("threshold", _l("A score threshold")),
-                                                        ("manual", _l("Hand-picked"))])
+    rule = SelectField(_l("Who goes through"), choices=options([("top", _l("The top N")),
+                                                                ("threshold", _l("A score threshold")),
+                                                                ("manual", _l("Hand-picked"))]))
     top = IntegerField(_l("N"), validators=[Optional(), NumberRange(min=1, max=500)])
-    threshold = DecimalField(_l("Minimum score (0 to 100)"), places=1, validators=[Optional(), NumberRange(min=0, max=100)])
+    threshold = DecimalField(_l("Minimum score (0 to 100)"), places=1,
+                             validators=[Optional(), NumberRange(min=0, max=100)])
     notify = BooleanField(_l("Tell the exhibitors, in their language"))
 
 
@@ -64,7 +76,7 @@ class RoundForm(FlaskForm):
     jurors_per_entry = IntegerField(_l("Jurors per entry (empty: the category's, or the whole jury for a final)"),
                                     validators=[Optional(), NumberRange(min=1, max=50)])
     method = SelectField(_l("Aggregation method (empty: the edition's)"),
-                         choices=[("", "—")] + [(m, METHOD_LABELS[m]) for m in SCORING_METHODS])
+                         choices=options([("", "—")] + [(m, METHOD_LABELS[m]) for m in SCORING_METHODS]))
     previous_round_weight = IntegerField(_l("Weight of the previous round in this round's result (%)"),
                                          validators=[InputRequired(), NumberRange(min=0, max=100)])
     visit_starts_at = DateTimeLocalField(_l("Stand visits start (UTC)"), validators=[Optional()])
@@ -80,7 +92,8 @@ class JointWinnersForm(FlaskForm):
 
 
 class OverrideForm(FlaskForm):
-    reason = TextAreaField(_l("Why export before every sign-off (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)])
+    reason = TextAreaField(_l("Why export before every sign-off (recorded)"),
+                           validators=[DataRequired(), Length(min=5, max=1000)])
 
 
 class PublishForm(FlaskForm):
