@@ -6,7 +6,7 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from .extensions import db
-from .models import ROLES, LANGUAGES, Organisation
+from .models import LANGUAGES, ROLES, Organisation
 
 
 def register(app: Flask) -> None:
@@ -66,6 +66,7 @@ def _jury_commands(app: Flask) -> None:
     def export(edition_id, output, anonymise, csv_dir, language):
         """Write the ceremony workbook (refused until every category is signed off, unless overridden)."""
         from exports import write_csv_files, write_results_workbook
+
         from .errors import Refused
         from .exporting import results_book
         from .models import Edition
@@ -76,7 +77,7 @@ def _jury_commands(app: Flask) -> None:
         try:
             book = results_book(edition, anonymise_jurors=anonymise, language=language)
         except Refused as refusal:
-            raise click.ClickException(refusal.message)
+            raise click.ClickException(refusal.message) from None
         write_results_workbook(book, output)
         click.echo(f"Wrote {output} ({len(book.categories)} categories, {len(book.scores)} scorecards).")
         if csv_dir:
@@ -101,7 +102,7 @@ def _jury_commands(app: Flask) -> None:
         try:
             manifest = restore_backup(backup_file, force=force)
         except RestoreRefused as refusal:
-            raise click.ClickException(str(refusal))
+            raise click.ClickException(str(refusal)) from None
         click.echo(f"Restored {sum(manifest['rows'].values())} rows and {len(manifest['files'])} files.")
 
     @app.cli.command("recompute-totals")

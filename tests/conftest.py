@@ -10,16 +10,16 @@ from itertools import count
 
 import pytest
 import sqlalchemy as sa
-
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from judging import create_app
 from judging.extensions import db
 from judging.models import Category, Edition, Entry, Organisation, User, utcnow
+from support import PASSWORD, empty_all_tables as _empty_all_tables
 
-from support import PASSWORD, empty_all_tables as _empty_all_tables  # noqa: E402
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -148,8 +148,8 @@ class Factory:
         db.session.commit()
         return user
 
-    def entry(self, *, edition: Edition | None = None, category: str = "cyber", organisation: Organisation | None = None,
-              status: str = "submitted", title: str | None = None) -> Entry:
+    def entry(self, *, edition: Edition | None = None, category: str = "cyber",
+              organisation: Organisation | None = None, status: str = "submitted", title: str | None = None) -> Entry:
         edition = edition or db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True))) or self.edition()
         organisation = organisation or self.organisation()
         cat = self.category(edition, category)
