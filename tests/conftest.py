@@ -7,11 +7,14 @@ import os
 from datetime import timedelta
 from functools import lru_cache
 from itertools import count
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase, ReadOnlyDatabase
 
 from judging import create_app
 from judging.extensions import db
@@ -20,6 +23,13 @@ from support import PASSWORD, empty_all_tables as _empty_all_tables
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
+# Hypothesis keeps the examples that failed in a directory of the tree (.hypothesis/ is ignored by git): a developer
+# replays them on every run and commits the ones worth keeping next to the fix, so that CI replays them too. CI only
+# reads them, and prints the blob that reproduces a new failure; .ci/run fixes the seed so that a run can be repeated.
+EXAMPLES = DirectoryBasedExampleDatabase(Path(__file__).resolve().parent / ".hypothesis-examples")
+settings.register_profile("dev", database=EXAMPLES)
+settings.register_profile("ci", database=ReadOnlyDatabase(EXAMPLES), print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 def _database_url(tmp_path_factory) -> str:
