@@ -27,9 +27,14 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # replays them on every run and commits the ones worth keeping next to the fix, so that CI replays them too. CI only
 # reads them, and prints the blob that reproduces a new failure; .ci/run fixes the seed so that a run can be repeated.
 EXAMPLES = DirectoryBasedExampleDatabase(Path(__file__).resolve().parent / ".hypothesis-examples")
-settings.register_profile("dev", database=EXAMPLES)
-settings.register_profile("ci", database=ReadOnlyDatabase(EXAMPLES), print_blob=True)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_configure(config):
+    # In a hook, not at import: a test that imports this module again (`from conftest import Factory`) would
+    # otherwise register the profiles a second time, inside a running test's settings.
+    settings.register_profile("dev", database=EXAMPLES)
+    settings.register_profile("ci", database=ReadOnlyDatabase(EXAMPLES), print_blob=True)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 def _database_url(tmp_path_factory) -> str:
