@@ -116,7 +116,8 @@ def _jury_commands(app: Flask) -> None:
 
     @app.cli.command("remind-jurors")
     @click.option("--edition", "edition_id", type=int, default=None, help="Edition id (default: the current one).")
-    @click.option("--url", default=None, help="Link to the scoring screens in the mail (default: under PUBLIC_BASE_URL).")
+    @click.option("--url", default=None,
+                  help="Link to the scoring screens in the mail (default: under PUBLIC_BASE_URL).")
     def remind_jurors(edition_id, url):
         """Mail every juror behind schedule (in their language)."""
         from .jury.services import remind_late_jurors
@@ -126,4 +127,5 @@ def _jury_commands(app: Flask) -> None:
         if edition is None:
             raise click.ClickException("No such edition.")
         from .links import public_url
-        click.echo(f"{remind_late_jurors(edition, scoring_url=url or public_url('jury.my_entries'))} juror(s) reminded.")
+        reminded = remind_late_jurors(edition, scoring_url=url or public_url("jury.my_entries"))
+        click.echo(f"{reminded} juror(s) reminded.")

@@ -87,7 +87,8 @@ def test_a_password_reset_ends_every_session_and_remember_cookie(app, client, ma
     client.post("/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
     thief = _copy_of(client, app)
     remembered = app.test_client()
-    remembered.set_cookie("remember_token", client.get_cookie("remember_token", domain="awards.test").value, domain="awards.test")
+    token = client.get_cookie("remember_token", domain="awards.test").value
+    remembered.set_cookie("remember_token", token, domain="awards.test")
     assert _logged_in(thief) and _logged_in(remembered)
     other = app.test_client()
     other.post("/auth/forgot", data={"email": user.email})
