@@ -2,36 +2,52 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 export FLASK_APP := judging
 # `make run PORT=8080 HOST=0.0.0.0` to serve elsewhere than http://127.0.0.1:5000.
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres bench load install clean-instance translations
+.PHONY: run test test-postgres bench load install lock clean-instance translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when the project's dependencies change.
-$(STAMP): pyproject.toml | $(BIN)/python
+# Dependencies come from the lock files (requirements/*.txt, pinned from the ranges in pyproject.toml by `make lock`):
+# `make run` installs the runtime ones only, `make test` (and `make install`, which CI uses) adds the test tools.
+# Each step reruns only when its lock file or the packaging changes.
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+$(RUN_STAMP): requirements/run.txt pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements/run.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(RUN_STAMP)
 
-# The French catalogue is compiled at install time (the .mo files are not committed).
+$(TEST_STAMP): requirements/test.txt $(RUN_STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements/test.txt
+	touch $(TEST_STAMP)
+
+# The French catalogue is compiled by the package build (setup.py), including the editable install above; this
+# recompiles it in the source tree after the .po changes.
 MO := judging/translations/fr/LC_MESSAGES/messages.mo
-$(MO): judging/translations/fr/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile -f -d judging/translations
+$(MO): judging/translations/fr/LC_MESSAGES/messages.po $(RUN_STAMP)
+	$(BIN)/python -c "from judging.translations.compile import compile_catalogues; compile_catalogues()"
 
-install: $(STAMP) $(MO)
+install: $(TEST_STAMP) $(MO)
+
+# After changing a range in pyproject.toml: pin the versions again (uv resolves; pip installs what it wrote).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements/run.txt
+	$(BIN)/uv pip compile pyproject.toml --extra test -c requirements/run.txt --python-version 3.11 --quiet \
+		-o requirements/test.txt
 
 # After changing user-facing strings: refresh the catalogue, then translate the new French entries.
-translations: $(STAMP)
+translations: $(RUN_STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location -o judging/translations/messages.pot .
 	$(BIN)/pybabel update -i judging/translations/messages.pot -d judging/translations -l fr --no-fuzzy-matching
 
-run: install
+run: $(RUN_STAMP) $(MO)
 	$(BIN)/flask init-db
 	@if [ ! -f instance/.demo-loaded ]; then $(BIN)/flask demo && touch instance/.demo-loaded; \
 	else echo "Demo logins (password demo-awards-2027): organiser@demo.milipol.example, juror01@demo.milipol.example, contact@aegis-systems.demo.example"; fi

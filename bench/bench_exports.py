@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from openpyxl import Workbook
 
 from bench.common import emit, median_seconds
-from exports import (CategoryResults, CriterionInfo, JurorRow, RankedRow, ResultsBook, ScoreRow, build_results_workbook)
+from exports import CategoryResults, CriterionInfo, JurorRow, RankedRow, ResultsBook, ScoreRow, build_results_workbook
 from exports.workbook import CEREMONY_HEADER, category_header, category_values
 
 CATEGORIES = 6

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from typing import Callable
+from collections.abc import Callable
 
 
 def median_seconds(work: Callable[[], object], *, repeat: int = 7, warmup: int = 1) -> float:

@@ -61,7 +61,8 @@ def prepare(database_url: str, instance: str, jurors: int, exhibitors: int, orga
         hashed = generate_password_hash(PASSWORD, method="scrypt")
         users = {"juror": [], "exhibitor": [], "organiser": []}
         for n in range(organisers):
-            users["organiser"].append(User(email=f"organiser{n}@load.example.com", role="organiser", password_hash=hashed))
+            users["organiser"].append(User(email=f"organiser{n}@load.example.com", role="organiser",
+                                           password_hash=hashed))
         companies = [Organisation(name=f"Load company {n}", country="FR", stand=f"A{n}") for n in range(exhibitors)]
         db.session.add_all(companies + users["organiser"])
         entries = []

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # A trigger is dangerous even behind spaces or line breaks (" =1+1" is still a formula to some readers);
 # tab and carriage return are triggers themselves, so they end the leading blank run.
 FORMULA = re.compile(r"[^\S\t\r]*[=+\-@\t\r]")

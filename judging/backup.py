@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -58,7 +58,8 @@ def write_backup(path: str | Path) -> dict:
     for row in data.get("attachment", []):
         if is_stored_name(row["stored_name"]):  # never copy a file from outside the upload folder
             stored.add(row["stored_name"])
-    manifest = {"format": FORMAT, "created_at": datetime.utcnow().isoformat(), "schema_revision": revision,
+    created_at = datetime.now(UTC).replace(tzinfo=None)  # naive UTC, as every stored timestamp
+    manifest = {"format": FORMAT, "created_at": created_at.isoformat(), "schema_revision": revision,
                 "rows": {name: len(rows) for name, rows in data.items()}, "files": sorted(stored)}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))

@@ -6,8 +6,7 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from .extensions import db
-from .models import ROLES, LANGUAGES
-
+from .models import LANGUAGES, ROLES
 
 # Dates on the command line, read in the edition's time zone.
 _WHEN = click.DateTime(formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"])
@@ -90,7 +89,7 @@ def register(app: Flask) -> None:
             edition = create(slug=slug, name=name, venue=venue, current=current, clone_from=source, status=status,
                              timezone=zone, **{key: to_utc(value, zone) for key, value in local.items()})
         except Refused as refusal:
-            raise click.ClickException(refusal.message)
+            raise click.ClickException(refusal.message) from None
         copied = f", a copy of {source.name}" if source else ", with the default categories"
         click.echo(f"Created {edition.name} ({edition.slug}, id {edition.id}{copied}"
                    f"{', current' if edition.is_current else ''}; dates in {zone}).")
@@ -120,6 +119,7 @@ def _jury_commands(app: Flask) -> None:
     def export(edition_id, output, anonymise, csv_dir, language):
         """Write the ceremony workbook (refused until every category is signed off, unless overridden)."""
         from exports import write_csv_files, write_results_workbook
+
         from .errors import Refused
         from .exporting import results_book
         from .models import Edition
@@ -130,7 +130,7 @@ def _jury_commands(app: Flask) -> None:
         try:
             book = results_book(edition, anonymise_jurors=anonymise, language=language)
         except Refused as refusal:
-            raise click.ClickException(refusal.message)
+            raise click.ClickException(refusal.message) from None
         write_results_workbook(book, output)
         click.echo(f"Wrote {output} ({len(book.categories)} categories, {len(book.scores)} scorecards).")
         if csv_dir:
@@ -155,7 +155,7 @@ def _jury_commands(app: Flask) -> None:
         try:
             manifest = restore_backup(backup_file, force=force)
         except RestoreRefused as refusal:
-            raise click.ClickException(str(refusal))
+            raise click.ClickException(str(refusal)) from None
         click.echo(f"Restored {sum(manifest['rows'].values())} rows and {len(manifest['files'])} files.")
 
     @app.cli.command("recompute-totals")
@@ -169,7 +169,8 @@ def _jury_commands(app: Flask) -> None:
 
     @app.cli.command("remind-jurors")
     @click.option("--edition", "edition_id", type=int, default=None, help="Edition id (default: the current one).")
-    @click.option("--url", default=None, help="Link to the scoring screens in the mail (default: under PUBLIC_BASE_URL).")
+    @click.option("--url", default=None,
+                  help="Link to the scoring screens in the mail (default: under PUBLIC_BASE_URL).")
     def remind_jurors(edition_id, url):
         """Mail every juror behind schedule (in their language)."""
         from .jury.services import remind_late_jurors
@@ -179,4 +180,5 @@ def _jury_commands(app: Flask) -> None:
         if edition is None:
             raise click.ClickException("No such edition.")
         from .links import public_url
-        click.echo(f"{remind_late_jurors(edition, scoring_url=url or public_url('jury.my_entries'))} juror(s) reminded.")
+        reminded = remind_late_jurors(edition, scoring_url=url or public_url("jury.my_entries"))
+        click.echo(f"{reminded} juror(s) reminded.")

@@ -5,11 +5,13 @@ CATEGORIES = [
     dict(code="cyber", question_set="product",
          name_en="Cyber security", name_fr="Cybersécurité",
          description_en="Protection of systems, networks and data of security forces, operators and companies.",
-         description_fr="Protection des systèmes, réseaux et données des forces de sécurité, opérateurs et entreprises."),
+         description_fr=("Protection des systèmes, réseaux et données des forces de sécurité, opérateurs "
+                         "et entreprises.")),
     dict(code="event-security", question_set="product",
          name_en="Large event security management", name_fr="Sécurité des grands événements",
          description_en="Access control, flow management, biometrics, CCTV, detectors and AI for large events.",
-         description_fr="Contrôle d'accès, gestion des flux, biométrie, vidéoprotection, détecteurs et IA pour les grands événements."),
+         description_fr=("Contrôle d'accès, gestion des flux, biométrie, vidéoprotection, détecteurs et IA pour "
+                         "les grands événements.")),
     dict(code="first-responder", question_set="product",
          name_en="Individual equipment / first responder protection",
          name_fr="Équipement individuel / protection des primo-intervenants",
@@ -49,7 +51,8 @@ _PRODUCT_CRITERIA = [
 ]
 
 _CSR_CRITERIA = [
-    dict(key="impact", weight=35, name_en="Societal or environmental impact", name_fr="Impact sociétal ou environnemental",
+    dict(key="impact", weight=35, name_en="Societal or environmental impact",
+         name_fr="Impact sociétal ou environnemental",
          guidance_en="0: marginal. 10: a large, lasting benefit.",
          guidance_fr="0 : marginal. 10 : un bénéfice important et durable."),
     dict(key="results", weight=30, name_en="Measurable results", name_fr="Résultats mesurables",

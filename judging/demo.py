@@ -6,8 +6,8 @@ The passwords below are demo data printed by `make run`, not secrets.
 from __future__ import annotations
 
 import random
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .extensions import db
 from .models import Category, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow
@@ -56,7 +56,6 @@ _JURORS = [
     ("Nadia Benali", "fr"), ("Hugo Petit", "fr"), ("Laura Rossi", "en"), ("Yuki Sato", "en"),
     ("Paul Girard", "fr"), ("Emma Wilson", "en"), ("Lars Nilsen", "en"), ("Chloé Fontaine", "fr"),
 ]
-JURORS_PER_JURY = 6
 
 
 def _get_or_create(model, lookup: dict, defaults: dict | None = None):
@@ -171,8 +170,9 @@ def load_demo() -> bool:
         for category in {categories[(index - 1) % 6], categories[(index * 5) % 6] if index % 4 == 0 else None} - {None}:
             jury = db.session.scalar(db.select(Jury).where(Jury.category_id == category.id))
             president = (index - 1) < 6
+            is_president = president and category == categories[(index - 1) % 6]
             _, created = _get_or_create(JuryMember, {"jury_id": jury.id, "user_id": juror.id},
-                                        {"role": "member", "is_president": president and category == categories[(index - 1) % 6]})
+                                        {"role": "member", "is_president": is_president})
             changed |= created
     db.session.commit()
     changed |= _judge(edition)
@@ -221,8 +221,8 @@ def _judge(edition: Edition, *, final_share: float = 0.5, finalists: int = 4, se
     """Play the judging so far: pre-selection assigned and scored, the top shortlisted, `final_share` of the
     final scored."""
     from . import rounds
-    from .jury.services import apply_assignment
     from .jury.scorecards import weighted_total_or_none
+    from .jury.services import apply_assignment
     from .models import Assignment, Scorecard
     organiser = db.session.scalar(db.select(User).where(User.email == DEMO_LOGINS[0][1]))
     rng = random.Random(seed)
@@ -236,7 +236,8 @@ def _judge(edition: Edition, *, final_share: float = 0.5, finalists: int = 4, se
             if round_ is final:
                 if not db.session.scalar(db.select(Entry.id).where(Entry.category_id == category.id,
                                                                    Entry.round_reached >= 2).limit(1)):
-                    rounds.apply_shortlist(actor=organiser, preview=rounds.preview_shortlist(pre, rule="top", top=finalists))
+                    preview = rounds.preview_shortlist(pre, rule="top", top=finalists)
+                    rounds.apply_shortlist(actor=organiser, preview=preview)
                     changed = True
                 changed |= bool(apply_assignment(actor=organiser, round_=final).plan.added)
             assignments = db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id)

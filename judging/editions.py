@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort, request
@@ -88,11 +88,11 @@ def to_local(value: datetime | None, tz: str) -> datetime | None:
     """A stored naive-UTC datetime as the wall-clock time in `tz` (naive), as typed and shown on the pages."""
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+    return value.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
 
 
 def to_utc(value: datetime | None, tz: str) -> datetime | None:
     """A wall-clock time typed in `tz` as the naive-UTC datetime that is stored."""
     if value is None:
         return None
-    return value.replace(tzinfo=ZoneInfo(tz)).astimezone(timezone.utc).replace(tzinfo=None)
+    return value.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC).replace(tzinfo=None)

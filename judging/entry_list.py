@@ -40,7 +40,7 @@ class EntryFilter:
     per_page: int = DEFAULT_PAGE_SIZE
 
     @classmethod
-    def from_args(cls, args) -> "EntryFilter":
+    def from_args(cls, args) -> EntryFilter:
         sort = args.get("sort", DEFAULT_SORT)
         per_page = args.get("per_page", DEFAULT_PAGE_SIZE, type=int)
         status = args.get("status", "")

@@ -10,8 +10,16 @@ from importlib.metadata import PackageNotFoundError, version
 from flask_babel import force_locale, gettext as _
 
 import scoring
-from exports import (CategoryResults, CriterionInfo, ExhibitorRow, JurorImportRow, JurorRow, RankedRow, ResultsBook,
-                     ScoreRow)
+from exports import (
+    CategoryResults,
+    CriterionInfo,
+    ExhibitorRow,
+    JurorImportRow,
+    JurorRow,
+    RankedRow,
+    ResultsBook,
+    ScoreRow,
+)
 
 from . import audit, lifecycle, rounds
 from .errors import Refused

@@ -1,13 +1,20 @@
 """Form pieces shared by several blueprints."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from babel import Locale
 from flask_babel import get_locale, lazy_gettext as _l
-from wtforms import SelectField, ValidationError
+from wtforms import SelectChoice, SelectField, ValidationError
 
-LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
+
+def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
+    """(value, label) pairs as a SelectField's choices: WTForms deprecates plain tuples and 3.4 removes them."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+LANGUAGE_CHOICES = options([("en", "English"), ("fr", "Français")])
 MIN_PASSWORD_LENGTH = 12
 MIN_PASSWORD_SCORE = 3  # zxcvbn's 0-4 scale: 3 is 'safely unguessable' for an online attacker
 
@@ -22,12 +29,12 @@ def country_codes() -> set[str]:
             if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[SelectChoice]:
     """The countries, named in the reader's language."""
     territories = Locale.parse(str(get_locale() or "en")).territories
     english = Locale.parse("en").territories
-    return sorted(((code, territories.get(code) or english[code]) for code in country_codes()),
-                  key=lambda pair: pair[1])
+    return options(sorted(((code, territories.get(code) or english[code]) for code in country_codes()),
+                          key=lambda pair: pair[1]))
 
 
 def valid_country(code: str) -> bool:
@@ -43,7 +50,7 @@ class CountryField(SelectField):
             raise ValidationError(_l("Choose a country from the list."))
 
     def iter_choices(self):
-        self.choices = [("", "—")] + country_choices()
+        self.choices = options([("", "—")]) + country_choices()
         return super().iter_choices()
 
 

@@ -7,7 +7,7 @@ Times are stored as naive UTC datetimes on both SQLite and PostgreSQL.
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from .text import fold
 
 def utcnow() -> datetime:
     """Now as a naive UTC datetime, the form every timestamp is stored in."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 ROLES = ("exhibitor", "juror", "organiser")

@@ -10,7 +10,6 @@ from .extensions import db
 from .jury.scorecards import window_of
 from .models import Assignment, Category, Edition, Entry, Round, Scorecard, User, utcnow
 
-
 # A juror this far (points on 0..100) from the rest of the panel on average is worth a look by the organisers.
 NOTABLE_LENIENCY = 10.0
 

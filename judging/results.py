@@ -19,8 +19,7 @@ from dataclasses import dataclass
 import scoring
 
 from .extensions import db
-from .models import (Assignment, Conflict, Edition, Entry, Jury, JuryMember, Round, Scorecard, TieDecision,
-                     User)
+from .models import Assignment, Conflict, Edition, Entry, Jury, JuryMember, Round, Scorecard, TieDecision, User
 from .templating import language
 
 

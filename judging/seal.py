@@ -12,14 +12,26 @@ the president's sign-off and with the frozen snapshot. Two session hooks keep th
 from __future__ import annotations
 
 from flask import has_app_context
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from .errors import Refused
-from .models import (Assignment, Conflict, Criterion, Edition, Entry, Jury, JuryMember, Round, Scorecard, SignOff,
-                     TieDecision, User, utcnow)
+from .models import (
+    Assignment,
+    Conflict,
+    Criterion,
+    Edition,
+    Entry,
+    Jury,
+    JuryMember,
+    Round,
+    Scorecard,
+    SignOff,
+    TieDecision,
+    User,
+    utcnow,
+)
 
 FROZEN_STATES = ("frozen", "published")
 # Attributes of each model that feed a result; None: any change (or adding or deleting a row) does.

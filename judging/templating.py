@@ -1,7 +1,7 @@
 """What every template can use: the current user's language, date formatting, localised names."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -18,7 +18,7 @@ def local_datetime(value: datetime | None, tz: str = "Europe/Paris", fmt: str = 
     """A stored naive-UTC datetime shown in the edition's time zone and the reader's language."""
     if value is None:
         return "—"
-    aware = value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz))
+    aware = value.replace(tzinfo=UTC).astimezone(ZoneInfo(tz))
     local = aware.replace(tzinfo=None)
     if fmt == "medium":
         # Date and time to the minute, as people write them ("15 oct. 2026, 18:00"); seconds are noise here.

@@ -7,8 +7,7 @@ organiser reads French and an entry is named by its title, never by its database
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Mapping
+from collections.abc import Callable, Mapping
 
 from flask_babel import force_locale, format_decimal, gettext as _, lazy_gettext as _l, ngettext
 

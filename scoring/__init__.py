@@ -9,8 +9,15 @@ compute every number through the same functions.
 """
 from .core import Criterion, Scorecard, card_totals, rescale, trimmed_mean, weighted_total
 from .methods import METHODS
-from .ranking import (RankedEntry, TieBreak, combine_rankings, decimals_to_tell_apart, entry_scores, rank_entries,
-                      share_first_place)
+from .ranking import (
+                      RankedEntry,
+                      TieBreak,
+                      combine_rankings,
+                      decimals_to_tell_apart,
+                      entry_scores,
+                      rank_entries,
+                      share_first_place,
+)
 from .stability import Stability, bootstrap_stability
 from .statistics import JurorStats, agreement, juror_statistics, krippendorff_alpha_interval, scores_fingerprint
 

@@ -6,9 +6,8 @@ order the cards arrived in: input order can never move a score, not even in its 
 """
 from __future__ import annotations
 
-import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -42,15 +41,6 @@ def order_key(value) -> tuple:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return (0, value, "")
     return (1, 0, str(value))
-
-
-def pstdev(values: Sequence[float]) -> float:
-    """Population standard deviation; 0 for fewer than two values."""
-    n = len(values)
-    if n < 2:
-        return 0.0
-    mean = math.fsum(values) / n
-    return math.sqrt(max(math.fsum((v - mean) ** 2 for v in values) / n, 0.0))
 
 
 def check_criteria(criteria: Sequence[Criterion]) -> None:

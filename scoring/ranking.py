@@ -17,14 +17,13 @@ come last, sharing one rank, with no score.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Hashable, Iterable, Sequence
 
 import numpy as np
 
-from .core import (TOLERANCE_DIGITS, Criterion, Panel, Scorecard, build_panel, card_totals, order_key,  # noqa: F401
-                   pstdev, rescale, trimmed_mean, weighted_total)
-from .methods import METHODS, check_method, median_totals, method_scores
+from .core import TOLERANCE_DIGITS, Criterion, Panel, Scorecard, build_panel, order_key
+from .methods import check_method, median_totals, method_scores
 from .stability import stability_of
 from .statistics import juror_arrays
 
@@ -34,7 +33,8 @@ class TieBreak:
     """How a tie on score was settled, as data, so that each reader's language can put it in words.
 
     `decided_by` is "criterion" (the mean mark on `criterion`, on its own scale), "median" (the median
-    total), "round" (for combined rounds: the rank in the last round, `mine` and `theirs` being ranks) or "jury" (equal at every step: the entries in `shared` hold the same rank and the jury decides).
+    total), "round" (for combined rounds: the rank in the last round, `mine` and `theirs` being ranks) or "jury"
+    (equal at every step: the entries in `shared` hold the same rank and the jury decides).
     For a settled tie, `other` is the entry compared with, `above` whether this entry won, and `mine` and
     `theirs` the deciding values.
     """
@@ -158,7 +158,8 @@ def _rank_scored(panel: Panel, method: str, trim: int, min_scorecards: int) -> l
     incomplete = panel.counts < min_scorecards
     # lexsort: the last key is the primary one. Complete first, then the chain descending, then the
     # canonical entry order so that a shared rank still lists entries in a fixed order.
-    keys = [np.arange(len(panel.entries))] + [-chain[:, k] for k in reversed(range(chain.shape[1]))] + [incomplete.astype(int)]
+    keys = ([np.arange(len(panel.entries))] + [-chain[:, k] for k in reversed(range(chain.shape[1]))]
+            + [incomplete.astype(int)])
     order = np.lexsort(keys).tolist()
     outliers = _outlier_jurors(panel)
     results, previous = [], None

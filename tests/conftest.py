@@ -7,19 +7,34 @@ import os
 from datetime import timedelta
 from functools import lru_cache
 from itertools import count
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase, ReadOnlyDatabase
 
 from judging import create_app
 from judging.extensions import db
 from judging.models import Category, Edition, Entry, Organisation, User, utcnow
+from support import PASSWORD, empty_all_tables as _empty_all_tables
 
-from support import PASSWORD, empty_all_tables as _empty_all_tables  # noqa: E402
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+# Hypothesis keeps the examples that failed in a directory of the tree (.hypothesis/ is ignored by git): a developer
+# replays them on every run and commits the ones worth keeping next to the fix, so that CI replays them too. CI only
+# reads them, and prints the blob that reproduces a new failure; .ci/run fixes the seed so that a run can be repeated.
+EXAMPLES = DirectoryBasedExampleDatabase(Path(__file__).resolve().parent / ".hypothesis-examples")
+
+
+def pytest_configure(config):
+    # In a hook, not at import: a test that imports this module again (`from conftest import Factory`) would
+    # otherwise register the profiles a second time, inside a running test's settings.
+    settings.register_profile("dev", database=EXAMPLES)
+    settings.register_profile("ci", database=ReadOnlyDatabase(EXAMPLES), print_blob=True)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -148,8 +163,8 @@ class Factory:
         db.session.commit()
         return user
 
-    def entry(self, *, edition: Edition | None = None, category: str = "cyber", organisation: Organisation | None = None,
-              status: str = "submitted", title: str | None = None) -> Entry:
+    def entry(self, *, edition: Edition | None = None, category: str = "cyber",
+              organisation: Organisation | None = None, status: str = "submitted", title: str | None = None) -> Entry:
         edition = edition or db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True))) or self.edition()
         organisation = organisation or self.organisation()
         cat = self.category(edition, category)
@@ -203,13 +218,10 @@ def count_queries(app):
 
 @pytest.fixture(scope="session", autouse=True)
 def french_catalogue():
-    """Compile the French catalogue when it is missing or older than its .po (`make` does it too)."""
-    from pathlib import Path
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    po = Path(__file__).resolve().parents[1] / "judging/translations/fr/LC_MESSAGES/messages.po"
+    """Compile the French catalogue in the source tree when it is missing or older than its .po, as the editable
+    install and `make` do, with the build's own function. What a wheel carries is checked in test_i18n.py."""
+    from judging.translations.compile import SOURCE, compile_catalogues
+    po = SOURCE / "fr/LC_MESSAGES/messages.po"
     mo = po.with_suffix(".mo")
     if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        with po.open("rb") as source, mo.open("wb") as target:
-            write_mo(target, read_po(source))
+        compile_catalogues()

@@ -4,6 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import options
 from ..models import INNOVATION_TYPES, MATURITY_LEVELS
 
 INNOVATION_LABELS = {
@@ -29,12 +30,12 @@ class EntryForm(FlaskForm):
     title = StringField(_l("Title of the innovation"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Short summary"), validators=[Optional(), Length(max=1000)])
     innovation_type = SelectField(_l("Type of innovation"), default="product",
-                                  choices=[(k, INNOVATION_LABELS[k]) for k in INNOVATION_TYPES])
+                                  choices=options((k, INNOVATION_LABELS[k]) for k in INNOVATION_TYPES))
     what_is_new = TextAreaField(_l("What is new"), validators=[Optional(), Length(max=TEXT_LIMIT)])
     operational_benefit = TextAreaField(_l("Operational benefit for security forces"),
                                         validators=[Optional(), Length(max=TEXT_LIMIT)])
-    maturity = SelectField(_l("Maturity"), choices=[("", "—")] + [(k, MATURITY_LABELS[k]) for k in MATURITY_LEVELS],
-                           validators=[Optional()])
+    maturity = SelectField(_l("Maturity"), validators=[Optional()],
+                           choices=options([("", "—")] + [(k, MATURITY_LABELS[k]) for k in MATURITY_LEVELS]))
     availability_date = DateField(_l("Available from"), validators=[Optional()])
     initiative = TextAreaField(_l("The initiative"), validators=[Optional(), Length(max=TEXT_LIMIT)])
     measurable_impact = TextAreaField(_l("Its measurable impact"), validators=[Optional(), Length(max=TEXT_LIMIT)])

@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import Refused
 from ..extensions import db
 from ..models import MAX_ATTACHMENTS, Attachment, Category, Edition, Entry, User, utcnow
-from ..transaction import commit
 from ..templating import language
+from ..transaction import commit
 from ..uploads import RejectedUpload, is_stored_name, safe_display_name, store_upload, upload_path
 from .forms import ALWAYS_REQUIRED, QUESTIONS
 

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..forms import LANGUAGE_CHOICES, password_policy
+from ..forms import LANGUAGE_CHOICES, options, password_policy
 from ..models import CONFLICT_KINDS, JURY_ROLES
 
 CONFLICT_LABELS = {"employer": _l("Employer"), "client": _l("Client"), "competitor": _l("Competitor"),
@@ -22,7 +22,7 @@ class InviteJurorForm(FlaskForm):
 
 class AddMemberForm(FlaskForm):
     juror = SelectField(_l("Juror"), coerce=int)
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in JURY_ROLES])
+    role = SelectField(_l("Role"), choices=options((r, ROLE_LABELS[r]) for r in JURY_ROLES))
 
 
 class AcceptInvitationForm(FlaskForm):
@@ -34,7 +34,7 @@ class AcceptInvitationForm(FlaskForm):
 
 class ConflictForm(FlaskForm):
     organisation = SelectField(_l("Company"), coerce=int)
-    kind = SelectField(_l("Kind of tie"), choices=[(k, CONFLICT_LABELS[k]) for k in CONFLICT_KINDS])
+    kind = SelectField(_l("Kind of tie"), choices=options((k, CONFLICT_LABELS[k]) for k in CONFLICT_KINDS))
     reason = StringField(_l("Short reason"), validators=[DataRequired(), Length(min=3, max=500)])
 
 

@@ -1,10 +1,19 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..editions import DATE_FIELDS, date_order_problems, is_time_zone, to_local, to_utc
+from ..forms import options
 from ..models import SCORING_METHODS
 from ..wording import DATE_LABELS, METHOD_LABELS, describe_date_order
 
@@ -37,8 +46,9 @@ class EditionForm(ZonedDates, FlaskForm):
     """An edition's settings; its dates are typed and shown in the edition's own time zone."""
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
-    timezone = StringField(_l("Time zone"), default="Europe/Paris", validators=[DataRequired(), Length(max=64)],
-                           description=_l("The dates below are read and shown in this zone, e.g. Europe/Paris, Asia/Qatar."))
+    timezone = StringField(
+        _l("Time zone"), default="Europe/Paris", validators=[DataRequired(), Length(max=64)],
+        description=_l("The dates below are read and shown in this zone, e.g. Europe/Paris, Asia/Qatar."))
     show_starts_on = DateField(_l("Show opens"), validators=[Optional()])
     show_ends_on = DateField(_l("Show closes"), validators=[Optional()])
     entries_open_at = MinuteField(DATE_LABELS["entries_open_at"], validators=[Optional()])
@@ -46,11 +56,11 @@ class EditionForm(ZonedDates, FlaskForm):
     scoring_opens_at = MinuteField(DATE_LABELS["scoring_opens_at"], validators=[Optional()])
     scoring_closes_at = MinuteField(DATE_LABELS["scoring_closes_at"], validators=[Optional()])
     ceremony_at = MinuteField(DATE_LABELS["ceremony_at"], validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[("preparing", _l("preparing")), ("live", _l("live")),
-                                                ("archived", _l("archived"))])
+    status = SelectField(_l("Status"), choices=options([("preparing", _l("preparing")), ("live", _l("live")),
+                                                        ("archived", _l("archived"))]))
     max_entries_per_category = IntegerField(_l("Entries per company per category"), default=1,
                                             validators=[DataRequired(), NumberRange(min=1, max=20)])
-    scoring_method = SelectField(_l("Scoring method"), choices=[(m, METHOD_LABELS[m]) for m in SCORING_METHODS])
+    scoring_method = SelectField(_l("Scoring method"), choices=options((m, METHOD_LABELS[m]) for m in SCORING_METHODS))
 
     zoned_fields = DATE_FIELDS
 
@@ -124,14 +134,17 @@ class ReinstateForm(FlaskForm):
 
 
 class UnfreezeForm(FlaskForm):
-    reason = TextAreaField(_l("Why unfreeze the results (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)])
+    reason = TextAreaField(_l("Why unfreeze the results (recorded)"),
+                           validators=[DataRequired(), Length(min=5, max=1000)])
 
 
 class ShortlistForm(FlaskForm):
-    rule = SelectField(_l("Who goes through"), choices=[("top", _l("The top N")), ("threshold", _l("A score threshold")),
-                                                        ("manual", _l("Hand-picked"))])
+    rule = SelectField(_l("Who goes through"), choices=options([("top", _l("The top N")),
+                                                                ("threshold", _l("A score threshold")),
+                                                                ("manual", _l("Hand-picked"))]))
     top = IntegerField(_l("N"), validators=[Optional(), NumberRange(min=1, max=500)])
-    threshold = DecimalField(_l("Minimum score (0 to 100)"), places=1, validators=[Optional(), NumberRange(min=0, max=100)])
+    threshold = DecimalField(_l("Minimum score (0 to 100)"), places=1,
+                             validators=[Optional(), NumberRange(min=0, max=100)])
     notify = BooleanField(_l("Tell the exhibitors, in their language"))
 
 
@@ -145,7 +158,7 @@ class RoundForm(ZonedDates, FlaskForm):
     jurors_per_entry = IntegerField(_l("Jurors per entry (empty: the category's, or the whole jury for a final)"),
                                     validators=[Optional(), NumberRange(min=1, max=50)])
     method = SelectField(_l("Aggregation method (empty: the edition's)"),
-                         choices=[("", "—")] + [(m, METHOD_LABELS[m]) for m in SCORING_METHODS])
+                         choices=options([("", "—")] + [(m, METHOD_LABELS[m]) for m in SCORING_METHODS]))
     previous_round_weight = IntegerField(_l("Weight of the previous round in this round's result (%)"),
                                          validators=[InputRequired(), NumberRange(min=0, max=100)])
     visit_starts_at = MinuteField(_l("Stand visits start"), validators=[Optional()])
@@ -166,7 +179,8 @@ class JointWinnersForm(FlaskForm):
 
 
 class OverrideForm(FlaskForm):
-    reason = TextAreaField(_l("Why export before every sign-off (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)])
+    reason = TextAreaField(_l("Why export before every sign-off (recorded)"),
+                           validators=[DataRequired(), Length(min=5, max=1000)])
 
 
 class PublishForm(FlaskForm):

@@ -8,12 +8,24 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import assume, given
-from hypothesis import strategies as st
+from hypothesis import assume, given, strategies as st
 from openpyxl import Workbook, load_workbook
 
-from exports import (CategoryResults, CriterionInfo, JurorRow, RankedRow, ResultsBook, ScoreRow, build_results_workbook,
-                     category_csv, csv_files, safe_cell, table_workbook_bytes, write_csv_files, write_results_workbook)
+from exports import (
+    CategoryResults,
+    CriterionInfo,
+    JurorRow,
+    RankedRow,
+    ResultsBook,
+    ScoreRow,
+    build_results_workbook,
+    category_csv,
+    csv_files,
+    safe_cell,
+    table_workbook_bytes,
+    write_csv_files,
+    write_results_workbook,
+)
 
 HOSTILE = '=HYPERLINK("http://evil.example","click")'
 NAMES = ["Cyber security", "Large event security management", "Individual equipment / first responder protection",

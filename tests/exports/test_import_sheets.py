@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 import exports.imports
-from exports import (ExhibitorRow, JurorImportRow, exhibitor_template, juror_template, read_exhibitors, read_jurors)
+from exports import ExhibitorRow, JurorImportRow, exhibitor_template, juror_template, read_exhibitors, read_jurors
 
 COUNTRIES = {"FR", "DE", "QA", "US"}
 JURIES = {"cyber", "drones", "csr", "event-security"}

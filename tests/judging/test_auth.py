@@ -32,7 +32,8 @@ def test_exhibitor_registers_with_company_and_lands_on_entries(client, make):
     assert user.role == "exhibitor" and user.language == "fr"
     assert user.organisation.name == "Aegis Systems" and user.organisation.is_startup
     assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
-    assert client.get("/entries/").status_code == 200
+    page = client.get("/entries/").get_data(as_text=True)
+    assert "ada@aegis.example" in page and '<html lang="fr">' in page  # logged in, in the language chosen
     client.post("/auth/logout")
     assert client.get(link).status_code == 400  # the link works once
 
@@ -87,8 +88,8 @@ def test_wrong_email_and_wrong_password_get_the_same_answer(client, make):
 
 def test_login_then_logout_ends_the_session(client, make, login_as):
     make.edition()
-    login_as(make.user())
-    assert client.get("/entries/").status_code == 200
+    user = login_as(make.user())
+    assert user.email in client.get("/entries/").get_data(as_text=True)
     assert client.post("/auth/logout").status_code == 302
     response = client.get("/entries/")
     assert response.status_code == 302 and "/auth/login" in response.location

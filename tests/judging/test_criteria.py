@@ -19,7 +19,8 @@ def test_weights_must_total_100_percent(client, make, login_as):
     round_ = make.category(edition, "cyber").rounds[0]
     login_as(make.user("organiser"))
     response = client.post(f"/organiser/rounds/{round_.id}/criteria", data=_form(round_, [30, 25, 20, 15, 20]))
-    assert response.status_code == 400 and "The weights total 110%; they must total 100%." in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The weights total 110%; they must total 100%." in response.get_data(as_text=True)
     assert [c.weight for c in db.session.scalars(db.select(Criterion).where(Criterion.round_id == round_.id)
                                                  .order_by(Criterion.position))] == [30, 25, 20, 15, 10]
     ok = client.post(f"/organiser/rounds/{round_.id}/criteria", data=_form(round_, [40, 20, 20, 10, 10]))

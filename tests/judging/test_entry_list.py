@@ -1,4 +1,5 @@
 """The organiser's entry list at the scale of a show: sort by any column, choose the page size, count per status."""
+
 import re
 from datetime import timedelta
 
@@ -13,17 +14,38 @@ def _titles(client, **args):
 
 def _world(make):
     edition = make.edition()
-    make.entry(edition=edition, category="crisis", organisation=make.organisation("Zeta", hall="6", stand="B010"),
-               title="Siren")
-    second = make.entry(edition=edition, category="cyber", organisation=make.organisation("Éclair", hall="4", stand="A001"),
-                        title="Firewall")
-    make.entry(edition=edition, category="drones", organisation=make.organisation("Alpha", hall="5", stand="C100"),
-               title="Net", status="draft")
+    make.entry(
+        edition=edition,
+        category="crisis",
+        organisation=make.organisation("Zeta", hall="6", stand="B010"),
+        title="Siren",
+    )
+    second = make.entry(
+        edition=edition,
+        category="cyber",
+        organisation=make.organisation("Éclair", hall="4", stand="A001"),
+        title="Firewall",
+    )
+    make.entry(
+        edition=edition,
+        category="drones",
+        organisation=make.organisation("Alpha", hall="5", stand="C100"),
+        title="Net",
+        status="draft",
+    )
     second.submitted_at = utcnow() - timedelta(days=3)
     for n in range(2):
-        db.session.add(Attachment(entry_id=second.id, slot=n + 1, original_name=f"{n}.pdf",
-                                  stored_name=f"{n:064d}"[:64], content_type="application/pdf", size=1,
-                                  sha256="0" * 64))
+        db.session.add(
+            Attachment(
+                entry_id=second.id,
+                slot=n + 1,
+                original_name=f"{n}.pdf",
+                stored_name=f"{n:064d}"[:64],
+                content_type="application/pdf",
+                size=1,
+                sha256="0" * 64,
+            )
+        )
     db.session.commit()
     return edition
 
@@ -57,9 +79,11 @@ def test_entries_page_size_and_counts_per_status(client, make, login_as):
     assert "All (33)" in page and len(re.findall(r'/organiser/entries/\d+">', page)) == 1
     # Counts follow the search: only the matching entries are counted.
     page = client.get("/organiser/entries", query_string={"q": "eclair"}).get_data(as_text=True)
-    assert "All (1)" in page and 'Submitted (1)' in page
+    assert "All (1)" in page and "Submitted (1)" in page
     # A page past the end shows the last page.
-    assert "Page 2 of 2" in client.get("/organiser/entries", query_string={"per_page": 25, "page": 9}).get_data(as_text=True)
+    assert "Page 2 of 2" in client.get("/organiser/entries", query_string={"per_page": 25, "page": 9}).get_data(
+        as_text=True
+    )
 
 
 def test_entry_list_queries_do_not_grow_with_entries(client, make, login_as, count_queries):
@@ -70,6 +94,7 @@ def test_entry_list_queries_do_not_grow_with_entries(client, make, login_as, cou
         with count_queries() as sent:
             assert client.get("/organiser/entries", query_string={"sort": "files", "per_page": 200}).status_code == 200
         return len(sent)
+
     make.entry(edition=edition)
     few = statements()
     for n in range(40):

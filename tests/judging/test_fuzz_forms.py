@@ -2,8 +2,7 @@
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from judging.extensions import db
 from judging.jury import services
@@ -58,8 +57,8 @@ FORMS = [
     ("organiser", "/organiser/edition", ["name", "venue", "show_starts_on", "submission_deadline", "scoring_opens_at",
                                          "scoring_closes_at", "status", "max_entries_per_category", "scoring_method"]),
     ("organiser", "/organiser/categories/{category}", ["name_en", "name_fr", "position", "jurors_per_entry"]),
-    ("organiser", "/organiser/rounds/{round}/settings", ["scoring_opens_at", "jurors_per_entry", "previous_round_weight",
-                                                         "slot_minutes"]),
+    ("organiser", "/organiser/rounds/{round}/settings", ["scoring_opens_at", "jurors_per_entry",
+                                                         "previous_round_weight", "slot_minutes"]),
     ("organiser", "/organiser/juries/invite", ["name", "email", "language", "category"]),
     ("organiser", "/organiser/rounds/{round}/shortlist", ["rule", "top", "threshold", "entry"]),
     (None, "/auth/register", ["name", "email", "language", "organisation", "country"]),

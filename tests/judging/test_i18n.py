@@ -1,16 +1,18 @@
 """English and French: every user-facing string is in the French catalogue, and French pages are French.
 
-The compiled catalogue (.mo, not committed) is built from the .po by the session fixture `french_catalogue` in
-tests/conftest.py when it is missing or older than the .po, so these tests work without `make`.
+The compiled catalogue (.mo, not committed) is built from the .po by the package build (setup.py); in the source tree
+the session fixture `french_catalogue` in tests/conftest.py rebuilds it when it is older than the .po.
 """
+import gettext
 import re
+import subprocess
+import sys
 from datetime import timedelta
 from html import unescape
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from judging.extensions import db
@@ -74,16 +76,28 @@ def test_french_catalogue_has_no_fuzzy_entry_and_keeps_every_placeholder():
     assert not problems, "\n".join(problems)
 
 
-def test_compiled_french_catalogue_is_the_po():
-    """The .mo the app loads (compiled by the conftest fixture or `make`) says what the .po says."""
-    with PO.with_suffix(".mo").open("rb") as handle:
-        compiled = read_mo(handle)
-    def same(string):  # the .mo reader gives a plural's forms as a list, the .po reader as a tuple
-        return tuple(string) if isinstance(string, (list, tuple)) else string
-
-    stale = [m.id for m in _catalogue() if m.id and _translated(m)
-             and (compiled.get(m.id) is None or same(compiled.get(m.id).string) != same(m.string))]
-    assert not stale, f"the .mo is out of date for: {stale[:20]}"
+def test_the_package_build_ships_the_french_catalogue_compiled_from_the_po(tmp_path):
+    """The build step that `pip install .` and `python -m build` run (setup.py) writes the .mo into the package, and
+    the standard library's gettext, a reader independent of the Babel that wrote it, finds there what the .po says.
+    (CI also installs the built wheel into a fresh environment and fetches a French page from it.)"""
+    subprocess.run([sys.executable, "setup.py", "--quiet", "build_py", "--build-lib", str(tmp_path)],
+                   cwd=ROOT, check=True, capture_output=True)
+    with (tmp_path / "judging/translations/fr/LC_MESSAGES/messages.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    wrong = []
+    for message in _catalogue():
+        if not message.id or not _translated(message):
+            continue
+        if isinstance(message.id, (tuple, list)):
+            singular, plural = message.id[0], message.id[1]
+            found = (compiled.ngettext(singular, plural, 1), compiled.ngettext(singular, plural, 2))
+            wanted = (message.string[0], message.string[-1])
+        else:
+            found, wanted = compiled.gettext(message.id), message.string
+        if found != wanted:
+            wrong.append((message.id, found))
+    assert len(list(_catalogue())) > 300
+    assert not wrong, f"the built catalogue differs from the .po for: {wrong[:10]}"
 
 
 def _english_phrases() -> list[str]:

@@ -122,7 +122,8 @@ def test_signing_off_with_missing_scorecards_needs_an_explicit_confirmation(judg
 
 
 def _shortlist_two(judged):
-    rounds.apply_shortlist(actor=judged["organiser"], preview=rounds.preview_shortlist(judged["pre"], rule="top", top=2))
+    rounds.apply_shortlist(actor=judged["organiser"],
+                           preview=rounds.preview_shortlist(judged["pre"], rule="top", top=2))
 
 
 def _change_weights(judged):

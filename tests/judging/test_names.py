@@ -1,5 +1,6 @@
 """Accents, case and spacing never tell two companies apart: search, imports and registration share one rule,
 on SQLite and PostgreSQL alike."""
+
 import io
 
 from openpyxl import Workbook, load_workbook
@@ -53,8 +54,9 @@ def test_reimporting_a_company_with_an_accented_capital_updates_it(client, make,
     first = _exhibitor_file([["Équipements Dupont", "FR", "5", "A1", "no", "contact@dupont.example.com"]])
     again = _exhibitor_file([["ÉQUIPEMENTS  DUPONT", "FR", "6", "B2", "no", "contact@dupont.example.com"]])
     assert client.post("/organiser/import/exhibitors", data={"file": (io.BytesIO(first), "e.xlsx")}).status_code == 302
-    response = client.post("/organiser/import/exhibitors", data={"file": (io.BytesIO(again), "e.xlsx")},
-                           follow_redirects=True)
+    response = client.post(
+        "/organiser/import/exhibitors", data={"file": (io.BytesIO(again), "e.xlsx")}, follow_redirects=True
+    )
     assert response.status_code == 200 and "0 created, 1 updated" in response.get_data(as_text=True)
     companies = db.session.scalars(db.select(Organisation)).all()
     assert [(c.name, c.hall, c.stand) for c in companies] == [("Équipements Dupont", "6", "B2")]
@@ -80,9 +82,20 @@ def test_juror_import_keeps_an_accented_employer_and_its_conflict(client, make, 
 def test_registering_a_company_already_known_under_other_accents_is_refused(client, make):
     make.edition()
     make.organisation("Défense Systèmes", contact_email="boss@defense.example.com")
-    response = client.post("/auth/register", data={
-        "name": "Mallory", "email": "mallory@example.com", "password": "a-long-password-1", "confirm": "a-long-password-1",
-        "language": "en", "organisation": "DEFENSE SYSTEMES", "country": "FR", "hall": "5", "stand": "A1"})
+    response = client.post(
+        "/auth/register",
+        data={
+            "name": "Mallory",
+            "email": "mallory@example.com",
+            "password": "a-long-password-1",
+            "confirm": "a-long-password-1",
+            "language": "en",
+            "organisation": "DEFENSE SYSTEMES",
+            "country": "FR",
+            "hall": "5",
+            "stand": "A1",
+        },
+    )
     assert response.status_code == 409
     assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 1
 
@@ -93,12 +106,22 @@ def test_migration_fills_the_keys_of_existing_companies_and_entries(tmp_path):
     from flask_migrate import upgrade
 
     from judging import create_app
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}", "TESTING": True,
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}",
+            "TESTING": True,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
     with app.app_context():
         upgrade(revision="0004")
-        db.session.execute(sa.text("INSERT INTO organisation (name, country, hall, stand, is_startup, contact_email, "
-                                   "created_at) VALUES ('Équipements  Dupont', 'FR', '', '', 0, '', '2026-01-01')"))
+        db.session.execute(
+            sa.text(
+                "INSERT INTO organisation (name, country, hall, stand, is_startup, contact_email, "
+                "created_at) VALUES ('Équipements  Dupont', 'FR', '', '', 0, '', '2026-01-01')"
+            )
+        )
         db.session.commit()
         upgrade()
         assert db.session.scalar(sa.text("SELECT name_key FROM organisation")) == "equipements dupont"

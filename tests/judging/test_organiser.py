@@ -1,4 +1,6 @@
 """The organiser runs the edition: dates, categories, entries, disqualification."""
+import re
+
 from judging.extensions import db
 from judging.models import AuditEvent, Edition
 
@@ -19,15 +21,28 @@ def test_organiser_lists_and_filters_entries_by_category_and_status(client, make
     assert "Firewall X" in page and "Drone net" not in page and "Draft firewall" not in page
     page = client.get("/organiser/entries?q=drone").get_data(as_text=True)
     assert "Drone net" in page and "Firewall X" not in page
-    assert client.get(f"/organiser/entries/{cyber.id}").status_code == 200
+    page = client.get(f"/organiser/entries/{cyber.id}").get_data(as_text=True)
+    assert "Firewall X" in page and "Drone net" not in page
+
+
+def _dashboard_counts(page: str, category_name: str) -> dict[str, int]:
+    """The numbers in a category's row of the dashboard, by the status each one links to."""
+    row = next(row for row in page.split("<tr>") if category_name in row)
+    return {status: int(n) for status, n in re.findall(r'status=(\w+)">(\d+)</a>', row)}
 
 
 def test_dashboard_counts_entries_by_category_and_status(client, make, login_as):
     edition = _organiser(make, login_as)
-    make.entry(edition=edition, category="crisis")
-    make.entry(edition=edition, category="crisis", status="draft")
-    page = client.get("/organiser/").get_data(as_text=True)
-    assert "Crisis management" in page and edition.name in page
+    for status in ("submitted", "submitted", "draft", "withdrawn"):
+        make.entry(edition=edition, category="crisis", status=status)
+    make.entry(edition=edition, category="cyber")
+    make.entry(edition=make.edition(current=False), category="crisis")  # another edition's entry is not counted
+    page = client.get(f"/organiser/?edition={edition.id}").get_data(as_text=True)
+    assert edition.name in page
+    assert _dashboard_counts(page, "Crisis management") == {"draft": 1, "submitted": 2, "withdrawn": 1,
+                                                             "disqualified": 0}
+    assert _dashboard_counts(page, "Cyber security") == {"draft": 0, "submitted": 1, "withdrawn": 0, "disqualified": 0}
+    assert _dashboard_counts(page, "Drone") == {"draft": 0, "submitted": 0, "withdrawn": 0, "disqualified": 0}
 
 
 def test_disqualifying_an_entry_records_the_reason_and_an_audit_event(client, make, login_as):

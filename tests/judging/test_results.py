@@ -52,7 +52,8 @@ def test_a_tie_is_explained_with_the_other_entrys_title_in_the_readers_language(
     login_as(organiser)
     url = f"/organiser/results?round={round_.id}&method=mean"
     english = client.get(url).get_data(as_text=True)
-    assert "Tied at 70.00 with “Blast-proof bin” on every criterion and on the median total: the jury decides." in english
+    assert ("Tied at 70.00 with “Blast-proof bin” on every criterion and on the median total: "
+            "the jury decides.") in english
     assert "tie: the jury decides" in english and f"with {entries['Blast-proof bin'].id!r}" not in english
     organiser.language = "fr"  # the language the organiser chose, remembered on the account
     db.session.commit()

@@ -10,8 +10,7 @@ and, after every step:
 """
 from datetime import timedelta
 
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 import scoring
@@ -19,8 +18,19 @@ from judging import lifecycle, rounds
 from judging.errors import Refused
 from judging.extensions import db
 from judging.jury import scorecards, services
-from judging.models import (Assignment, Conflict, Edition, Entry, Jury, JuryMember, Round, Scorecard, SignOff, User,
-                            utcnow)
+from judging.models import (
+    Assignment,
+    Conflict,
+    Edition,
+    Entry,
+    Jury,
+    JuryMember,
+    Round,
+    Scorecard,
+    SignOff,
+    User,
+    utcnow,
+)
 from judging.organiser import services as organiser_services
 from judging.results import inputs_fingerprint, result_inputs, round_results, winners
 from support import empty_all_tables

@@ -7,7 +7,6 @@ from werkzeug.security import generate_password_hash
 from judging.extensions import db
 from judging.links import public_url
 from judging.mail import outbox
-
 from support import PASSWORD
 
 PUBLIC = "https://awards.milipol.example"
@@ -88,7 +87,8 @@ def test_a_password_reset_ends_every_session_and_remember_cookie(app, client, ma
     client.post("/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
     thief = _copy_of(client, app)
     remembered = app.test_client()
-    remembered.set_cookie("remember_token", client.get_cookie("remember_token", domain="awards.test").value, domain="awards.test")
+    token = client.get_cookie("remember_token", domain="awards.test").value
+    remembered.set_cookie("remember_token", token, domain="awards.test")
     assert _logged_in(thief) and _logged_in(remembered)
     other = app.test_client()
     other.post("/auth/forgot", data={"email": user.email})
@@ -300,6 +300,7 @@ def test_a_line_break_in_an_entry_title_cannot_add_a_mail_header(client, make, l
 def test_the_database_refuses_an_eleventh_file_even_when_uploads_race(app, make):
     """Two uploads that both saw nine files and both chose the last slot: the database keeps only one."""
     import sqlalchemy as sa
+
     from judging.models import Attachment
     entry = make.entry(status="draft")
 
@@ -323,6 +324,7 @@ def test_the_database_refuses_an_eleventh_file_even_when_uploads_race(app, make)
 def test_a_racing_upload_is_refused_with_the_limit_message_and_leaves_no_file(app, make):
     """The upload's count check passed (nine files seen), but the tenth slot was taken meanwhile."""
     from pathlib import Path
+
     from judging.entries.services import add_attachment
     from judging.errors import Refused
     from judging.models import Attachment

@@ -4,11 +4,11 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from exports import JurorImportRow
 from judging import exporting
 from judging.errors import Refused
 from judging.extensions import db
 from judging.models import AuditEvent, JuryMember, User
-from exports import JurorImportRow
 
 
 def _rows(last_email):

@@ -1,4 +1,5 @@
 """The dashboard's "what's left" panel: juries too small, entries without jurors, late jurors, drafts."""
+
 import re
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from judging.models import Assignment, Scorecard, utcnow
 
 def _panel(client, edition):
     page = client.get(f"/organiser/?edition={edition.id}").get_data(as_text=True)
-    return page[page.index('id="whats-left"'):page.index("</section>", page.index('id="whats-left"'))]
+    return page[page.index('id="whats-left"') : page.index("</section>", page.index('id="whats-left"'))]
 
 
 def test_whats_left_lists_small_juries_unassigned_entries_late_jurors_and_drafts(client, make, login_as):
@@ -29,8 +30,16 @@ def test_whats_left_lists_small_juries_unassigned_entries_late_jurors_and_drafts
     for entry in judged:
         for juror in (diligent, late):
             db.session.add(Assignment(round_id=round_.id, entry_id=entry.id, juror_id=juror.id))
-        db.session.add(Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=diligent.id, status="submitted",
-                                 marks={c.key: 7 for c in round_.criteria}, weighted_total=70.0))
+        db.session.add(
+            Scorecard(
+                round_id=round_.id,
+                entry_id=entry.id,
+                juror_id=diligent.id,
+                status="submitted",
+                marks={c.key: 7 for c in round_.criteria},
+                weighted_total=70.0,
+            )
+        )
     company = make.organisation("Drafty")
     make.entry(edition=edition, category="cyber", organisation=company, status="draft")
     make.entry(edition=edition, category="crisis", organisation=company, status="draft")
@@ -40,7 +49,11 @@ def test_whats_left_lists_small_juries_unassigned_entries_late_jurors_and_drafts
     # Every other category has no juror at all; drones has its two.
     assert panel.count('data-gap="jury"') == 5 and "0 juror(s) whose marks count, 3 needed per entry" in panel
     unassigned = re.findall(r'data-gap="unassigned">.*?</li>', panel, flags=re.S)
-    assert len(unassigned) == 1 and "Drone / counter-drone" in unassigned[0] and "1 submitted entry(ies) without a juror" in unassigned[0]
+    assert (
+        len(unassigned) == 1
+        and "Drone / counter-drone" in unassigned[0]
+        and "1 submitted entry(ies) without a juror" in unassigned[0]
+    )
     assert "1 juror(s) behind schedule:" in panel and "Larry Late" in panel
     assert "2 draft(s) not submitted, from 1 company(ies)" in panel and "status=draft" in panel
 

@@ -3,8 +3,7 @@ import random
 from itertools import combinations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from scoring.assignment import EntryToAssign, Existing, Problem, assign_jurors
 

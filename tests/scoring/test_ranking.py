@@ -2,12 +2,24 @@
 import random
 
 import pytest
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
-from scoring import (METHODS, Criterion, RankedEntry, Scorecard, TieBreak, agreement, bootstrap_stability, combine_rankings, juror_statistics,
-                     rank_entries, share_first_place,
-                     scores_fingerprint, trimmed_mean, weighted_total)
+from scoring import (
+    METHODS,
+    Criterion,
+    RankedEntry,
+    Scorecard,
+    TieBreak,
+    agreement,
+    bootstrap_stability,
+    combine_rankings,
+    juror_statistics,
+    rank_entries,
+    scores_fingerprint,
+    share_first_place,
+    trimmed_mean,
+    weighted_total,
+)
 
 CRITERIA = [Criterion("innovation", 40), Criterion("value", 35), Criterion("maturity", 25)]
 
@@ -292,7 +304,8 @@ def test_zscore_and_fitted_rank_on_their_own_values_even_above_100(method, marks
 
 def test_combined_rounds_rank_incomplete_entries_after_complete_ones_and_apply_the_tie_rule():
     pre = [RankedEntry(entry="a", rank=1, score=95.0), RankedEntry(entry="b", rank=2, score=60.0),
-           RankedEntry(entry="c", rank=3, score=60.0), RankedEntry(entry="d", rank=4, score=50.0, flags=("incomplete",))]
+           RankedEntry(entry="c", rank=3, score=60.0),
+           RankedEntry(entry="d", rank=4, score=50.0, flags=("incomplete",))]
     final = [RankedEntry(entry="a", rank=1, score=90.0, flags=("incomplete",)),
              RankedEntry(entry="b", rank=2, score=70.0), RankedEntry(entry="c", rank=2, score=70.0),
              RankedEntry(entry="d", rank=4, score=65.0)]  # b and c share the final's rank: equal on its whole chain
