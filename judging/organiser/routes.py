@@ -153,7 +153,9 @@ def reinstate_entry(entry_id: int):
         try:
             services.reinstate_entry(actor=current_user, entry=item, reason=form.reason.data)
         except Refused as refusal:
+            db.session.rollback()
             form.reason.errors = list(form.reason.errors) + [refusal.message]
+            return _entry_page(item, reinstate=form, status=refusal.status)
         else:
             flash(_("Entry reinstated: it is %(status)s again.", status=status_label(item.status)), "success")
             return redirect(url_for("organiser.entry", entry_id=item.id))

@@ -87,7 +87,11 @@ def unique_slug(name: str) -> str:
 def reinstate_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
     """Undo a disqualification: the entry is back as it was (submitted, or a draft), the reason recorded."""
     if entry.status != "disqualified":
-        raise Refused(_("Only a disqualified entry can be reinstated."), 409)
+        raise Refused(_("Only a disqualified entry can be reinstated."), 400)  # already done, e.g. in another tab
+    # Like a disqualification, bringing a submitted entry back changes the result: not while it is frozen.
+    if entry.submitted_at is not None and entry.edition.results_state != "open":
+        raise Refused(_("The results are frozen or published: unfreeze them (with the reason) before reinstating "
+                        "this entry."), 409)
     before = {"status": entry.status, "reason": entry.disqualification_reason}
     entry.status = "submitted" if entry.submitted_at is not None else "draft"
     entry.disqualification_reason = ""
