@@ -6,6 +6,8 @@ export FLASK_APP := judging
 # `make run PORT=8080 HOST=0.0.0.0` to serve elsewhere than http://127.0.0.1:5000.
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in mails and QR codes name this host (0.0.0.0 listens everywhere but is no address to open).
+LINK_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
 
 .PHONY: run test test-postgres bench load install lock clean-instance translations
 
@@ -51,7 +53,7 @@ run: $(RUN_STAMP) $(MO)
 	$(BIN)/flask init-db
 	@if [ ! -f instance/.demo-loaded ]; then $(BIN)/flask demo && touch instance/.demo-loaded; \
 	else echo "Demo logins (password demo-awards-2027): organiser@demo.milipol.example, juror01@demo.milipol.example, contact@aegis-systems.demo.example"; fi
-	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/flask run --host $(HOST) --port $(PORT)
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(LINK_HOST):$(PORT)} $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
