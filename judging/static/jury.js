@@ -265,10 +265,28 @@
     });
   })();
 
+  // This very page, its scripts and the offline page are kept for a reload with no signal. The service worker
+  // keeps what it serves; a page loaded before the worker took over (the day's first) is fetched once more.
+  function keepThisPage() {
+    if (!window.caches || navigator.onLine === false || !navigator.serviceWorker) return Promise.resolve();
+    return navigator.serviceWorker.ready.then(function () { return caches.open(CACHE); }).then(function (cache) {
+      var urls = [location.href, context.dataset.offlineUrl].concat(context.dataset.assets.split(" "));
+      return Promise.all(urls.map(function (url) {
+        return cache.match(url).then(function (hit) {
+          if (hit && (url !== location.href || navigator.serviceWorker.controller)) return null;
+          return fetch(url, { credentials: "same-origin" }).then(function (response) {
+            if (response.ok && !response.redirected) return cache.put(url, response);
+          });
+        });
+      }));
+    }).then(function () { context.dataset.kept = "yes"; }).catch(function () {});
+  }
+
   window.Jury = { key: key, get: get, put: put, remove: remove, known: known, remember: remember, send: send,
                   flushAll: flushAll, on: on, describe: describe, juror: juror };
   on("*", markRows);
   markRows();
   if (document.getElementById("precache")) precache();
+  keepThisPage();
   flushAll().then(markRows);
 })();

@@ -7,11 +7,11 @@ var OFFLINE = "/jury/offline";
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
 
-function keep(request, response) {
+function keep(event, response) {
   // Never a redirect (to the login page) or an error under a jury address.
   if (response.ok && response.type === "basic" && !response.redirected) {
     var copy = response.clone();
-    caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+    event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.put(event.request, copy); }));
   }
   return response;
 }
@@ -25,13 +25,13 @@ self.addEventListener("fetch", function (event) {
   var path = url.pathname;
   if (path.indexOf("/jury/assets/") === 0) {  // versioned: a URL's content never changes
     event.respondWith(caches.match(request).then(function (cached) {
-      return cached || fetch(request).then(function (response) { return keep(request, response); });
+      return cached || fetch(request).then(function (response) { return keep(event, response); });
     }));
     return;
   }
   if (path.indexOf("/jury/") !== 0 && path.indexOf("/static/") !== 0) return;
   event.respondWith(
-    fetch(request).then(function (response) { return keep(request, response); }).catch(function () {
+    fetch(request).then(function (response) { return keep(event, response); }).catch(function () {
       return caches.match(request).then(function (cached) {
         if (cached) return cached;
         if (request.mode === "navigate") {

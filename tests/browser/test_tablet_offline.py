@@ -25,7 +25,7 @@ def test_after_the_list_is_opened_online_every_assigned_card_and_file_opens_offl
     page = context.new_page()
     login(page, live_server.url, world["juror"])
     page.wait_for_selector("#jury-tablet[data-precached]", state="attached")
-    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_selector("#jury-tablet[data-kept=yes]", state="attached")
     live_server.stop()  # the hall's Wi-Fi goes: nothing below was ever opened on this tablet
 
     page.goto(card_url(live_server.url, world, mast))

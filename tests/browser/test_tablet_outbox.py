@@ -23,6 +23,7 @@ def test_submit_tapped_with_no_signal_is_kept_and_completed_when_the_server_retu
     page.goto(card_url(live_server.url, world))
     tap_marks(page, world["criteria"], _all(world, 6))
     page.wait_for_selector("#sync-status[data-state=saved]")
+    page.wait_for_selector("#jury-tablet[data-kept=yes]", state="attached")  # kept for a reload with no signal
     live_server.stop()
     context.set_offline(True)
     submit_after_review(page)
@@ -64,7 +65,7 @@ def test_marks_of_a_tab_closed_offline_are_sent_from_the_list_which_says_waiting
     page = context.new_page()
     login(page, live_server.url, world["juror"])
     page.goto(card_url(live_server.url, world))
-    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_selector("#jury-tablet[data-kept=yes]", state="attached")
     live_server.stop()
     tap_marks(page, world["criteria"], _all(world, 4))
     page.wait_for_selector("#sync-status[data-state=retry], #sync-status[data-state=offline]")
@@ -109,7 +110,8 @@ def test_a_login_page_instead_of_the_expected_json_is_not_taken_as_saved(browser
     page = context.new_page()
     login(page, live_server.url, world["juror"])
     page.goto(card_url(live_server.url, world))
-    context.clear_cookies()  # the session ended: the save is answered by the login page (200, HTML)
+    page.wait_for_selector("#jury-tablet[data-kept=yes]", state="attached")  # no request left to renew the cookie
+    context.clear_cookies()  # the session ended: the save is refused for want of a session, or meets the login page
     tap_marks(page, world["criteria"], {world["criteria"][0].key: 9})
     page.wait_for_selector("#sync-status[data-state=retry]")
     assert server_card(world) is None and len(outbox(page)) == 1
@@ -130,7 +132,7 @@ def test_logout_warns_about_what_cannot_be_sent_then_leaves_nothing_for_the_next
     page.goto(card_url(live_server.url, world))
     tap_marks(page, world["criteria"], _all(world, 5))
     page.wait_for_selector("#sync-status[data-state=saved]")
-    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_selector("#jury-tablet[data-kept=yes]", state="attached")
 
     live_server.stop()
     tap_marks(page, world["criteria"], {world["criteria"][0].key: 2})

@@ -30,7 +30,8 @@ def test_juror_taps_scores_goes_offline_reloads_comes_back_and_submits(browser, 
     assert server_card(world).marks == first
     page.screenshot(path=str(artifacts / f"scorecard-{orientation}.png"), full_page=True)
 
-    page.evaluate("navigator.serviceWorker.ready")  # the offline copy is in place before the signal goes
+    # The offline copy is in place before the signal goes.
+    page.wait_for_selector("#jury-tablet[data-kept=yes]", state="attached")
     context.set_offline(True)
     live_server.stop()
     last = {c.key: 4 for c in world["criteria"]} | {world["criteria"][1].key: 10}
