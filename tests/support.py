@@ -4,10 +4,28 @@ import sqlalchemy as sa
 PASSWORD = "correct-horse-42"
 
 
-def empty_all_tables() -> None:
-    """Delete every row, restarting ids, so that a rebuilt world gets the same ids again."""
+def empty_all_tables(attempts: int = 10) -> None:
+    """Delete every row, restarting ids, so that a rebuilt world gets the same ids again.
+
+    A browser test's last request (a tablet's keepalive save sent as the page closes) may still be running in a
+    live-server thread when the test ends; PostgreSQL then reports the TRUNCATE as a deadlock with it. Waiting a
+    moment and trying again lets that request finish first.
+    """
+    import time
+
     from judging.extensions import db
-    db.session.remove()
+    for attempt in range(attempts):
+        db.session.remove()
+        try:
+            _empty(db)
+            return
+        except sa.exc.OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _empty(db) -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
