@@ -29,9 +29,9 @@ def _build_app(tmp: str):
 def _populate(entries: int):
     from werkzeug.security import generate_password_hash
 
+    from judging.domain.editions import create_edition
     from judging.extensions import db
     from judging.models import Entry, Organisation, User, utcnow
-    from judging.organiser.services import create_edition
     now = utcnow()
     edition = create_edition(slug="bench", name="Bench 2027", current=True, status="live",
                              submission_deadline=now + timedelta(days=30))

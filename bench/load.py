@@ -44,9 +44,9 @@ def prepare(database_url: str, instance: str, jurors: int, exhibitors: int, orga
     from werkzeug.security import generate_password_hash
 
     from judging import create_app
+    from judging.domain.editions import create_edition
     from judging.extensions import db
     from judging.models import Assignment, Entry, JuryMember, Organisation, User, utcnow
-    from judging.organiser.services import create_edition
     app = create_app()
     with app.app_context():
         if database_url.startswith("postgresql"):

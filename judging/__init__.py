@@ -54,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth.routes import bp as auth_bp
     from .entries.routes import bp as entries_bp
     from .jury.routes import bp as jury_bp
-    from .organiser.routes import bp as organiser_bp
+    from .organiser import bp as organiser_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -63,7 +63,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(jury_bp)
     app.register_blueprint(organiser_bp)
 
-    from . import cli, errors, mail, seal, templating, transaction
+    from . import cli, errors, mail, templating, transaction
+    from .domain import seal
     transaction.register(app)
     seal.register()
     mail.register()

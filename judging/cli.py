@@ -30,7 +30,7 @@ def register(app: Flask) -> None:
     @click.password_option()
     def create_user(email, role, name, language, organisation, password):
         """Create an account of any role."""
-        from .auth.services import create_user as create, find_user
+        from .domain.accounts import create_user as create, find_user
         from .forms import password_problem
         if find_user(email):
             raise click.ClickException(f"An account with {email} already exists.")
@@ -38,7 +38,7 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(problem))
         company = None
         if organisation:
-            from .organisations import find_organisation
+            from .domain.organisations import find_organisation
             company = find_organisation(organisation)
             if company is None:
                 raise click.ClickException(f"No organisation named {organisation!r}.")
@@ -67,10 +67,9 @@ def register(app: Flask) -> None:
                        scoring_closes, ceremony):
         """Create an edition (dates in its time zone, in order: entries open < deadline <= scoring opens <
         scoring closes <= ceremony)."""
-        from .editions import date_order_problems, is_time_zone, to_utc
+        from .domain.editions import create_edition as create, date_order_problems, is_time_zone, to_utc
         from .errors import Refused
         from .models import Edition
-        from .organiser.services import create_edition as create
         from .wording import DATE_LABELS, describe_date_order
         source = None
         if clone_from:
@@ -161,8 +160,8 @@ def _jury_commands(app: Flask) -> None:
     @app.cli.command("recompute-totals")
     def recompute_totals():
         """Store every scorecard's weighted total again (after a change of weights or scales)."""
+        from .domain.rounds import recompute_totals as recompute
         from .models import Round
-        from .rounds import recompute_totals as recompute
         count = sum(recompute(round_) for round_ in db.session.scalars(db.select(Round)))
         db.session.commit()
         click.echo(f"{count} scorecard totals recomputed.")
@@ -173,7 +172,7 @@ def _jury_commands(app: Flask) -> None:
                   help="Link to the scoring screens in the mail (default: under PUBLIC_BASE_URL).")
     def remind_jurors(edition_id, url):
         """Mail every juror behind schedule (in their language)."""
-        from .jury.services import remind_late_jurors
+        from .domain.juries import remind_late_jurors
         from .models import Edition
         edition = db.session.get(Edition, edition_id) if edition_id else db.session.scalar(
             db.select(Edition).where(Edition.is_current.is_(True)))

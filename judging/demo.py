@@ -84,7 +84,7 @@ def _demo_password_hash() -> str:
 
 def _edition() -> tuple[Edition, bool]:
     """The current edition, on its first show day: pre-selection done, the final on the stands under way."""
-    from .organiser.services import create_edition
+    from .domain.editions import create_edition
     edition = db.session.scalar(db.select(Edition).where(Edition.slug == DEMO_SLUG))
     if edition is not None:
         return edition, False
@@ -106,7 +106,7 @@ def _edition() -> tuple[Edition, bool]:
 
 def _open_edition() -> bool:
     """A second edition still taking entries, so that submission can be tried too."""
-    from .organiser.services import create_edition
+    from .domain.editions import create_edition
     if db.session.scalar(db.select(Edition).where(Edition.slug == OPEN_SLUG)) is not None:
         return False
     today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -184,8 +184,8 @@ def load_demo() -> bool:
 def _previous_edition(current: Edition, organisations: list[Organisation]) -> bool:
     """Two years earlier, the same show judged to the end: frozen, signed off by every jury, published, so
     that the winners page and the ceremony workbook can be tried on first run."""
-    from . import lifecycle, rounds
-    from .organiser.services import create_edition
+    from .domain import lifecycle, rounds
+    from .domain.editions import create_edition
     if db.session.scalar(db.select(Edition).where(Edition.slug == PREVIOUS_SLUG)) is not None:
         return False
     organiser = db.session.scalar(db.select(User).where(User.email == DEMO_LOGINS[0][1]))
@@ -220,9 +220,9 @@ def _previous_edition(current: Edition, organisations: list[Organisation]) -> bo
 def _judge(edition: Edition, *, final_share: float = 0.5, finalists: int = 4, seed: int = 99) -> bool:
     """Play the judging so far: pre-selection assigned and scored, the top shortlisted, `final_share` of the
     final scored."""
-    from . import rounds
-    from .jury.scorecards import weighted_total_or_none
-    from .jury.services import apply_assignment
+    from .domain import rounds
+    from .domain.juries import apply_assignment
+    from .domain.scorecards import weighted_total_or_none
     from .models import Assignment, Scorecard
     organiser = db.session.scalar(db.select(User).where(User.email == DEMO_LOGINS[0][1]))
     rng = random.Random(seed)

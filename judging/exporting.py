@@ -21,12 +21,12 @@ from exports import (
     ScoreRow,
 )
 
-from . import audit, lifecycle, rounds
+from .domain import audit, lifecycle, rounds
+from .domain.organisations import find_organisation
+from .domain.results import counted_scorecards, juror_names, round_results
 from .errors import Refused
 from .extensions import db
 from .models import Assignment, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow
-from .organisations import find_organisation
-from .results import counted_scorecards, juror_names, round_results
 from .templating import language as page_language
 from .transaction import atomic
 from .wording import describe_flag, translator
@@ -161,7 +161,7 @@ def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...]) -> tuple[i
 def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, ...]) -> tuple[int, int]:
     """Create jurors (invited later) and seat them on their juries with the jury services the pages use; one
     action: all rows or none. Returns (jurors created, seats added)."""
-    from .jury import services as jury
+    from .domain import juries as jury
     categories = {c.code: c for c in edition.categories}
     created = seats = 0
     with atomic():

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from .auth.forms import LanguageForm
-from .editions import current_edition
+from .domain.editions import current_edition
 from .extensions import db
 
 bp = Blueprint("public", __name__)
@@ -35,7 +35,7 @@ def winners(slug: str):
     """The public winners page of an edition, once its results are published."""
     from sqlalchemy.orm import selectinload
 
-    from .lifecycle import FINALIST, WINNER, outcomes
+    from .domain.lifecycle import FINALIST, WINNER, outcomes
     from .models import Edition, Entry
     edition = db.session.scalar(db.select(Edition).where(Edition.slug == slug))
     if edition is None or edition.results_state != "published":

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
-from . import permissions, wording
+from . import wording
+from .domain import permissions
 
 
 def language() -> str:

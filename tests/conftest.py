@@ -128,7 +128,7 @@ class Factory:
     """Small builders for the awards world; each returns a committed object."""
 
     def edition(self, *, deadline_in=timedelta(days=10), current=True, max_entries=1, **values) -> Edition:
-        from judging.organiser.services import create_edition
+        from judging.domain.editions import create_edition
         n = next(_numbers)
         now = utcnow()
         defaults = dict(slug=f"edition-{n}", name=f"Milipol Test {n}", venue="Paris Nord Villepinte",

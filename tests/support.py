@@ -40,7 +40,7 @@ def _empty(db) -> None:
 
 def sign_off_as_president(category, *, accept_incomplete: bool = True):
     """The category's jury president (its first member made president if it has none) signs off the deciding round."""
-    from judging import rounds
+    from judging.domain import rounds
     from judging.extensions import db
     from judging.models import Jury, JuryMember
     members = db.session.scalars(db.select(JuryMember).join(Jury, Jury.id == JuryMember.jury_id)

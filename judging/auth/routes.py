@@ -10,8 +10,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import db
 from ..links import public_url
 from ..models import Organisation
-from ..permissions import role_required
-from . import services, throttle
+from ..domain.permissions import role_required
+from ..domain import accounts as services
+from . import throttle
 from .forms import (ForgotPasswordForm, InviteColleagueForm, LanguageForm, LoginForm, RegisterForm,
                     ResetPasswordForm)
 from .tokens import make_token, read_token, sign, unsign
@@ -180,7 +181,7 @@ def reset_password(token: str):
 def accept_invitation(token: str):
     """A juror's invitation link: choose a password and a language, then start."""
     from ..jury.forms import AcceptInvitationForm
-    from ..jury.services import INVITATION_MAX_AGE, accept_invitation as accept
+    from ..domain.juries import INVITATION_MAX_AGE, accept_invitation as accept
     juror = read_token(token, "invite", INVITATION_MAX_AGE)
     if juror is None or juror.role != "juror":
         return render_template("errors.html", status=400, title=_("Link expired"),

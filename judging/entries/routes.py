@@ -6,14 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from .. import lifecycle
-from ..editions import current_edition
+from ..domain import lifecycle
+from ..domain.editions import current_edition
 from ..errors import Refused
 from ..extensions import db
 from ..models import Attachment, Edition, Entry
-from ..permissions import can_view_attachment, owns_entry, role_required
+from ..domain.permissions import can_view_attachment, owns_entry, role_required
 from ..uploads import RejectedUpload, upload_path
-from . import services
+from ..domain import entries as services
 from .forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, AttachmentForm, ConfirmForm, EntryForm
 
 bp = Blueprint("entries", __name__, url_prefix="/entries")

@@ -7,14 +7,14 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import NotFound
 
-from ..editions import current_edition
+from ..domain.editions import current_edition
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
 from ..models import Assignment, Conflict, Entry, Organisation, Round, Scorecard
-from ..permissions import may_judge, role_required
+from ..domain.permissions import may_judge, role_required
 from ..templating import language
-from . import scorecards, services
+from ..domain import scorecards, juries as services
 from .forms import CONFLICT_LABELS, ConflictForm, RecuseForm
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
@@ -67,7 +67,7 @@ def my_entries():
         counts[1] += 1
         counts[0] += statuses.get((round_.id, entry.id)) == "submitted"
     samples = []
-    from .. import rounds as rounds_service
+    from ..domain import rounds as rounds_service
     for round_ in _my_rounds():
         samples += [(round_, e) for e in rounds_service.calibration_samples(round_)]
     return render_template("jury/my_entries.html", edition=edition, rows=rows, statuses=statuses, progress=progress,
@@ -239,7 +239,7 @@ def _my_round(round_id: int) -> Round:
 @bp.get("/schedule")
 def schedule():
     """The stand visits of the juror's juries, on the tablet."""
-    from .. import rounds
+    from ..domain import rounds
     wanted = request.args.get("round", type=int)
     finals = _my_rounds(on_stand_only=True)
     round_ = next((r for r in finals if r.id == wanted), finals[0] if finals else None)
@@ -252,7 +252,7 @@ def schedule():
 @bp.route("/calibration/<int:round_id>/<int:entry_id>", methods=["GET", "POST"])
 def calibration(round_id: int, entry_id: int):
     """Score a sample entry before the round, then see how the marks compare with the rest of the jury."""
-    from .. import rounds
+    from ..domain import rounds
     round_ = _my_round(round_id)
     entry = db.session.get(Entry, entry_id)
     if entry is None or entry.id not in {e.id for e in rounds.calibration_samples(round_)} \
@@ -279,8 +279,8 @@ def calibration(round_id: int, entry_id: int):
 @bp.route("/rounds/<int:round_id>/sign-off", methods=["GET", "POST"])
 def president_sign_off(round_id: int):
     """The jury president reviews the round's ranking (scores only, no juror's marks) and signs it off."""
-    from .. import rounds
-    from ..results import round_results
+    from ..domain import rounds
+    from ..domain.results import round_results
     round_ = _my_round(round_id)
     if not rounds.is_president(current_user, round_.category):
         abort(403, description=_("Only the jury president signs off the ranking."))

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from ..editions import current_edition
+from ..domain.editions import current_edition
 from ..extensions import db
 from ..models import AuditEvent, User
 from ..wording import action_label, object_label
-from .routes import bp
 
 PAGE_SIZE = 100
+
+bp = Blueprint("audit", __name__)
 
 
 def _filtered_events(edition):

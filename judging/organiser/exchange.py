@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -13,18 +13,19 @@ from exports import (category_csv, exhibitor_template, juror_template, read_exhi
                      results_workbook_bytes)
 
 from .. import exporting
-from ..editions import current_edition
+from ..domain.editions import current_edition
 from ..forms import country_codes
 from ..extensions import db
 from ..models import Category
 from ..wording import LANGUAGES
-from .routes import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportForm(FlaskForm):
     file = FileField(validators=[FileRequired()])
+
+bp = Blueprint("exchange", __name__)
 
 
 def _export_language() -> str | None:
@@ -94,4 +95,4 @@ def import_file(kind: str):
         created, seats = exporting.import_jurors(actor=current_user, edition=edition, rows=result.rows)
         flash(_("%(n)d jurors read: %(c)d new accounts, %(s)d jury seats added. Invite them from the juries page.",
                 n=len(result.rows), c=created, s=seats), "success")
-    return redirect(url_for("organiser.import_page", edition=edition.id))
+    return redirect(url_for("organiser.exchange.import_page", edition=edition.id))

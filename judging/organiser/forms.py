@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from ..editions import DATE_FIELDS, date_order_problems, is_time_zone, to_local, to_utc
+from ..domain.editions import DATE_FIELDS, date_order_problems, is_time_zone, to_local, to_utc
 from ..forms import options
 from ..models import SCORING_METHODS
 from ..wording import DATE_LABELS, METHOD_LABELS, describe_date_order

@@ -1,22 +1,23 @@
 """Organiser pages for juries: composition, invitations, conflicts, and the assignment matrix."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..auth.tokens import make_token
-from ..editions import current_edition, round_from_request
+from ..domain.editions import current_edition, round_from_request
 from ..entries.forms import ConfirmForm
 from ..extensions import db
-from ..jury import services
+from ..domain import juries as services
 from ..jury.forms import (CONFLICT_LABELS, ROLE_LABELS, AddMemberForm, ApplyAssignmentForm, InviteJurorForm,
                           ManualAssignmentForm, OrganiserConflictForm)
 from ..links import public_url
 from ..models import Assignment, Category, Conflict, Entry, Jury, JuryMember, Organisation, Round, Scorecard, User
 from ..templating import language
-from .routes import bp
+
+bp = Blueprint("juries", __name__)
 
 
 def _jurors() -> list[User]:
@@ -62,7 +63,7 @@ def invite_juror():
     juror = services.invite_juror(actor=current_user, category=category, email=form.email.data, name=form.name.data,
                                   language=form.language.data, invitation_url_for=_invitation_url)
     flash(_("%(email)s is on the jury of %(category)s.", email=juror.email, category=category.name(language())), "success")
-    return redirect(url_for("organiser.juries", edition=edition.id))
+    return redirect(url_for("organiser.juries.juries", edition=edition.id))
 
 
 @bp.post("/juries/<int:category_id>/members")
@@ -74,7 +75,7 @@ def add_member(category_id: int):
         services.add_member(actor=current_user, category=category, juror=db.session.get(User, form.juror.data),
                             role=form.role.data)
         flash(_("Juror added."), "success")
-    return redirect(url_for("organiser.juries", edition=category.edition_id))
+    return redirect(url_for("organiser.juries.juries", edition=category.edition_id))
 
 
 def _member(member_id: int) -> JuryMember:
@@ -91,7 +92,7 @@ def remove_member(member_id: int):
     if ConfirmForm().validate_on_submit():
         services.remove_member(actor=current_user, member=member)
         flash(_("Juror removed from the jury."), "info")
-    return redirect(url_for("organiser.juries", edition=edition_id))
+    return redirect(url_for("organiser.juries.juries", edition=edition_id))
 
 
 @bp.post("/jury-members/<int:member_id>/president")
@@ -100,7 +101,7 @@ def make_president(member_id: int):
     if ConfirmForm().validate_on_submit():
         services.set_president(actor=current_user, member=member)
         flash(_("%(name)s presides the jury.", name=member.user.name), "success")
-    return redirect(url_for("organiser.juries", edition=member.jury.category.edition_id))
+    return redirect(url_for("organiser.juries.juries", edition=member.jury.category.edition_id))
 
 
 @bp.route("/conflicts", methods=["GET", "POST"])
@@ -114,7 +115,7 @@ def conflicts():
                                   organisation=db.session.get(Organisation, form.organisation.data),
                                   kind=form.kind.data, reason=form.reason.data)
         flash(_("Conflict recorded."), "success")
-        return redirect(url_for("organiser.conflicts", edition=edition.id))
+        return redirect(url_for("organiser.juries.conflicts", edition=edition.id))
     rows = db.session.execute(
         db.select(Conflict, User, Organisation).join(User, User.id == Conflict.juror_id)
         .join(Organisation, Organisation.id == Conflict.organisation_id).order_by(User.name, Organisation.name)).all()
@@ -132,7 +133,7 @@ def remove_conflict(conflict_id: int):
     if ConfirmForm().validate_on_submit():
         services.remove_conflict(actor=current_user, conflict=conflict)
         flash(_("Conflict removed."), "info")
-    return redirect(url_for("organiser.conflicts"))
+    return redirect(url_for("organiser.juries.conflicts"))
 
 
 @bp.get("/assignments")
@@ -172,7 +173,7 @@ def apply_assignment(round_id: int):
         flash(_("Assignment applied: %(added)d added, %(removed)d removed, %(problems)d problem(s).",
                 added=len(preview.plan.added), removed=len(preview.plan.removed),
                 problems=len(preview.plan.problems)), "success")
-    return redirect(url_for("organiser.assignments", round=round_.id, edition=round_.category.edition_id))
+    return redirect(url_for("organiser.juries.assignments", round=round_.id, edition=round_.category.edition_id))
 
 
 @bp.post("/assignments/<int:round_id>/manual")
@@ -186,7 +187,7 @@ def add_assignment(round_id: int):
     services.add_assignment(actor=current_user, round_=round_, entry=db.session.get(Entry, form.entry.data),
                             juror=db.session.get(User, form.juror.data))
     flash(_("Juror assigned."), "success")
-    return redirect(url_for("organiser.assignments", round=round_.id, edition=round_.category.edition_id))
+    return redirect(url_for("organiser.juries.assignments", round=round_.id, edition=round_.category.edition_id))
 
 
 @bp.post("/assignment-cells/<int:assignment_id>/remove")
@@ -196,14 +197,14 @@ def remove_assignment(assignment_id: int):
     if ConfirmForm().validate_on_submit():
         services.remove_assignment(actor=current_user, assignment=assignment)
         flash(_("Assignment removed."), "info")
-    return redirect(url_for("organiser.assignments", round=round_.id, edition=round_.category.edition_id))
+    return redirect(url_for("organiser.juries.assignments", round=round_.id, edition=round_.category.edition_id))
 
 
 @bp.post("/scorecards/<int:scorecard_id>/reopen")
 def reopen_scorecard(scorecard_id: int):
-    from ..jury.scorecards import reopen_scorecard as reopen
+    from ..domain.scorecards import reopen_scorecard as reopen
     card = db.get_or_404(Scorecard, scorecard_id)
     if ConfirmForm().validate_on_submit():
         reopen(actor=current_user, card=card)
         flash(_("Scorecard reopened: the juror can change it again."), "success")
-    return redirect(url_for("organiser.assignments", round=card.round_id))
+    return redirect(url_for("organiser.juries.assignments", round=card.round_id))

@@ -1,19 +1,20 @@
 """Organiser pages for results: the ranking per category and round, and every method side by side."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import lifecycle
-from ..editions import current_edition, round_from_request
+from ..domain import lifecycle
+from ..domain.editions import current_edition, round_from_request
+from ..domain.results import juror_names, round_results
 from ..entries.forms import ConfirmForm
 from ..models import SCORING_METHODS
-from ..results import juror_names, round_results
 from ..templating import language
 from ..wording import method_label
 from .forms import PublishForm, SendMailsForm, UnfreezeForm, UnpublishForm
-from .routes import bp
+
+bp = Blueprint("results", __name__)
 
 
 @bp.get("/results")
@@ -99,7 +100,7 @@ def publish_results():
         return _readiness_page(edition, errors=[refusal.message] + refusal.reasons, status=refusal.status)
     flash(_("Results published: the winners page is public. The exhibitors are not told yet; send the result "
             "mails when you are ready."), "success")
-    return redirect(url_for("organiser.results_readiness", edition=edition.id))
+    return redirect(url_for("organiser.results.results_readiness", edition=edition.id))
 
 
 @bp.post("/results/send-mails")
@@ -112,7 +113,7 @@ def send_result_mails():
     except lifecycle.NotReady as refusal:
         return _readiness_page(edition, errors=[refusal.message] + refusal.reasons, status=refusal.status)
     flash(_("Result mails sent to %(n)d exhibitors.", n=sent), "success")
-    return redirect(url_for("organiser.results_readiness", edition=edition.id))
+    return redirect(url_for("organiser.results.results_readiness", edition=edition.id))
 
 
 @bp.post("/results/unpublish")
@@ -125,4 +126,4 @@ def unpublish_results():
     except lifecycle.NotReady as refusal:
         return _readiness_page(edition, errors=[refusal.message] + refusal.reasons, status=refusal.status)
     flash(_("Results unpublished: the winners page is hidden again; the reason is in the audit trail."), "info")
-    return redirect(url_for("organiser.results_readiness", edition=edition.id))
+    return redirect(url_for("organiser.results.results_readiness", edition=edition.id))

@@ -8,17 +8,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import rounds
-from ..editions import current_edition
+from ..domain import rounds
+from ..domain.editions import current_edition
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
 from ..links import public_url
 from ..models import Entry, Round
-from ..results import juror_names, round_results
+from ..domain.results import juror_names, round_results
 from ..templating import language
 from .forms import JointWinnersForm, OverrideForm, RoundForm, ShortlistForm
-from .routes import bp
+from .results import bp  # rounds and results are one concern: one blueprint
 
 ROUND_FIELDS = rounds.ROUND_FIELDS
 
@@ -84,7 +84,7 @@ def round_settings(round_id: int):
     rounds.update_round(actor=current_user, round_=round_, values={
         name: form.utc(name) if name in form.zoned_fields else getattr(form, name).data for name in ROUND_FIELDS})
     flash(_("Round saved."), "success")
-    return redirect(url_for("organiser.round_page", round_id=round_.id))
+    return redirect(url_for("organiser.results.round_page", round_id=round_.id))
 
 
 @bp.post("/rounds/<int:round_id>/shortlist")
@@ -103,7 +103,7 @@ def shortlist(round_id: int):
                            status=refusal.status)
     flash(_("%(n)d entries go through to %(round)s; %(m)d stop here.", n=len(preview.advancing),
             round=preview.next_round.display_name(language()), m=len(preview.eliminated)), "success")
-    return redirect(url_for("organiser.round_page", round_id=round_.id))
+    return redirect(url_for("organiser.results.round_page", round_id=round_.id))
 
 
 @bp.post("/rounds/<int:round_id>/calibration")
@@ -113,7 +113,7 @@ def calibration(round_id: int):
         rounds.set_calibration_samples(actor=current_user, round_=round_,
                                        entry_ids=[int(v) for v in request.form.getlist("entry") if v.isdigit()])
         flash(_("Calibration samples saved."), "success")
-    return redirect(url_for("organiser.round_page", round_id=round_.id))
+    return redirect(url_for("organiser.results.round_page", round_id=round_.id))
 
 
 @bp.post("/rounds/<int:round_id>/joint-winners")
@@ -129,7 +129,7 @@ def joint_winners(round_id: int):
         refusal.show_on(form)
         return _round_page(round_, status=refusal.status, joint=form)
     flash(_("Shared first place recorded."), "success")
-    return redirect(url_for("organiser.round_page", round_id=round_.id))
+    return redirect(url_for("organiser.results.round_page", round_id=round_.id))
 
 
 @bp.post("/signoff-override")
@@ -203,7 +203,7 @@ def criteria(round_id: int):
                 errors, status = [refusal.message] + refusal.errors, refusal.status
             else:
                 flash(_("Criteria saved; %(n)d stored totals recomputed.", n=count), "success")
-                return redirect(url_for("organiser.criteria", round_id=round_.id))
+                return redirect(url_for("organiser.results.criteria", round_id=round_.id))
         else:
             status = 400
     return render_template("organiser/criteria.html", round=round_, category=round_.category, errors=errors,

@@ -1,26 +1,23 @@
 """The organiser's side: the edition, its categories, and every entry."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
-from ..editions import current_edition
+from ..domain.editions import current_edition
 from ..errors import Refused
-from ..entries.forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, ConfirmForm
+from ..entries.forms import ConfirmForm
 from ..extensions import db
-from ..jury import services as jury_services
-from ..progress import edition_progress, entries_by_status
-from ..results import round_results
-from ..entry_list import PAGE_SIZES, EntryFilter, counts_by_status, list_entries
+from ..domain import juries as jury_services
+from ..domain.progress import edition_progress, entries_by_status
+from ..domain.results import round_results
 from ..links import public_url
 from ..models import ENTRY_STATUSES, Category, Edition, Entry
-from ..permissions import role_required
-from . import services
-from ..whats_left import whats_left
-from ..wording import status_label
-from .forms import CategoryForm, DisqualifyForm, EditionForm, NewEditionForm, ReinstateForm, UnfreezeForm
+from ..domain.permissions import role_required
+from ..domain import editions as services
+from ..domain.whats_left import whats_left
+from .forms import CategoryForm, EditionForm, NewEditionForm, UnfreezeForm
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -112,63 +109,3 @@ def edit_category(category_id: int):
         return redirect(url_for("organiser.dashboard", edition=category.edition_id))
     status = 400 if request.method == "POST" else 200
     return render_template("organiser/category.html", form=form, category=category), status
-
-
-@bp.get("/entries")
-def entries():
-    """Every entry of the edition: filtered, sorted by any column, counted per status, a page at a time."""
-    edition = current_edition()
-    wanted = EntryFilter.from_args(request.args)
-    return render_template("organiser/entries.html", edition=edition, listing=list_entries(edition, wanted),
-                           counts=counts_by_status(edition, wanted), wanted=wanted, statuses=ENTRY_STATUSES,
-                           page_sizes=PAGE_SIZES)
-
-
-@bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
-def entry(entry_id: int):
-    item = db.session.get(Entry, entry_id, options=[selectinload(Entry.attachments), selectinload(Entry.organisation)])
-    if item is None:
-        abort(404)
-    form = DisqualifyForm()
-    if form.validate_on_submit():
-        try:
-            services.disqualify_entry(actor=current_user, entry=item, reason=form.reason.data)
-        except Refused as refusal:  # published, frozen, or already disqualified in another tab: said beside the form
-            db.session.rollback()
-            form.reason.errors = list(form.reason.errors) + [refusal.message]
-            return _entry_page(item, disqualify=form, status=refusal.status)
-        else:
-            flash(_("Entry disqualified."), "info")
-            return redirect(url_for("organiser.entry", entry_id=item.id))
-    status = 400 if request.method == "POST" else 200
-    return _entry_page(item, disqualify=form, status=status)
-
-
-@bp.post("/entries/<int:entry_id>/reinstate")
-def reinstate_entry(entry_id: int):
-    """Undo a disqualification, with the reason recorded in the audit trail."""
-    item = db.get_or_404(Entry, entry_id)
-    form = ReinstateForm()
-    if form.validate_on_submit():
-        try:
-            services.reinstate_entry(actor=current_user, entry=item, reason=form.reason.data)
-        except Refused as refusal:
-            db.session.rollback()
-            form.reason.errors = list(form.reason.errors) + [refusal.message]
-            return _entry_page(item, reinstate=form, status=refusal.status)
-        else:
-            flash(_("Entry reinstated: it is %(status)s again.", status=status_label(item.status)), "success")
-            return redirect(url_for("organiser.entry", entry_id=item.id))
-    return _entry_page(item, reinstate=form, status=400)
-
-
-def _entry_page(item: Entry, *, disqualify=None, reinstate=None, status: int = 200):
-    return render_template("organiser/entry.html", entry=item, form=disqualify or DisqualifyForm(formdata=None),
-                           reinstate=reinstate or ReinstateForm(formdata=None), questions=QUESTIONS,
-                           innovation_labels=INNOVATION_LABELS, maturity_labels=MATURITY_LABELS), status
-from . import juries  # noqa: E402,F401  (registers the jury pages on this blueprint)
-from . import results  # noqa: E402,F401  (registers the results pages on this blueprint)
-from . import audit_pages  # noqa: E402,F401  (registers the audit trail on this blueprint)
-from . import rounds_pages  # noqa: E402,F401  (registers the round pages on this blueprint)
-from . import exchange  # noqa: E402,F401  (registers the spreadsheet pages on this blueprint)
-from . import accounts  # noqa: E402,F401  (registers the account actions on this blueprint)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import scoring
 from judging.extensions import db
-from judging.jury import services
+from judging.domain import juries as services
 from judging.models import Assignment, Scorecard, utcnow
 from support import PASSWORD
 

@@ -3,9 +3,9 @@ a confirmed publication, the public winners page, then the result mails sent onc
 import re
 from datetime import timedelta
 
-from judging import rounds
+from judging.domain import rounds
 from judging.extensions import db
-from judging.jury import services
+from judging.domain import juries as services
 from judging.mail import outbox
 from judging.models import Assignment, Edition, Scorecard, utcnow
 from support import PASSWORD

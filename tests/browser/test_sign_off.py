@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from judging.extensions import db
-from judging.jury import services
+from judging.domain import juries as services
 from judging.models import Assignment, JuryMember, Scorecard, utcnow
 from support import PASSWORD
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import segno
 from playwright.sync_api import expect
 
-from judging import rounds
+from judging.domain import rounds
 from judging.extensions import db
-from judging.jury import services
+from judging.domain import juries as services
 from judging.models import Assignment, Scorecard, utcnow
 from browser.tablet import submit_after_review
 from support import PASSWORD

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from judging.extensions import db
-from judging.jury import services
+from judging.domain import juries as services
 from judging.jury.offline import asset_version
 from judging.models import (Assignment, Attachment, CalibrationSample, Conflict, JuryMember, Scorecard, utcnow)
 from support import PASSWORD, empty_all_tables
@@ -180,7 +180,7 @@ def test_back_office_routes_are_organiser_pages(app):
     """The edition and entry pages of the back office live on the organiser blueprint, so the matrix above
     checks them for every visitor (and the CSRF test for every POST)."""
     endpoints = {r.endpoint: r.methods for r in app.url_map.iter_rules()}
-    for endpoint in ("organiser.new_edition", "organiser.edit_edition", "organiser.reinstate_entry",
-                     "organiser.entries", "organiser.entry"):
+    for endpoint in ("organiser.new_edition", "organiser.edit_edition", "organiser.entries.reinstate_entry",
+                     "organiser.entries.entries", "organiser.entries.entry"):
         assert expected_visitors(endpoint) == ORGANISER
-    assert "POST" in endpoints["organiser.new_edition"] and "POST" in endpoints["organiser.reinstate_entry"]
+    assert "POST" in endpoints["organiser.new_edition"] and "POST" in endpoints["organiser.entries.reinstate_entry"]

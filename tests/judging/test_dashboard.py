@@ -1,11 +1,11 @@
 """The organiser's dashboard: progress, late jurors, reminders, leaderboard."""
 from datetime import timedelta
 
+from judging.domain import juries as services
+from judging.domain.progress import category_progress
 from judging.extensions import db
-from judging.jury import services
 from judging.mail import outbox
 from judging.models import Assignment, Scorecard, utcnow
-from judging.progress import category_progress
 
 
 def _half_judged(make):

@@ -4,8 +4,8 @@ import io
 
 from openpyxl import load_workbook
 
-from judging import rounds
 from judging.demo import DEMO_LOGINS, PREVIOUS_SLUG, load_demo
+from judging.domain import rounds
 from judging.extensions import db
 from judging.models import Edition, SignOff, User
 

@@ -3,8 +3,8 @@ their dates in the edition's own time zone, in order."""
 
 from datetime import datetime
 
+from judging.domain import juries as jury_services
 from judging.extensions import db
-from judging.jury import services as jury_services
 from judging.models import AuditEvent, Category, Edition, Entry, JuryMember
 
 DATES = {

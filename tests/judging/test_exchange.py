@@ -4,11 +4,11 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from exports import exhibitor_template
-from judging import rounds
 from judging.demo import load_demo
+from judging.domain import rounds
+from judging.domain.results import round_results
 from judging.extensions import db
 from judging.models import AuditEvent, Edition, JuryMember, Organisation, User
-from judging.results import round_results
 from support import sign_off_as_president
 
 

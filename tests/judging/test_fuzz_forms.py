@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from judging.domain import juries as services
 from judging.extensions import db
-from judging.jury import services
 from judging.models import Assignment, Edition, Entry, Scorecard, User, utcnow
 from support import PASSWORD
 

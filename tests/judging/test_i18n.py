@@ -15,8 +15,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from judging.domain import juries as services
 from judging.extensions import db
-from judging.jury import services
 from judging.models import Assignment, utcnow
 
 ROOT = Path(__file__).resolve().parents[2]

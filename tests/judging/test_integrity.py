@@ -2,14 +2,13 @@
 import pytest
 
 from exports.workbook import podium
-from judging import exporting, lifecycle, rounds
+from judging import exporting
+from judging.domain import entries as entry_services, juries as services, lifecycle, rounds
+from judging.domain.results import counted_scorecards, round_results, winners
 from judging.errors import Refused
 from judging.extensions import db
-from judging.jury import services
 from judging.mail import outbox
 from judging.models import Assignment, AuditEvent, Conflict, Scorecard, SignOff, TieDecision
-from judging.organiser import services as organiser_services
-from judging.results import counted_scorecards, round_results, winners
 from support import sign_off_as_president
 
 
@@ -155,7 +154,7 @@ def _change_a_mark(judged):
 
 
 def _disqualify(judged):
-    organiser_services.disqualify_entry(actor=judged["organiser"], entry=judged["entries"][4], reason="Not new")
+    entry_services.disqualify_entry(actor=judged["organiser"], entry=judged["entries"][4], reason="Not new")
 
 
 def _declare_conflict(judged):

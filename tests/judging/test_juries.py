@@ -2,7 +2,7 @@
 import re
 
 from judging.extensions import db
-from judging.jury import services
+from judging.domain import juries as services
 from judging.mail import outbox
 from judging.models import Assignment, AuditEvent, Conflict, JuryMember, Scorecard, User
 

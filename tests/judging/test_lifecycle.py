@@ -1,9 +1,9 @@
 """Results lifecycle: freeze, refusals after freeze, unfreeze recorded, publication visible by role."""
 from datetime import timedelta
 
-from judging import lifecycle
+from judging.domain import lifecycle
 from judging.extensions import db
-from judging.jury import services
+from judging.domain import juries as services
 from judging.mail import outbox
 from judging.models import Assignment, AuditEvent, ResultSnapshot, Scorecard, utcnow
 
@@ -61,7 +61,7 @@ def test_unfreeze_needs_a_reason_and_is_recorded(client, make, login_as):
 def test_publication_tells_exhibitors_winner_or_not_and_never_the_scores(client, make, login_as):
     edition, round_, organiser, juror, winner, other, winner_company, other_company = _judged(make)
     exhibitor = make.user("exhibitor", organisation=winner_company, language="fr")
-    from judging import rounds
+    from judging.domain import rounds
     services.set_president(actor=organiser, member=services.jury_of(round_.category).members[0])
     lifecycle.freeze(actor=organiser, edition=edition)
     assert client.get(f"/winners/{edition.slug}").status_code == 404  # not yet published
@@ -91,7 +91,7 @@ def test_a_frozen_ranking_keeps_how_each_tie_was_settled():
     import json
 
     import scoring
-    from judging.lifecycle import _deserialise, _serialise
+    from judging.domain.lifecycle import _deserialise, _serialise
     cards = [scoring.Scorecard("j1", 1, {"x": 8, "y": 6}), scoring.Scorecard("j1", 2, {"x": 6, "y": 8}),
              scoring.Scorecard("j1", 3, {"x": 5, "y": 5}), scoring.Scorecard("j1", 4, {"x": 5, "y": 5})]
     ranking = scoring.rank_entries(cards, [scoring.Criterion("x", 60), scoring.Criterion("y", 60)])

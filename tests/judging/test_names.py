@@ -6,8 +6,8 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from exports import exhibitor_template
+from judging.domain.juries import conflicted_organisations
 from judging.extensions import db
-from judging.jury.services import conflicted_organisations
 from judging.models import Organisation, User
 from judging.text import fold, slugify
 

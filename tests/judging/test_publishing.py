@@ -4,9 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from judging import lifecycle, rounds
+from judging.domain import juries as services, lifecycle, rounds
 from judging.extensions import db
-from judging.jury import services
 from judging.mail import outbox
 from judging.models import Assignment, AuditEvent, Edition, Entry, Scorecard, utcnow
 

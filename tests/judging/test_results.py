@@ -1,10 +1,10 @@
 """The organiser's results page ranks with the scoring engine and counts only what should count."""
 import re
 
+from judging.domain import juries as services
+from judging.domain.results import round_results
 from judging.extensions import db
-from judging.jury import services
 from judging.models import JuryMember, Scorecard
-from judging.results import round_results
 
 
 def _scored_round(make, marks_by_entry, observer_marks=None):

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 import scoring
-from judging import lifecycle, rounds
+from judging.domain import entries as entry_services, juries as services, lifecycle, rounds, scorecards
+from judging.domain.results import inputs_fingerprint, result_inputs, round_results, winners
 from judging.errors import Refused
 from judging.extensions import db
-from judging.jury import scorecards, services
 from judging.models import (
     Assignment,
     Conflict,
@@ -31,8 +31,6 @@ from judging.models import (
     User,
     utcnow,
 )
-from judging.organiser import services as organiser_services
-from judging.results import inputs_fingerprint, result_inputs, round_results, winners
 from support import empty_all_tables
 
 JURORS, ENTRIES = 4, 4
@@ -226,7 +224,7 @@ class ResultsMachine(RuleBasedStateMachine):
 
     @rule(entry=st.integers(0, ENTRIES - 1))
     def disqualify(self, entry):
-        self.attempt(lambda: organiser_services.disqualify_entry(actor=self.organiser, entry=self.entry(entry),
+        self.attempt(lambda: entry_services.disqualify_entry(actor=self.organiser, entry=self.entry(entry),
                                                                  reason="Not an innovation"))
 
     @rule()

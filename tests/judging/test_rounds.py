@@ -3,13 +3,13 @@ from datetime import timedelta
 
 import pytest
 
-from judging import rounds
+from judging.domain import rounds
 from judging.errors import Refused
 from judging.extensions import db
-from judging.jury import scorecards, services
+from judging.domain import scorecards, juries as services
 from judging.mail import outbox
 from judging.models import Assignment, Entry, Scorecard, utcnow
-from judging.results import round_results
+from judging.domain.results import round_results
 from support import sign_off_as_president
 
 

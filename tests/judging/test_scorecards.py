@@ -7,7 +7,7 @@ from sqlalchemy import event
 
 import scoring
 from judging.extensions import db
-from judging.jury import services
+from judging.domain import juries as services
 from judging.models import Assignment, AuditEvent, Scorecard, utcnow
 
 

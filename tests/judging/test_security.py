@@ -111,7 +111,7 @@ def test_remember_me_lasts_two_weeks_and_is_renewed_on_each_visit(app, client, m
 
 
 def test_organiser_logs_a_juror_out_everywhere_from_the_juries_page(app, client, make, login_as):
-    from judging.jury import services
+    from judging.domain import juries as services
     edition = make.edition()
     juror, organiser = make.user("juror"), make.user("organiser")
     services.add_member(actor=organiser, category=make.category(edition, "cyber"), juror=juror)
@@ -325,7 +325,7 @@ def test_a_racing_upload_is_refused_with_the_limit_message_and_leaves_no_file(ap
     """The upload's count check passed (nine files seen), but the tenth slot was taken meanwhile."""
     from pathlib import Path
 
-    from judging.entries.services import add_attachment
+    from judging.domain.entries import add_attachment
     from judging.errors import Refused
     from judging.models import Attachment
     company = make.organisation()
@@ -367,7 +367,7 @@ def _crafted_backup(runner, tmp_path, stored_name):
 
 @pytest.mark.parametrize("stored_name", ["../../instance/secret_key", "/etc/passwd", "a" * 32 + ".exe"])
 def test_restore_refuses_a_backup_whose_file_names_leave_the_upload_folder(app, runner, make, tmp_path, stored_name):
-    from judging.entries.services import add_attachment
+    from judging.domain.entries import add_attachment
     from judging.models import Attachment
     from support import empty_all_tables
     company = make.organisation()

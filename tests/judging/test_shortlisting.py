@@ -4,10 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from judging import lifecycle, rounds
+from judging.domain import juries as services, lifecycle, rounds
 from judging.errors import Refused
 from judging.extensions import db
-from judging.jury import services
 from judging.mail import outbox
 from judging.models import Assignment, Entry, Scorecard, utcnow
 

@@ -3,8 +3,8 @@
 import re
 from datetime import timedelta
 
+from judging.domain import juries as services
 from judging.extensions import db
-from judging.jury import services
 from judging.models import Assignment, Scorecard, utcnow
 
 

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..mail import send_in_language, send_mail
 from ..models import Organisation, User, utcnow
 from ..transaction import commit
-from ..organisations import find_organisation
+from .organisations import find_organisation
 
 
 def normalise_email(email: str) -> str:
@@ -135,7 +135,7 @@ def end_sessions(user: User, *, actor: User | None = None) -> None:
     """Log the account out everywhere: every session and remember-me cookie stops working."""
     user.end_sessions()
     if actor is not None and actor.id != user.id:
-        from ..audit import record
+        from .audit import record
         record(actor=actor, action="user.sessions_ended", obj=user, edition_id=None, after={"email": user.email})
     commit()
 

@@ -14,14 +14,14 @@ from flask_babel import gettext as _
 
 import scoring
 
+from ..errors import Refused
+from ..extensions import db
+from ..mail import send_after_commit
+from ..models import Category, Edition, Entry, ResultSnapshot, Round, User, utcnow
+from ..templating import language
+from ..transaction import commit
 from . import audit
-from .errors import Refused
-from .extensions import db
-from .mail import send_after_commit
-from .models import Category, Edition, Entry, ResultSnapshot, Round, User, utcnow
 from .results import round_results, winners
-from .templating import language
-from .transaction import commit
 
 WINNER, FINALIST = "winner", "finalist"
 

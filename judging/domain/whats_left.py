@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, func, or_
 
-from .extensions import db
-from .models import Assignment, Category, Edition, Entry, Jury, JuryMember, User
+from ..extensions import db
+from ..models import Assignment, Category, Edition, Entry, Jury, JuryMember, User
 from .progress import CategoryProgress
 
 

@@ -6,7 +6,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from .models import Entry, User
+from ..models import Entry, User
 
 
 def is_organiser(user: User) -> bool:
@@ -41,7 +41,7 @@ def role_required(*roles: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from .extensions import login_manager
+                from ..extensions import login_manager
                 return login_manager.unauthorized()
             if current_user.role not in roles:
                 abort(403)
@@ -54,8 +54,8 @@ def may_judge(user: User, entry: Entry) -> bool:
     """A juror may see and score an entry only while sitting on its category's jury (in any jury role) and not
     conflicted with its company (a declared conflict, or the juror's employer). One query; checked by every
     jury path to an entry: scorecards, autosave, attachments, calibration samples."""
-    from .extensions import db
-    from .models import Conflict, Jury, JuryMember
+    from ..extensions import db
+    from ..models import Conflict, Jury, JuryMember
     if not is_juror(user) or user.organisation_id == entry.organisation_id:
         return False
     seated = db.exists().where(JuryMember.user_id == user.id, JuryMember.jury_id == Jury.id,
@@ -66,8 +66,8 @@ def may_judge(user: User, entry: Entry) -> bool:
 
 def is_assigned(user: User, entry: Entry) -> bool:
     """A juror with a live (not recused) assignment on the entry, in any round, who may still judge it."""
-    from .extensions import db
-    from .models import Assignment
+    from ..extensions import db
+    from ..models import Assignment
     if not may_judge(user, entry):
         return False
     return db.session.scalar(

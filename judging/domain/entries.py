@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from ..entries.forms import ALWAYS_REQUIRED, QUESTIONS
 from ..errors import Refused
 from ..extensions import db
 from ..models import MAX_ATTACHMENTS, Attachment, Category, Edition, Entry, User, utcnow
 from ..templating import language
 from ..transaction import commit
 from ..uploads import RejectedUpload, is_stored_name, safe_display_name, store_upload, upload_path
-from .forms import ALWAYS_REQUIRED, QUESTIONS
+from . import audit
 
 EDITABLE_FIELDS = ("title", "summary", "innovation_type", "what_is_new", "operational_benefit", "maturity",
                    "availability_date", "initiative", "measurable_impact", "beneficiaries")
@@ -173,3 +174,41 @@ def remove_attachment(*, attachment: Attachment, folder: str) -> None:
     commit()
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+def disqualify_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
+    if entry.status not in ("submitted", "draft"):
+        raise Refused(_("Only a draft or submitted entry can be disqualified."), 409)
+    # A disqualification changes the result: refused while it is frozen or published, so that the public page,
+    # the frozen ranking and its sign-off never disagree. Unpublishing and unfreezing are recorded steps.
+    if entry.status == "submitted" and entry.edition.results_state == "published":
+        raise Refused(_("The results are published: unpublish them (this hides the winners page at once), then "
+                        "unfreeze them, before disqualifying this entry. Publish again once the jury has signed "
+                        "off the new ranking."), 409)
+    if entry.status == "submitted" and entry.edition.results_state == "frozen":
+        raise Refused(_("The results are frozen: unfreeze them (with the reason) before disqualifying this entry."),
+                      409)
+    before = {"status": entry.status, "reason": entry.disqualification_reason}
+    entry.status = "disqualified"
+    entry.disqualification_reason = reason.strip()
+    audit.record(actor=actor, action="entry.disqualify", obj=entry, edition_id=entry.edition_id, before=before,
+                 after={"status": entry.status, "reason": entry.disqualification_reason})
+    commit()
+    return entry
+
+
+def reinstate_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
+    """Undo a disqualification: the entry is back as it was (submitted, or a draft), the reason recorded."""
+    if entry.status != "disqualified":
+        raise Refused(_("Only a disqualified entry can be reinstated."), 400)  # already done, e.g. in another tab
+    # Like a disqualification, bringing a submitted entry back changes the result: not while it is frozen.
+    if entry.submitted_at is not None and entry.edition.results_state != "open":
+        raise Refused(_("The results are frozen or published: unfreeze them (with the reason) before reinstating "
+                        "this entry."), 409)
+    before = {"status": entry.status, "reason": entry.disqualification_reason}
+    entry.status = "submitted" if entry.submitted_at is not None else "draft"
+    entry.disqualification_reason = ""
+    audit.record(actor=actor, action="entry.reinstate", obj=entry, edition_id=entry.edition_id, before=before,
+                 after={"status": entry.status, "reason": reason.strip()})
+    commit()
+    return entry

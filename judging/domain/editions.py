@@ -1,14 +1,107 @@
-"""Organiser writes on the edition, its categories and entries. Recorded in the audit trail."""
+"""Editions: the one helper that finds the edition a page is about, the rules of an edition's dates, and the
+organisers' writes on an edition and its categories (create, clone, edit, make current), recorded in the audit trail."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import abort, request
 from flask_babel import gettext as _
 
-from .. import audit
 from ..errors import Refused
 from ..extensions import db
-from ..models import Category, Criterion, Edition, Entry, Jury, JuryMember, Round, User
+from ..models import Category, Criterion, Edition, Jury, JuryMember, Round, User
 from ..text import slugify
 from ..transaction import commit
+from . import audit
+
+
+def current_edition(*, required: bool = True) -> Edition | None:
+    """The edition named by `?edition=ID`, else the current one; 404 when there is none."""
+    wanted = request.args.get("edition", type=int) if request else None
+    if wanted is not None:
+        edition = db.session.get(Edition, wanted)
+    else:
+        edition = db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True)))
+        if edition is None:  # no edition marked current: fall back to the newest
+            edition = db.session.scalar(db.select(Edition).order_by(Edition.id.desc()).limit(1))
+    if edition is None and required:
+        abort(404, description=_("No awards edition has been set up yet. Organisers create one from their dashboard."))
+    return edition
+
+
+def round_from_request(edition: Edition):
+    """The round named by `?round=ID`, else the first round of `?category=ID` (or of the first category)."""
+    from ..models import Round
+    round_id = request.args.get("round", type=int)
+    if round_id:
+        round_ = db.session.get(Round, round_id)
+    else:
+        category_id = request.args.get("category", type=int) or edition.categories[0].id
+        round_ = db.session.scalar(db.select(Round).where(Round.category_id == category_id).order_by(Round.position))
+    if round_ is None or round_.category.edition_id != edition.id:
+        abort(404)
+    return round_
+
+
+# --- dates of an edition ------------------------------------------------------------------------------------------
+
+# The milestones in the order they must happen; True where the next one must come strictly later
+# (entries open < deadline <= scoring opens < scoring closes <= ceremony).
+DATE_FIELDS = ("entries_open_at", "submission_deadline", "scoring_opens_at", "scoring_closes_at", "ceremony_at")
+_STRICTLY_AFTER_PREVIOUS = {"submission_deadline": True, "scoring_opens_at": False, "scoring_closes_at": True,
+                            "ceremony_at": False}
+
+
+@dataclass(frozen=True)
+class DateOrderProblem:
+    """`field` comes too early: it must be after (`strict`) or not before `after`, whose value is `when`."""
+    field: str
+    after: str
+    strict: bool
+    when: datetime
+
+
+def date_order_problems(values: Mapping[str, datetime | None]) -> list[DateOrderProblem]:
+    """The milestones out of order, each compared with the nearest earlier milestone that is set."""
+    problems, previous, strict = [], None, False
+    for name in DATE_FIELDS:
+        if previous is not None:
+            strict = strict or _STRICTLY_AFTER_PREVIOUS[name]
+        value = values.get(name)
+        if value is None:
+            continue
+        if previous is not None:
+            earlier = values[previous]
+            if value < earlier or (strict and value == earlier):
+                problems.append(DateOrderProblem(field=name, after=previous, strict=strict, when=earlier))
+        previous, strict = name, False
+    return problems
+
+
+def is_time_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return bool(name)
+
+
+def to_local(value: datetime | None, tz: str) -> datetime | None:
+    """A stored naive-UTC datetime as the wall-clock time in `tz` (naive), as typed and shown on the pages."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+
+
+def to_utc(value: datetime | None, tz: str) -> datetime | None:
+    """A wall-clock time typed in `tz` as the naive-UTC datetime that is stored."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC).replace(tzinfo=None)
+
 
 EDITION_FIELDS = ("name", "venue", "timezone", "show_starts_on", "show_ends_on", "entries_open_at",
                   "submission_deadline", "scoring_opens_at", "scoring_closes_at", "ceremony_at", "status",
@@ -52,27 +145,6 @@ def update_category(*, actor: User, category: Category, values: dict) -> Categor
     return category
 
 
-def disqualify_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
-    if entry.status not in ("submitted", "draft"):
-        raise Refused(_("Only a draft or submitted entry can be disqualified."), 409)
-    # A disqualification changes the result: refused while it is frozen or published, so that the public page,
-    # the frozen ranking and its sign-off never disagree. Unpublishing and unfreezing are recorded steps.
-    if entry.status == "submitted" and entry.edition.results_state == "published":
-        raise Refused(_("The results are published: unpublish them (this hides the winners page at once), then "
-                        "unfreeze them, before disqualifying this entry. Publish again once the jury has signed "
-                        "off the new ranking."), 409)
-    if entry.status == "submitted" and entry.edition.results_state == "frozen":
-        raise Refused(_("The results are frozen: unfreeze them (with the reason) before disqualifying this entry."),
-                      409)
-    before = {"status": entry.status, "reason": entry.disqualification_reason}
-    entry.status = "disqualified"
-    entry.disqualification_reason = reason.strip()
-    audit.record(actor=actor, action="entry.disqualify", obj=entry, edition_id=entry.edition_id, before=before,
-                 after={"status": entry.status, "reason": entry.disqualification_reason})
-    commit()
-    return entry
-
-
 def unique_slug(name: str) -> str:
     """A free slug made from the name: "Milipol Paris 2027" -> "milipol-paris-2027" (then "-2", "-3"...)."""
     base = slugify(name) or "edition"
@@ -82,23 +154,6 @@ def unique_slug(name: str) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
-
-
-def reinstate_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
-    """Undo a disqualification: the entry is back as it was (submitted, or a draft), the reason recorded."""
-    if entry.status != "disqualified":
-        raise Refused(_("Only a disqualified entry can be reinstated."), 400)  # already done, e.g. in another tab
-    # Like a disqualification, bringing a submitted entry back changes the result: not while it is frozen.
-    if entry.submitted_at is not None and entry.edition.results_state != "open":
-        raise Refused(_("The results are frozen or published: unfreeze them (with the reason) before reinstating "
-                        "this entry."), 409)
-    before = {"status": entry.status, "reason": entry.disqualification_reason}
-    entry.status = "submitted" if entry.submitted_at is not None else "draft"
-    entry.disqualification_reason = ""
-    audit.record(actor=actor, action="entry.reinstate", obj=entry, edition_id=entry.edition_id, before=before,
-                 after={"status": entry.status, "reason": reason.strip()})
-    commit()
-    return entry
 
 
 def create_edition(*, slug: str | None = None, name: str, venue: str | None = None, current: bool = False,

@@ -14,13 +14,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import scoring
 
-from .. import audit
 from ..errors import Refused
 from ..extensions import db
-from ..transaction import commit
 from ..models import Assignment, Criterion, Edition, Entry, Round, Scorecard, User, utcnow
-from ..permissions import may_judge
 from ..templating import language
+from ..transaction import commit
+from . import audit
+from .permissions import may_judge
 
 COMMENT_LIMIT = 2000
 

@@ -10,14 +10,26 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from .. import audit
+from scoring.assignment import EntryToAssign, Existing, assign_jurors
+
 from ..errors import Refused
 from ..extensions import db
-from ..transaction import commit
 from ..mail import send_in_language
-from ..models import (Assignment, Category, Conflict, Entry, Jury, JuryMember, Organisation, Round, Scorecard, User,
-                      utcnow)
-from scoring.assignment import EntryToAssign, Existing, assign_jurors
+from ..models import (
+    Assignment,
+    Category,
+    Conflict,
+    Entry,
+    Jury,
+    JuryMember,
+    Organisation,
+    Round,
+    Scorecard,
+    User,
+    utcnow,
+)
+from ..transaction import commit
+from . import audit
 
 # --- membership -------------------------------------------------------------------------------------------------
 
@@ -89,7 +101,7 @@ def invite_juror(*, actor: User, category: Category, email: str, name: str, lang
     `invitation_url_for(user)` builds the link; the token inside is single use because it is tied to the
     account's password state, and it expires after 14 days.
     """
-    from ..auth.services import normalise_email
+    from .accounts import normalise_email
     email = normalise_email(email)
     juror = db.session.scalar(db.select(User).where(User.email == email))
     if juror is not None and juror.role != "juror":
@@ -396,7 +408,7 @@ def recuse(*, juror: User, assignment: Assignment, reason: str) -> AssignmentPre
 
 def remind_late_jurors(edition, *, scoring_url: str) -> int:
     """Mail every juror behind schedule, in their language; returns how many were reminded."""
-    from ..progress import jurors_behind
+    from .progress import jurors_behind
     sent = 0
     for juror, submitted, assigned in jurors_behind(edition):
         send_in_language(

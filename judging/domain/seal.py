@@ -16,8 +16,8 @@ from flask_babel import force_locale, gettext as _
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from .errors import Refused
-from .models import (
+from ..errors import Refused
+from ..models import (
     Assignment,
     Conflict,
     Criterion,
@@ -152,8 +152,8 @@ def void_stale_sign_offs(session: Session, edition_ids) -> list[SignOff]:
 
 
 def _queue_president_mail(session: Session, round_: Round, reasons: list[str]) -> None:
-    from .mail import send_after_commit
-    from .wording import signoff_changes
+    from ..mail import send_after_commit
+    from ..wording import signoff_changes
     category = round_.category
     presidents = session.query(User).join(JuryMember, JuryMember.user_id == User.id).join(
         Jury, Jury.id == JuryMember.jury_id).filter(Jury.category_id == category.id,

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, nulls_last
 from sqlalchemy.orm import selectinload
 
-from .extensions import db
-from .models import ENTRY_STATUSES, Attachment, Category, Edition, Entry, Organisation
+from ..extensions import db
+from ..models import ENTRY_STATUSES, Attachment, Category, Edition, Entry, Organisation
 from .organisations import entry_matches
 
 PAGE_SIZES = (25, 50, 100, 200)

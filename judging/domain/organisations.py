@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, or_
 
-from .extensions import db
-from .models import Entry, Organisation
-from .text import fold, like_pattern
+from ..extensions import db
+from ..models import Entry, Organisation
+from ..text import fold, like_pattern
 
 
 def find_organisation(name: str) -> Organisation | None:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import scoring
 
-from .extensions import db
-from .models import Assignment, Conflict, Edition, Entry, Jury, JuryMember, Round, Scorecard, TieDecision, User
-from .templating import language
+from ..extensions import db
+from ..models import Assignment, Conflict, Edition, Entry, Jury, JuryMember, Round, Scorecard, TieDecision, User
+from ..templating import language
 
 
 @dataclass(frozen=True)

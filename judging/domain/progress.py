@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import func
 
-from .extensions import db
-from .jury.scorecards import window_of
-from .models import Assignment, Category, Edition, Entry, Round, Scorecard, User, utcnow
+from ..extensions import db
+from ..models import Assignment, Category, Edition, Entry, Round, Scorecard, User, utcnow
+from .scorecards import window_of
 
 # A juror this far (points on 0..100) from the rest of the panel on average is worth a look by the organisers.
 NOTABLE_LENIENCY = 10.0

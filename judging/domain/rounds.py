@@ -11,15 +11,27 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 
+from ..errors import Refused
+from ..extensions import db
+from ..mail import send_in_language
+from ..models import (
+    CalibrationSample,
+    Category,
+    Edition,
+    Entry,
+    Jury,
+    JuryMember,
+    Round,
+    Scorecard,
+    SignOff,
+    TieDecision,
+    User,
+    utcnow,
+)
+from ..templating import language
+from ..transaction import commit
 from . import audit
-from .errors import Refused
-from .extensions import db
-from .transaction import commit
-from .mail import send_in_language
-from .models import (CalibrationSample, Category, Edition, Entry, Jury, JuryMember, Round, Scorecard, SignOff,
-                     TieDecision, User, utcnow)
 from .results import round_results
-from .templating import language
 
 SHORTLIST_RULES = ("top", "threshold", "manual")
 
@@ -91,7 +103,7 @@ def preview_shortlist(round_: Round, *, rule: str, top: int | None = None, thres
 
 def _finalists_without_jurors(following: Round, entry_ids: list[int]) -> list[Entry]:
     """Advancing entries left with no live assignment in the next round (its jury empty, or all conflicted)."""
-    from .models import Assignment
+    from ..models import Assignment
     covered = set(db.session.scalars(db.select(Assignment.entry_id).where(
         Assignment.round_id == following.id, Assignment.entry_id.in_(entry_ids), Assignment.recused_at.is_(None))))
     return [db.session.get(Entry, entry_id) for entry_id in entry_ids if entry_id not in covered]
@@ -105,7 +117,7 @@ def apply_shortlist(*, actor: User, preview: ShortlistPreview, notify: bool = Fa
     round, or when a finalist would get no juror in the next round (so that its stand card's QR code opens a
     scorecard for the final's jurors, never "Not found"). Entries dropped from an earlier shortlist come back.
     """
-    from .jury import services as jury_services
+    from . import juries as jury_services
     following = preview.next_round
     edition = preview.round.category.edition
     if edition.results_state != "open":
@@ -409,8 +421,8 @@ class CriteriaRefused(Refused):
 
 def criteria_locked(round_: Round) -> bool:
     """Once the round's scoring has opened or scores exist, a change needs explicit confirmation."""
-    from .jury.scorecards import window_of
-    from .models import utcnow
+    from ..models import utcnow
+    from .scorecards import window_of
     window = window_of(round_, round_.category.edition)
     opened = window.opens_at is not None and utcnow() >= window.opens_at
     return opened or db.session.scalar(db.select(Scorecard.id).where(Scorecard.round_id == round_.id).limit(1)) is not None
@@ -450,7 +462,7 @@ def validate_criteria(rows: list[CriterionInput]) -> list[str]:
 
 def update_criteria(*, actor: User, round_: Round, rows: list[CriterionInput], confirmed: bool) -> int:
     """Replace the round's criteria; recorded, and the stored totals recomputed. Returns the cards recomputed."""
-    from .models import Criterion
+    from ..models import Criterion
     errors = validate_criteria(rows)
     if errors:
         raise CriteriaRefused(_("The criteria were not saved."), errors)
@@ -486,7 +498,7 @@ def update_criteria(*, actor: User, round_: Round, rows: list[CriterionInput], c
 
 def recompute_totals(round_: Round) -> int:
     """Store every scorecard's weighted total again with the round's current criteria (after a weight change)."""
-    from .jury.scorecards import weighted_total_or_none
+    from .scorecards import weighted_total_or_none
     criteria = list(round_.criteria)
     cards = db.session.scalars(db.select(Scorecard).where(Scorecard.round_id == round_.id)).all()
     for card in cards:

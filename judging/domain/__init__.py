@@ -1,0 +1,1 @@
+"""The rules of the awards, one module per concept; blueprints call them, they never commit."""
