@@ -3,6 +3,7 @@
 The compiled .mo files are not committed (a binary that every translation change would conflict on); without this
 hook an installed app would serve its French pages in English. Everything else is declared in pyproject.toml.
 """
+
 import importlib.util
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """`python -m bench`: run every bench/bench_*.py module's main(), one JSON object a line."""
+
 import importlib
 import pkgutil
 import sys

@@ -3,6 +3,7 @@
 The floor is a minimal Flask route that replays exactly the SQL statements the real page sent (captured
 from a real request), so the ratio measures what the app adds: login, forms, templates, permissions.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,15 @@ PASSWORD = "bench-password-1"
 def _build_app(tmp: str):
     os.environ.setdefault("SECRET_KEY", "bench-secret")
     from judging import create_app
-    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3", "UPLOAD_FOLDER": f"{tmp}/uploads",
-                       "WTF_CSRF_ENABLED": False, "MAIL_BACKEND": "memory"})
+
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
+            "UPLOAD_FOLDER": f"{tmp}/uploads",
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_BACKEND": "memory",
+        }
+    )
 
 
 def _populate(entries: int):
@@ -32,9 +40,11 @@ def _populate(entries: int):
     from judging.domain.editions import create_edition
     from judging.extensions import db
     from judging.models import Entry, Organisation, User, utcnow
+
     now = utcnow()
-    edition = create_edition(slug="bench", name="Bench 2027", current=True, status="live",
-                             submission_deadline=now + timedelta(days=30))
+    edition = create_edition(
+        slug="bench", name="Bench 2027", current=True, status="live", submission_deadline=now + timedelta(days=30)
+    )
     edition.max_entries_per_category = 10_000
     rng = random.Random(7)
     companies = [Organisation(name=f"Company {n}", country="FR", stand=f"A{n}") for n in range(max(entries // 2, 1))]
@@ -46,9 +56,17 @@ def _populate(entries: int):
     for n in range(entries):
         # The first company has five entries, as a busy exhibitor would; the rest are spread out.
         company = companies[0] if n < 5 else rng.choice(companies)
-        db.session.add(Entry(edition=edition, category=edition.categories[n % 6], organisation=company,
-                             title=f"Innovation {n}", summary="Summary " * 20, what_is_new="New " * 50,
-                             status="submitted"))
+        db.session.add(
+            Entry(
+                edition=edition,
+                category=edition.categories[n % 6],
+                organisation=company,
+                title=f"Innovation {n}",
+                summary="Summary " * 20,
+                what_is_new="New " * 50,
+                status="submitted",
+            )
+        )
     db.session.commit()
     first = db.session.scalar(sa.select(Entry.id).where(Entry.organisation_id == companies[0].id).limit(1))
     return first
@@ -57,10 +75,12 @@ def _populate(entries: int):
 def capture_statements(app, request) -> tuple:
     """(engine, [(statement, parameters)]) of the SQL that one call of `request()` sends."""
     from judging.extensions import db
+
     statements = []
 
     def before(conn, cursor, statement, parameters, context, executemany):
         statements.append((statement, parameters))
+
     with app.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", before)
@@ -74,6 +94,7 @@ def capture_statements(app, request) -> tuple:
 def get_ok(client, url):
     def get():
         assert client.get(url).status_code == 200, url
+
     return get
 
 
@@ -89,6 +110,7 @@ def floor_app(engine, statements) -> Flask:
                 result = connection.exec_driver_sql(statement, parameters)
                 rows += len(result.fetchall()) if result.returns_rows else result.rowcount
         return str(rows)
+
     return floor
 
 
@@ -101,12 +123,17 @@ def measure(entries: int) -> None:
         app = _build_app(tmp)
         with app.app_context():
             from flask_migrate import upgrade
+
             logging.getLogger("alembic").setLevel(logging.WARNING)
             upgrade()
             entry_id = _populate(entries)
-        pages = {"exhibitor": [("entries_dashboard", "/entries/"), ("entry_page", f"/entries/{entry_id}")],
-                 "organiser": [("organiser_entry_list", "/organiser/entries"),
-                               ("organiser_entry_page", f"/organiser/entries/{entry_id}")]}
+        pages = {
+            "exhibitor": [("entries_dashboard", "/entries/"), ("entry_page", f"/entries/{entry_id}")],
+            "organiser": [
+                ("organiser_entry_list", "/organiser/entries"),
+                ("organiser_entry_page", f"/organiser/entries/{entry_id}"),
+            ],
+        }
         for role, urls in pages.items():
             client = app.test_client()
             _login(client, f"{'owner' if role == 'exhibitor' else 'organiser'}@bench.example")

@@ -3,6 +3,7 @@
 Floors, measured in the same run: numpy averaging the same weighted marks in one dense array, and numpy
 drawing the same number of resampled means.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,11 +36,12 @@ def main() -> None:
         value = median_seconds(lambda: rank_entries(cards, criteria, method=method), repeat=5)
         emit(f"rank_{method}_1200x5x6", value * 1000, "ms", floor * 1000, target_ms=100)
     rng = np.random.default_rng(0)
-    totals = (dense * 10 @ weights)
+    totals = dense * 10 @ weights
 
     def bare_resamples():
         draws = rng.integers(0, JURORS_PER_ENTRY, size=(1000, ENTRIES, JURORS_PER_ENTRY))
         return np.take_along_axis(np.broadcast_to(totals, (1000, ENTRIES, JURORS_PER_ENTRY)), draws, 2).mean(axis=2)
+
     boot = median_seconds(lambda: bootstrap_stability(cards, criteria, "mean", resamples=1000, seed=1), repeat=3)
     boot_floor = median_seconds(bare_resamples, repeat=3)
     emit("bootstrap_mean_1000_resamples_1200x5", boot, "s", boot_floor, target_s=2)

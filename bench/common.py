@@ -1,4 +1,5 @@
 """Shared helpers for the benchmarks: timing and the one-JSON-object-a-line output format."""
+
 from __future__ import annotations
 
 import json
@@ -22,9 +23,13 @@ def median_seconds(work: Callable[[], object], *, repeat: int = 7, warmup: int =
 def emit(name: str, value: float, unit: str, floor: float | None, **extra: object) -> dict:
     """Print one benchmark line: the figure, its floor measured in the same run, and their ratio."""
     ratio = (value / floor) if floor else None
-    line = {"name": name, "value": round(value, 6), "unit": unit,
-            "floor": None if floor is None else round(floor, 6),
-            "ratio": None if ratio is None else round(ratio, 3)}
+    line = {
+        "name": name,
+        "value": round(value, 6),
+        "unit": unit,
+        "floor": None if floor is None else round(floor, 6),
+        "ratio": None if ratio is None else round(ratio, 3),
+    }
     line.update(extra)
     print(json.dumps(line), flush=True)
     return line

@@ -6,6 +6,7 @@ database. Prints one JSON object a line: per action throughput, p50/p95/p99 late
 
     python -m bench.load [--database postgresql|sqlite] [--seconds 40]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,6 +48,7 @@ def prepare(database_url: str, instance: str, jurors: int, exhibitors: int, orga
     from judging.domain.editions import create_edition
     from judging.extensions import db
     from judging.models import Assignment, Entry, JuryMember, Organisation, User, utcnow
+
     app = create_app()
     with app.app_context():
         if database_url.startswith("postgresql"):
@@ -54,25 +56,41 @@ def prepare(database_url: str, instance: str, jurors: int, exhibitors: int, orga
                 connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         upgrade()
         now = utcnow()
-        edition = create_edition(slug="load", name="Load 2027", current=True, status="live",
-                                 submission_deadline=now + timedelta(days=2), scoring_opens_at=now - timedelta(hours=1),
-                                 scoring_closes_at=now + timedelta(days=2))
+        edition = create_edition(
+            slug="load",
+            name="Load 2027",
+            current=True,
+            status="live",
+            submission_deadline=now + timedelta(days=2),
+            scoring_opens_at=now - timedelta(hours=1),
+            scoring_closes_at=now + timedelta(days=2),
+        )
         edition.max_entries_per_category = 100
         hashed = generate_password_hash(PASSWORD, method="scrypt")
         users = {"juror": [], "exhibitor": [], "organiser": []}
         for n in range(organisers):
-            users["organiser"].append(User(email=f"organiser{n}@load.example.com", role="organiser",
-                                           password_hash=hashed))
+            users["organiser"].append(
+                User(email=f"organiser{n}@load.example.com", role="organiser", password_hash=hashed)
+            )
         companies = [Organisation(name=f"Load company {n}", country="FR", stand=f"A{n}") for n in range(exhibitors)]
         db.session.add_all(companies + users["organiser"])
         entries = []
         for n, company in enumerate(companies):
-            user = User(email=f"exhibitor{n}@load.example.com", role="exhibitor", organisation=company,
-                        password_hash=hashed)
+            user = User(
+                email=f"exhibitor{n}@load.example.com", role="exhibitor", organisation=company, password_hash=hashed
+            )
             users["exhibitor"].append(user)
-            entry = Entry(edition=edition, category=edition.categories[n % 6], organisation=company,
-                          title=f"Load entry {n}", summary="s", status="submitted" if (n // 6) % 2 == 0 else "draft",
-                          what_is_new="n", operational_benefit="b", maturity="pilot")
+            entry = Entry(
+                edition=edition,
+                category=edition.categories[n % 6],
+                organisation=company,
+                title=f"Load entry {n}",
+                summary="s",
+                status="submitted" if (n // 6) % 2 == 0 else "draft",
+                what_is_new="n",
+                operational_benefit="b",
+                maturity="pilot",
+            )
             entries.append(entry)
         db.session.add_all(users["exhibitor"] + entries)
         db.session.flush()
@@ -85,14 +103,21 @@ def prepare(database_url: str, instance: str, jurors: int, exhibitors: int, orga
             category = edition.categories[n % 6]
             jury = category.id
             from judging.models import Jury
-            db.session.add(JuryMember(jury_id=db.session.scalar(db.select(Jury.id).where(Jury.category_id == jury)),
-                                      user_id=juror.id))
+
+            db.session.add(
+                JuryMember(
+                    jury_id=db.session.scalar(db.select(Jury.id).where(Jury.category_id == jury)), user_id=juror.id
+                )
+            )
             in_category = [e for e in submitted if e.category_id == category.id]
-            mine = (in_category[n // 6 % 3::3] or in_category)[:4]  # a small run has fewer entries than thirds
+            mine = (in_category[n // 6 % 3 :: 3] or in_category)[:4]  # a small run has fewer entries than thirds
             for entry in mine:
                 db.session.add(Assignment(round_id=category.rounds[0].id, entry_id=entry.id, juror_id=juror.id))
-            plan[juror.email] = {"round": category.rounds[0].id, "entries": [e.id for e in mine],
-                                 "criteria": [c.key for c in category.rounds[0].criteria]}
+            plan[juror.email] = {
+                "round": category.rounds[0].id,
+                "entries": [e.id for e in mine],
+                "criteria": [c.key for c in category.rounds[0].criteria],
+            }
         db.session.commit()
         drafts = {u.email: e.id for u, e in zip(users["exhibitor"], entries) if e.status == "draft"}
         return {"jurors": plan, "exhibitors": drafts, "organisers": [u.email for u in users["organiser"]]}
@@ -101,6 +126,7 @@ def prepare(database_url: str, instance: str, jurors: int, exhibitors: int, orga
 def _own_postgres_database(name: str) -> str:
     """A database of the load run's own (created once), so a run never wipes the test suite's `test`."""
     import sqlalchemy as sa
+
     engine = sa.create_engine("postgresql+psycopg://root@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first()
@@ -116,9 +142,25 @@ class Server:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-             "--graceful-timeout", "2", "--log-level", "warning", "--preload", "judging.wsgi:app"],
-            env=self.env, cwd=ROOT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--graceful-timeout",
+                "2",
+                "--log-level",
+                "warning",
+                "--preload",
+                "judging.wsgi:app",
+            ],
+            env=self.env,
+            cwd=ROOT,
+            start_new_session=True,
+        )
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -181,9 +223,12 @@ class Session:
 
     def login(self, email: str) -> None:
         token = self.csrf("/auth/login")
-        status, _ = self.request("POST", "/auth/login", urlencode(
-            {"email": email, "password": PASSWORD, "csrf_token": token}).encode(),
-            {"Content-Type": "application/x-www-form-urlencoded"})
+        status, _ = self.request(
+            "POST",
+            "/auth/login",
+            urlencode({"email": email, "password": PASSWORD, "csrf_token": token}).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
         if status != 302:
             raise RuntimeError(f"login of {email} failed: {status}")
 
@@ -253,9 +298,12 @@ def juror_loop(port, email, plan, stop, recorder, acknowledged, unacknowledged, 
                 unacknowledged[(email, entry)] = marks
                 body = json.dumps({"marks": marks, "version": versions[entry]}).encode()
                 started = time.perf_counter()
-                status, data = session.request("POST", f"/jury/api/scorecards/{plan['round']}/{entry}", body,
-                                               {"Content-Type": "application/json", "X-CSRFToken": token,
-                                                "Accept": "application/json"})
+                status, data = session.request(
+                    "POST",
+                    f"/jury/api/scorecards/{plan['round']}/{entry}",
+                    body,
+                    {"Content-Type": "application/json", "X-CSRFToken": token, "Accept": "application/json"},
+                )
                 recorder.record("scorecard_save", time.perf_counter() - started, status)
                 reply = json.loads(data or b"{}")
                 if status == 200:
@@ -315,11 +363,19 @@ def exhibitor_loop(port, email, entry, stop, recorder, ready):
         try:
             token = session.csrf(f"/entries/{entry}/edit")
             n += 1
-            form = {"csrf_token": token, "title": f"Load entry, draft {n}", "summary": "edited under load",
-                    "innovation_type": "product", "maturity": "pilot"}
-            status, _ = session.request("POST", f"/entries/{entry}/edit", urlencode(form).encode() + b"&category=" +
-                                        str(_category_of(session, entry)).encode(),
-                                        {"Content-Type": "application/x-www-form-urlencoded"})
+            form = {
+                "csrf_token": token,
+                "title": f"Load entry, draft {n}",
+                "summary": "edited under load",
+                "innovation_type": "product",
+                "maturity": "pilot",
+            }
+            status, _ = session.request(
+                "POST",
+                f"/entries/{entry}/edit",
+                urlencode(form).encode() + b"&category=" + str(_category_of(session, entry)).encode(),
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            )
         except (OSError, RuntimeError):
             status = "unreachable"
         recorder.record("exhibitor_draft_edit", time.perf_counter() - started, status)
@@ -355,11 +411,13 @@ def check_acknowledged(database_url: str, acknowledged: dict, unacknowledged: di
     A save sent but not acknowledged when the run stopped may or may not have landed: either is fine.
     """
     import sqlalchemy as sa
+
     engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
     lost = 0
     with engine.connect() as connection:
-        rows = connection.execute(sa.text(
-            "SELECT u.email, s.entry_id, s.marks FROM scorecard s JOIN \"user\" u ON u.id = s.juror_id")).all()
+        rows = connection.execute(
+            sa.text('SELECT u.email, s.entry_id, s.marks FROM scorecard s JOIN "user" u ON u.id = s.juror_id')
+        ).all()
     stored = {(email, entry): (json.loads(marks) if isinstance(marks, str) else marks) for email, entry, marks in rows}
     for key, marks in acknowledged.items():
         if stored.get(key) != marks and stored.get(key) != unacknowledged.get(key):
@@ -370,23 +428,39 @@ def check_acknowledged(database_url: str, acknowledged: dict, unacknowledged: di
 
 def run(database: str, seconds: int, jurors: int, organisers: int, exhibitors: int, workers: int) -> int:
     instance = tempfile.mkdtemp(prefix="awards-load-")
-    database_url = (_own_postgres_database("awards_load") if database == "postgresql"
-                    else f"sqlite:///{instance}/load.sqlite3")
+    database_url = (
+        _own_postgres_database("awards_load") if database == "postgresql" else f"sqlite:///{instance}/load.sqlite3"
+    )
     world = prepare(database_url, instance, jurors, exhibitors, organisers)
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=database_url, INSTANCE_PATH=instance, SECRET_KEY="load-test-secret",
-               LOGIN_RATE_LIMIT="100000 per minute", MAIL_BACKEND="memory")
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        INSTANCE_PATH=instance,
+        SECRET_KEY="load-test-secret",
+        LOGIN_RATE_LIMIT="100000 per minute",
+        MAIL_BACKEND="memory",
+    )
     server = Server(port, workers, env)
     server.start()
     recorder, stop, acknowledged, unacknowledged = Recorder(), threading.Event(), {}, {}
     ready = threading.Semaphore(0)
-    threads = [threading.Thread(target=juror_loop, args=(port, email, plan, stop, recorder, acknowledged,
-                                                         unacknowledged, ready), daemon=True)
-               for email, plan in world["jurors"].items()]
-    threads += [threading.Thread(target=organiser_loop, args=(port, email, stop, recorder, ready), daemon=True)
-                for email in world["organisers"]]
-    threads += [threading.Thread(target=exhibitor_loop, args=(port, email, entry, stop, recorder, ready), daemon=True)
-                for email, entry in world["exhibitors"].items()]
+    threads = [
+        threading.Thread(
+            target=juror_loop,
+            args=(port, email, plan, stop, recorder, acknowledged, unacknowledged, ready),
+            daemon=True,
+        )
+        for email, plan in world["jurors"].items()
+    ]
+    threads += [
+        threading.Thread(target=organiser_loop, args=(port, email, stop, recorder, ready), daemon=True)
+        for email in world["organisers"]
+    ]
+    threads += [
+        threading.Thread(target=exhibitor_loop, args=(port, email, entry, stop, recorder, ready), daemon=True)
+        for email, entry in world["exhibitors"].items()
+    ]
     threads.append(threading.Thread(target=floor_loop, args=(port, stop, recorder), daemon=True))
     for index, thread in enumerate(threads):
         thread.start()
@@ -419,29 +493,48 @@ def run(database: str, seconds: int, jurors: int, organisers: int, exhibitors: i
         p95 = percentile(values, 95)
         errors = dict(recorder.errors[action])
         steady = [v for v, at in zip(values, recorder.at[action]) if at < first_fault and v > 0]
-        line = {"name": f"load_{database}_{action}", "requests": len(values),
-                "throughput_per_s": round(len(values) / elapsed, 1),
-                "p50_ms": round(percentile(values, 50) * 1000, 1), "p95_ms": round(p95 * 1000, 1),
-                "p99_ms": round(percentile(values, 99) * 1000, 1), "errors": errors,
-                "statuses": dict(recorder.statuses[action]),
-                # Before the first fault: the steady state, without the outage's queue.
-                "steady_p50_ms": round(percentile(steady, 50) * 1000, 1) if steady else None,
-                "steady_p95_ms": round(percentile(steady, 95) * 1000, 1) if steady else None,
-                # p95 per slice of the run (SLICE_SECONDS): where the tail comes from (start, fault, restart).
-                "p95_ms_by_slice": _p95_by_slice(values, recorder.at[action], started, SLICE_SECONDS)}
+        line = {
+            "name": f"load_{database}_{action}",
+            "requests": len(values),
+            "throughput_per_s": round(len(values) / elapsed, 1),
+            "p50_ms": round(percentile(values, 50) * 1000, 1),
+            "p95_ms": round(p95 * 1000, 1),
+            "p99_ms": round(percentile(values, 99) * 1000, 1),
+            "errors": errors,
+            "statuses": dict(recorder.statuses[action]),
+            # Before the first fault: the steady state, without the outage's queue.
+            "steady_p50_ms": round(percentile(steady, 50) * 1000, 1) if steady else None,
+            "steady_p95_ms": round(percentile(steady, 95) * 1000, 1) if steady else None,
+            # p95 per slice of the run (SLICE_SECONDS): where the tail comes from (start, fault, restart).
+            "p95_ms_by_slice": _p95_by_slice(values, recorder.at[action], started, SLICE_SECONDS),
+        }
         print(json.dumps(line), flush=True)
         failed |= any(code.isdigit() for code in errors)  # a 5xx; 'unreachable' is the planned outage
     saves = recorder.latency["scorecard_save"]
     save_p95 = round(percentile(saves, 95) * 1000, 1) if saves else None
     floor = recorder.latency["floor_healthz"]
-    print(json.dumps({"name": f"load_{database}_summary", "seconds": round(elapsed, 1), "jurors": jurors,
-                      "save_p95_ms": save_p95, "save_p95_target_met": save_p95 is not None and save_p95 < 100,
-                      "floor_healthz_p95_ms": round(percentile(floor, 95) * 1000, 1) if floor else None,
-                      "organisers": organisers, "exhibitors": exhibitors, "workers": workers,
-                      # Each scorecard's last acknowledged marks are checked against the database at the end.
-                      "acknowledged_saves": recorder.statuses["scorecard_save"]["200"],
-                      "scorecards_checked": len(acknowledged), "lost_acknowledged_saves": lost, "faults": faults,
-                      "target": "zero 5xx, zero lost acknowledged saves, save p95 < 100 ms"}), flush=True)
+    print(
+        json.dumps(
+            {
+                "name": f"load_{database}_summary",
+                "seconds": round(elapsed, 1),
+                "jurors": jurors,
+                "save_p95_ms": save_p95,
+                "save_p95_target_met": save_p95 is not None and save_p95 < 100,
+                "floor_healthz_p95_ms": round(percentile(floor, 95) * 1000, 1) if floor else None,
+                "organisers": organisers,
+                "exhibitors": exhibitors,
+                "workers": workers,
+                # Each scorecard's last acknowledged marks are checked against the database at the end.
+                "acknowledged_saves": recorder.statuses["scorecard_save"]["200"],
+                "scorecards_checked": len(acknowledged),
+                "lost_acknowledged_saves": lost,
+                "faults": faults,
+                "target": "zero 5xx, zero lost acknowledged saves, save p95 < 100 ms",
+            }
+        ),
+        flush=True,
+    )
     return 1 if (lost or failed) else 0
 
 

@@ -4,6 +4,7 @@ The parsers return either rows or errors, never both: callers import all the row
 normalised (trimmed, emails lower-cased, countries upper-cased), so importing the same file twice is an
 upsert by natural keys that changes nothing the second time.
 """
+
 from __future__ import annotations
 
 import io
@@ -105,16 +106,27 @@ JUROR_COLUMNS = (
 )
 YES = {"yes", "y", "oui", "o", "true", "vrai", "1", "x"}
 NO = {"no", "n", "non", "false", "faux", "0", ""}
-LANGUAGES = {"en": "en", "english": "en", "anglais": "en", "fr": "fr", "french": "fr", "français": "fr",
-             "francais": "fr"}
-NOT_A_WORKBOOK = ("This file is not an Excel workbook (.xlsx). Save it from Excel or LibreOffice as "
-                  "\"Excel Workbook (.xlsx)\", or start from the template.")
+LANGUAGES = {
+    "en": "en",
+    "english": "en",
+    "anglais": "en",
+    "fr": "fr",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+}
+NOT_A_WORKBOOK = (
+    "This file is not an Excel workbook (.xlsx). Save it from Excel or LibreOffice as "
+    '"Excel Workbook (.xlsx)", or start from the template.'
+)
 
 
 # --- templates ----------------------------------------------------------------------------------------------
 
-def _template(columns: tuple[_Column, ...], instructions: list[str], example: list[str],
-              choices: Mapping[str, str]) -> bytes:
+
+def _template(
+    columns: tuple[_Column, ...], instructions: list[str], example: list[str], choices: Mapping[str, str]
+) -> bytes:
     """A Data sheet with the header row only (an example row left in would be imported as a real one) and
     an Instructions sheet that shows the example."""
     workbook = Workbook()
@@ -154,35 +166,42 @@ def exhibitor_template() -> bytes:
     """An .xlsx to fill in: one exhibitor a row on the Data sheet, with an Instructions sheet."""
     return _template(
         EXHIBITOR_COLUMNS,
-        ["Exhibitors: one per row of the Data sheet, starting on row 2. Keep the header row.",
-         "Organisation: the exhibitor's name, as it should appear on stage (at most 200 characters).",
-         "Country: the ISO two-letter code (FR, DE, QA, US...).",
-         "Hall and Stand: as printed in the show catalogue (at most 20 characters each). Hall is optional.",
-         "Start-up: yes or no (oui/non also accepted).",
-         "Contact email: one address; it must be unique in the file.",
-         "Importing the same file again changes nothing; an organisation already known by its name is updated.",
-         "If any row has a problem, nothing is imported and every problem is listed with its row number."],
+        [
+            "Exhibitors: one per row of the Data sheet, starting on row 2. Keep the header row.",
+            "Organisation: the exhibitor's name, as it should appear on stage (at most 200 characters).",
+            "Country: the ISO two-letter code (FR, DE, QA, US...).",
+            "Hall and Stand: as printed in the show catalogue (at most 20 characters each). Hall is optional.",
+            "Start-up: yes or no (oui/non also accepted).",
+            "Contact email: one address; it must be unique in the file.",
+            "Importing the same file again changes nothing; an organisation already known by its name is updated.",
+            "If any row has a problem, nothing is imported and every problem is listed with its row number.",
+        ],
         ["Aegis Systems", "FR", "5", "B123", "yes", "contact@aegis.example.com"],
-        {"Start-up (yes/no)": "yes,no"})
+        {"Start-up (yes/no)": "yes,no"},
+    )
 
 
 def juror_template() -> bytes:
     """An .xlsx to fill in: one juror a row on the Data sheet, juries as category codes."""
     return _template(
         JUROR_COLUMNS,
-        ["Jurors: one per row of the Data sheet, starting on row 2. Keep the header row.",
-         "Email: the juror's login; it must be unique in the file.",
-         "Organisation (optional): the juror's employer, if it exhibits (the juror will never judge it).",
-         "Juries: category codes separated by commas or semicolons, e.g. \"cyber; drones\".",
-         "Language (optional, default en): en or fr, the language of the juror's emails and screens.",
-         "President (optional): yes for the jury president, at most one per jury.",
-         "Importing the same file again changes nothing.",
-         "If any row has a problem, nothing is imported and every problem is listed with its row number."],
+        [
+            "Jurors: one per row of the Data sheet, starting on row 2. Keep the header row.",
+            "Email: the juror's login; it must be unique in the file.",
+            "Organisation (optional): the juror's employer, if it exhibits (the juror will never judge it).",
+            'Juries: category codes separated by commas or semicolons, e.g. "cyber; drones".',
+            "Language (optional, default en): en or fr, the language of the juror's emails and screens.",
+            "President (optional): yes for the jury president, at most one per jury.",
+            "Importing the same file again changes nothing.",
+            "If any row has a problem, nothing is imported and every problem is listed with its row number.",
+        ],
         ["Claire Dubois", "claire.dubois@police.example.com", "", "cyber; crisis", "fr", "no"],
-        {"Language (en/fr)": "en,fr", "President (yes/no)": "yes,no"})
+        {"Language (en/fr)": "en,fr", "President (yes/no)": "yes,no"},
+    )
 
 
 # --- reading ------------------------------------------------------------------------------------------------
+
 
 def _header_key(text) -> str:
     """'Start-up (yes/no)', ' START UP ' and 'startup' all become 'startup'; accents are kept (aliases list
@@ -229,8 +248,9 @@ def _data_sheet(workbook):
     return workbook.worksheets[0]
 
 
-def _read(data: bytes, columns: tuple[_Column, ...], kind: str
-          ) -> tuple[list[tuple[int, dict[str, object]]], list[RowError]]:
+def _read(
+    data: bytes, columns: tuple[_Column, ...], kind: str
+) -> tuple[list[tuple[int, dict[str, object]]], list[RowError]]:
     """(rows as (Excel row number, column title -> raw value), file-level errors)."""
     if not data:
         return [], [RowError(0, "", "The file is empty. " + NOT_A_WORKBOOK)]
@@ -251,8 +271,13 @@ def _read_sheet(sheet, columns: tuple[_Column, ...], kind: str):
     rows: Iterator = iter(sheet.iter_rows(values_only=True))
     top = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     if all(_is_blank(values) for values in top):
-        return [], [RowError(0, "", f"The sheet \"{sheet.title}\" is empty: it needs the header row of the "
-                                        f"template, then one {kind} a row.")]
+        return [], [
+            RowError(
+                0,
+                "",
+                f'The sheet "{sheet.title}" is empty: it needs the header row of the template, then one {kind} a row.',
+            )
+        ]
     required = [c.title for c in columns if c.required]
     # The header is the first row naming every required column, else the row naming the most columns.
     candidates = [(index, _match_header(values, columns)) for index, values in enumerate(top)]
@@ -260,16 +285,21 @@ def _read_sheet(sheet, columns: tuple[_Column, ...], kind: str):
     header_index, found = complete[0] if complete else max(candidates, key=lambda c: len(c[1]))
     missing = [title for title in required if title not in found]
     if missing:
-        return [], [RowError(0, "", f"Missing column(s): {', '.join(missing)}. Keep the header row of the "
-                                        "template (column names in English or French).")]
+        return [], [
+            RowError(
+                0,
+                "",
+                f"Missing column(s): {', '.join(missing)}. Keep the header row of the "
+                "template (column names in English or French).",
+            )
+        ]
     parsed: list[tuple[int, dict[str, object]]] = []
-    data_rows = itertools.chain(top[header_index + 1:], rows)
+    data_rows = itertools.chain(top[header_index + 1 :], rows)
     for number, values in enumerate(data_rows, start=header_index + 2):  # Excel numbers rows from 1
         if _is_blank(values):
             continue
         if len(parsed) >= MAX_ROWS:
-            return [], [RowError(0, "", f"The file has more than {MAX_ROWS} {kind} rows: split it into "
-                                               "several files.")]
+            return [], [RowError(0, "", f"The file has more than {MAX_ROWS} {kind} rows: split it into several files.")]
         parsed.append((number, {title: (values[i] if i < len(values) else None) for title, i in found.items()}))
     if not parsed:
         return [], [RowError(0, "", f"The file has a header row but no {kind} rows.")]
@@ -338,8 +368,9 @@ def read_exhibitors(data: bytes, *, valid_countries: set[str]) -> ImportResult[E
     country_column, startup_column = "Country (ISO 2-letter code)", "Start-up (yes/no)"
     parsed = []
     for number, values in rows:
-        name = _required_text(values.get("Organisation"), number, "Organisation", "the organisation's name",
-                              MAX_ORGANISATION, errors)
+        name = _required_text(
+            values.get("Organisation"), number, "Organisation", "the organisation's name", MAX_ORGANISATION, errors
+        )
         country = _text(values.get(country_column)).upper()
         if not country:
             errors.append(RowError(number, "Country", "the country code is missing."))
@@ -352,10 +383,19 @@ def read_exhibitors(data: bytes, *, valid_countries: set[str]) -> ImportResult[E
             errors.append(RowError(number, "Stand", "the stand number is missing."))
         elif len(stand) > MAX_STAND:
             errors.append(RowError(number, "Stand", f"'{stand}' is longer than {MAX_STAND} characters."))
-        parsed.append((number, ExhibitorRow(
-            organisation=name, country=country, hall=hall, stand=stand,
-            is_startup=_flag(values.get(startup_column), number, "Start-up", errors),
-            contact_email=_email(values.get("Contact email"), number, "Contact email", errors))))
+        parsed.append(
+            (
+                number,
+                ExhibitorRow(
+                    organisation=name,
+                    country=country,
+                    hall=hall,
+                    stand=stand,
+                    is_startup=_flag(values.get(startup_column), number, "Start-up", errors),
+                    contact_email=_email(values.get("Contact email"), number, "Contact email", errors),
+                ),
+            )
+        )
     _no_duplicates(parsed, lambda r: r.contact_email, "Contact email", errors, shown=lambda r: r.contact_email)
     _no_duplicates(parsed, lambda r: r.organisation.lower(), "Organisation", errors, shown=lambda r: r.organisation)
     return _result(parsed, errors)
@@ -369,8 +409,11 @@ def _juries(value, row: int, valid: Mapping[str, str], errors: list[RowError]) -
         errors.append(RowError(row, "Juries", "name at least one jury (a category code, e.g. cyber)."))
     for code in codes:
         if code not in valid:
-            errors.append(RowError(row, "Juries", f"'{code}' is not a category code "
-                                                  f"(one of: {', '.join(sorted(valid.values()))})."))
+            errors.append(
+                RowError(
+                    row, "Juries", f"'{code}' is not a category code (one of: {', '.join(sorted(valid.values()))})."
+                )
+            )
     return tuple(dict.fromkeys(valid.get(code, code) for code in codes))
 
 
@@ -394,15 +437,29 @@ def read_jurors(data: bytes, *, valid_juries: set[str]) -> ImportResult[JurorImp
         if language is None:
             errors.append(RowError(number, "Language", f"'{_text(values.get('Language (en/fr)'))}' is not en or fr."))
         president = _flag(values.get("President (yes/no)"), number, "President", errors)
-        parsed.append((number, JurorImportRow(name=name, email=email, organisation=organisation, juries=juries,
-                                              language=language or "en", president=president)))
+        parsed.append(
+            (
+                number,
+                JurorImportRow(
+                    name=name,
+                    email=email,
+                    organisation=organisation,
+                    juries=juries,
+                    language=language or "en",
+                    president=president,
+                ),
+            )
+        )
     _no_duplicates(parsed, lambda r: r.email, "Email", errors, shown=lambda r: r.email)
     presidents: dict[str, int] = {}
     for number, row in parsed:
         for code in row.juries if row.president else ():
             if code in presidents:
-                errors.append(RowError(number, "President", f"the {code} jury already has its president on row "
-                                                            f"{presidents[code]}."))
+                errors.append(
+                    RowError(
+                        number, "President", f"the {code} jury already has its president on row {presidents[code]}."
+                    )
+                )
             else:
                 presidents[code] = number
     return _result(parsed, errors)

@@ -4,6 +4,7 @@ A spreadsheet opens a cell starting with = + - @ (or a tab or carriage return) a
 titled `=HYPERLINK("http://evil","click")` could run in an organiser's Excel. Such text gets a leading
 apostrophe and stays text (the OWASP advice on CSV injection; indico's util/spreadsheets.py does the same).
 """
+
 from __future__ import annotations
 
 import math

@@ -8,6 +8,7 @@ Labels (sheet names, headings, column titles) are English in the code and go thr
 `translate` when the workbook is built: the app passes its gettext for the organiser's language, and
 `make translations` finds them here (`_(...)` where used, `N_(...)` where defined ahead of use).
 """
+
 from __future__ import annotations
 
 import csv
@@ -156,11 +157,13 @@ class ResultsBook:
 
 # --- shared layout ------------------------------------------------------------------------------------------
 
+
 def describe_method(method: str, translate: Callable[[str], str] = as_is) -> str:
     """'Ranking by mean of weighted totals' and so on; an unknown method code is shown as it is."""
     _ = translate
-    return _("Ranking by %(method)s") % {"method": _(METHOD_DESCRIPTIONS[method]) if method in METHOD_DESCRIPTIONS
-                                         else method}
+    return _("Ranking by %(method)s") % {
+        "method": _(METHOD_DESCRIPTIONS[method]) if method in METHOD_DESCRIPTIONS else method
+    }
 
 
 def sheet_title(category: CategoryResults, used: set[str]) -> str:
@@ -174,7 +177,7 @@ def sheet_title(category: CategoryResults, used: set[str]) -> str:
     title, n = base, 2
     while title.lower() in used or title.lower() in RESERVED_SHEET_TITLES:
         suffix = f" ({n})"
-        title, n = base[:31 - len(suffix)].rstrip(" '") + suffix, n + 1
+        title, n = base[: 31 - len(suffix)].rstrip(" '") + suffix, n + 1
     used.add(title.lower())
     return title
 
@@ -186,18 +189,24 @@ def _show_top3(category: CategoryResults) -> bool:
 def category_header(category: CategoryResults, translate: Callable[[str], str] = as_is) -> list[str]:
     """The category sheet's (and CSV's) column titles."""
     _ = translate
-    return ([_("Rank"), _("Entry"), _("Organisation"), _("Country"), _("Score")]
-            + [f"{c.name} ({c.weight:g}%)" for c in category.criteria] + [_("Scorecards"), _("Flags"), _("P(win)")]
-            + ([_("P(top 3)")] if _show_top3(category) else []))
+    return (
+        [_("Rank"), _("Entry"), _("Organisation"), _("Country"), _("Score")]
+        + [f"{c.name} ({c.weight:g}%)" for c in category.criteria]
+        + [_("Scorecards"), _("Flags"), _("P(win)")]
+        + ([_("P(top 3)")] if _show_top3(category) else [])
+    )
 
 
 def category_values(category: CategoryResults) -> list[list]:
     """The category sheet's rows, as values (shared by the sheet and the CSV, so they always agree)."""
     top3 = _show_top3(category)
-    return [[row.rank, row.title, row.organisation, row.country, row.score]
-            + [row.criterion_means.get(c.key) for c in category.criteria]
-            + [row.n_scorecards, ", ".join(row.flags), row.p_first] + ([row.p_top3] if top3 else [])
-            for row in category.rows]
+    return [
+        [row.rank, row.title, row.organisation, row.country, row.score]
+        + [row.criterion_means.get(c.key) for c in category.criteria]
+        + [row.n_scorecards, ", ".join(row.flags), row.p_first]
+        + ([row.p_top3] if top3 else [])
+        for row in category.rows
+    ]
 
 
 def _category_formats(category: CategoryResults) -> dict[int, str]:
@@ -246,8 +255,15 @@ def _keep_every_digit(cell, value: float) -> None:
         cell._value = repr(value)
 
 
-def _table(sheet, header: Sequence[str], rows: Sequence[Sequence], *, header_row: int,
-           formats: Mapping[int, str] | None = None, highlight: Iterable[int] = ()) -> None:
+def _table(
+    sheet,
+    header: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    header_row: int,
+    formats: Mapping[int, str] | None = None,
+    highlight: Iterable[int] = (),
+) -> None:
     """Write a table: bold header frozen above the data, autofilter, number formats, fitted column widths,
     highlighted rows (0-based indexes into `rows`), and a landscape page one page wide with the header
     repeated on every printed page. Nothing may be written below `header_row` before the call."""
@@ -298,6 +314,7 @@ def _title(sheet, text: str, *, size: int = 13, row: int = 1, bold: bool = True)
 
 # --- the sheets ---------------------------------------------------------------------------------------------
 
+
 def _stand(row: RankedRow, _: Callable[[str], str]) -> str:
     hall, stand = (row.hall or "").strip(), (row.stand or "").strip()
     if hall and stand:
@@ -307,8 +324,14 @@ def _stand(row: RankedRow, _: Callable[[str], str]) -> str:
     return _("Stand %(stand)s") % {"stand": stand} if stand else ""
 
 
-AWARDS = {(1, False): N_("Winner"), (2, False): N_("Runner-up (2nd)"), (3, False): N_("Runner-up (3rd)"),
-          (1, True): N_("Joint winner"), (2, True): N_("Joint runner-up (2nd)"), (3, True): N_("Joint runner-up (3rd)")}
+AWARDS = {
+    (1, False): N_("Winner"),
+    (2, False): N_("Runner-up (2nd)"),
+    (3, False): N_("Runner-up (3rd)"),
+    (1, True): N_("Joint winner"),
+    (2, True): N_("Joint runner-up (2nd)"),
+    (3, True): N_("Joint runner-up (3rd)"),
+}
 UNDECIDED = N_("Tied: the jury decides")
 
 
@@ -322,8 +345,16 @@ def podium(category: CategoryResults) -> list[RankedRow]:
     return [row for row in category.rows if _has_score(row) and row.complete and row.rank <= 3]
 
 
-CEREMONY_HEADER = [N_("Category"), N_("Place"), N_("Award"), N_("Entry"), N_("Organisation"), N_("Country"),
-                   N_("Stand"), N_("Score")]
+CEREMONY_HEADER = [
+    N_("Category"),
+    N_("Place"),
+    N_("Award"),
+    N_("Entry"),
+    N_("Organisation"),
+    N_("Country"),
+    N_("Stand"),
+    N_("Score"),
+]
 
 
 def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResults]) -> None:
@@ -331,8 +362,13 @@ def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryR
     sheet = workbook.active
     sheet.title = _("Ceremony")
     _title(sheet, _("%(edition)s - Innovation Awards ceremony") % {"edition": book.edition}, size=14)
-    _title(sheet, _("Categories in ceremony order; a shared place is shown for every entry holding it."),
-           size=10, row=2, bold=False)
+    _title(
+        sheet,
+        _("Categories in ceremony order; a shared place is shown for every entry holding it."),
+        size=10,
+        row=2,
+        bold=False,
+    )
     rows, winners = [], []
     for category in ordered:
         placed = podium(category)
@@ -341,8 +377,9 @@ def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryR
             if row.rank == 1 and not row.undecided_tie:
                 winners.append(len(rows))
             award = _(UNDECIDED) if row.undecided_tie else _(AWARDS[row.rank, ranks.count(row.rank) > 1])
-            rows.append([category.name, row.rank, award, row.title,
-                         row.organisation, row.country, _stand(row, _), row.score])
+            rows.append(
+                [category.name, row.rank, award, row.title, row.organisation, row.country, _stand(row, _), row.score]
+            )
     _table(sheet, [_(title) for title in CEREMONY_HEADER], rows, header_row=3, formats={7: SCORE_FORMAT})
     for index in winners:  # the winner's line stands out when read from a lectern
         for column in range(1, len(CEREMONY_HEADER) + 1):
@@ -419,11 +456,21 @@ def _scores(workbook: Workbook, book: ResultsBook, labels: Mapping[int, str]) ->
     scrub = _scrubber(book, labels)
     columns = _criterion_columns(book)
     with_round = any(s.round_name for s in book.scores)
-    header = ([_("Juror"), _("Category")] + ([_("Round")] if with_round else []) + [_("Entry")]
-              + [title for _key, title in columns] + [_("Weighted total"), _("Comment"), _("Submitted at (UTC)")])
-    rows = [[labels[s.juror_id], s.category] + ([s.round_name] if with_round else []) + [s.entry_title]
-            + [s.marks.get(key) for key, _title in columns] + [s.weighted_total, scrub(s.comment), s.submitted_at]
-            for s in book.scores]
+    header = (
+        [_("Juror"), _("Category")]
+        + ([_("Round")] if with_round else [])
+        + [_("Entry")]
+        + [title for _key, title in columns]
+        + [_("Weighted total"), _("Comment"), _("Submitted at (UTC)")]
+    )
+    rows = [
+        [labels[s.juror_id], s.category]
+        + ([s.round_name] if with_round else [])
+        + [s.entry_title]
+        + [s.marks.get(key) for key, _title in columns]
+        + [s.weighted_total, scrub(s.comment), s.submitted_at]
+        for s in book.scores
+    ]
     total = len(header) - 3
     _table(sheet, header, rows, header_row=1, formats={total: SCORE_FORMAT, total + 2: DATETIME_FORMAT})
 
@@ -432,29 +479,44 @@ def _jurors(workbook: Workbook, book: ResultsBook, labels: Mapping[int, str]) ->
     _ = book.translate
     sheet = workbook.create_sheet(_("Jurors"))
     with_category = any(j.category for j in book.jurors)
-    header = ([_("Juror")] + ([_("Category")] if with_category else [])
-              + [_("Assigned"), _("Submitted"), _("Mean"), _("Severity")])
-    rows = [[labels[j.juror_id]] + ([j.category] if with_category else [])
-            + [j.assigned, j.submitted, j.mean, j.severity] for j in book.jurors]
+    header = (
+        [_("Juror")]
+        + ([_("Category")] if with_category else [])
+        + [_("Assigned"), _("Submitted"), _("Mean"), _("Severity")]
+    )
+    rows = [
+        [labels[j.juror_id]] + ([j.category] if with_category else []) + [j.assigned, j.submitted, j.mean, j.severity]
+        for j in book.jurors
+    ]
     shift = int(with_category)
     _table(sheet, header, rows, header_row=1, formats={3 + shift: SCORE_FORMAT, 4 + shift: SEVERITY_FORMAT})
 
 
 def _criterion_text(criterion: CriterionInfo, _: Callable[[str], str]) -> str:
-    scale = (" " + _("(marked %(low)s to %(high)s)") % {"low": f"{criterion.min:g}", "high": f"{criterion.max:g}"}
-             if None not in (criterion.min, criterion.max) else "")
+    scale = (
+        " " + _("(marked %(low)s to %(high)s)") % {"low": f"{criterion.min:g}", "high": f"{criterion.max:g}"}
+        if None not in (criterion.min, criterion.max)
+        else ""
+    )
     return f"{criterion.name} {criterion.weight:g}%{scale}"
 
 
 def _about(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResults]) -> None:
     _ = book.translate
     sheet = workbook.create_sheet(_("About"))
-    facts: list[list] = [[_("Edition"), book.edition], [_("Method"), book.method],
-                         [_("Ranking method"), describe_method(book.method, _)]]
+    facts: list[list] = [
+        [_("Edition"), book.edition],
+        [_("Method"), book.method],
+        [_("Ranking method"), describe_method(book.method, _)],
+    ]
     facts += [[_("Parameter: %(name)s") % {"name": key}, value] for key, value in sorted(book.parameters.items())]
-    facts += [[_("Results source"), book.source], [_("Generated at (UTC)"), book.generated_at],
-              [_("App version"), book.app_version], [_("Fingerprint of the scores (SHA-256)"), book.fingerprint],
-              [_("Jurors anonymised"), _("yes") if book.anonymise_jurors else _("no")]]
+    facts += [
+        [_("Results source"), book.source],
+        [_("Generated at (UTC)"), book.generated_at],
+        [_("App version"), book.app_version],
+        [_("Fingerprint of the scores (SHA-256)"), book.fingerprint],
+        [_("Jurors anonymised"), _("yes") if book.anonymise_jurors else _("no")],
+    ]
     if book.combined_note:
         facts.append([_("Combined rounds"), book.combined_note])
     facts += [[_("Note"), note] for note in book.notes]
@@ -508,6 +570,7 @@ def write_results_workbook(book: ResultsBook, target: str | Path | IO[bytes]) ->
 
 # --- CSV ----------------------------------------------------------------------------------------------------
 
+
 def _csv_text(value) -> str:
     value = cell_value(value)
     if value is None:
@@ -540,8 +603,10 @@ def csv_filename(category: CategoryResults, used: set[str]) -> str:
 def csv_files(book: ResultsBook) -> dict[str, str]:
     """File name -> CSV text, one per category, in ceremony order."""
     used: set[str] = set()
-    return {csv_filename(c, used): category_csv(c, book.translate)
-            for c in sorted(book.categories, key=lambda c: c.position)}
+    return {
+        csv_filename(c, used): category_csv(c, book.translate)
+        for c in sorted(book.categories, key=lambda c: c.position)
+    }
 
 
 def write_csv_files(book: ResultsBook, folder: str | Path) -> list[Path]:
@@ -558,6 +623,7 @@ def write_csv_files(book: ResultsBook, folder: str | Path) -> list[Path]:
 
 
 # --- other tables -------------------------------------------------------------------------------------------
+
 
 def table_workbook_bytes(title: str, header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
     """A one-sheet workbook of a plain table (the audit trail), with the same formatting and cell guard."""

@@ -1,4 +1,5 @@
 """The Innovation Awards web app: `create_app()` builds it, one blueprint per actor."""
+
 from __future__ import annotations
 
 import hmac
@@ -23,8 +24,12 @@ MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; `test_config` overrides the environment (the tests pass their database here)."""
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATE_DIR),
-                static_folder=str(PACKAGE_DIR / "static"))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(TEMPLATE_DIR),
+        static_folder=str(PACKAGE_DIR / "static"),
+    )
     instance = Path(os.environ.get("INSTANCE_PATH", app.instance_path))
     app.instance_path = str(instance)
     instance.mkdir(parents=True, exist_ok=True)
@@ -35,11 +40,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         # Only behind the documented number of proxies: otherwise anyone could forge their address or scheme.
         from werkzeug.middleware.proxy_fix import ProxyFix
+
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
     from . import security
+
     security.install_input_guards(app)  # before the blueprints: their routes read the URL converters
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
@@ -65,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cli, errors, mail, templating, transaction
     from .domain import seal
+
     transaction.register(app)
     seal.register()
     mail.register()
@@ -79,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _load_user(user_id: str):
     """The user of a session or remember cookie, only while its session token is the account's current one."""
     from .models import User
+
     number, _, token = user_id.partition(":")
     if not number.isdigit() or not token:
         return None

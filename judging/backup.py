@@ -3,6 +3,7 @@
 The rows are read in one transaction (REPEATABLE READ on PostgreSQL, a single read transaction on SQLite
 in WAL mode), so the backup is a consistent snapshot even while jurors keep saving.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,17 +51,26 @@ def write_backup(path: str | Path) -> dict:
     engine = db.engine
     options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with engine.connect().execution_options(**options) as connection, connection.begin():
-        data = {t.name: [{k: _encode(v) for k, v in row._mapping.items()}
-                         for row in connection.execute(sa.select(t).order_by(*t.primary_key.columns))]
-                for t in tables}
+        data = {
+            t.name: [
+                {k: _encode(v) for k, v in row._mapping.items()}
+                for row in connection.execute(sa.select(t).order_by(*t.primary_key.columns))
+            ]
+            for t in tables
+        }
         revision = _revision(connection)
     stored = set()
     for row in data.get("attachment", []):
         if is_stored_name(row["stored_name"]):  # never copy a file from outside the upload folder
             stored.add(row["stored_name"])
     created_at = datetime.now(UTC).replace(tzinfo=None)  # naive UTC, as every stored timestamp
-    manifest = {"format": FORMAT, "created_at": created_at.isoformat(), "schema_revision": revision,
-                "rows": {name: len(rows) for name, rows in data.items()}, "files": sorted(stored)}
+    manifest = {
+        "format": FORMAT,
+        "created_at": created_at.isoformat(),
+        "schema_revision": revision,
+        "rows": {name: len(rows) for name, rows in data.items()},
+        "files": sorted(stored),
+    }
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
         archive.writestr("database.json", json.dumps(data, default=str))
@@ -82,8 +92,9 @@ def _check_file_names(manifest: dict, data: dict) -> None:
     names += list(manifest.get("files", []))
     bad = [name for name in names if not is_stored_name(name)]
     if bad or not isinstance(data.get("attachment", []), list):
-        raise RestoreRefused(f"The backup names files outside the upload folder ({', '.join(map(repr, bad[:3]))}); "
-                             "nothing was restored.")
+        raise RestoreRefused(
+            f"The backup names files outside the upload folder ({', '.join(map(repr, bad[:3]))}); nothing was restored."
+        )
 
 
 def restore_backup(path: str | Path, *, force: bool = False) -> dict:
@@ -98,8 +109,10 @@ def restore_backup(path: str | Path, *, force: bool = False) -> dict:
         with db.engine.begin() as connection:
             revision = _revision(connection)
             if manifest.get("schema_revision") != revision:
-                raise RestoreRefused(f"The backup is of schema {manifest.get('schema_revision')}, this database is "
-                                     f"at {revision}: run `flask init-db` at the matching version first.")
+                raise RestoreRefused(
+                    f"The backup is of schema {manifest.get('schema_revision')}, this database is "
+                    f"at {revision}: run `flask init-db` at the matching version first."
+                )
             has_rows = any(connection.execute(sa.select(sa.func.count()).select_from(t)).scalar() for t in tables)
             if has_rows and not force:
                 raise RestoreRefused("The database is not empty; restore into an empty one, or pass --force.")
@@ -113,8 +126,10 @@ def restore_backup(path: str | Path, *, force: bool = False) -> dict:
                 for table in tables:
                     if "id" in table.columns:
                         next_id = (connection.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0) + 1
-                        connection.execute(sa.text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :next, false)"),
-                                           {"table": f'"{table.name}"', "next": next_id})
+                        connection.execute(
+                            sa.text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :next, false)"),
+                            {"table": f'"{table.name}"', "next": next_id},
+                        )
         upload_folder = Path(current_app.config["UPLOAD_FOLDER"])
         upload_folder.mkdir(parents=True, exist_ok=True)
         for name in manifest.get("files", []):

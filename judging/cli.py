@@ -1,4 +1,5 @@
 """`flask --app judging ...` commands: init-db, create-user, create-edition, demo, and the jury's."""
+
 from __future__ import annotations
 
 import click
@@ -32,6 +33,7 @@ def register(app: Flask) -> None:
         """Create an account of any role."""
         from .domain.accounts import create_user as create, find_user
         from .forms import password_problem
+
         if find_user(email):
             raise click.ClickException(f"An account with {email} already exists.")
         if problem := password_problem(password, user_inputs=(email,)):
@@ -39,6 +41,7 @@ def register(app: Flask) -> None:
         company = None
         if organisation:
             from .domain.organisations import find_organisation
+
             company = find_organisation(organisation)
             if company is None:
                 raise click.ClickException(f"No organisation named {organisation!r}.")
@@ -51,26 +54,49 @@ def register(app: Flask) -> None:
     @click.option("--name", required=True, help='e.g. "Milipol Paris 2027".')
     @click.option("--slug", default=None, help="Short name in addresses (default: made from the name).")
     @click.option("--venue", default=None)
-    @click.option("--timezone", "zone", default=None,
-                  help="The zone the dates are given in (default Europe/Paris, or the copied edition's).")
-    @click.option("--clone-from", "clone_from", default=None, metavar="SLUG",
-                  help="Copy this edition's categories, criteria and weights, rounds, juries and settings.")
+    @click.option(
+        "--timezone",
+        "zone",
+        default=None,
+        help="The zone the dates are given in (default Europe/Paris, or the copied edition's).",
+    )
+    @click.option(
+        "--clone-from",
+        "clone_from",
+        default=None,
+        metavar="SLUG",
+        help="Copy this edition's categories, criteria and weights, rounds, juries and settings.",
+    )
     @click.option("--current", is_flag=True, help="Make it the current edition.")
-    @click.option("--status", type=click.Choice(["preparing", "live", "archived"]), default="preparing",
-                  show_default=True)
+    @click.option(
+        "--status", type=click.Choice(["preparing", "live", "archived"]), default="preparing", show_default=True
+    )
     @click.option("--entries-open", type=_WHEN, default=None, help='"2027-03-01 09:00", in the edition\'s zone.')
     @click.option("--deadline", type=_WHEN, default=None, help="The submission deadline.")
     @click.option("--scoring-opens", type=_WHEN, default=None)
     @click.option("--scoring-closes", type=_WHEN, default=None)
     @click.option("--ceremony", type=_WHEN, default=None)
-    def create_edition(name, slug, venue, zone, clone_from, current, status, entries_open, deadline, scoring_opens,
-                       scoring_closes, ceremony):
+    def create_edition(
+        name,
+        slug,
+        venue,
+        zone,
+        clone_from,
+        current,
+        status,
+        entries_open,
+        deadline,
+        scoring_opens,
+        scoring_closes,
+        ceremony,
+    ):
         """Create an edition (dates in its time zone, in order: entries open < deadline <= scoring opens <
         scoring closes <= ceremony)."""
         from .domain.editions import create_edition as create, date_order_problems, is_time_zone, to_utc
         from .errors import Refused
         from .models import Edition
         from .wording import DATE_LABELS, describe_date_order
+
         source = None
         if clone_from:
             source = db.session.scalar(db.select(Edition).where(Edition.slug == clone_from))
@@ -79,30 +105,48 @@ def register(app: Flask) -> None:
         zone = zone or (source.timezone if source else "Europe/Paris")
         if not is_time_zone(zone):
             raise click.ClickException(f"Unknown time zone {zone!r}: give a name such as Europe/Paris or Asia/Qatar.")
-        local = {"entries_open_at": entries_open, "submission_deadline": deadline, "scoring_opens_at": scoring_opens,
-                 "scoring_closes_at": scoring_closes, "ceremony_at": ceremony}
+        local = {
+            "entries_open_at": entries_open,
+            "submission_deadline": deadline,
+            "scoring_opens_at": scoring_opens,
+            "scoring_closes_at": scoring_closes,
+            "ceremony_at": ceremony,
+        }
         problems = date_order_problems(local)
         if problems:
             raise click.ClickException("\n".join(f"{DATE_LABELS[p.field]}: {describe_date_order(p)}" for p in problems))
         try:
-            edition = create(slug=slug, name=name, venue=venue, current=current, clone_from=source, status=status,
-                             timezone=zone, **{key: to_utc(value, zone) for key, value in local.items()})
+            edition = create(
+                slug=slug,
+                name=name,
+                venue=venue,
+                current=current,
+                clone_from=source,
+                status=status,
+                timezone=zone,
+                **{key: to_utc(value, zone) for key, value in local.items()},
+            )
         except Refused as refusal:
             raise click.ClickException(refusal.message) from None
         copied = f", a copy of {source.name}" if source else ", with the default categories"
-        click.echo(f"Created {edition.name} ({edition.slug}, id {edition.id}{copied}"
-                   f"{', current' if edition.is_current else ''}; dates in {zone}).")
+        click.echo(
+            f"Created {edition.name} ({edition.slug}, id {edition.id}{copied}"
+            f"{', current' if edition.is_current else ''}; dates in {zone})."
+        )
 
     @app.cli.command("demo")
     def demo():
         """Load the demo edition (idempotent: running it again changes nothing)."""
         from .demo import DEMO_LOGINS, PREVIOUS_SLUG, load_demo
+
         created = load_demo()
         click.echo("Demo data loaded." if created else "Demo data already present: nothing changed.")
         for role, email, password in DEMO_LOGINS:
             click.echo(f"  {role:<10} {email:<36} password: {password}")
-        click.echo(f"Last edition, judged and published: /winners/{PREVIOUS_SLUG} (winners page); its ceremony "
-                   f"workbook from the organiser's results page.")
+        click.echo(
+            f"Last edition, judged and published: /winners/{PREVIOUS_SLUG} (winners page); its ceremony "
+            f"workbook from the organiser's results page."
+        )
 
 
 def _jury_commands(app: Flask) -> None:
@@ -113,8 +157,13 @@ def _jury_commands(app: Flask) -> None:
     @click.option("-o", "--output", default="results.xlsx", show_default=True, help="The workbook to write.")
     @click.option("--anonymise", is_flag=True, help="Name jurors J01, J02... instead of by name.")
     @click.option("--csv-dir", default=None, help="Also write one CSV per category into this folder.")
-    @click.option("--language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
-                  help="The language of the sheet names, headings and category names.")
+    @click.option(
+        "--language",
+        type=click.Choice(["en", "fr"]),
+        default="en",
+        show_default=True,
+        help="The language of the sheet names, headings and category names.",
+    )
     def export(edition_id, output, anonymise, csv_dir, language):
         """Write the ceremony workbook (refused until every category is signed off, unless overridden)."""
         from exports import write_csv_files, write_results_workbook
@@ -122,8 +171,12 @@ def _jury_commands(app: Flask) -> None:
         from .errors import Refused
         from .exporting import results_book
         from .models import Edition
-        edition = db.session.get(Edition, edition_id) if edition_id else db.session.scalar(
-            db.select(Edition).where(Edition.is_current.is_(True)))
+
+        edition = (
+            db.session.get(Edition, edition_id)
+            if edition_id
+            else db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True)))
+        )
         if edition is None:
             raise click.ClickException("No such edition.")
         try:
@@ -141,9 +194,12 @@ def _jury_commands(app: Flask) -> None:
     def backup(output):
         """Write a consistent backup of the database and the uploaded files."""
         from .backup import write_backup
+
         manifest = write_backup(output)
-        click.echo(f"Wrote {output}: {sum(manifest['rows'].values())} rows, {len(manifest['files'])} files, "
-                   f"schema {manifest['schema_revision']}.")
+        click.echo(
+            f"Wrote {output}: {sum(manifest['rows'].values())} rows, {len(manifest['files'])} files, "
+            f"schema {manifest['schema_revision']}."
+        )
 
     @app.cli.command("restore")
     @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
@@ -151,6 +207,7 @@ def _jury_commands(app: Flask) -> None:
     def restore(backup_file, force):
         """Bring back a backup written by `backup` (into an empty, migrated database)."""
         from .backup import RestoreRefused, restore_backup
+
         try:
             manifest = restore_backup(backup_file, force=force)
         except RestoreRefused as refusal:
@@ -162,22 +219,29 @@ def _jury_commands(app: Flask) -> None:
         """Store every scorecard's weighted total again (after a change of weights or scales)."""
         from .domain.rounds import recompute_totals as recompute
         from .models import Round
+
         count = sum(recompute(round_) for round_ in db.session.scalars(db.select(Round)))
         db.session.commit()
         click.echo(f"{count} scorecard totals recomputed.")
 
     @app.cli.command("remind-jurors")
     @click.option("--edition", "edition_id", type=int, default=None, help="Edition id (default: the current one).")
-    @click.option("--url", default=None,
-                  help="Link to the scoring screens in the mail (default: under PUBLIC_BASE_URL).")
+    @click.option(
+        "--url", default=None, help="Link to the scoring screens in the mail (default: under PUBLIC_BASE_URL)."
+    )
     def remind_jurors(edition_id, url):
         """Mail every juror behind schedule (in their language)."""
         from .domain.juries import remind_late_jurors
         from .models import Edition
-        edition = db.session.get(Edition, edition_id) if edition_id else db.session.scalar(
-            db.select(Edition).where(Edition.is_current.is_(True)))
+
+        edition = (
+            db.session.get(Edition, edition_id)
+            if edition_id
+            else db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True)))
+        )
         if edition is None:
             raise click.ClickException("No such edition.")
         from .links import public_url
+
         reminded = remind_late_jurors(edition, scoring_url=url or public_url("jury.my_entries"))
         click.echo(f"{reminded} juror(s) reminded.")

@@ -1,4 +1,5 @@
 """Deployment settings, read from the environment. Edition settings (dates, methods) are data, not config."""
+
 from __future__ import annotations
 
 import os
@@ -39,9 +40,9 @@ def from_environment(instance_path: Path) -> dict:
     database_url = os.environ.get("DATABASE_URL", default_db)
     # Heroku-style URLs name the old driver; psycopg 3 is the one installed.
     if database_url.startswith("postgres://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
     elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -90,6 +91,7 @@ LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 def finish(config: dict) -> None:
     """Settings derived from others once the test or environment overrides are in."""
     from .links import parse_base_url
+
     _, netloc, _ = parse_base_url(config["PUBLIC_BASE_URL"])  # refuses a malformed URL at start-up
     if config.get("TRUSTED_HOSTS") is None:
         # Loopback stays allowed for health checks and local runs: links never come from the Host header.

@@ -1,4 +1,5 @@
 """Every refusal becomes a readable page with a 4xx status; nothing a user sends may give a 500."""
+
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
@@ -36,14 +37,21 @@ def _page(status: int, title: str, message: str):
 
 def refusal_response(error: Refused):
     from .extensions import db
+
     db.session.rollback()  # nothing half-applied: a refusal undoes whatever the action had changed
     return _page(error.status, str(TITLES.get(error.status, _l("Refused"))), error.message)
 
 
 # Marked with _l so that the titles are extracted into the catalogue and shown in the reader's language.
 TITLES = {
-    400: _l("Bad request"), 401: _l("Please log in"), 403: _l("Not allowed"), 404: _l("Not found"),
-    405: _l("Method not allowed"), 409: _l("Conflict"), 413: _l("File too large"), 429: _l("Too many requests"),
+    400: _l("Bad request"),
+    401: _l("Please log in"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("File too large"),
+    429: _l("Too many requests"),
 }
 
 
@@ -56,20 +64,29 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _page(400, _("Form expired"),
-                     _("The form's security token is missing or expired. Go back, reload the page and try again; "
-                       "what you saved before is kept."))
+        return _page(
+            400,
+            _("Form expired"),
+            _(
+                "The form's security token is missing or expired. Go back, reload the page and try again; "
+                "what you saved before is kept."
+            ),
+        )
 
     @app.errorhandler(413)
     def too_large(error):
         limit_mb = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
-        return _page(413, _("File too large"),
-                     _("The file is larger than the %(limit).0f MB limit. Your entry was not changed.", limit=limit_mb))
+        return _page(
+            413,
+            _("File too large"),
+            _("The file is larger than the %(limit).0f MB limit. Your entry was not changed.", limit=limit_mb),
+        )
 
     @app.errorhandler(429)
     def too_many(error):
-        return _page(429, _("Too many requests"),
-                     _("Too many attempts in a short time. Wait a minute, then try again."))
+        return _page(
+            429, _("Too many requests"), _("Too many attempts in a short time. Wait a minute, then try again.")
+        )
 
     @app.errorhandler(SecurityError)
     def untrusted_host(error: SecurityError):

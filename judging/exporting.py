@@ -3,6 +3,7 @@
 The numbers come from `results.round_results` (or, once frozen, from the stored snapshots), exactly as on
 the results page; `exports` only lays them out.
 """
+
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
@@ -39,8 +40,9 @@ def app_version() -> str:
         return "dev"
 
 
-def results_book(edition: Edition, *, anonymise_jurors: bool = False, ceremony: bool = True,
-                 language: str | None = None) -> ResultsBook:
+def results_book(
+    edition: Edition, *, anonymise_jurors: bool = False, ceremony: bool = True, language: str | None = None
+) -> ResultsBook:
     """The plain data of the results workbook: each category's deciding round, as frozen when it is, with
     names and labels in `language` (default: the page's)."""
     language = language or page_language()
@@ -66,22 +68,39 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         if missing:
             entries = entries | {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(missing)))}
         flagged = juror_names(outcome.juror_stats.keys())  # an outlier juror flag names the juror
-        categories.append(CategoryResults(
-            name=category.name(language), position=category.position, method=outcome.method,
-            round_name=round_.display_name(language), combined_note=outcome.combined_note,
-            criteria=tuple(CriterionInfo(key=c.key, name=c.name(language), weight=c.weight, min=c.scale_min,
-                                         max=c.scale_max) for c in outcome.criteria),
-            rows=tuple(RankedRow(rank=line.rank, entry_id=line.entry, title=entries[line.entry].title,
-                                 organisation=entries[line.entry].organisation.name,
-                                 country=entries[line.entry].organisation.country,
-                                 hall=entries[line.entry].organisation.hall,
-                                 stand=entries[line.entry].organisation.stand, score=line.score,
-                                 criterion_means=dict(line.criterion_means), n_scorecards=line.n_scorecards,
-                                 flags=tuple(describe_flag(f, flagged) for f in line.flags),
-                                 p_first=line.p_first, p_top3=line.p_top3,
-                                 complete="incomplete" not in line.flags,
-                                 undecided_tie="tie: jury decision" in line.flags)
-                       for line in outcome.ranking)))
+        categories.append(
+            CategoryResults(
+                name=category.name(language),
+                position=category.position,
+                method=outcome.method,
+                round_name=round_.display_name(language),
+                combined_note=outcome.combined_note,
+                criteria=tuple(
+                    CriterionInfo(key=c.key, name=c.name(language), weight=c.weight, min=c.scale_min, max=c.scale_max)
+                    for c in outcome.criteria
+                ),
+                rows=tuple(
+                    RankedRow(
+                        rank=line.rank,
+                        entry_id=line.entry,
+                        title=entries[line.entry].title,
+                        organisation=entries[line.entry].organisation.name,
+                        country=entries[line.entry].organisation.country,
+                        hall=entries[line.entry].organisation.hall,
+                        stand=entries[line.entry].organisation.stand,
+                        score=line.score,
+                        criterion_means=dict(line.criterion_means),
+                        n_scorecards=line.n_scorecards,
+                        flags=tuple(describe_flag(f, flagged) for f in line.flags),
+                        p_first=line.p_first,
+                        p_top3=line.p_top3,
+                        complete="incomplete" not in line.flags,
+                        undecided_tie="tie: jury decision" in line.flags,
+                    )
+                    for line in outcome.ranking
+                ),
+            )
+        )
         fingerprints.append(outcome.fingerprint)
         if outcome.combined_note:
             notes.append(f"{category.name(language)}: {outcome.combined_note}")
@@ -89,34 +108,59 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
             juror_ids.add(card.juror_id)
             score_rows.append((category, round_, card))
     names = {u.id: (u.name or u.email) for u in db.session.scalars(db.select(User).where(User.id.in_(juror_ids)))}
-    titles = {e.id: e.title for e in db.session.scalars(db.select(Entry).where(
-        Entry.id.in_({card.entry_id for _, _, card in score_rows})))}
-    scores = tuple(ScoreRow(juror_id=card.juror_id, juror=names[card.juror_id], category=category.name(language),
-                            round_name=round_.display_name(language), entry_title=titles[card.entry_id],
-                            marks=dict(card.marks),
-                            weighted_total=card.weighted_total,
-                            comment="; ".join([card.overall_comment] * bool(card.overall_comment)
-                                              + [f"{k}: {v}" for k, v in sorted(card.comments.items())]),
-                            submitted_at=card.submitted_at) for category, round_, card in score_rows)
+    titles = {
+        e.id: e.title
+        for e in db.session.scalars(db.select(Entry).where(Entry.id.in_({card.entry_id for _, _, card in score_rows})))
+    }
+    scores = tuple(
+        ScoreRow(
+            juror_id=card.juror_id,
+            juror=names[card.juror_id],
+            category=category.name(language),
+            round_name=round_.display_name(language),
+            entry_title=titles[card.entry_id],
+            marks=dict(card.marks),
+            weighted_total=card.weighted_total,
+            comment="; ".join(
+                [card.overall_comment] * bool(card.overall_comment)
+                + [f"{k}: {v}" for k, v in sorted(card.comments.items())]
+            ),
+            submitted_at=card.submitted_at,
+        )
+        for category, round_, card in score_rows
+    )
     override = rounds.active_override(edition) if ceremony and rounds.unsigned_categories(edition) else ""
     if override:
         organiser = db.session.get(User, edition.signoff_override_by_id) if edition.signoff_override_by_id else None
-        notes.append(_("Exported before every sign-off, on the decision of %(organiser)s: %(reason)s",
-                       organiser=(organiser.name or organiser.email) if organiser else "?", reason=override))
+        notes.append(
+            _(
+                "Exported before every sign-off, on the decision of %(organiser)s: %(reason)s",
+                organiser=(organiser.name or organiser.email) if organiser else "?",
+                reason=override,
+            )
+        )
     return ResultsBook(
-        edition=edition.name, method=edition.scoring_method,
+        edition=edition.name,
+        method=edition.scoring_method,
         parameters={"trim": edition.trim, "min_scorecards": edition.min_scorecards, "bootstrap resamples": 1000},
-        categories=tuple(categories), scores=scores, jurors=tuple(_juror_rows(edition, names, language)),
-        generated_at=utcnow(), app_version=app_version(),
+        categories=tuple(categories),
+        scores=scores,
+        jurors=tuple(_juror_rows(edition, names, language)),
+        generated_at=utcnow(),
+        app_version=app_version(),
         fingerprint=scoring.scores_fingerprint([]) if not fingerprints else _combine(fingerprints),
         anonymise_jurors=anonymise_jurors,
-        source=(_("frozen results of %(when)s UTC", when=f"{frozen_at:%Y-%m-%d %H:%M}") if frozen_at
-                else _("live results")),
-        notes=tuple(notes), translate=translator(language))
+        source=(
+            _("frozen results of %(when)s UTC", when=f"{frozen_at:%Y-%m-%d %H:%M}") if frozen_at else _("live results")
+        ),
+        notes=tuple(notes),
+        translate=translator(language),
+    )
 
 
 def _combine(fingerprints: list[str]) -> str:
     import hashlib
+
     return hashlib.sha256("".join(fingerprints).encode()).hexdigest()
 
 
@@ -125,26 +169,44 @@ def _juror_rows(edition: Edition, names: dict[int, str], language: str) -> list[
     for category in edition.categories:
         round_ = rounds.deciding_round(category)
         outcome = round_results(round_)
-        assigned = dict(db.session.execute(
-            db.select(Assignment.juror_id, db.func.count(Assignment.id)).where(
-                Assignment.round_id == round_.id, Assignment.recused_at.is_(None)).group_by(Assignment.juror_id)).all())
+        assigned = dict(
+            db.session.execute(
+                db.select(Assignment.juror_id, db.func.count(Assignment.id))
+                .where(Assignment.round_id == round_.id, Assignment.recused_at.is_(None))
+                .group_by(Assignment.juror_id)
+            ).all()
+        )
         for juror_id, stats in outcome.juror_stats.items():
             names.setdefault(juror_id, str(juror_id))
-            rows.append(JurorRow(juror_id=juror_id, juror=names[juror_id], assigned=assigned.get(juror_id, 0),
-                                 submitted=stats.n, mean=stats.mean, severity=stats.severity,
-                                 category=category.name(language)))
+            rows.append(
+                JurorRow(
+                    juror_id=juror_id,
+                    juror=names[juror_id],
+                    assigned=assigned.get(juror_id, 0),
+                    submitted=stats.n,
+                    mean=stats.mean,
+                    severity=stats.severity,
+                    category=category.name(language),
+                )
+            )
     return rows
 
 
 # --- imports ------------------------------------------------------------------------------------------------------
+
 
 def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...]) -> tuple[int, int]:
     """Create or update organisations by name; the same file imported twice changes nothing. (created, updated)"""
     created = updated = 0
     for row in rows:
         organisation = find_organisation(row.organisation)
-        values = dict(country=row.country, hall=row.hall, stand=row.stand, is_startup=row.is_startup,
-                      contact_email=row.contact_email)
+        values = dict(
+            country=row.country,
+            hall=row.hall,
+            stand=row.stand,
+            is_startup=row.is_startup,
+            contact_email=row.contact_email,
+        )
         if organisation is None:
             db.session.add(Organisation(name=row.organisation, **values))
             created += 1
@@ -152,8 +214,13 @@ def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...]) -> tuple[i
             for key, value in values.items():
                 setattr(organisation, key, value)
             updated += 1
-    audit.record(actor=actor, action="import.exhibitors", obj=actor, edition_id=None,
-                 after={"created": created, "updated": updated})
+    audit.record(
+        actor=actor,
+        action="import.exhibitors",
+        obj=actor,
+        edition_id=None,
+        after={"created": created, "updated": updated},
+    )
     db.session.commit()
     return created, updated
 
@@ -162,6 +229,7 @@ def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, 
     """Create jurors (invited later) and seat them on their juries with the jury services the pages use; one
     action: all rows or none. Returns (jurors created, seats added)."""
     from .domain import juries as jury
+
     categories = {c.code: c for c in edition.categories}
     created = seats = 0
     with atomic():
@@ -171,8 +239,7 @@ def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, 
                 raise Refused(_("%(email)s already has an account that is not a juror's.", email=row.email), 409)
             employer = find_organisation(row.organisation) if row.organisation else None
             if juror is None:
-                juror = User(email=row.email, name=row.name, role="juror", language=row.language,
-                             organisation=employer)
+                juror = User(email=row.email, name=row.name, role="juror", language=row.language, organisation=employer)
                 db.session.add(juror)
                 db.session.flush()
                 created += 1
@@ -180,12 +247,23 @@ def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, 
                 juror.organisation = employer  # the employer, and with it the automatic conflict, once known
             for code in row.juries:
                 category = categories[code]
-                seated = db.session.scalar(db.select(JuryMember.id).join(Jury, Jury.id == JuryMember.jury_id).where(
-                    Jury.category_id == category.id, JuryMember.user_id == juror.id)) is not None
+                seated = (
+                    db.session.scalar(
+                        db.select(JuryMember.id)
+                        .join(Jury, Jury.id == JuryMember.jury_id)
+                        .where(Jury.category_id == category.id, JuryMember.user_id == juror.id)
+                    )
+                    is not None
+                )
                 member = jury.add_member(actor=actor, category=category, juror=juror)
                 seats += not seated
                 if row.president and not member.is_president:
                     jury.set_president(actor=actor, member=member)
-        audit.record(actor=actor, action="import.jurors", obj=edition, edition_id=edition.id,
-                     after={"created": created, "seats": seats})
+        audit.record(
+            actor=actor,
+            action="import.jurors",
+            obj=edition,
+            edition_id=edition.id,
+            after={"created": created, "seats": seats},
+        )
     return created, seats

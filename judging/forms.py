@@ -1,4 +1,5 @@
 """Form pieces shared by several blueprints."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -25,16 +26,20 @@ NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "XA", "XB", "QO"}
 
 def country_codes() -> set[str]:
     """ISO 3166 two-letter country codes (from Babel's data, so no list to maintain)."""
-    return {code for code in Locale.parse("en").territories
-            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
+    return {
+        code
+        for code in Locale.parse("en").territories
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    }
 
 
 def country_choices() -> list[SelectChoice]:
     """The countries, named in the reader's language."""
     territories = Locale.parse(str(get_locale() or "en")).territories
     english = Locale.parse("en").territories
-    return options(sorted(((code, territories.get(code) or english[code]) for code in country_codes()),
-                          key=lambda pair: pair[1]))
+    return options(
+        sorted(((code, territories.get(code) or english[code]) for code in country_codes()), key=lambda pair: pair[1])
+    )
 
 
 def valid_country(code: str) -> bool:
@@ -59,22 +64,28 @@ def password_problem(password: str, *, user_inputs: tuple[str, ...] = ()) -> str
     that zxcvbn maintains (the 30,000 most used), and not easy to guess by zxcvbn's estimate (a common word
     with digits, a keyboard row, a repeat, the user's own email...)."""
     from zxcvbn import zxcvbn
+
     if len(password) < MIN_PASSWORD_LENGTH:
         return _l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
     inputs = [value for value in user_inputs if value]
     if any(password.lower() == value.lower() for value in inputs):
         return _l("Your password must not be your email address.")
     # zxcvbn refuses long inputs (its estimate is quadratic); the first 72 characters are what it judges.
-    if password.lower() in _common_passwords() or \
-            zxcvbn(password[:72], user_inputs=inputs)["score"] < MIN_PASSWORD_SCORE:
-        return _l("This password is too common or too easy to guess (a known password, a word with a few digits, "
-                  "a keyboard row or a repeat). Try three or four unrelated words.")
+    if (
+        password.lower() in _common_passwords()
+        or zxcvbn(password[:72], user_inputs=inputs)["score"] < MIN_PASSWORD_SCORE
+    ):
+        return _l(
+            "This password is too common or too easy to guess (a known password, a word with a few digits, "
+            "a keyboard row or a repeat). Try three or four unrelated words."
+        )
     return None
 
 
 @lru_cache(maxsize=1)
 def _common_passwords() -> frozenset[str]:
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 

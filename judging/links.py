@@ -1,5 +1,6 @@
 """Links that leave the request (mails, QR codes, exports) are built from PUBLIC_BASE_URL, never from the
 `Host` header: a forged header must not put an attacker's host in a password-reset mail."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -10,8 +11,13 @@ from flask import current_app
 def parse_base_url(value: str) -> tuple[str, str, str]:
     """(scheme, host[:port], path) of a base URL such as `https://awards.milipol.com`; ValueError otherwise."""
     parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
-            or "@" in parts.netloc:
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+    ):
         raise ValueError(f"PUBLIC_BASE_URL must look like https://awards.example.com, not {value!r}")
     return parts.scheme, parts.netloc.lower(), parts.path.rstrip("/")
 

@@ -1,4 +1,5 @@
 """The pluggable mailer: printed to the log in development, SMTP in production, captured in tests."""
+
 from __future__ import annotations
 
 import smtplib
@@ -63,8 +64,10 @@ def send_in_language(user, *, en: tuple[str, str], fr: tuple[str, str]) -> None:
 # A mail about a change must not go out when the change is rolled back: queue it on the session, send it after the
 # commit succeeds, drop it on rollback.
 
+
 def send_after_commit(*, to: str, subject: str, body: str) -> None:
     from .extensions import db
+
     db.session.info.setdefault("mail_after_commit", []).append(Mail(to=to, subject=subject, body=body))
 
 
@@ -75,6 +78,7 @@ def send_in_language_after_commit(user, *, en: tuple[str, str], fr: tuple[str, s
 
 def _after_commit(session) -> None:
     from flask import has_app_context
+
     queued = session.info.pop("mail_after_commit", [])
     if not queued or not has_app_context():
         return
@@ -92,6 +96,7 @@ def _after_rollback(session, _previous) -> None:
 def register() -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
+
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", _after_rollback)

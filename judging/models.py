@@ -4,11 +4,12 @@ One edition has categories; each category has ordered rounds (pre-selection on t
 the stand), each round its own criteria; a scorecard belongs to one juror, one entry and one round.
 Times are stored as naive UTC datetimes on both SQLite and PostgreSQL.
 """
+
 from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -51,22 +52,27 @@ class Edition(db.Model):
         sa.CheckConstraint(_in("results_state", RESULTS_STATES), name="results_state"),
         sa.CheckConstraint(_in("scoring_method", SCORING_METHODS), name="scoring_method"),
         # At most one current edition, enforced by the database itself.
-        sa.Index("uq_edition_one_current", "is_current", unique=True,
-                 sqlite_where=sa.text("is_current"), postgresql_where=sa.text("is_current")),
+        sa.Index(
+            "uq_edition_one_current",
+            "is_current",
+            unique=True,
+            sqlite_where=sa.text("is_current"),
+            postgresql_where=sa.text("is_current"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     venue: Mapped[str] = mapped_column(sa.String(200), default="")
-    show_starts_on: Mapped[Optional[date]]
-    show_ends_on: Mapped[Optional[date]]
+    show_starts_on: Mapped[date | None]
+    show_ends_on: Mapped[date | None]
     # Exhibitors may create entries from this moment (None: as soon as the edition exists).
-    entries_open_at: Mapped[Optional[datetime]]
-    submission_deadline: Mapped[Optional[datetime]]
-    scoring_opens_at: Mapped[Optional[datetime]]
-    scoring_closes_at: Mapped[Optional[datetime]]
-    ceremony_at: Mapped[Optional[datetime]]
+    entries_open_at: Mapped[datetime | None]
+    submission_deadline: Mapped[datetime | None]
+    scoring_opens_at: Mapped[datetime | None]
+    scoring_closes_at: Mapped[datetime | None]
+    ceremony_at: Mapped[datetime | None]
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Paris")
     status: Mapped[str] = mapped_column(sa.String(20), default="preparing")
     results_state: Mapped[str] = mapped_column(sa.String(20), default="open")
@@ -74,26 +80,30 @@ class Edition(db.Model):
     max_entries_per_category: Mapped[int] = mapped_column(default=1)
     # Set when an organiser lets the ceremony export go out before every category is signed off.
     signoff_override_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
-    signoff_override_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    signoff_override_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     # The override holds only for the results it was given for (see `rounds.override_fingerprint`).
     signoff_override_fingerprint: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     # Set once when the result mails go out: sending them is a separate step from publishing, never repeated.
-    results_mailed_at: Mapped[Optional[datetime]]
+    results_mailed_at: Mapped[datetime | None]
     scoring_method: Mapped[str] = mapped_column(sa.String(20), default="mean")
     trim: Mapped[int] = mapped_column(default=1)
     min_scorecards: Mapped[int] = mapped_column(default=3)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    categories: Mapped[list["Category"]] = relationship(
-        back_populates="edition", order_by="Category.position", cascade="all, delete-orphan")
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="edition", order_by="Category.position", cascade="all, delete-orphan"
+    )
 
     def accepts_entries(self, now: datetime | None = None) -> bool:
         """Entries may be created, edited, submitted or withdrawn while the edition is live, from the opening until
         the deadline. An edition still being prepared, or archived, takes none (even when named by `?edition=`).
         """
         now = now or utcnow()
-        return self.status == "live" and (self.entries_open_at is None or now >= self.entries_open_at) and (
-            self.submission_deadline is None or now <= self.submission_deadline)
+        return (
+            self.status == "live"
+            and (self.entries_open_at is None or now >= self.entries_open_at)
+            and (self.submission_deadline is None or now <= self.submission_deadline)
+        )
 
     def __repr__(self) -> str:
         return f"<Edition {self.slug}>"
@@ -120,8 +130,9 @@ class Category(db.Model):
     jurors_per_entry: Mapped[int] = mapped_column(default=3)
 
     edition: Mapped[Edition] = relationship(back_populates="categories")
-    rounds: Mapped[list["Round"]] = relationship(
-        back_populates="category", order_by="Round.position", cascade="all, delete-orphan")
+    rounds: Mapped[list[Round]] = relationship(
+        back_populates="category", order_by="Round.position", cascade="all, delete-orphan"
+    )
 
     def name(self, language: str = "en") -> str:
         return self.name_fr if language == "fr" else self.name_en
@@ -172,15 +183,16 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256), default="")
     role: Mapped[str] = mapped_column(sa.String(20))
     language: Mapped[str] = mapped_column(sa.String(2), default="en")
-    organisation_id: Mapped[Optional[int]] = mapped_column(
-        sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
     active: Mapped[bool] = mapped_column(default=True)
     # Part of every session and remember-me cookie: replacing it ends all of them at once.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token, server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_seen_at: Mapped[Optional[datetime]]
+    last_seen_at: Mapped[datetime | None]
 
-    organisation: Mapped[Optional[Organisation]] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
 
     def get_id(self) -> str:  # what Flask-Login stores in the session and the remember cookie
         return f"{self.id}:{self.session_token}"
@@ -216,9 +228,8 @@ class Entry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"))
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id", ondelete="RESTRICT"), index=True)
-    organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(sa.String(200))
     title_key: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")  # text.fold(title)
     summary: Mapped[str] = mapped_column(sa.Text, default="")
@@ -227,7 +238,7 @@ class Entry(db.Model):
     what_is_new: Mapped[str] = mapped_column(sa.Text, default="")
     operational_benefit: Mapped[str] = mapped_column(sa.Text, default="")
     maturity: Mapped[str] = mapped_column(sa.String(20), default="")
-    availability_date: Mapped[Optional[date]]
+    availability_date: Mapped[date | None]
     # CSR questions.
     initiative: Mapped[str] = mapped_column(sa.Text, default="")
     measurable_impact: Mapped[str] = mapped_column(sa.Text, default="")
@@ -238,14 +249,15 @@ class Entry(db.Model):
     round_reached: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    submitted_at: Mapped[Optional[datetime]]
-    withdrawn_at: Mapped[Optional[datetime]]
+    submitted_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
 
     edition: Mapped[Edition] = relationship()
     category: Mapped[Category] = relationship()
     organisation: Mapped[Organisation] = relationship()
-    attachments: Mapped[list["Attachment"]] = relationship(
-        back_populates="entry", order_by="Attachment.id", cascade="all, delete-orphan")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="entry", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
 
     @validates("title")
     def _keep_title_key(self, _key: str, title: str) -> str:
@@ -270,8 +282,11 @@ def _free_attachment_slot(context) -> int:
     (Read at insert time: add one attachment per flush, as uploads do.)
     """
     entry = sa.table("attachment", sa.column("entry_id"), sa.column("slot"))
-    used = set(context.connection.execute(
-        sa.select(entry.c.slot).where(entry.c.entry_id == context.get_current_parameters()["entry_id"])).scalars())
+    used = set(
+        context.connection.execute(
+            sa.select(entry.c.slot).where(entry.c.entry_id == context.get_current_parameters()["entry_id"])
+        ).scalars()
+    )
     return next(n for n in range(1, MAX_ATTACHMENTS + 2) if n not in used)
 
 
@@ -292,7 +307,7 @@ class Attachment(db.Model):
     content_type: Mapped[str] = mapped_column(sa.String(50))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
-    uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     entry: Mapped[Entry] = relationship(back_populates="attachments")
@@ -303,10 +318,8 @@ class Round(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("category_id", "position"),
-        sa.CheckConstraint(
-            "method IS NULL OR " + _in("method", SCORING_METHODS), name="method"),
-        sa.CheckConstraint(
-            "previous_round_weight >= 0 AND previous_round_weight <= 100", name="previous_round_weight"),
+        sa.CheckConstraint("method IS NULL OR " + _in("method", SCORING_METHODS), name="method"),
+        sa.CheckConstraint("previous_round_weight >= 0 AND previous_round_weight <= 100", name="previous_round_weight"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -316,18 +329,19 @@ class Round(db.Model):
     name_fr: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     on_stand: Mapped[bool] = mapped_column(default=False)  # finals are scored on the exhibitor's stand
     # None means: the edition's window, the category's jurors per entry (or the whole jury for a final).
-    scoring_opens_at: Mapped[Optional[datetime]]
-    scoring_closes_at: Mapped[Optional[datetime]]
-    jurors_per_entry: Mapped[Optional[int]]
-    method: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    scoring_opens_at: Mapped[datetime | None]
+    scoring_closes_at: Mapped[datetime | None]
+    jurors_per_entry: Mapped[int | None]
+    method: Mapped[str | None] = mapped_column(sa.String(20))
     previous_round_weight: Mapped[int] = mapped_column(default=0)  # percent carried from the round before
     # Stand visits of a final: when the jury starts and how long each stand gets.
-    visit_starts_at: Mapped[Optional[datetime]]
+    visit_starts_at: Mapped[datetime | None]
     slot_minutes: Mapped[int] = mapped_column(default=10, server_default="10")
 
     category: Mapped[Category] = relationship(back_populates="rounds")
-    criteria: Mapped[list["Criterion"]] = relationship(
-        back_populates="round", order_by="Criterion.position", cascade="all, delete-orphan")
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="round", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
 
     def display_name(self, language: str = "en") -> str:
         """The round's name in the reader's language (the English one until a French one is given)."""
@@ -365,11 +379,10 @@ class Jury(db.Model):
     """The jury of one category (one per category per edition)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    category_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("category.id", ondelete="CASCADE"), unique=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id", ondelete="CASCADE"), unique=True)
 
     category: Mapped[Category] = relationship()
-    members: Mapped[list["JuryMember"]] = relationship(back_populates="jury", cascade="all, delete-orphan")
+    members: Mapped[list[JuryMember]] = relationship(back_populates="jury", cascade="all, delete-orphan")
 
 
 class JuryMember(db.Model):
@@ -379,8 +392,13 @@ class JuryMember(db.Model):
         sa.UniqueConstraint("jury_id", "user_id"),
         sa.CheckConstraint(_in("role", JURY_ROLES), name="role"),
         # One president per jury, enforced by the database.
-        sa.Index("uq_jury_member_one_president", "jury_id", unique=True,
-                 sqlite_where=sa.text("is_president"), postgresql_where=sa.text("is_president")),
+        sa.Index(
+            "uq_jury_member_one_president",
+            "jury_id",
+            unique=True,
+            sqlite_where=sa.text("is_president"),
+            postgresql_where=sa.text("is_president"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -406,7 +424,7 @@ class Conflict(db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(sa.String(20))
     reason: Mapped[str] = mapped_column(sa.String(500), default="")
-    declared_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    declared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -421,7 +439,7 @@ class Assignment(db.Model):
     juror_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     manual: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    recused_at: Mapped[Optional[datetime]]
+    recused_at: Mapped[datetime | None]
     recusal_reason: Mapped[str] = mapped_column(sa.String(500), default="")
 
 
@@ -443,11 +461,11 @@ class Scorecard(db.Model):
     marks: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)  # criterion key -> mark
     comments: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)  # criterion key -> text
     overall_comment: Mapped[str] = mapped_column(sa.Text, default="")
-    weighted_total: Mapped[Optional[float]]  # stored on save by scoring.weighted_total
+    weighted_total: Mapped[float | None]  # stored on save by scoring.weighted_total
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    submitted_at: Mapped[Optional[datetime]]
+    submitted_at: Mapped[datetime | None]
 
     # Every UPDATE says "WHERE version = <the version read>": a concurrent save of the same version fails to
     # match instead of overwriting (services set the new version themselves).
@@ -461,15 +479,15 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    edition_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("edition.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    edition_id: Mapped[int | None] = mapped_column(sa.ForeignKey("edition.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(sa.String(50))
     object_type: Mapped[str] = mapped_column(sa.String(50))
-    object_id: Mapped[Optional[int]]
-    before: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
-    after: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+    object_id: Mapped[int | None]
+    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
-    actor: Mapped[Optional[User]] = relationship()
+    actor: Mapped[User | None] = relationship()
 
 
 class ResultSnapshot(db.Model):
@@ -484,12 +502,12 @@ class ResultSnapshot(db.Model):
     edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"))
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     method: Mapped[str] = mapped_column(sa.String(20))
     parameters: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
     ranking: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)  # one dict per RankedEntry
-    superseded_at: Mapped[Optional[datetime]]
+    superseded_at: Mapped[datetime | None]
 
 
 class SignOff(db.Model):
@@ -500,14 +518,14 @@ class SignOff(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), unique=True)
-    signed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
-    inputs: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)  # results.result_inputs when signed
-    voided_at: Mapped[Optional[datetime]]
-    void_reasons: Mapped[Optional[list[Any]]] = mapped_column(sa.JSON)
+    inputs: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)  # results.result_inputs when signed
+    voided_at: Mapped[datetime | None]
+    void_reasons: Mapped[list[Any] | None] = mapped_column(sa.JSON)
 
-    signed_by: Mapped[Optional[User]] = relationship()
+    signed_by: Mapped[User | None] = relationship()
 
 
 class TieDecision(db.Model):
@@ -517,7 +535,7 @@ class TieDecision(db.Model):
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
     entry_ids: Mapped[list[Any]] = mapped_column(sa.JSON)
     reason: Mapped[str] = mapped_column(sa.Text)
-    decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -1,4 +1,5 @@
 """Pages anyone may open: the welcome page and a health check."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
@@ -37,16 +38,25 @@ def winners(slug: str):
 
     from .domain.lifecycle import FINALIST, WINNER, outcomes
     from .models import Edition, Entry
+
     edition = db.session.scalar(db.select(Edition).where(Edition.slug == slug))
     if edition is None or edition.results_state != "published":
         abort(404)
     by_entry = outcomes(edition)
-    entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(list(by_entry)))
-                                                   .options(selectinload(Entry.organisation)))}
+    entries = {
+        e.id: e
+        for e in db.session.scalars(
+            db.select(Entry).where(Entry.id.in_(list(by_entry))).options(selectinload(Entry.organisation))
+        )
+    }
 
     def holding(outcome: str) -> dict[int, list[Entry]]:
-        return {c.id: sorted((entries[i] for i, o in by_entry.items() if o == outcome
-                              and entries[i].category_id == c.id), key=lambda e: e.title)
-                for c in edition.categories}
-    return render_template("public/winners.html", edition=edition, winners=holding(WINNER),
-                           finalists=holding(FINALIST))
+        return {
+            c.id: sorted(
+                (entries[i] for i, o in by_entry.items() if o == outcome and entries[i].category_id == c.id),
+                key=lambda e: e.title,
+            )
+            for c in edition.categories
+        }
+
+    return render_template("public/winners.html", edition=edition, winners=holding(WINNER), finalists=holding(FINALIST))

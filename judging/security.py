@@ -1,4 +1,5 @@
 """Response headers that every page carries: no inline script, no framing, no sniffing, no referrer leak."""
+
 from __future__ import annotations
 
 from flask import Flask, Request, abort, request
@@ -12,16 +13,18 @@ DB_INT_MAX = 2**31 - 1
 # JSON bodies nested deeper than this are refused before anything walks them (the tablet sends depth 2).
 MAX_JSON_DEPTH = 32
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-    "base-uri 'self'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'self'",
+    ]
+)
 
 
 def _has_nul(value) -> bool:

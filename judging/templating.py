@@ -1,4 +1,5 @@
 """What every template can use: the current user's language, date formatting, localised names."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

@@ -3,6 +3,7 @@
 "Équipements  Dupont", "equipements dupont" and "ÉQUIPEMENTS DUPONT" share one key, on SQLite and
 PostgreSQL alike, because the key is computed here in Python and stored (never by the database's lower()).
 """
+
 from __future__ import annotations
 
 import re

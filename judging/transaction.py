@@ -5,6 +5,7 @@ service such as an import) that only flushes, so services compose: the import ca
 the page, and a failure at its last step leaves nothing of the first ones. Called on its own (a script, a
 test), a service still commits its own work.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager

@@ -1,4 +1,5 @@
 """Attachment files: the type is decided by the content, never by the name, and stored under a random name."""
+
 from __future__ import annotations
 
 import hashlib
@@ -59,8 +60,9 @@ def store_upload(data: bytes, folder: str | Path) -> StoredFile:
     stored_name = secrets.token_hex(16) + ALLOWED_TYPES[content_type]
     path = Path(folder) / stored_name
     path.write_bytes(data)
-    return StoredFile(stored_name=stored_name, content_type=content_type, size=len(data),
-                      sha256=hashlib.sha256(data).hexdigest())
+    return StoredFile(
+        stored_name=stored_name, content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest()
+    )
 
 
 def is_stored_name(name: object) -> bool:

@@ -4,6 +4,7 @@ settled, and the audit trail's actions and changes.
 `scoring` returns codes and numbers; the pages and the exports put them in words here, so a French
 organiser reads French and an entry is named by its title, never by its database id.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,9 +20,11 @@ LANGUAGES = ("en", "fr")
 def translator(language: str) -> Callable[[str], str]:
     """gettext in `language` whenever it is called: for exports built in another language than the page's,
     or outside any request (the `flask export` command)."""
+
     def translate(text: str) -> str:
         with force_locale(language):
             return _(text)
+
     return translate
 
 
@@ -71,37 +74,70 @@ def describe_tie(tie: scoring.TieBreak | None, titles: Mapping, criterion_names:
     score = _number(tie.score)
     if tie.decided_by == "jury":
         others = ", ".join(_quoted(titles.get(e, e)) for e in tie.shared)
-        return _("Tied at %(score)s with %(others)s on every criterion and on the median total: the jury decides.",
-                 score=score, others=others)
+        return _(
+            "Tied at %(score)s with %(others)s on every criterion and on the median total: the jury decides.",
+            score=score,
+            others=others,
+        )
     if tie.decided_by == "round":
-        values = {"score": _number(tie.score), "other": _quoted(titles.get(tie.other, tie.other)),
-                  "mine": int(tie.mine), "theirs": int(tie.theirs)}
+        values = {
+            "score": _number(tie.score),
+            "other": _quoted(titles.get(tie.other, tie.other)),
+            "mine": int(tie.mine),
+            "theirs": int(tie.theirs),
+        }
         if tie.above:
-            return _("Tied at %(score)s with %(other)s on the combined score: ranked above it on the last round's "
-                     "ranking (rank %(mine)d vs %(theirs)d).", **values)
-        return _("Tied at %(score)s with %(other)s on the combined score: ranked below it on the last round's "
-                 "ranking (rank %(mine)d vs %(theirs)d).", **values)
+            return _(
+                "Tied at %(score)s with %(other)s on the combined score: ranked above it on the last round's "
+                "ranking (rank %(mine)d vs %(theirs)d).",
+                **values,
+            )
+        return _(
+            "Tied at %(score)s with %(other)s on the combined score: ranked below it on the last round's "
+            "ranking (rank %(mine)d vs %(theirs)d).",
+            **values,
+        )
     digits = scoring.decimals_to_tell_apart(tie.mine, tie.theirs)
-    values = {"score": score, "other": _quoted(titles.get(tie.other, tie.other)),
-              "mine": _number(tie.mine, digits), "theirs": _number(tie.theirs, digits)}
+    values = {
+        "score": score,
+        "other": _quoted(titles.get(tie.other, tie.other)),
+        "mine": _number(tie.mine, digits),
+        "theirs": _number(tie.theirs, digits),
+    }
     if tie.decided_by == "criterion":
         criterion = criterion_names.get(tie.criterion, tie.criterion)
         if tie.above:
-            return _("Tied at %(score)s with %(other)s: ranked above it on a higher mean mark for %(criterion)s "
-                     "(%(mine)s vs %(theirs)s).", criterion=criterion, **values)
-        return _("Tied at %(score)s with %(other)s: ranked below it on a lower mean mark for %(criterion)s "
-                 "(%(mine)s vs %(theirs)s).", criterion=criterion, **values)
+            return _(
+                "Tied at %(score)s with %(other)s: ranked above it on a higher mean mark for %(criterion)s "
+                "(%(mine)s vs %(theirs)s).",
+                criterion=criterion,
+                **values,
+            )
+        return _(
+            "Tied at %(score)s with %(other)s: ranked below it on a lower mean mark for %(criterion)s "
+            "(%(mine)s vs %(theirs)s).",
+            criterion=criterion,
+            **values,
+        )
     if tie.above:
-        return _("Tied at %(score)s with %(other)s: ranked above it on a higher median total (%(mine)s vs "
-                 "%(theirs)s).", **values)
-    return _("Tied at %(score)s with %(other)s: ranked below it on a lower median total (%(mine)s vs "
-             "%(theirs)s).", **values)
+        return _(
+            "Tied at %(score)s with %(other)s: ranked above it on a higher median total (%(mine)s vs %(theirs)s).",
+            **values,
+        )
+    return _(
+        "Tied at %(score)s with %(other)s: ranked below it on a lower median total (%(mine)s vs %(theirs)s).", **values
+    )
 
 
 SIGNOFF_CHANGES = {
-    "marks": _l("scorecards or marks"), "cards": _l("scorecards or marks"), "entries": _l("entries in the round"),
-    "criteria": _l("criteria, scales or weights"), "method": _l("scoring method"), "trim": _l("trimming"),
-    "min_scorecards": _l("minimum scorecards"), "joint_winners": _l("joint-winner decision"),
+    "marks": _l("scorecards or marks"),
+    "cards": _l("scorecards or marks"),
+    "entries": _l("entries in the round"),
+    "criteria": _l("criteria, scales or weights"),
+    "method": _l("scoring method"),
+    "trim": _l("trimming"),
+    "min_scorecards": _l("minimum scorecards"),
+    "joint_winners": _l("joint-winner decision"),
     "combined": _l("round combination or the earlier round"),
 }
 
@@ -155,9 +191,16 @@ ACTION_LABELS = {
     "category.update": _l("Category settings changed"),
 }
 OBJECT_LABELS = {
-    "Scorecard": _l("scorecard"), "Assignment": _l("assignment"), "Category": _l("category"),
-    "Conflict": _l("conflict of interest"), "TieDecision": _l("jury decision"), "Edition": _l("edition"),
-    "Entry": _l("entry"), "User": _l("user"), "JuryMember": _l("jury member"), "Round": _l("round"),
+    "Scorecard": _l("scorecard"),
+    "Assignment": _l("assignment"),
+    "Category": _l("category"),
+    "Conflict": _l("conflict of interest"),
+    "TieDecision": _l("jury decision"),
+    "Edition": _l("edition"),
+    "Entry": _l("entry"),
+    "User": _l("user"),
+    "JuryMember": _l("jury member"),
+    "Round": _l("round"),
 }
 
 
@@ -174,7 +217,7 @@ def _short(value, limit: int = 60) -> str:
     if isinstance(value, (list, tuple)):
         return ngettext("%(num)d item", "%(num)d items", len(value))
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def summarise_change(before: dict | None, after: dict | None) -> list[str]:
@@ -209,6 +252,7 @@ DATE_LABELS = {
 def describe_date_order(problem) -> str:
     """Why a milestone (an editions.DateOrderProblem) is refused, naming the earlier one and its local time."""
     from flask_babel import format_date, format_time
+
     when = f"{format_date(problem.when, 'medium')}, {format_time(problem.when, 'short')}"
     other = str(DATE_LABELS[problem.after])
     if problem.strict:
@@ -216,8 +260,12 @@ def describe_date_order(problem) -> str:
     return _("Cannot be before “%(other)s” (%(when)s).", other=other, when=when)
 
 
-STATUS_LABELS = {"draft": _l("a draft"), "submitted": _l("submitted"), "withdrawn": _l("withdrawn"),
-                 "disqualified": _l("disqualified")}
+STATUS_LABELS = {
+    "draft": _l("a draft"),
+    "submitted": _l("submitted"),
+    "withdrawn": _l("withdrawn"),
+    "disqualified": _l("disqualified"),
+}
 
 
 def status_label(status: str) -> str:

@@ -4,6 +4,7 @@ With `--preload` the master builds the app once and compiles every template befo
 that starts under load (a crashed worker replaced, or the whole server restarted on show morning) serves its
 first pages without compiling them first (a scoring page: 76 ms cold, 38 ms with this, 12 ms warm).
 """
+
 from . import create_app
 
 app = create_app()

@@ -25,6 +25,7 @@ The app calls `assign_jurors` once per jury (one category's round). How it decid
 Inputs are deduplicated and sorted by id internally, so their order never changes the plan, and running
 again on a plan's own output changes nothing (no missing slot, no improving path).
 """
+
 from __future__ import annotations
 
 import heapq
@@ -86,9 +87,15 @@ def _key(value) -> tuple:
     return (0, value, "") if isinstance(value, (int, float)) else (1, 0, str(value))
 
 
-def assign_jurors(*, entries: Iterable[EntryToAssign], jurors: Iterable[Hashable],
-                  conflicts: Iterable[tuple[Hashable, Hashable]], existing: Iterable[Existing] = (), k: int = 3,
-                  recused: Iterable[tuple[Hashable, Hashable]] = ()) -> AssignmentPlan:
+def assign_jurors(
+    *,
+    entries: Iterable[EntryToAssign],
+    jurors: Iterable[Hashable],
+    conflicts: Iterable[tuple[Hashable, Hashable]],
+    existing: Iterable[Existing] = (),
+    k: int = 3,
+    recused: Iterable[tuple[Hashable, Hashable]] = (),
+) -> AssignmentPlan:
     """Give every entry `k` eligible jurors with balanced loads, keeping what already exists.
 
     `entries`: the entries that must be covered (submitted, in this round).
@@ -106,9 +113,10 @@ def assign_jurors(*, entries: Iterable[EntryToAssign], jurors: Iterable[Hashable
     rank = {juror: index for index, juror in enumerate(juror_list)}
     conflict_set = set(conflicts)
     recused_set = set(recused)
-    eligible_for = {e.id: [j for j in juror_list
-                           if (j, e.organisation) not in conflict_set and (e.id, j) not in recused_set]
-                    for e in entry_list}
+    eligible_for = {
+        e.id: [j for j in juror_list if (j, e.organisation) not in conflict_set and (e.id, j) not in recused_set]
+        for e in entry_list
+    }
     eligible_sets = {entry_id: set(js) for entry_id, js in eligible_for.items()}
 
     # The same pair listed twice counts once; started if any copy says so (never lose a scorecard).
@@ -145,9 +153,14 @@ def assign_jurors(*, entries: Iterable[EntryToAssign], jurors: Iterable[Hashable
 
     counted = {(entry_id, juror) for entry_id, assigned in on_entry.items() for juror in assigned}
     final = frozenset(counted | stale)
-    return AssignmentPlan(assignments=final, added=frozenset(final - previous),
-                          removed=frozenset(previous - final), problems=problems, loads=load,
-                          stale=frozenset(stale))
+    return AssignmentPlan(
+        assignments=final,
+        added=frozenset(final - previous),
+        removed=frozenset(previous - final),
+        problems=problems,
+        loads=load,
+        stale=frozenset(stale),
+    )
 
 
 def _unique_entries(entries: Iterable[EntryToAssign]) -> list[EntryToAssign]:
@@ -180,13 +193,20 @@ def _fill(entry_list: list, on_entry: dict, load: dict, eligible_for: dict, rank
                 load[juror] += 1
         if len(assigned) < k:  # only when fewer than k jurors are eligible at all
             count = len(eligible_for[entry.id])
-            problems.append(Problem(entry.id, f"Entry '{entry.title}' has {count} eligible juror"
-                                              f"{'' if count == 1 else 's'}, needs {k}", eligible=count, needed=k))
+            problems.append(
+                Problem(
+                    entry.id,
+                    f"Entry '{entry.title}' has {count} eligible juror{'' if count == 1 else 's'}, needs {k}",
+                    eligible=count,
+                    needed=k,
+                )
+            )
     return sorted(problems, key=lambda p: _key(p.entry))
 
 
-def _balance(on_entry: dict, load: dict, eligible_for: dict, juror_list: list, entry_rank: dict,
-             movable: Callable[[tuple], bool]) -> None:
+def _balance(
+    on_entry: dict, load: dict, eligible_for: dict, juror_list: list, entry_rank: dict, movable: Callable[[tuple], bool]
+) -> None:
     """Move `movable` assignments along improving paths until none is left (see the module docstring)."""
     holds: dict = {juror: set() for juror in juror_list}  # entries (by rank) each juror may hand over
     entry_of = {index: entry_id for entry_id, index in entry_rank.items()}
@@ -208,8 +228,9 @@ def _balance(on_entry: dict, load: dict, eligible_for: dict, juror_list: list, e
         load[path[-1][2]] += 1
 
 
-def _improving_path(on_entry: dict, load: dict, eligible_for: dict, juror_list: list, holds: dict,
-                    entry_of: dict) -> list[tuple] | None:
+def _improving_path(
+    on_entry: dict, load: dict, eligible_for: dict, juror_list: list, holds: dict, entry_of: dict
+) -> list[tuple] | None:
     """A shortest chain of moves from a juror with load >= L to one with load <= L - 2, or None.
 
     Tried for each load level L from the top, with a breadth-first search from all jurors loaded L or more

@@ -4,6 +4,7 @@ A `Panel` is the scorecards of one category turned into numpy arrays once, in a 
 then jurors, each sorted by a stable key), so that every later sum is computed in the same order whatever
 order the cards arrived in: input order can never move a score, not even in its last bit.
 """
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -204,12 +205,23 @@ def build_panel(cards: Iterable[Scorecard], criteria: Sequence[Criterion]) -> Pa
         raise ValueError(f"Juror {jurors[juror_of[at]]!r} has two scorecards for entry {entries[entry_of[at]]!r}.")
     counts = np.bincount(entry_of, minlength=len(entries))
     starts = (np.cumsum(counts) - counts).astype(np.int64)
-    return Panel(criteria=tuple(criteria), entries=entries, jurors=jurors, entry_of=entry_of, juror_of=juror_of,
-                 marks=marks, totals=weighted_totals(marks, criteria), starts=starts, counts=counts)
+    return Panel(
+        criteria=tuple(criteria),
+        entries=entries,
+        jurors=jurors,
+        entry_of=entry_of,
+        juror_of=juror_of,
+        marks=marks,
+        totals=weighted_totals(marks, criteria),
+        starts=starts,
+        counts=counts,
+    )
 
 
 def card_totals(cards: Sequence[Scorecard], criteria: Sequence[Criterion]) -> dict[tuple, float]:
     """Each card's weighted total, by (juror, entry): `weighted_total` for many cards at once."""
     panel = build_panel(cards, criteria)
-    return {(panel.jurors[j], panel.entries[e]): float(t)
-            for j, e, t in zip(panel.juror_of.tolist(), panel.entry_of.tolist(), panel.totals.tolist())}
+    return {
+        (panel.jurors[j], panel.entries[e]): float(t)
+        for j, e, t in zip(panel.juror_of.tolist(), panel.entry_of.tolist(), panel.totals.tolist())
+    }

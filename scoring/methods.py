@@ -13,6 +13,7 @@ zscore and fitted scores are never clipped: an exceptional entry may sit above 1
 panel's scale, and clipping would put two such entries level and let a criterion mean overturn the
 method's own verdict. The entries are ranked on these values, exactly as shown.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -70,7 +71,7 @@ def zscores(panel: Panel) -> tuple[np.ndarray, np.ndarray]:
     count = np.bincount(panel.juror_of, minlength=jurors)
     mean = np.bincount(panel.juror_of, panel.totals, minlength=jurors) / np.maximum(count, 1)
     deviation = panel.totals - mean[panel.juror_of]
-    sd = np.sqrt(np.bincount(panel.juror_of, deviation ** 2, minlength=jurors) / np.maximum(count, 1))
+    sd = np.sqrt(np.bincount(panel.juror_of, deviation**2, minlength=jurors) / np.maximum(count, 1))
     card_sd = sd[panel.juror_of]
     z = np.where(card_sd > NO_SPREAD, deviation / np.where(card_sd > NO_SPREAD, card_sd, 1.0), 0.0)
     counted = count[panel.juror_of] >= 2

@@ -14,6 +14,7 @@ Entries with fewer than `min_scorecards` scorecards are ranked after all complet
 themselves by the same rules, flagged "incomplete"; entries listed in `entries` without any scorecard
 come last, sharing one rank, with no score.
 """
+
 from __future__ import annotations
 
 import math
@@ -92,8 +93,9 @@ def _check_options(trim: int, min_scorecards: int, resamples: int) -> None:
         raise ValueError("resamples must be at least 1.")
 
 
-def entry_scores(cards: Sequence[Scorecard], criteria: Sequence[Criterion], method: str = "mean",
-                 *, trim: int = 1) -> dict:
+def entry_scores(
+    cards: Sequence[Scorecard], criteria: Sequence[Criterion], method: str = "mean", *, trim: int = 1
+) -> dict:
     """Each scored entry's score on 0..100 under `method` (no ranking, no tie-break)."""
     check_method(method)
     panel = build_panel(cards, criteria)
@@ -112,9 +114,18 @@ def _outlier_jurors(panel: Panel) -> dict[int, list]:
     return by_entry
 
 
-def rank_entries(cards: Iterable[Scorecard], criteria: Sequence[Criterion], method: str = "mean", *,
-                 trim: int = 1, min_scorecards: int = 1, seed: int = 0, entries: Iterable[Hashable] | None = None,
-                 stability: bool = False, resamples: int = 1000) -> list[RankedEntry]:
+def rank_entries(
+    cards: Iterable[Scorecard],
+    criteria: Sequence[Criterion],
+    method: str = "mean",
+    *,
+    trim: int = 1,
+    min_scorecards: int = 1,
+    seed: int = 0,
+    entries: Iterable[Hashable] | None = None,
+    stability: bool = False,
+    resamples: int = 1000,
+) -> list[RankedEntry]:
     """Rank entries best first under `method` (one of METHODS), with the documented tie-break chain.
 
     `trim` is the number of highest and lowest marks the `trimmed` method drops per criterion. Entries
@@ -153,13 +164,17 @@ def _rank_scored(panel: Panel, method: str, trim: int, min_scorecards: int) -> l
     spans = np.array([c.max - c.min for c in criteria], dtype=float)
     heaviest_first = np.argsort(-np.array([c.weight for c in criteria], dtype=float), kind="stable")
     # One row per entry: the score, then the chain's criterion means (0..100), then the median total.
-    chain = np.round(np.column_stack([scores, ((means - lows) / spans * 100.0)[:, heaviest_first], medians]),
-                     TOLERANCE_DIGITS)
+    chain = np.round(
+        np.column_stack([scores, ((means - lows) / spans * 100.0)[:, heaviest_first], medians]), TOLERANCE_DIGITS
+    )
     incomplete = panel.counts < min_scorecards
     # lexsort: the last key is the primary one. Complete first, then the chain descending, then the
     # canonical entry order so that a shared rank still lists entries in a fixed order.
-    keys = ([np.arange(len(panel.entries))] + [-chain[:, k] for k in reversed(range(chain.shape[1]))]
-            + [incomplete.astype(int)])
+    keys = (
+        [np.arange(len(panel.entries))]
+        + [-chain[:, k] for k in reversed(range(chain.shape[1]))]
+        + [incomplete.astype(int)]
+    )
     order = np.lexsort(keys).tolist()
     outliers = _outlier_jurors(panel)
     results, previous = [], None
@@ -168,25 +183,46 @@ def _rank_scored(panel: Panel, method: str, trim: int, min_scorecards: int) -> l
         rank = results[-1].rank if key == previous else position
         previous = key
         flags = (("incomplete",) if incomplete[e] else ()) + tuple(f"outlier juror: {j}" for j in outliers.get(e, ()))
-        results.append(RankedEntry(
-            entry=panel.entries[e], rank=rank, score=float(scores[e]),
-            criterion_means={c.key: float(means[e, k]) for k, c in enumerate(criteria)},
-            n_scorecards=int(panel.counts[e]), flags=flags, median_total=float(medians[e])))
+        results.append(
+            RankedEntry(
+                entry=panel.entries[e],
+                rank=rank,
+                score=float(scores[e]),
+                criterion_means={c.key: float(means[e, k]) for k, c in enumerate(criteria)},
+                n_scorecards=int(panel.counts[e]),
+                flags=flags,
+                median_total=float(medians[e]),
+            )
+        )
     _explain_ties(results, [chain[e] for e in order], [criteria[k] for k in heaviest_first])
     return results
 
 
-def _settled(line: RankedEntry, other: RankedEntry, mine: np.ndarray, theirs: np.ndarray,
-             heaviest_first: Sequence[Criterion]) -> TieBreak:
+def _settled(
+    line: RankedEntry, other: RankedEntry, mine: np.ndarray, theirs: np.ndarray, heaviest_first: Sequence[Criterion]
+) -> TieBreak:
     """The step of the chain that separates two entries tied on score, from `line`'s point of view."""
     step = next(i for i in range(1, len(mine)) if mine[i] != theirs[i])
     above = bool(mine[step] > theirs[step])
     if step <= len(heaviest_first):
         key = heaviest_first[step - 1].key
-        return TieBreak(score=line.score, decided_by="criterion", other=other.entry, above=above, criterion=key,
-                        mine=line.criterion_means[key], theirs=other.criterion_means[key])
-    return TieBreak(score=line.score, decided_by="median", other=other.entry, above=above,
-                    mine=line.median_total, theirs=other.median_total)
+        return TieBreak(
+            score=line.score,
+            decided_by="criterion",
+            other=other.entry,
+            above=above,
+            criterion=key,
+            mine=line.criterion_means[key],
+            theirs=other.criterion_means[key],
+        )
+    return TieBreak(
+        score=line.score,
+        decided_by="median",
+        other=other.entry,
+        above=above,
+        mine=line.median_total,
+        theirs=other.median_total,
+    )
 
 
 def _explain_ties(results: list[RankedEntry], chains: list[np.ndarray], heaviest_first: Sequence[Criterion]) -> None:
@@ -236,8 +272,13 @@ def combine_rankings(parts: Sequence[tuple[Sequence[RankedEntry], float]]) -> li
         if line.score is None:
             continue
         lines = [part.get(line.entry) for part in by_entry]
-        value = math.fsum(((found.score if found is not None and found.score is not None else 0.0) * weight)
-                          for found, (_, weight) in zip(lines, parts)) / total_weight
+        value = (
+            math.fsum(
+                ((found.score if found is not None and found.score is not None else 0.0) * weight)
+                for found, (_, weight) in zip(lines, parts)
+            )
+            / total_weight
+        )
         combined.append((_round(value), any(_incomplete(found) for found in lines), value, line))
     combined.sort(key=lambda t: (t[1], -t[0], t[3].rank, order_key(t[3].entry)))
     result: list[RankedEntry] = []
@@ -247,12 +288,23 @@ def combine_rankings(parts: Sequence[tuple[Sequence[RankedEntry], float]]) -> li
         rank = result[-1].rank if key == previous else position
         previous = key
         flags = tuple(f for f in line.flags if f != "incomplete" and not f.startswith("tie"))
-        result.append(replace(line, rank=rank, score=value, tie=None, criterion_means=dict(line.criterion_means),
-                              flags=(("incomplete",) if incomplete else ()) + flags))
+        result.append(
+            replace(
+                line,
+                rank=rank,
+                score=value,
+                tie=None,
+                criterion_means=dict(line.criterion_means),
+                flags=(("incomplete",) if incomplete else ()) + flags,
+            )
+        )
     _explain_combined_ties(result, {line.entry: line for line in parts[-1][0]})
     last_rank = len(result) + 1
-    result += [RankedEntry(entry=line.entry, rank=last_rank, score=None, flags=line.flags)
-               for line in parts[-1][0] if line.score is None]
+    result += [
+        RankedEntry(entry=line.entry, rank=last_rank, score=None, flags=line.flags)
+        for line in parts[-1][0]
+        if line.score is None
+    ]
     return result
 
 
@@ -274,8 +326,14 @@ def _explain_combined_ties(result: list[RankedEntry], last: dict) -> None:
             other = result[members[position + 1] if position + 1 < len(members) else members[position - 1]]
             mine, theirs = last[line.entry].rank, last[other.entry].rank
             line.flags += ("tie broken",)
-            line.tie = TieBreak(score=line.score, decided_by="round", other=other.entry, above=mine < theirs,
-                                mine=float(mine), theirs=float(theirs))
+            line.tie = TieBreak(
+                score=line.score,
+                decided_by="round",
+                other=other.entry,
+                above=mine < theirs,
+                mine=float(mine),
+                theirs=float(theirs),
+            )
 
 
 def share_first_place(ranking: Sequence[RankedEntry], entries: Iterable[Hashable], reason: str) -> list[RankedEntry]:
@@ -284,14 +342,20 @@ def share_first_place(ranking: Sequence[RankedEntry], entries: Iterable[Hashable
     The entries must be the first ones of the ranking (a shared first place cannot skip a better entry).
     """
     chosen = set(entries)
-    top = [line.entry for line in ranking[:len(chosen)]]
+    top = [line.entry for line in ranking[: len(chosen)]]
     if len(chosen) < 2 or set(top) != chosen:
         raise ValueError("Joint winners must be the entries at the top of the ranking, at least two of them.")
     result = []
     for line in ranking:
         if line.entry in chosen:
-            result.append(replace(line, rank=1, tie=None, flags=tuple(f for f in line.flags if not f.startswith("tie"))
-                                  + (f"joint winner: {reason}",)))
+            result.append(
+                replace(
+                    line,
+                    rank=1,
+                    tie=None,
+                    flags=tuple(f for f in line.flags if not f.startswith("tie")) + (f"joint winner: {reason}",),
+                )
+            )
         else:
             result.append(line)
     return result

@@ -17,6 +17,7 @@ Choices, so the figures can be explained:
   (resamples x entries x cards) array, in chunks to bound memory. Mean, median, zscore and fitted resample
   one value per card; trimmed resamples whole cards (all criteria together) and trims per criterion.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,8 +55,9 @@ def competition_ranks(scores: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def resampled_scores(panel: Panel, method: str, *, resamples: int, seed: int, trim: int = 1,
-                     include: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def resampled_scores(
+    panel: Panel, method: str, *, resamples: int, seed: int, trim: int = 1, include: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The entries' scores in each resample: (included entry indices, resamples x entries array).
 
     Scores are on the method's own ordering scale (mean z for zscore, quality for fitted), which orders
@@ -79,7 +81,7 @@ def resampled_scores(panel: Panel, method: str, *, resamples: int, seed: int, tr
             if method == "trimmed":  # picked: resample x entry x card x criterion
                 picked = np.sort(picked, axis=2)
                 if trim > 0 and n > 2 * trim:
-                    picked = picked[:, :, trim:n - trim, :]
+                    picked = picked[:, :, trim : n - trim, :]
                 means = picked.mean(axis=2)
                 block = weighted_totals(means.reshape(-1, width), panel.criteria).reshape(size, len(columns))
             elif method == "median":
@@ -89,12 +91,13 @@ def resampled_scores(panel: Panel, method: str, *, resamples: int, seed: int, tr
                 block = np.where(weight, picked, 0.0).sum(axis=2) / np.maximum(weight.sum(axis=2), 1)
             else:
                 block = picked.mean(axis=2)
-            scores[first:first + size, columns] = block
+            scores[first : first + size, columns] = block
     return chosen, scores
 
 
-def stability_of(panel: Panel, method: str, *, resamples: int = 1000, seed: int = 0, trim: int = 1,
-                 include: np.ndarray | None = None) -> dict[Hashable, Stability]:
+def stability_of(
+    panel: Panel, method: str, *, resamples: int = 1000, seed: int = 0, trim: int = 1, include: np.ndarray | None = None
+) -> dict[Hashable, Stability]:
     """`bootstrap_stability` on a prepared panel, optionally for a subset of its entries (`include`)."""
     if resamples < 1 or not len(panel.entries):
         return {}
@@ -105,13 +108,25 @@ def stability_of(panel: Panel, method: str, *, resamples: int = 1000, seed: int 
     low, high = np.percentile(ranks, [2.5, 97.5], axis=0)
     p_first = (ranks == 1).mean(axis=0)
     p_top3 = (ranks <= 3).mean(axis=0)
-    return {panel.entries[e]: Stability(p_first=float(p_first[k]), p_top3=float(p_top3[k]),
-                                        rank_interval=(int(math.floor(low[k])), int(math.ceil(high[k]))))
-            for k, e in enumerate(chosen.tolist())}
+    return {
+        panel.entries[e]: Stability(
+            p_first=float(p_first[k]),
+            p_top3=float(p_top3[k]),
+            rank_interval=(int(math.floor(low[k])), int(math.ceil(high[k]))),
+        )
+        for k, e in enumerate(chosen.tolist())
+    }
 
 
-def bootstrap_stability(cards: Sequence[Scorecard], criteria: Sequence[Criterion], method: str = "mean", *,
-                        resamples: int = 1000, seed: int = 0, trim: int = 1) -> dict[Hashable, Stability]:
+def bootstrap_stability(
+    cards: Sequence[Scorecard],
+    criteria: Sequence[Criterion],
+    method: str = "mean",
+    *,
+    resamples: int = 1000,
+    seed: int = 0,
+    trim: int = 1,
+) -> dict[Hashable, Stability]:
     """For each scored entry: P(first), P(top 3), and the 95% interval of its rank over `resamples` draws.
 
     Each entry's scorecards are resampled with replacement and all entries re-scored by `method` and

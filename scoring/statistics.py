@@ -1,4 +1,5 @@
 """Statistics that make a result defensible: juror severity, agreement between jurors, a fingerprint."""
+
 from __future__ import annotations
 
 import hashlib
@@ -60,10 +61,17 @@ def juror_statistics(cards: Sequence[Scorecard], criteria: Sequence[Criterion]) 
     """
     panel = build_panel(cards, criteria)
     stats = juror_arrays(panel)
-    return {juror: JurorStats(juror=juror, n=int(stats["n"][i]), mean=float(stats["mean"][i]), sd=float(stats["sd"][i]),
-                              severity=None if np.isnan(stats["severity"][i]) else float(stats["severity"][i]),
-                              outlier=bool(stats["outlier"][i]))
-            for i, juror in enumerate(panel.jurors)}
+    return {
+        juror: JurorStats(
+            juror=juror,
+            n=int(stats["n"][i]),
+            mean=float(stats["mean"][i]),
+            sd=float(stats["sd"][i]),
+            severity=None if np.isnan(stats["severity"][i]) else float(stats["severity"][i]),
+            outlier=bool(stats["outlier"][i]),
+        )
+        for i, juror in enumerate(panel.jurors)
+    }
 
 
 def _alpha(values: np.ndarray, unit_of: np.ndarray) -> float | None:
@@ -118,5 +126,6 @@ def scores_fingerprint(cards: Sequence[Scorecard]) -> str:
     mark changes the fingerprint; the order the cards come in does not.
     """
     canonical = sorted(
-        [str(c.juror), str(c.entry), sorted((str(k), float(v)) for k, v in c.scores.items())] for c in cards)
+        [str(c.juror), str(c.entry), sorted((str(k), float(v)) for k, v in c.scores.items())] for c in cards
+    )
     return hashlib.sha256(json.dumps(canonical, separators=(",", ":")).encode()).hexdigest()

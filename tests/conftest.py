@@ -1,5 +1,6 @@
 """Shared fixtures: a real database (SQLite by default, PostgreSQL when TEST_DATABASE_URL is set),
 the app, a client, and small factories for the awards world."""
+
 from __future__ import annotations
 
 import contextvars
@@ -41,8 +42,11 @@ def _database_url(tmp_path_factory) -> str:
     if os.environ.get("REQUIRE_POSTGRES") and not (TEST_DATABASE_URL or "").startswith("postgresql"):
         pytest.fail("REQUIRE_POSTGRES is set but TEST_DATABASE_URL does not name a PostgreSQL database")
     if TEST_DATABASE_URL:
-        return TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1) \
-            if TEST_DATABASE_URL.startswith("postgresql://") else TEST_DATABASE_URL
+        return (
+            TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+            if TEST_DATABASE_URL.startswith("postgresql://")
+            else TEST_DATABASE_URL
+        )
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
@@ -56,9 +60,15 @@ def database_url(tmp_path_factory):
             connection.execute(sa.text("DROP SCHEMA public CASCADE"))
             connection.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
-                      "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads-migrate"))})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads-migrate")),
+        }
+    )
     from flask_migrate import upgrade
+
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -67,17 +77,19 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "WTF_CSRF_ENABLED": False,
-        "MAIL_BACKEND": "memory",
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        "SECRET_KEY": "test-secret",
-        "SERVER_NAME": "awards.test",
-        "PUBLIC_BASE_URL": "http://awards.test",
-        "RATELIMIT_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_BACKEND": "memory",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "SECRET_KEY": "test-secret",
+            "SERVER_NAME": "awards.test",
+            "PUBLIC_BASE_URL": "http://awards.test",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context():
         yield app
         db.session.remove()
@@ -121,6 +133,7 @@ _numbers = count(1)
 def _password_hash() -> str:
     """scrypt is slow on purpose; the tests hash the shared password once."""
     from werkzeug.security import generate_password_hash
+
     return generate_password_hash(PASSWORD, method="scrypt")
 
 
@@ -129,11 +142,19 @@ class Factory:
 
     def edition(self, *, deadline_in=timedelta(days=10), current=True, max_entries=1, **values) -> Edition:
         from judging.domain.editions import create_edition
+
         n = next(_numbers)
         now = utcnow()
-        defaults = dict(slug=f"edition-{n}", name=f"Milipol Test {n}", venue="Paris Nord Villepinte",
-                        submission_deadline=now + deadline_in, scoring_opens_at=now + deadline_in + timedelta(days=1),
-                        scoring_closes_at=now + deadline_in + timedelta(days=20), status="live", current=current)
+        defaults = dict(
+            slug=f"edition-{n}",
+            name=f"Milipol Test {n}",
+            venue="Paris Nord Villepinte",
+            submission_deadline=now + deadline_in,
+            scoring_opens_at=now + deadline_in + timedelta(days=1),
+            scoring_closes_at=now + deadline_in + timedelta(days=20),
+            status="live",
+            current=current,
+        )
         defaults.update(values)
         edition = create_edition(**defaults)
         edition.max_entries_per_category = max_entries
@@ -151,27 +172,52 @@ class Factory:
         db.session.commit()
         return organisation
 
-    def user(self, role: str = "exhibitor", *, organisation: Organisation | None = None, email: str | None = None,
-             language: str = "en") -> User:
+    def user(
+        self,
+        role: str = "exhibitor",
+        *,
+        organisation: Organisation | None = None,
+        email: str | None = None,
+        language: str = "en",
+    ) -> User:
         n = next(_numbers)
         if role == "exhibitor" and organisation is None:
             organisation = self.organisation()
-        user = User(email=email or f"{role}{n}@example.com", name=f"{role.title()} {n}", role=role,
-                    language=language, organisation=organisation)
+        user = User(
+            email=email or f"{role}{n}@example.com",
+            name=f"{role.title()} {n}",
+            role=role,
+            language=language,
+            organisation=organisation,
+        )
         user.password_hash = _password_hash()
         db.session.add(user)
         db.session.commit()
         return user
 
-    def entry(self, *, edition: Edition | None = None, category: str = "cyber",
-              organisation: Organisation | None = None, status: str = "submitted", title: str | None = None) -> Entry:
+    def entry(
+        self,
+        *,
+        edition: Edition | None = None,
+        category: str = "cyber",
+        organisation: Organisation | None = None,
+        status: str = "submitted",
+        title: str | None = None,
+    ) -> Entry:
         edition = edition or db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True))) or self.edition()
         organisation = organisation or self.organisation()
         cat = self.category(edition, category)
         n = next(_numbers)
-        entry = Entry(edition=edition, category=cat, organisation=organisation, title=title or f"Innovation {n}",
-                      summary="A short summary.", innovation_type="product", status=status,
-                      submitted_at=utcnow() if status == "submitted" else None)
+        entry = Entry(
+            edition=edition,
+            category=cat,
+            organisation=organisation,
+            title=title or f"Innovation {n}",
+            summary="A short summary.",
+            innovation_type="product",
+            status=status,
+            submitted_at=utcnow() if status == "submitted" else None,
+        )
         if cat.question_set == "csr":
             entry.initiative, entry.measurable_impact, entry.beneficiaries = "Initiative", "Impact", "People"
         else:
@@ -190,10 +236,12 @@ def make(app):
 @pytest.fixture
 def login_as(client):
     """Log a user in through the real login form; returns the user."""
+
     def login(user: User):
         response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)
         return user
+
     return login
 
 
@@ -208,11 +256,13 @@ def count_queries(app):
 
         def before(conn, cursor, statement, parameters, context, executemany):
             statements.append(statement)
+
         sa.event.listen(db.engine, "before_cursor_execute", before)
         try:
             yield statements
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", before)
+
     return counting
 
 
@@ -221,6 +271,7 @@ def french_catalogue():
     """Compile the French catalogue in the source tree when it is missing or older than its .po, as the editable
     install and `make` do, with the build's own function. What a wheel carries is checked in test_i18n.py."""
     from judging.translations.compile import SOURCE, compile_catalogues
+
     po = SOURCE / "fr/LC_MESSAGES/messages.po"
     mo = po.with_suffix(".mo")
     if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:

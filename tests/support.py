@@ -1,4 +1,5 @@
 """Helpers shared by the tests (imported as `support`; tests/ is on the path, see pyproject)."""
+
 import sqlalchemy as sa
 
 PASSWORD = "correct-horse-42"
@@ -14,6 +15,7 @@ def empty_all_tables(attempts: int = 10) -> None:
     import time
 
     from judging.extensions import db
+
     for attempt in range(attempts):
         db.session.remove()
         try:
@@ -43,12 +45,18 @@ def sign_off_as_president(category, *, accept_incomplete: bool = True):
     from judging.domain import rounds
     from judging.extensions import db
     from judging.models import Jury, JuryMember
-    members = db.session.scalars(db.select(JuryMember).join(Jury, Jury.id == JuryMember.jury_id)
-                                 .where(Jury.category_id == category.id).order_by(JuryMember.id)).all()
+
+    members = db.session.scalars(
+        db.select(JuryMember)
+        .join(Jury, Jury.id == JuryMember.jury_id)
+        .where(Jury.category_id == category.id)
+        .order_by(JuryMember.id)
+    ).all()
     president = next((m for m in members if m.is_president), None)
     if president is None:
         president = members[0]
         president.is_president = True
         db.session.commit()
-    return rounds.sign_off(actor=president.user, round_=rounds.deciding_round(category),
-                           accept_incomplete=accept_incomplete)
+    return rounds.sign_off(
+        actor=president.user, round_=rounds.deciding_round(category), accept_incomplete=accept_incomplete
+    )

@@ -29,8 +29,9 @@ class ForgotPasswordForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200), password_policy])
-    confirm = PasswordField(_l("Repeat the password"),
-                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
+    confirm = PasswordField(
+        _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+    )
 
 
 class LanguageForm(FlaskForm):
@@ -39,6 +40,7 @@ class LanguageForm(FlaskForm):
 
 class InviteColleagueForm(FlaskForm):
     name = StringField(_l("Colleague's name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("Colleague's email"),
-                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(
+        _l("Colleague's email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")

@@ -1,4 +1,5 @@
 """Log in, log out, register as an exhibitor, reset a forgotten password, choose a language."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -7,22 +8,22 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..domain import accounts as services
+from ..domain.permissions import role_required
 from ..extensions import db
 from ..links import public_url
 from ..models import Organisation
-from ..domain.permissions import role_required
-from ..domain import accounts as services
 from . import throttle
-from .forms import (ForgotPasswordForm, InviteColleagueForm, LanguageForm, LoginForm, RegisterForm,
-                    ResetPasswordForm)
+from .forms import ForgotPasswordForm, InviteColleagueForm, LanguageForm, LoginForm, RegisterForm, ResetPasswordForm
 from .tokens import make_token, read_token, sign, unsign
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def _home_for(user) -> str:
-    return {"exhibitor": "entries.dashboard", "juror": "jury.my_entries",
-            "organiser": "organiser.dashboard"}.get(user.role, "public.index")
+    return {"exhibitor": "entries.dashboard", "juror": "jury.my_entries", "organiser": "organiser.dashboard"}.get(
+        user.role, "public.index"
+    )
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -78,11 +79,20 @@ def register():
     if form.validate_on_submit():
         email = services.normalise_email(form.email.data)
         throttle.guard_mail("register", email)
-        details = dict(name=form.name.data, email=email, language=form.language.data,
-                       organisation=form.organisation.data, country=form.country.data, hall=form.hall.data or "",
-                       stand=form.stand.data or "", is_startup=bool(form.is_startup.data))
+        details = dict(
+            name=form.name.data,
+            email=email,
+            language=form.language.data,
+            organisation=form.organisation.data,
+            country=form.country.data,
+            hall=form.hall.data or "",
+            stand=form.stand.data or "",
+            is_startup=bool(form.is_startup.data),
+        )
         services.start_registration(
-            details=details, link_for=lambda data: public_url("auth.complete_registration", token=sign(data, "register")))
+            details=details,
+            link_for=lambda data: public_url("auth.complete_registration", token=sign(data, "register")),
+        )
         # The same page whether or not the address already has an account.
         return render_template("auth/check_mail.html", email=email)
     status = 400 if request.method == "POST" else 200
@@ -94,9 +104,12 @@ def complete_registration(token: str):
     """The link mailed at registration: the address is proven; choose a password and start."""
     details = unsign(token, "register", services.REGISTRATION_MAX_AGE)
     if details is None or services.find_user(details.get("email", "")) is not None:
-        return render_template("errors.html", status=400, title=_("Link expired"),
-                               message=_("This link is invalid, expired or already used. Log in, or register "
-                                         "again.")), 400
+        return render_template(
+            "errors.html",
+            status=400,
+            title=_("Link expired"),
+            message=_("This link is invalid, expired or already used. Log in, or register again."),
+        ), 400
     form = ResetPasswordForm()
     form.user_inputs = (details["email"],)
     if form.validate_on_submit():
@@ -118,8 +131,12 @@ def invite_colleague():
     email = services.normalise_email(form.email.data)
     throttle.guard_mail("invite", email)
     services.invite_colleague(
-        inviter=current_user, name=form.name.data, email=email, language=form.language.data,
-        link_for=lambda data: public_url("auth.join_company", token=sign(data, "join")))
+        inviter=current_user,
+        name=form.name.data,
+        email=email,
+        language=form.language.data,
+        link_for=lambda data: public_url("auth.join_company", token=sign(data, "join")),
+    )
     flash(_("We have sent an invitation to %(email)s.", email=email), "success")
     return redirect(url_for("entries.dashboard"))
 
@@ -128,17 +145,30 @@ def invite_colleague():
 def join_company(token: str):
     """A colleague's invitation link: choose a password, then manage the company's entries."""
     data = unsign(token, "join", services.JOIN_MAX_AGE)
-    company = db.session.get(Organisation, data["organisation"]) if data and isinstance(
-        data.get("organisation"), int) else None
+    company = (
+        db.session.get(Organisation, data["organisation"])
+        if data and isinstance(data.get("organisation"), int)
+        else None
+    )
     if company is None or services.find_user(data.get("email", "")) is not None:
-        return render_template("errors.html", status=400, title=_("Link expired"),
-                               message=_("This invitation is invalid, expired or already used. Ask your colleague "
-                                         "for a new one, or log in.")), 400
+        return render_template(
+            "errors.html",
+            status=400,
+            title=_("Link expired"),
+            message=_(
+                "This invitation is invalid, expired or already used. Ask your colleague for a new one, or log in."
+            ),
+        ), 400
     form = ResetPasswordForm()
     form.user_inputs = (data["email"],)
     if form.validate_on_submit():
-        user = services.join_company(organisation=company, email=data["email"], name=data["name"],
-                                     language=data["language"], password=form.password.data)
+        user = services.join_company(
+            organisation=company,
+            email=data["email"],
+            name=data["name"],
+            language=data["language"],
+            password=form.password.data,
+        )
         _start_session(user, remember=False)
         flash(_("Welcome! You can now manage the entries of %(company)s.", company=company.name), "success")
         return redirect(url_for("entries.dashboard"))
@@ -167,8 +197,12 @@ def forgot_password():
 def reset_password(token: str):
     user = read_token(token, "reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
     if user is None:
-        return render_template("errors.html", status=400, title=_("Link expired"),
-                               message=_("This link is invalid, expired or already used. Ask for a new one.")), 400
+        return render_template(
+            "errors.html",
+            status=400,
+            title=_("Link expired"),
+            message=_("This link is invalid, expired or already used. Ask for a new one."),
+        ), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
@@ -180,13 +214,19 @@ def reset_password(token: str):
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     """A juror's invitation link: choose a password and a language, then start."""
-    from ..jury.forms import AcceptInvitationForm
     from ..domain.juries import INVITATION_MAX_AGE, accept_invitation as accept
+    from ..jury.forms import AcceptInvitationForm
+
     juror = read_token(token, "invite", INVITATION_MAX_AGE)
     if juror is None or juror.role != "juror":
-        return render_template("errors.html", status=400, title=_("Link expired"),
-                               message=_("This invitation is invalid, expired or already used. "
-                                         "Ask the organisers for a new one, or log in.")), 400
+        return render_template(
+            "errors.html",
+            status=400,
+            title=_("Link expired"),
+            message=_(
+                "This invitation is invalid, expired or already used. Ask the organisers for a new one, or log in."
+            ),
+        ), 400
     form = AcceptInvitationForm(language=juror.language)
     if form.validate_on_submit():
         accept(juror=juror, password=form.password.data, language=form.language.data)

@@ -4,6 +4,7 @@ Only failed logins count, per address and per account, so a successful login nev
 allowance; mails (reset, registration) count per address and per recipient. The counts live in the
 limiter's storage (RATELIMIT_STORAGE_URI: Redis when several workers must share them).
 """
+
 from __future__ import annotations
 
 from flask import abort, current_app, request
@@ -45,13 +46,14 @@ def count(*counters: tuple[str, str, str]) -> None:
 
 
 def login_counters(email: str) -> tuple[tuple[str, str, str], ...]:
-    return (("login-address", address(), "LOGIN_RATE_LIMIT"),
-            ("login-account", email, "LOGIN_ACCOUNT_RATE_LIMIT"))
+    return (("login-address", address(), "LOGIN_RATE_LIMIT"), ("login-account", email, "LOGIN_ACCOUNT_RATE_LIMIT"))
 
 
 def mail_counters(action: str, email: str) -> tuple[tuple[str, str, str], ...]:
-    return ((f"{action}-address", address(), "MAIL_RATE_LIMIT"),
-            (f"{action}-recipient", email, "MAIL_RECIPIENT_RATE_LIMIT"))
+    return (
+        (f"{action}-address", address(), "MAIL_RATE_LIMIT"),
+        (f"{action}-recipient", email, "MAIL_RECIPIENT_RATE_LIMIT"),
+    )
 
 
 def guard_mail(action: str, email: str) -> None:

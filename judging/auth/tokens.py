@@ -3,6 +3,7 @@
 A token embeds a fingerprint of the user's current password hash: once the password changes, every
 earlier token stops working, so no table of used tokens is needed.
 """
+
 from __future__ import annotations
 
 import hashlib

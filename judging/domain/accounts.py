@@ -1,4 +1,5 @@
 """Account writes: registration, password changes, language. The only auth code that commits."""
+
 from __future__ import annotations
 
 import secrets
@@ -54,8 +55,11 @@ def _existing_company(organisation: str, email: str) -> Organisation | None:
     company_name = " ".join(organisation.split())
     company = find_organisation(company_name)
     if company is not None and normalise_email(company.contact_email) != normalise_email(email):
-        raise Refused(f"The company '{company.name}' is already registered. Ask its contact or the "
-                      "organisers to give you access.", 409)
+        raise Refused(
+            f"The company '{company.name}' is already registered. Ask its contact or the "
+            "organisers to give you access.",
+            409,
+        )
     return company
 
 
@@ -70,17 +74,23 @@ def start_registration(*, details: dict, link_for) -> None:
     user = find_user(email)
     if user is not None:
         from ..links import public_url
+
         login, forgot = public_url("auth.login"), public_url("auth.forgot_password")
         send_in_language(
             user,
-            fr=("Vous avez déjà un compte - Milipol Innovation Awards",
+            fr=(
+                "Vous avez déjà un compte - Milipol Innovation Awards",
                 f"Bonjour {user.name},\n\nQuelqu'un (vous, sans doute) a voulu créer un compte avec cette adresse, "
                 f"qui en a déjà un. Connectez-vous : {login}\nMot de passe oublié : {forgot}\n\n"
-                "Si ce n'était pas vous, ignorez ce message."),
-            en=("You already have an account - Milipol Innovation Awards",
+                "Si ce n'était pas vous, ignorez ce message.",
+            ),
+            en=(
+                "You already have an account - Milipol Innovation Awards",
                 f"Hello {user.name},\n\nSomeone (probably you) tried to register with this address, which already "
                 f"has an account. Log in: {login}\nForgotten password: {forgot}\n\n"
-                "If it was not you, ignore this message."))
+                "If it was not you, ignore this message.",
+            ),
+        )
         return
     link = link_for(dict(details, email=email))
     send_mail(to=email, **_registration_mail(details["language"], details["name"], link))
@@ -88,24 +98,44 @@ def start_registration(*, details: dict, link_for) -> None:
 
 def _registration_mail(language: str, name: str, link: str) -> dict:
     if language == "fr":
-        return dict(subject="Confirmez votre adresse - Milipol Innovation Awards",
-                    body=f"Bonjour {name},\n\nPour confirmer votre adresse et choisir votre mot de passe, ouvrez ce "
-                         f"lien (valable 2 jours) :\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message.")
-    return dict(subject="Confirm your address - Milipol Innovation Awards",
-                body=f"Hello {name},\n\nTo confirm your address and choose your password, open this link "
-                     f"(valid for 2 days):\n{link}\n\nIf you did not ask for this, ignore this message.")
+        return dict(
+            subject="Confirmez votre adresse - Milipol Innovation Awards",
+            body=f"Bonjour {name},\n\nPour confirmer votre adresse et choisir votre mot de passe, ouvrez ce "
+            f"lien (valable 2 jours) :\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message.",
+        )
+    return dict(
+        subject="Confirm your address - Milipol Innovation Awards",
+        body=f"Hello {name},\n\nTo confirm your address and choose your password, open this link "
+        f"(valid for 2 days):\n{link}\n\nIf you did not ask for this, ignore this message.",
+    )
 
 
-def register_exhibitor(*, name: str, email: str, password: str, language: str, organisation: str,
-                       country: str, hall: str, stand: str, is_startup: bool) -> User:
+def register_exhibitor(
+    *,
+    name: str,
+    email: str,
+    password: str,
+    language: str,
+    organisation: str,
+    country: str,
+    hall: str,
+    stand: str,
+    is_startup: bool,
+) -> User:
     """Create an exhibitor account and its company, once the address is proven (the emailed link)."""
     email = normalise_email(email)
     if find_user(email) is not None:
         raise Refused("An account with this email already exists. Log in, or reset your password.", 409)
     company = _existing_company(organisation, email)
     if company is None:
-        company = Organisation(name=" ".join(organisation.split()), country=country, hall=hall.strip(),
-                               stand=stand.strip(), is_startup=is_startup, contact_email=email)
+        company = Organisation(
+            name=" ".join(organisation.split()),
+            country=country,
+            hall=hall.strip(),
+            stand=stand.strip(),
+            is_startup=is_startup,
+            contact_email=email,
+        )
         db.session.add(company)
     user = User(email=email, name=name.strip(), role="exhibitor", language=language, organisation=company)
     user.set_password(password)
@@ -114,8 +144,15 @@ def register_exhibitor(*, name: str, email: str, password: str, language: str, o
     return user
 
 
-def create_user(*, email: str, password: str | None, role: str, name: str = "", language: str = "en",
-                organisation: Organisation | None = None) -> User:
+def create_user(
+    *,
+    email: str,
+    password: str | None,
+    role: str,
+    name: str = "",
+    language: str = "en",
+    organisation: Organisation | None = None,
+) -> User:
     """Create any kind of account (command line, demo, invitations)."""
     user = User(email=normalise_email(email), name=name, role=role, language=language, organisation=organisation)
     if password:
@@ -136,6 +173,7 @@ def end_sessions(user: User, *, actor: User | None = None) -> None:
     user.end_sessions()
     if actor is not None and actor.id != user.id:
         from .audit import record
+
         record(actor=actor, action="user.sessions_ended", obj=user, edition_id=None, after={"email": user.email})
     commit()
 
@@ -153,28 +191,40 @@ def touch_login(user: User) -> None:
 def send_password_reset(user: User, reset_url: str) -> None:
     send_in_language(
         user,
-        fr=("Réinitialiser votre mot de passe - Milipol Innovation Awards",
+        fr=(
+            "Réinitialiser votre mot de passe - Milipol Innovation Awards",
             f"Bonjour {user.name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 2 heures, "
-            f"une seule fois) :\n{reset_url}\n\nSi vous n'avez rien demandé, ignorez ce message."),
-        en=("Reset your password - Milipol Innovation Awards",
+            f"une seule fois) :\n{reset_url}\n\nSi vous n'avez rien demandé, ignorez ce message.",
+        ),
+        en=(
+            "Reset your password - Milipol Innovation Awards",
             f"Hello {user.name},\n\nTo choose a new password, open this link (valid for 2 hours, once):\n"
-            f"{reset_url}\n\nIf you did not ask for this, ignore this message."))
+            f"{reset_url}\n\nIf you did not ask for this, ignore this message.",
+        ),
+    )
 
 
 def send_no_account(email: str, *, language: str) -> None:
     """The answer to a reset request for an address without a usable account (throttled per recipient)."""
     from ..links import public_url
+
     register = public_url("auth.register")
     if language == "fr":
-        send_mail(to=email, subject="Mot de passe oublié - Milipol Innovation Awards",
-                  body="Bonjour,\n\nQuelqu'un a demandé à réinitialiser le mot de passe de cette adresse, qui n'a pas "
-                       "de compte actif. Exposant, vous pouvez vous inscrire ici : " + register + "\nJuré, demandez "
-                       "une nouvelle invitation aux organisateurs.\n\nSi vous n'avez rien demandé, ignorez ce message.")
+        send_mail(
+            to=email,
+            subject="Mot de passe oublié - Milipol Innovation Awards",
+            body="Bonjour,\n\nQuelqu'un a demandé à réinitialiser le mot de passe de cette adresse, qui n'a pas "
+            "de compte actif. Exposant, vous pouvez vous inscrire ici : " + register + "\nJuré, demandez "
+            "une nouvelle invitation aux organisateurs.\n\nSi vous n'avez rien demandé, ignorez ce message.",
+        )
         return
-    send_mail(to=email, subject="Forgotten password - Milipol Innovation Awards",
-              body="Hello,\n\nSomeone asked to reset the password of this address, which has no active account. "
-                   "Exhibitors can register here: " + register + "\nJurors, ask the organisers for a new "
-                   "invitation.\n\nIf you did not ask for this, ignore this message.")
+    send_mail(
+        to=email,
+        subject="Forgotten password - Milipol Innovation Awards",
+        body="Hello,\n\nSomeone asked to reset the password of this address, which has no active account. "
+        "Exhibitors can register here: " + register + "\nJurors, ask the organisers for a new "
+        "invitation.\n\nIf you did not ask for this, ignore this message.",
+    )
 
 
 JOIN_MAX_AGE = 7 * 24 * 3600
@@ -191,22 +241,32 @@ def invite_colleague(*, inviter: User, name: str, email: str, language: str, lin
     if existing is not None:
         send_in_language(
             existing,
-            fr=(f"Invitation de {company.name} - Milipol Innovation Awards",
+            fr=(
+                f"Invitation de {company.name} - Milipol Innovation Awards",
                 f"Bonjour {existing.name},\n\n{inviter.name} ({company.name}) vous a invité à rejoindre son "
-                "entreprise, mais cette adresse a déjà un compte. Demandez aux organisateurs de le rattacher."),
-            en=(f"Invitation from {company.name} - Milipol Innovation Awards",
+                "entreprise, mais cette adresse a déjà un compte. Demandez aux organisateurs de le rattacher.",
+            ),
+            en=(
+                f"Invitation from {company.name} - Milipol Innovation Awards",
                 f"Hello {existing.name},\n\n{inviter.name} ({company.name}) invited you to join their company, but "
-                "this address already has an account. Ask the organisers to move it."))
+                "this address already has an account. Ask the organisers to move it.",
+            ),
+        )
         return
     link = link_for({"organisation": company.id, "email": email, "name": name.strip(), "language": language})
     subject, body = (
-        (f"{inviter.name} vous invite - Milipol Innovation Awards",
-         f"Bonjour {name},\n\n{inviter.name} vous invite à gérer les candidatures de {company.name}. Pour "
-         f"choisir votre mot de passe, ouvrez ce lien (valable 7 jours, une seule fois) :\n{link}")
-        if language == "fr" else
-        (f"{inviter.name} invites you - Milipol Innovation Awards",
-         f"Hello {name},\n\n{inviter.name} invites you to manage the entries of {company.name}. To choose your "
-         f"password, open this link (valid for 7 days, once):\n{link}"))
+        (
+            f"{inviter.name} vous invite - Milipol Innovation Awards",
+            f"Bonjour {name},\n\n{inviter.name} vous invite à gérer les candidatures de {company.name}. Pour "
+            f"choisir votre mot de passe, ouvrez ce lien (valable 7 jours, une seule fois) :\n{link}",
+        )
+        if language == "fr"
+        else (
+            f"{inviter.name} invites you - Milipol Innovation Awards",
+            f"Hello {name},\n\n{inviter.name} invites you to manage the entries of {company.name}. To choose your "
+            f"password, open this link (valid for 7 days, once):\n{link}",
+        )
+    )
     send_mail(to=email, subject=subject, body=body)
 
 
@@ -214,8 +274,7 @@ def join_company(*, organisation: Organisation, email: str, name: str, language:
     """The invited colleague's account, in the inviting company (the invitation proved the address)."""
     if find_user(email) is not None:
         raise Refused("An account with this email already exists. Log in, or reset your password.", 409)
-    user = User(email=normalise_email(email), name=name, role="exhibitor", language=language,
-                organisation=organisation)
+    user = User(email=normalise_email(email), name=name, role="exhibitor", language=language, organisation=organisation)
     user.set_password(password)
     db.session.add(user)
     commit()

@@ -1,5 +1,6 @@
 """Editions: the one helper that finds the edition a page is about, the rules of an edition's dates, and the
 organisers' writes on an edition and its categories (create, clone, edit, make current), recorded in the audit trail."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -35,6 +36,7 @@ def current_edition(*, required: bool = True) -> Edition | None:
 def round_from_request(edition: Edition):
     """The round named by `?round=ID`, else the first round of `?category=ID` (or of the first category)."""
     from ..models import Round
+
     round_id = request.args.get("round", type=int)
     if round_id:
         round_ = db.session.get(Round, round_id)
@@ -51,13 +53,18 @@ def round_from_request(edition: Edition):
 # The milestones in the order they must happen; True where the next one must come strictly later
 # (entries open < deadline <= scoring opens < scoring closes <= ceremony).
 DATE_FIELDS = ("entries_open_at", "submission_deadline", "scoring_opens_at", "scoring_closes_at", "ceremony_at")
-_STRICTLY_AFTER_PREVIOUS = {"submission_deadline": True, "scoring_opens_at": False, "scoring_closes_at": True,
-                            "ceremony_at": False}
+_STRICTLY_AFTER_PREVIOUS = {
+    "submission_deadline": True,
+    "scoring_opens_at": False,
+    "scoring_closes_at": True,
+    "ceremony_at": False,
+}
 
 
 @dataclass(frozen=True)
 class DateOrderProblem:
     """`field` comes too early: it must be after (`strict`) or not before `after`, whose value is `when`."""
+
     field: str
     after: str
     strict: bool
@@ -103,9 +110,21 @@ def to_utc(value: datetime | None, tz: str) -> datetime | None:
     return value.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC).replace(tzinfo=None)
 
 
-EDITION_FIELDS = ("name", "venue", "timezone", "show_starts_on", "show_ends_on", "entries_open_at",
-                  "submission_deadline", "scoring_opens_at", "scoring_closes_at", "ceremony_at", "status",
-                  "max_entries_per_category", "scoring_method")
+EDITION_FIELDS = (
+    "name",
+    "venue",
+    "timezone",
+    "show_starts_on",
+    "show_ends_on",
+    "entries_open_at",
+    "submission_deadline",
+    "scoring_opens_at",
+    "scoring_closes_at",
+    "ceremony_at",
+    "status",
+    "max_entries_per_category",
+    "scoring_method",
+)
 # What a new edition copies from an older one besides its categories (dates belong to the older year).
 CLONED_SETTINGS = ("venue", "timezone", "max_entries_per_category", "scoring_method", "trim", "min_scorecards")
 CATEGORY_FIELDS = ("name_en", "name_fr", "description_en", "description_fr", "position", "jurors_per_entry")
@@ -119,8 +138,14 @@ def update_edition(*, actor: User, edition: Edition, values: dict) -> Edition:
     before = _snapshot(edition, EDITION_FIELDS)
     for field in EDITION_FIELDS:
         setattr(edition, field, values[field] if values[field] is not None or field not in ("venue",) else "")
-    audit.record(actor=actor, action="edition.update", obj=edition, edition_id=edition.id, before=before,
-                 after=_snapshot(edition, EDITION_FIELDS))
+    audit.record(
+        actor=actor,
+        action="edition.update",
+        obj=edition,
+        edition_id=edition.id,
+        before=before,
+        after=_snapshot(edition, EDITION_FIELDS),
+    )
     commit()
     return edition
 
@@ -139,8 +164,14 @@ def update_category(*, actor: User, category: Category, values: dict) -> Categor
     before = _snapshot(category, CATEGORY_FIELDS)
     for field in CATEGORY_FIELDS:
         setattr(category, field, values[field] or ("" if field.startswith("description") else values[field]))
-    audit.record(actor=actor, action="category.update", obj=category, edition_id=category.edition_id,
-                 before=before, after=_snapshot(category, CATEGORY_FIELDS))
+    audit.record(
+        actor=actor,
+        action="category.update",
+        obj=category,
+        edition_id=category.edition_id,
+        before=before,
+        after=_snapshot(category, CATEGORY_FIELDS),
+    )
     commit()
     return category
 
@@ -156,8 +187,16 @@ def unique_slug(name: str) -> str:
     return candidate
 
 
-def create_edition(*, slug: str | None = None, name: str, venue: str | None = None, current: bool = False,
-                   clone_from: Edition | None = None, actor: User | None = None, **values) -> Edition:
+def create_edition(
+    *,
+    slug: str | None = None,
+    name: str,
+    venue: str | None = None,
+    current: bool = False,
+    clone_from: Edition | None = None,
+    actor: User | None = None,
+    **values,
+) -> Edition:
     """A new edition: a copy of `clone_from`'s categories, rounds, criteria, juries and settings, or else the six
     default categories, each with its two rounds and default criteria. `values` are Edition columns (UTC)."""
     slug = slug or unique_slug(name)
@@ -177,35 +216,73 @@ def create_edition(*, slug: str | None = None, name: str, venue: str | None = No
         _copy_categories(clone_from, edition)
     db.session.flush()
     if current:
-        for other in db.session.scalars(db.select(Edition).where(Edition.is_current.is_(True), Edition.id != edition.id)):
+        for other in db.session.scalars(
+            db.select(Edition).where(Edition.is_current.is_(True), Edition.id != edition.id)
+        ):
             other.is_current = False
         db.session.flush()
         edition.is_current = True
-    audit.record(actor=actor, action="edition.create", obj=edition, edition_id=edition.id,
-                 after={"slug": slug, "name": name, "copied_from": clone_from.slug if clone_from else None})
+    audit.record(
+        actor=actor,
+        action="edition.create",
+        obj=edition,
+        edition_id=edition.id,
+        after={"slug": slug, "name": name, "copied_from": clone_from.slug if clone_from else None},
+    )
     commit()
     return edition
 
 
 def _add_default_categories(edition: Edition) -> None:
     from ..defaults import CATEGORIES, ROUNDS, criteria_for
+
     for position, spec in enumerate(CATEGORIES, start=1):
         category = Category(edition=edition, position=position, **spec)
         db.session.add(Jury(category=category))
         for round_spec in ROUNDS:
-            round_ = Round(category=category, position=round_spec["position"], name=round_spec["name"],
-                           name_fr=round_spec["name_fr"], on_stand=round_spec["on_stand"])
+            round_ = Round(
+                category=category,
+                position=round_spec["position"],
+                name=round_spec["name"],
+                name_fr=round_spec["name_fr"],
+                on_stand=round_spec["on_stand"],
+            )
             for index, criterion in enumerate(criteria_for(spec["question_set"], final=round_spec["final"])):
                 round_.criteria.append(Criterion(position=index, **criterion))
             category.rounds.append(round_)
 
 
-_CATEGORY_COPY = ("code", "name_en", "name_fr", "description_en", "description_fr", "question_set", "position",
-                  "jurors_per_entry")
-_ROUND_COPY = ("position", "name", "name_fr", "on_stand", "jurors_per_entry", "method", "previous_round_weight",
-               "slot_minutes")
-_CRITERION_COPY = ("key", "position", "name_en", "name_fr", "guidance_en", "guidance_fr", "weight", "scale_min",
-                   "scale_max")
+_CATEGORY_COPY = (
+    "code",
+    "name_en",
+    "name_fr",
+    "description_en",
+    "description_fr",
+    "question_set",
+    "position",
+    "jurors_per_entry",
+)
+_ROUND_COPY = (
+    "position",
+    "name",
+    "name_fr",
+    "on_stand",
+    "jurors_per_entry",
+    "method",
+    "previous_round_weight",
+    "slot_minutes",
+)
+_CRITERION_COPY = (
+    "key",
+    "position",
+    "name_en",
+    "name_fr",
+    "guidance_en",
+    "guidance_fr",
+    "weight",
+    "scale_min",
+    "scale_max",
+)
 
 
 def _copy(source, fields) -> dict:
@@ -214,13 +291,15 @@ def _copy(source, fields) -> dict:
 
 def _copy_categories(source: Edition, edition: Edition) -> None:
     """Last year's categories with their rounds, criteria and weights, and each jury with its members and president."""
-    juries = {j.category_id: j for j in db.session.scalars(
-        db.select(Jury).join(Jury.category).where(Category.edition_id == source.id))}
+    juries = {
+        j.category_id: j
+        for j in db.session.scalars(db.select(Jury).join(Jury.category).where(Category.edition_id == source.id))
+    }
     for old in source.categories:
         category = Category(edition=edition, **_copy(old, _CATEGORY_COPY))
         jury = Jury(category=category)
         db.session.add(jury)
-        for member in (juries[old.id].members if old.id in juries else []):
+        for member in juries[old.id].members if old.id in juries else []:
             jury.members.append(JuryMember(user_id=member.user_id, role=member.role, is_president=member.is_president))
         for old_round in old.rounds:
             round_ = Round(**_copy(old_round, _ROUND_COPY))

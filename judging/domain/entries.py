@@ -1,4 +1,5 @@
 """Entry writes: create, edit, submit, back to draft, attach. The only entry code that commits."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,18 @@ from ..transaction import commit
 from ..uploads import RejectedUpload, is_stored_name, safe_display_name, store_upload, upload_path
 from . import audit
 
-EDITABLE_FIELDS = ("title", "summary", "innovation_type", "what_is_new", "operational_benefit", "maturity",
-                   "availability_date", "initiative", "measurable_impact", "beneficiaries")
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "innovation_type",
+    "what_is_new",
+    "operational_benefit",
+    "maturity",
+    "availability_date",
+    "initiative",
+    "measurable_impact",
+    "beneficiaries",
+)
 
 
 def _ensure_open(edition: Edition) -> None:
@@ -27,16 +38,24 @@ def _ensure_open(edition: Edition) -> None:
         raise Refused(_("The submission deadline has passed: entries can no longer be created or changed."), 403)
 
 
-def _ensure_within_limit(edition: Edition, category: Category, organisation_id: int,
-                         ignore_entry: Entry | None = None) -> None:
+def _ensure_within_limit(
+    edition: Edition, category: Category, organisation_id: int, ignore_entry: Entry | None = None
+) -> None:
     query = db.select(func.count(Entry.id)).where(
-        Entry.category_id == category.id, Entry.organisation_id == organisation_id, Entry.status != "withdrawn")
+        Entry.category_id == category.id, Entry.organisation_id == organisation_id, Entry.status != "withdrawn"
+    )
     if ignore_entry is not None:
         query = query.where(Entry.id != ignore_entry.id)
     if db.session.scalar(query) >= edition.max_entries_per_category:
-        raise Refused(_("Your company already has %(n)d entry(ies) in '%(category)s', the limit for this edition.",
-                        n=edition.max_entries_per_category, category=category.name(language())), 409,
-                      field="category")
+        raise Refused(
+            _(
+                "Your company already has %(n)d entry(ies) in '%(category)s', the limit for this edition.",
+                n=edition.max_entries_per_category,
+                category=category.name(language()),
+            ),
+            409,
+            field="category",
+        )
 
 
 def _category_of(edition: Edition, category_id: int) -> Category:
@@ -58,8 +77,9 @@ def create_entry(*, user: User, edition: Edition, category_id: int, values: dict
     _ensure_open(edition)
     category = _category_of(edition, category_id)
     _ensure_within_limit(edition, category, user.organisation_id)
-    entry = Entry(edition=edition, category=category, organisation_id=user.organisation_id, created_by_id=user.id,
-                  status="draft")
+    entry = Entry(
+        edition=edition, category=category, organisation_id=user.organisation_id, created_by_id=user.id, status="draft"
+    )
     _apply(entry, values)
     db.session.add(entry)
     commit()
@@ -80,8 +100,13 @@ def update_entry(*, entry: Entry, category_id: int, values: dict) -> Entry:
     _apply(entry, values)
     if entry.status == "submitted" and missing_answers(entry):
         db.session.rollback()
-        raise Refused(_("A submitted entry must stay complete: %(fields)s cannot be left empty.",
-                        fields=", ".join(missing_answers(entry))), 400)
+        raise Refused(
+            _(
+                "A submitted entry must stay complete: %(fields)s cannot be left empty.",
+                fields=", ".join(missing_answers(entry)),
+            ),
+            400,
+        )
     commit()
     return entry
 
@@ -102,8 +127,9 @@ def submit_entry(*, entry: Entry) -> Entry:
     if entry.status != "draft":
         raise Refused(_("Only a draft can be submitted."), 409)
     if missing_answers(entry):
-        raise Refused(_("Answer every question before submitting: %(fields)s.",
-                        fields=", ".join(missing_answers(entry))), 400)
+        raise Refused(
+            _("Answer every question before submitting: %(fields)s.", fields=", ".join(missing_answers(entry))), 400
+        )
     entry.status = "submitted"
     entry.submitted_at = utcnow()
     commit()
@@ -114,17 +140,24 @@ def submit_entry(*, entry: Entry) -> Entry:
 def send_receipt(entry: Entry) -> None:
     """The submission receipt, to each contact of the company, in their language."""
     from ..mail import send_in_language
+
     when = entry.submitted_at.strftime("%Y-%m-%d %H:%M UTC")
-    for user in db.session.scalars(db.select(User).where(User.organisation_id == entry.organisation_id,
-                                                         User.role == "exhibitor")):
+    for user in db.session.scalars(
+        db.select(User).where(User.organisation_id == entry.organisation_id, User.role == "exhibitor")
+    ):
         send_in_language(
             user,
-            fr=(f"Candidature reçue : {entry.title}",
+            fr=(
+                f"Candidature reçue : {entry.title}",
                 f"Bonjour {user.name},\n\nNous avons bien reçu la candidature « {entry.title} » "
-                f"({entry.category.name_fr}) le {when}. Vous pouvez la modifier jusqu'à la date limite.\n"),
-            en=(f"Entry received: {entry.title}",
+                f"({entry.category.name_fr}) le {when}. Vous pouvez la modifier jusqu'à la date limite.\n",
+            ),
+            en=(
+                f"Entry received: {entry.title}",
                 f"Hello {user.name},\n\nWe have received the entry '{entry.title}' ({entry.category.name_en}) "
-                f"on {when}. You can still change it until the deadline.\n"))
+                f"on {when}. You can still change it until the deadline.\n",
+            ),
+        )
 
 
 def back_to_draft(*, entry: Entry) -> Entry:
@@ -139,8 +172,6 @@ def back_to_draft(*, entry: Entry) -> Entry:
     return entry
 
 
-
-
 def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, folder: str) -> Attachment:
     """Validate the file by its content and attach it; the entry is unchanged when the file is refused."""
     _ensure_open(entry.edition)
@@ -152,9 +183,15 @@ def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, fold
         stored = store_upload(data, folder)
     except RejectedUpload as error:
         raise Refused(_(str(error)), 400) from error
-    attachment = Attachment(entry=entry, original_name=safe_display_name(filename), stored_name=stored.stored_name,
-                            content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
-                            uploaded_by_id=user.id)
+    attachment = Attachment(
+        entry=entry,
+        original_name=safe_display_name(filename),
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by_id=user.id,
+    )
     db.session.add(attachment)
     try:
         commit()  # the insert reaches the database here (a flush inside a request), so the constraints speak now
@@ -182,17 +219,29 @@ def disqualify_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
     # A disqualification changes the result: refused while it is frozen or published, so that the public page,
     # the frozen ranking and its sign-off never disagree. Unpublishing and unfreezing are recorded steps.
     if entry.status == "submitted" and entry.edition.results_state == "published":
-        raise Refused(_("The results are published: unpublish them (this hides the winners page at once), then "
-                        "unfreeze them, before disqualifying this entry. Publish again once the jury has signed "
-                        "off the new ranking."), 409)
+        raise Refused(
+            _(
+                "The results are published: unpublish them (this hides the winners page at once), then "
+                "unfreeze them, before disqualifying this entry. Publish again once the jury has signed "
+                "off the new ranking."
+            ),
+            409,
+        )
     if entry.status == "submitted" and entry.edition.results_state == "frozen":
-        raise Refused(_("The results are frozen: unfreeze them (with the reason) before disqualifying this entry."),
-                      409)
+        raise Refused(
+            _("The results are frozen: unfreeze them (with the reason) before disqualifying this entry."), 409
+        )
     before = {"status": entry.status, "reason": entry.disqualification_reason}
     entry.status = "disqualified"
     entry.disqualification_reason = reason.strip()
-    audit.record(actor=actor, action="entry.disqualify", obj=entry, edition_id=entry.edition_id, before=before,
-                 after={"status": entry.status, "reason": entry.disqualification_reason})
+    audit.record(
+        actor=actor,
+        action="entry.disqualify",
+        obj=entry,
+        edition_id=entry.edition_id,
+        before=before,
+        after={"status": entry.status, "reason": entry.disqualification_reason},
+    )
     commit()
     return entry
 
@@ -203,12 +252,20 @@ def reinstate_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
         raise Refused(_("Only a disqualified entry can be reinstated."), 400)  # already done, e.g. in another tab
     # Like a disqualification, bringing a submitted entry back changes the result: not while it is frozen.
     if entry.submitted_at is not None and entry.edition.results_state != "open":
-        raise Refused(_("The results are frozen or published: unfreeze them (with the reason) before reinstating "
-                        "this entry."), 409)
+        raise Refused(
+            _("The results are frozen or published: unfreeze them (with the reason) before reinstating this entry."),
+            409,
+        )
     before = {"status": entry.status, "reason": entry.disqualification_reason}
     entry.status = "submitted" if entry.submitted_at is not None else "draft"
     entry.disqualification_reason = ""
-    audit.record(actor=actor, action="entry.reinstate", obj=entry, edition_id=entry.edition_id, before=before,
-                 after={"status": entry.status, "reason": reason.strip()})
+    audit.record(
+        actor=actor,
+        action="entry.reinstate",
+        obj=entry,
+        edition_id=entry.edition_id,
+        before=before,
+        after={"status": entry.status, "reason": reason.strip()},
+    )
     commit()
     return entry

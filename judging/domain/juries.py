@@ -3,6 +3,7 @@
 The assignment itself is decided by the pure function `scoring.assignment.assign_jurors`; this module
 gathers its inputs from the database and applies its plan. Services are the only code that commits.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,14 +48,20 @@ def add_member(*, actor: User, category: Category, juror: User, role: str = "mem
     if juror.role != "juror":
         raise Refused(_("Only juror accounts can sit on a jury."), 400)
     jury = jury_of(category)
-    member = db.session.scalar(db.select(JuryMember).where(JuryMember.jury_id == jury.id,
-                                                           JuryMember.user_id == juror.id))
+    member = db.session.scalar(
+        db.select(JuryMember).where(JuryMember.jury_id == jury.id, JuryMember.user_id == juror.id)
+    )
     if member is None:
         member = JuryMember(jury=jury, user=juror, role=role)
         db.session.add(member)
         db.session.flush()
-        audit.record(actor=actor, action="jury.add_member", obj=member, edition_id=category.edition_id,
-                     after={"juror": juror.email, "category": category.code, "role": role})
+        audit.record(
+            actor=actor,
+            action="jury.add_member",
+            obj=member,
+            edition_id=category.edition_id,
+            after={"juror": juror.email, "category": category.code, "role": role},
+        )
     commit()
     return member
 
@@ -62,20 +69,45 @@ def add_member(*, actor: User, category: Category, juror: User, role: str = "mem
 def remove_member(*, actor: User, member: JuryMember) -> None:
     category = member.jury.category
     started = db.session.scalar(
-        db.select(db.func.count(Scorecard.id)).join(Round, Round.id == Scorecard.round_id)
-        .where(Round.category_id == category.id, Scorecard.juror_id == member.user_id))
+        db.select(db.func.count(Scorecard.id))
+        .join(Round, Round.id == Scorecard.round_id)
+        .where(Round.category_id == category.id, Scorecard.juror_id == member.user_id)
+    )
     if started:
-        raise Refused(_("%(name)s has already started %(n)d scorecard(s) in this category and cannot leave the jury.",
-                        name=member.user.name or member.user.email, n=started), 409)
-    audit.record(actor=actor, action="jury.remove_member", obj=member, edition_id=category.edition_id,
-                 before={"juror": member.user.email, "category": category.code})
+        raise Refused(
+            _(
+                "%(name)s has already started %(n)d scorecard(s) in this category and cannot leave the jury.",
+                name=member.user.name or member.user.email,
+                n=started,
+            ),
+            409,
+        )
+    audit.record(
+        actor=actor,
+        action="jury.remove_member",
+        obj=member,
+        edition_id=category.edition_id,
+        before={"juror": member.user.email, "category": category.code},
+    )
     juror = member.user
     db.session.delete(member)
     db.session.flush()
     # Their dossiers go with the seat: no assignment of a removed juror stays open, and the entries are reassigned.
-    end_assignments(actor=actor, juror=juror, reason=_("removed from the jury"), why="removed", assignments=list(
-        db.session.scalars(db.select(Assignment).join(Round, Round.id == Assignment.round_id).where(
-            Round.category_id == category.id, Assignment.juror_id == juror.id, Assignment.recused_at.is_(None)))))
+    end_assignments(
+        actor=actor,
+        juror=juror,
+        reason=_("removed from the jury"),
+        why="removed",
+        assignments=list(
+            db.session.scalars(
+                db.select(Assignment)
+                .join(Round, Round.id == Assignment.round_id)
+                .where(
+                    Round.category_id == category.id, Assignment.juror_id == juror.id, Assignment.recused_at.is_(None)
+                )
+            )
+        ),
+    )
     commit()
 
 
@@ -86,22 +118,27 @@ def set_president(*, actor: User, member: JuryMember) -> None:
             other.is_president = False
     db.session.flush()
     member.is_president = True
-    audit.record(actor=actor, action="jury.set_president", obj=member, edition_id=member.jury.category.edition_id,
-                 after={"juror": member.user.email})
+    audit.record(
+        actor=actor,
+        action="jury.set_president",
+        obj=member,
+        edition_id=member.jury.category.edition_id,
+        after={"juror": member.user.email},
+    )
     commit()
 
 
 INVITATION_MAX_AGE = 14 * 24 * 3600
 
 
-def invite_juror(*, actor: User, category: Category, email: str, name: str, language: str,
-                 invitation_url_for) -> User:
+def invite_juror(*, actor: User, category: Category, email: str, name: str, language: str, invitation_url_for) -> User:
     """Create (or reuse) a juror account without a password, seat it on the jury and mail the invitation.
 
     `invitation_url_for(user)` builds the link; the token inside is single use because it is tied to the
     account's password state, and it expires after 14 days.
     """
     from .accounts import normalise_email
+
     email = normalise_email(email)
     juror = db.session.scalar(db.select(User).where(User.email == email))
     if juror is not None and juror.role != "juror":
@@ -119,12 +156,17 @@ def invite_juror(*, actor: User, category: Category, email: str, name: str, lang
 def send_invitation(juror: User, url: str) -> None:
     send_in_language(
         juror,
-        fr=("Invitation au jury des Milipol Innovation Awards",
+        fr=(
+            "Invitation au jury des Milipol Innovation Awards",
             f"Bonjour {juror.name},\n\nVous êtes invité(e) à rejoindre le jury des Milipol Innovation Awards. "
-            f"Choisissez votre mot de passe et votre langue ici (lien valable 14 jours, une seule fois) :\n{url}\n"),
-        en=("Your invitation to the Milipol Innovation Awards jury",
+            f"Choisissez votre mot de passe et votre langue ici (lien valable 14 jours, une seule fois) :\n{url}\n",
+        ),
+        en=(
+            "Your invitation to the Milipol Innovation Awards jury",
             f"Hello {juror.name},\n\nYou are invited to join the jury of the Milipol Innovation Awards. "
-            f"Choose your password and language here (link valid for 14 days, once):\n{url}\n"))
+            f"Choose your password and language here (link valid for 14 days, once):\n{url}\n",
+        ),
+    )
 
 
 def accept_invitation(*, juror: User, password: str, language: str) -> None:
@@ -138,8 +180,9 @@ def accept_invitation(*, juror: User, password: str, language: str) -> None:
 
 def conflicted_organisations(juror: User) -> dict[int, str]:
     """Organisation id -> why the juror may not judge it (declared conflicts, and the juror's employer)."""
-    reasons = {c.organisation_id: c.kind for c in
-               db.session.scalars(db.select(Conflict).where(Conflict.juror_id == juror.id))}
+    reasons = {
+        c.organisation_id: c.kind for c in db.session.scalars(db.select(Conflict).where(Conflict.juror_id == juror.id))
+    }
     if juror.organisation_id is not None:
         reasons[juror.organisation_id] = "employer"
     return reasons
@@ -149,52 +192,90 @@ def declare_conflict(*, actor: User, juror: User, organisation: Organisation, ki
     """Record a conflict. From then on the juror neither sees nor counts for that company's entries: unstarted
     assignments are withdrawn, drafts closed, submitted scorecards stop counting (see `results.counted_scorecards`),
     each entry gets another juror, and the organisers are told. Refused while those results are frozen."""
-    existing = db.session.scalar(db.select(Conflict).where(Conflict.juror_id == juror.id,
-                                                           Conflict.organisation_id == organisation.id))
+    existing = db.session.scalar(
+        db.select(Conflict).where(Conflict.juror_id == juror.id, Conflict.organisation_id == organisation.id)
+    )
     if existing is not None:
         raise Refused(_("This conflict is already declared."), 409)
-    conflict = Conflict(juror_id=juror.id, organisation_id=organisation.id, kind=kind, reason=reason.strip(),
-                        declared_by_id=actor.id)
+    conflict = Conflict(
+        juror_id=juror.id, organisation_id=organisation.id, kind=kind, reason=reason.strip(), declared_by_id=actor.id
+    )
     db.session.add(conflict)
     db.session.flush()
-    audit.record(actor=actor, action="conflict.declare", obj=conflict, edition_id=None,
-                 after={"juror": juror.email, "organisation": organisation.name, "kind": kind, "reason": reason})
+    audit.record(
+        actor=actor,
+        action="conflict.declare",
+        obj=conflict,
+        edition_id=None,
+        after={"juror": juror.email, "organisation": organisation.name, "kind": kind, "reason": reason},
+    )
     assignments = db.session.scalars(
-        db.select(Assignment).join(Entry, Entry.id == Assignment.entry_id)
-        .where(Assignment.juror_id == juror.id, Entry.organisation_id == organisation.id,
-               Assignment.recused_at.is_(None))).all()
-    voided = end_assignments(actor=actor, juror=juror, assignments=assignments, why="conflict",
-                             reason=_("conflict of interest declared (%(kind)s)", kind=kind))
+        db.select(Assignment)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .where(
+            Assignment.juror_id == juror.id, Entry.organisation_id == organisation.id, Assignment.recused_at.is_(None)
+        )
+    ).all()
+    voided = end_assignments(
+        actor=actor,
+        juror=juror,
+        assignments=assignments,
+        why="conflict",
+        reason=_("conflict of interest declared (%(kind)s)", kind=kind),
+    )
     if voided:
         _tell_organisers_of_voided_cards(juror=juror, organisation=organisation, voided=voided)
     commit()
     return conflict
 
 
-def end_assignments(*, actor: User | None, juror: User, assignments: list[Assignment], why: str,
-                    reason: str) -> list[Scorecard]:
+def end_assignments(
+    *, actor: User | None, juror: User, assignments: list[Assignment], why: str, reason: str
+) -> list[Scorecard]:
     """The juror stops judging these entries: an unstarted assignment goes, a started one is kept as recused with
     the reason (a draft is closed, its marks kept in the audit trail); each round then gets a juror in their place.
     Returns the submitted scorecards that no longer count."""
     voided, rounds_touched = [], set()
     for assignment in assignments:
-        card = db.session.scalar(db.select(Scorecard).where(
-            Scorecard.round_id == assignment.round_id, Scorecard.entry_id == assignment.entry_id,
-            Scorecard.juror_id == juror.id, Scorecard.purpose == "counted"))
+        card = db.session.scalar(
+            db.select(Scorecard).where(
+                Scorecard.round_id == assignment.round_id,
+                Scorecard.entry_id == assignment.entry_id,
+                Scorecard.juror_id == juror.id,
+                Scorecard.purpose == "counted",
+            )
+        )
         entry = db.session.get(Entry, assignment.entry_id)
         if card is None:
-            audit.record(actor=actor, action="assignment.remove", obj=assignment, edition_id=entry.edition_id,
-                         before={"entry": assignment.entry_id, "juror": juror.email}, after={"why": why})
+            audit.record(
+                actor=actor,
+                action="assignment.remove",
+                obj=assignment,
+                edition_id=entry.edition_id,
+                before={"entry": assignment.entry_id, "juror": juror.email},
+                after={"why": why},
+            )
             db.session.delete(assignment)
         else:
             if card.status == "submitted":
                 voided.append(card)
-                audit.record(actor=actor, action="scorecard.void", obj=card, edition_id=entry.edition_id,
-                             before={"marks": dict(card.marks), "status": card.status},
-                             after={"why": why, "counts": False})
+                audit.record(
+                    actor=actor,
+                    action="scorecard.void",
+                    obj=card,
+                    edition_id=entry.edition_id,
+                    before={"marks": dict(card.marks), "status": card.status},
+                    after={"why": why, "counts": False},
+                )
             else:
-                audit.record(actor=actor, action="scorecard.close_draft", obj=card, edition_id=entry.edition_id,
-                             before={"marks": dict(card.marks)}, after={"why": why})
+                audit.record(
+                    actor=actor,
+                    action="scorecard.close_draft",
+                    obj=card,
+                    edition_id=entry.edition_id,
+                    before={"marks": dict(card.marks)},
+                    after={"why": why},
+                )
                 db.session.delete(card)
             assignment.recused_at, assignment.recusal_reason = utcnow(), reason[:500]
         rounds_touched.add(assignment.round_id)
@@ -207,27 +288,42 @@ def end_assignments(*, actor: User | None, juror: User, assignments: list[Assign
 
 def _tell_organisers_of_voided_cards(*, juror: User, organisation: Organisation, voided: list[Scorecard]) -> None:
     from ..mail import send_in_language_after_commit
+
     titles = ", ".join(sorted({db.session.get(Entry, card.entry_id).title for card in voided}))
     name = juror.name or juror.email
     for organiser in db.session.scalars(db.select(User).where(User.role == "organiser", User.active.is_(True))):
         send_in_language_after_commit(
             organiser,
-            fr=(f"Conflit d'intérêts : {len(voided)} grille(s) de {name} ne comptent plus",
+            fr=(
+                f"Conflit d'intérêts : {len(voided)} grille(s) de {name} ne comptent plus",
                 f"Bonjour,\n\n{name} a déclaré un conflit d'intérêts avec {organisation.name}. Ses grilles déposées "
                 f"pour {titles} ne comptent plus ; les candidatures ont été réattribuées. Les validations du jury "
-                "concernées sont annulées.\n"),
-            en=(f"Conflict of interest: {len(voided)} scorecard(s) of {name} no longer count",
+                "concernées sont annulées.\n",
+            ),
+            en=(
+                f"Conflict of interest: {len(voided)} scorecard(s) of {name} no longer count",
                 f"Hello,\n\n{name} declared a conflict of interest with {organisation.name}. Their submitted "
                 f"scorecards for {titles} no longer count; the entries were reassigned. Any sign-off they fed is "
-                "void.\n"))
+                "void.\n",
+            ),
+        )
 
 
 def remove_conflict(*, actor: User, conflict: Conflict) -> None:
     juror = db.session.get(User, conflict.juror_id)
     organisation = db.session.get(Organisation, conflict.organisation_id)
-    audit.record(actor=actor, action="conflict.remove", obj=conflict, edition_id=None,
-                 before={"juror": juror.email, "organisation": organisation.name, "kind": conflict.kind,
-                         "reason": conflict.reason})
+    audit.record(
+        actor=actor,
+        action="conflict.remove",
+        obj=conflict,
+        edition_id=None,
+        before={
+            "juror": juror.email,
+            "organisation": organisation.name,
+            "kind": conflict.kind,
+            "reason": conflict.reason,
+        },
+    )
     db.session.delete(conflict)
     commit()
 
@@ -236,31 +332,52 @@ def remove_conflict(*, actor: User, conflict: Conflict) -> None:
 
 
 def _started(round_id: int, entry_id: int, juror_id: int) -> bool:
-    return db.session.scalar(db.select(Scorecard.id).where(
-        Scorecard.round_id == round_id, Scorecard.entry_id == entry_id, Scorecard.juror_id == juror_id,
-        Scorecard.purpose == "counted").limit(1)) is not None
+    return (
+        db.session.scalar(
+            db.select(Scorecard.id)
+            .where(
+                Scorecard.round_id == round_id,
+                Scorecard.entry_id == entry_id,
+                Scorecard.juror_id == juror_id,
+                Scorecard.purpose == "counted",
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def entries_in_round(round_: Round) -> list[Entry]:
     """Submitted entries that reached this round (eliminated ones are not judged in later rounds)."""
     return db.session.scalars(
-        db.select(Entry).where(Entry.category_id == round_.category_id, Entry.status == "submitted",
-                               Entry.round_reached >= round_.position).order_by(Entry.id)).all()
+        db.select(Entry)
+        .where(
+            Entry.category_id == round_.category_id, Entry.status == "submitted", Entry.round_reached >= round_.position
+        )
+        .order_by(Entry.id)
+    ).all()
 
 
 def counting_jurors(category: Category) -> list[User]:
     """Jurors whose marks count (observers and trainees are not assigned automatically)."""
     return db.session.scalars(
-        db.select(User).join(JuryMember, JuryMember.user_id == User.id).join(Jury, Jury.id == JuryMember.jury_id)
+        db.select(User)
+        .join(JuryMember, JuryMember.user_id == User.id)
+        .join(Jury, Jury.id == JuryMember.jury_id)
         .where(Jury.category_id == category.id, JuryMember.role == "member", User.active.is_(True))
-        .order_by(User.id)).all()
+        .order_by(User.id)
+    ).all()
 
 
 def jury_members(category: Category) -> list[User]:
     """Everyone on the category's jury, whatever their role (members, observers, trainees)."""
     return db.session.scalars(
-        db.select(User).join(JuryMember, JuryMember.user_id == User.id).join(Jury, Jury.id == JuryMember.jury_id)
-        .where(Jury.category_id == category.id, User.active.is_(True)).order_by(User.id)).all()
+        db.select(User)
+        .join(JuryMember, JuryMember.user_id == User.id)
+        .join(Jury, Jury.id == JuryMember.jury_id)
+        .where(Jury.category_id == category.id, User.active.is_(True))
+        .order_by(User.id)
+    ).all()
 
 
 def jurors_needed(round_: Round, jurors: int) -> int:
@@ -292,16 +409,27 @@ def preview_assignment(round_: Round) -> AssignmentPreview:
         if juror.organisation_id is not None:
             conflicts.add((juror.id, juror.organisation_id))
     assignments = db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id)).all()
-    started = set(db.session.execute(
-        db.select(Scorecard.entry_id, Scorecard.juror_id)
-        .where(Scorecard.round_id == round_.id, Scorecard.purpose == "counted")).all())
-    existing = [Existing(entry=a.entry_id, juror=a.juror_id, started=(a.entry_id, a.juror_id) in started)
-                for a in assignments if a.recused_at is None]
+    started = set(
+        db.session.execute(
+            db.select(Scorecard.entry_id, Scorecard.juror_id).where(
+                Scorecard.round_id == round_.id, Scorecard.purpose == "counted"
+            )
+        ).all()
+    )
+    existing = [
+        Existing(entry=a.entry_id, juror=a.juror_id, started=(a.entry_id, a.juror_id) in started)
+        for a in assignments
+        if a.recused_at is None
+    ]
     recused = [(a.entry_id, a.juror_id) for a in assignments if a.recused_at is not None]
     plan = assign_jurors(
         entries=[EntryToAssign(id=e.id, title=e.title, organisation=e.organisation_id) for e in entries],
-        jurors=juror_ids, conflicts=conflicts, existing=existing, k=jurors_needed(round_, len(juror_ids)),
-        recused=recused)
+        jurors=juror_ids,
+        conflicts=conflicts,
+        existing=existing,
+        k=jurors_needed(round_, len(juror_ids)),
+        recused=recused,
+    )
     digest = hashlib.sha256(repr((sorted(plan.added), sorted(plan.removed))).encode()).hexdigest()[:16]
     return AssignmentPreview(round=round_, plan=plan, digest=digest)
 
@@ -328,17 +456,22 @@ def assign_round(*, actor: User, round_: Round) -> AssignmentPreview:
 def _apply_plan(*, actor: User | None, round_: Round, plan) -> None:
     removed = set(plan.removed)
     if removed:
-        for assignment in db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id,
-                                                                         Assignment.recused_at.is_(None))):
+        for assignment in db.session.scalars(
+            db.select(Assignment).where(Assignment.round_id == round_.id, Assignment.recused_at.is_(None))
+        ):
             if (assignment.entry_id, assignment.juror_id) in removed:
                 db.session.delete(assignment)
     for entry_id, juror_id in sorted(plan.added):
         db.session.add(Assignment(round_id=round_.id, entry_id=entry_id, juror_id=juror_id))
     if plan.added or plan.removed:
-        audit.record(actor=actor, action="assignment.auto", obj=round_, edition_id=round_.category.edition_id,
-                     before={"removed": sorted(map(list, plan.removed))},
-                     after={"added": sorted(map(list, plan.added)),
-                            "problems": [p.message for p in plan.problems]})
+        audit.record(
+            actor=actor,
+            action="assignment.auto",
+            obj=round_,
+            edition_id=round_.category.edition_id,
+            before={"removed": sorted(map(list, plan.removed))},
+            after={"added": sorted(map(list, plan.added)), "problems": [p.message for p in plan.problems]},
+        )
 
 
 def add_assignment(*, actor: User, round_: Round, entry: Entry, juror: User) -> Assignment:
@@ -347,13 +480,23 @@ def add_assignment(*, actor: User, round_: Round, entry: Entry, juror: User) -> 
         raise Refused(_("This entry is not in this round's category."), 400)
     reasons = conflicted_organisations(juror)
     if entry.organisation_id in reasons:
-        raise Refused(_("%(juror)s cannot judge '%(entry)s': conflict of interest (%(kind)s).",
-                        juror=juror.name or juror.email, entry=entry.title, kind=reasons[entry.organisation_id]), 409)
+        raise Refused(
+            _(
+                "%(juror)s cannot judge '%(entry)s': conflict of interest (%(kind)s).",
+                juror=juror.name or juror.email,
+                entry=entry.title,
+                kind=reasons[entry.organisation_id],
+            ),
+            409,
+        )
     # Observers and trainees may be given entries by hand: they score, but their marks never count.
     if juror.id not in {j.id for j in jury_members(round_.category)}:
         raise Refused(_("%(juror)s is not a member of this category's jury.", juror=juror.name or juror.email), 409)
-    existing = db.session.scalar(db.select(Assignment).where(
-        Assignment.round_id == round_.id, Assignment.entry_id == entry.id, Assignment.juror_id == juror.id))
+    existing = db.session.scalar(
+        db.select(Assignment).where(
+            Assignment.round_id == round_.id, Assignment.entry_id == entry.id, Assignment.juror_id == juror.id
+        )
+    )
     if existing is not None and existing.recused_at is None:
         raise Refused(_("This juror is already assigned to this entry."), 409)
     if existing is not None:  # the juror recused earlier: the organiser's decision overrides it
@@ -363,8 +506,13 @@ def add_assignment(*, actor: User, round_: Round, entry: Entry, juror: User) -> 
         assignment = Assignment(round_id=round_.id, entry_id=entry.id, juror_id=juror.id, manual=True)
         db.session.add(assignment)
     db.session.flush()
-    audit.record(actor=actor, action="assignment.add", obj=assignment, edition_id=entry.edition_id,
-                 after={"entry": entry.id, "juror": juror.email, "round": round_.id})
+    audit.record(
+        actor=actor,
+        action="assignment.add",
+        obj=assignment,
+        edition_id=entry.edition_id,
+        after={"entry": entry.id, "juror": juror.email, "round": round_.id},
+    )
     commit()
     return assignment
 
@@ -373,8 +521,13 @@ def remove_assignment(*, actor: User, assignment: Assignment) -> None:
     if _started(assignment.round_id, assignment.entry_id, assignment.juror_id):
         raise Refused(_("This juror has already started the scorecard: reopen or keep it rather than remove it."), 409)
     entry = db.session.get(Entry, assignment.entry_id)
-    audit.record(actor=actor, action="assignment.remove", obj=assignment, edition_id=entry.edition_id,
-                 before={"entry": assignment.entry_id, "juror": assignment.juror_id, "round": assignment.round_id})
+    audit.record(
+        actor=actor,
+        action="assignment.remove",
+        obj=assignment,
+        edition_id=entry.edition_id,
+        before={"entry": assignment.entry_id, "juror": assignment.juror_id, "round": assignment.round_id},
+    )
     db.session.delete(assignment)
     commit()
 
@@ -383,9 +536,14 @@ def recuse(*, juror: User, assignment: Assignment, reason: str) -> AssignmentPre
     """The juror steps back from an entry; the entry is reassigned at once and the organiser sees why."""
     if assignment.recused_at is not None:
         raise Refused(_("You have already recused yourself from this entry."), 409)
-    scorecard = db.session.scalar(db.select(Scorecard).where(
-        Scorecard.round_id == assignment.round_id, Scorecard.entry_id == assignment.entry_id,
-        Scorecard.juror_id == juror.id, Scorecard.purpose == "counted"))
+    scorecard = db.session.scalar(
+        db.select(Scorecard).where(
+            Scorecard.round_id == assignment.round_id,
+            Scorecard.entry_id == assignment.entry_id,
+            Scorecard.juror_id == juror.id,
+            Scorecard.purpose == "counted",
+        )
+    )
     if scorecard is not None and scorecard.status == "submitted":
         raise Refused(_("This scorecard is already submitted; ask an organiser to reopen it first."), 409)
     draft_marks = None
@@ -395,9 +553,14 @@ def recuse(*, juror: User, assignment: Assignment, reason: str) -> AssignmentPre
     assignment.recused_at = utcnow()
     assignment.recusal_reason = reason.strip()
     entry = db.session.get(Entry, assignment.entry_id)
-    audit.record(actor=juror, action="assignment.recuse", obj=assignment, edition_id=entry.edition_id,
-                 before={"draft_marks": draft_marks},
-                 after={"entry": entry.id, "reason": assignment.recusal_reason})
+    audit.record(
+        actor=juror,
+        action="assignment.recuse",
+        obj=assignment,
+        edition_id=entry.edition_id,
+        before={"draft_marks": draft_marks},
+        after={"entry": entry.id, "reason": assignment.recusal_reason},
+    )
     db.session.flush()
     round_ = db.session.get(Round, assignment.round_id)
     preview = preview_assignment(round_)
@@ -409,16 +572,22 @@ def recuse(*, juror: User, assignment: Assignment, reason: str) -> AssignmentPre
 def remind_late_jurors(edition, *, scoring_url: str) -> int:
     """Mail every juror behind schedule, in their language; returns how many were reminded."""
     from .progress import jurors_behind
+
     sent = 0
     for juror, submitted, assigned in jurors_behind(edition):
         send_in_language(
             juror,
-            fr=(f"Rappel : {assigned - submitted} grille(s) à compléter - {edition.name}",
+            fr=(
+                f"Rappel : {assigned - submitted} grille(s) à compléter - {edition.name}",
                 f"Bonjour {juror.name},\n\nVous avez déposé {submitted} grille(s) sur {assigned}. "
-                f"Merci de compléter les autres avant la clôture :\n{scoring_url}\n"),
-            en=(f"Reminder: {assigned - submitted} scorecard(s) to complete - {edition.name}",
+                f"Merci de compléter les autres avant la clôture :\n{scoring_url}\n",
+            ),
+            en=(
+                f"Reminder: {assigned - submitted} scorecard(s) to complete - {edition.name}",
                 f"Hello {juror.name},\n\nYou have submitted {submitted} of {assigned} scorecards. "
-                f"Please complete the others before scoring closes:\n{scoring_url}\n"))
+                f"Please complete the others before scoring closes:\n{scoring_url}\n",
+            ),
+        )
         sent += 1
     if sent:
         audit.record(actor=None, action="jury.remind", obj=edition, edition_id=edition.id, after={"reminded": sent})

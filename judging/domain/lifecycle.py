@@ -6,6 +6,7 @@ Freezing stores an immutable snapshot of every round's ranking with its method, 
 fingerprint of the scorecards it came from; while frozen, every score change is refused (see
 `jury.scorecards.ensure_can_score`), and exports come from the snapshot.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -52,18 +53,32 @@ def freeze(*, actor: User, edition: Edition) -> list[ResultSnapshot]:
         for round_ in category.rounds:
             outcome = round_results(round_, stability=True)
             snapshot = ResultSnapshot(
-                edition_id=edition.id, round_id=round_.id, created_by_id=actor.id, method=outcome.method,
-                parameters={"trim": edition.trim, "min_scorecards": edition.min_scorecards, "seed": round_.id,
-                            "resamples": 1000},
-                fingerprint=outcome.fingerprint, ranking=[_serialise(line) for line in outcome.ranking])
+                edition_id=edition.id,
+                round_id=round_.id,
+                created_by_id=actor.id,
+                method=outcome.method,
+                parameters={
+                    "trim": edition.trim,
+                    "min_scorecards": edition.min_scorecards,
+                    "seed": round_.id,
+                    "resamples": 1000,
+                },
+                fingerprint=outcome.fingerprint,
+                ranking=[_serialise(line) for line in outcome.ranking],
+            )
             db.session.add(snapshot)
             snapshots.append(snapshot)
     before = {"results_state": edition.results_state}
     edition.results_state = "frozen"
     db.session.flush()
-    audit.record(actor=actor, action="results.freeze", obj=edition, edition_id=edition.id, before=before,
-                 after={"results_state": "frozen",
-                        "fingerprints": {str(s.round_id): s.fingerprint for s in snapshots}})
+    audit.record(
+        actor=actor,
+        action="results.freeze",
+        obj=edition,
+        edition_id=edition.id,
+        before=before,
+        after={"results_state": "frozen", "fingerprints": {str(s.round_id): s.fingerprint for s in snapshots}},
+    )
     commit()
     return snapshots
 
@@ -73,19 +88,29 @@ def unfreeze(*, actor: User, edition: Edition, reason: str) -> None:
     if edition.results_state != "frozen":
         raise Refused(_("Only frozen, unpublished results can be unfrozen."), 409)
     now = utcnow()
-    for snapshot in db.session.scalars(db.select(ResultSnapshot).where(
-            ResultSnapshot.edition_id == edition.id, ResultSnapshot.superseded_at.is_(None))):
+    for snapshot in db.session.scalars(
+        db.select(ResultSnapshot).where(ResultSnapshot.edition_id == edition.id, ResultSnapshot.superseded_at.is_(None))
+    ):
         snapshot.superseded_at = now
     edition.results_state = "open"
-    audit.record(actor=actor, action="results.unfreeze", obj=edition, edition_id=edition.id,
-                 before={"results_state": "frozen"}, after={"results_state": "open", "reason": reason.strip()})
+    audit.record(
+        actor=actor,
+        action="results.unfreeze",
+        obj=edition,
+        edition_id=edition.id,
+        before={"results_state": "frozen"},
+        after={"results_state": "open", "reason": reason.strip()},
+    )
     commit()
 
 
 def current_snapshot(round_: Round) -> ResultSnapshot | None:
-    return db.session.scalar(db.select(ResultSnapshot).where(
-        ResultSnapshot.round_id == round_.id, ResultSnapshot.superseded_at.is_(None))
-        .order_by(ResultSnapshot.id.desc()).limit(1))
+    return db.session.scalar(
+        db.select(ResultSnapshot)
+        .where(ResultSnapshot.round_id == round_.id, ResultSnapshot.superseded_at.is_(None))
+        .order_by(ResultSnapshot.id.desc())
+        .limit(1)
+    )
 
 
 def snapshot_ranking(snapshot: ResultSnapshot) -> list[scoring.RankedEntry]:
@@ -99,22 +124,23 @@ def with_snapshot(outcome, snapshot: ResultSnapshot):
     loaded too, so that every page and export can show them with their status instead of failing.
     """
     from dataclasses import replace
+
     ranking = snapshot_ranking(snapshot)
     entries = dict(outcome.entries)
     missing = [line.entry for line in ranking if line.entry not in entries]
     if missing:
         entries.update({e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(missing)))})
-    return replace(outcome, ranking=ranking, method=snapshot.method, fingerprint=snapshot.fingerprint,
-                   entries=entries)
-
+    return replace(outcome, ranking=ranking, method=snapshot.method, fingerprint=snapshot.fingerprint, entries=entries)
 
 
 # --- publishing: readiness, publication, result mails ---------------------------------------------------------------
+
 
 def _deciding_ranking(category: Category) -> tuple[Round, ResultSnapshot | None, list[scoring.RankedEntry]]:
     """The round that gives the trophy (`rounds.deciding_round`, the one place that says so), its frozen
     snapshot if any, and the ranking shown for it: the frozen one, else the live one."""
     from . import rounds
+
     round_ = rounds.deciding_round(category)
     snapshot = current_snapshot(round_)
     ranking = snapshot_ranking(snapshot) if snapshot is not None else round_results(round_).ranking
@@ -155,13 +181,16 @@ def decided_outcomes(edition: Edition) -> dict[int, str]:
             elif line.rank <= 3:
                 result[line.entry] = FINALIST
         if final.position > 1:
-            for entry_id in db.session.scalars(db.select(Entry.id).where(
-                    Entry.category_id == category.id, Entry.status == "submitted",
-                    Entry.round_reached >= final.position)):
+            for entry_id in db.session.scalars(
+                db.select(Entry.id).where(
+                    Entry.category_id == category.id, Entry.status == "submitted", Entry.round_reached >= final.position
+                )
+            ):
                 result.setdefault(entry_id, FINALIST)
     if result:  # the public page and the mails must never name an entry that no longer competes
-        gone = set(db.session.scalars(db.select(Entry.id).where(Entry.id.in_(list(result)),
-                                                                Entry.status != "submitted")))
+        gone = set(
+            db.session.scalars(db.select(Entry.id).where(Entry.id.in_(list(result)), Entry.status != "submitted"))
+        )
         result = {entry_id: outcome for entry_id, outcome in result.items() if entry_id not in gone}
     return result
 
@@ -181,8 +210,9 @@ class ResultMail:
     body: str
 
 
-def _result_mail(user: User, entries: list[Entry], by_entry: dict[int, str], edition: Edition,
-                 language: str) -> ResultMail:
+def _result_mail(
+    user: User, entries: list[Entry], by_entry: dict[int, str], edition: Edition, language: str
+) -> ResultMail:
     lines = []
     for entry in entries:
         outcome = by_entry.get(entry.id)
@@ -193,22 +223,36 @@ def _result_mail(user: User, entries: list[Entry], by_entry: dict[int, str], edi
         lines.append(f"- {entry.title}: {label}")
     listing = "\n".join(lines)
     if language == "fr":
-        return ResultMail(user, "fr", f"Résultats des Milipol Innovation Awards - {edition.name}",
-                          f"Bonjour {user.name},\n\nLes résultats sont publiés :\n{listing}\n\n"
-                          "Merci de votre participation.")
-    return ResultMail(user, "en", f"Milipol Innovation Awards results - {edition.name}",
-                      f"Hello {user.name},\n\nThe results are published:\n{listing}\n\nThank you for taking part.")
+        return ResultMail(
+            user,
+            "fr",
+            f"Résultats des Milipol Innovation Awards - {edition.name}",
+            f"Bonjour {user.name},\n\nLes résultats sont publiés :\n{listing}\n\nMerci de votre participation.",
+        )
+    return ResultMail(
+        user,
+        "en",
+        f"Milipol Innovation Awards results - {edition.name}",
+        f"Hello {user.name},\n\nThe results are published:\n{listing}\n\nThank you for taking part.",
+    )
 
 
 def _recipients(edition: Edition) -> list[tuple[User, list[Entry]]]:
     """Each exhibitor contact with their company's submitted entries of the edition."""
     rows = []
-    users = db.session.scalars(db.select(User).where(User.role == "exhibitor", User.organisation_id.is_not(None))
-                               .order_by(User.id))
+    users = db.session.scalars(
+        db.select(User).where(User.role == "exhibitor", User.organisation_id.is_not(None)).order_by(User.id)
+    )
     for user in users:
-        entries = db.session.scalars(db.select(Entry).where(
-            Entry.edition_id == edition.id, Entry.organisation_id == user.organisation_id,
-            Entry.status == "submitted").order_by(Entry.id)).all()
+        entries = db.session.scalars(
+            db.select(Entry)
+            .where(
+                Entry.edition_id == edition.id,
+                Entry.organisation_id == user.organisation_id,
+                Entry.status == "submitted",
+            )
+            .order_by(Entry.id)
+        ).all()
         if entries:
             rows.append((user, entries))
     return rows
@@ -218,13 +262,16 @@ def result_mails(edition: Edition) -> list[ResultMail]:
     """The result mails: to each exhibitor contact, in their language, how each of their
     entries did (won, finalist, not shortlisted), never a score."""
     by_entry = decided_outcomes(edition)
-    return [_result_mail(user, entries, by_entry, edition, "fr" if user.language == "fr" else "en")
-            for user, entries in _recipients(edition)]
+    return [
+        _result_mail(user, entries, by_entry, edition, "fr" if user.language == "fr" else "en")
+        for user, entries in _recipients(edition)
+    ]
 
 
 @dataclass(frozen=True)
 class CategoryReadiness:
     """Where one category stands before publication; every list holds entries, for naming them."""
+
     category: Category
     round: Round  # the deciding round
     frozen: bool
@@ -240,8 +287,13 @@ class CategoryReadiness:
 
     @property
     def ready(self) -> bool:
-        return self.frozen and self.signed_off and not self.incomplete and not self.undecided_tie \
+        return (
+            self.frozen
+            and self.signed_off
+            and not self.incomplete
+            and not self.undecided_tie
             and not self.unfit_winners
+        )
 
     def reasons(self, language: str) -> list[str]:
         name = self.category.name(language)
@@ -250,17 +302,33 @@ class CategoryReadiness:
         if not self.frozen:
             reasons.append(_("%(category)s: the results are not frozen.", category=name))
         if not self.signed_off:
-            reasons.append(_("%(category)s: the ranking is not signed off, or changed since its sign-off.",
-                             category=name))
+            reasons.append(
+                _("%(category)s: the ranking is not signed off, or changed since its sign-off.", category=name)
+            )
         if self.incomplete:
-            reasons.append(_("%(category)s: fewer scorecards than the minimum for %(entries)s.", category=name,
-                             entries=titles(self.incomplete)))
+            reasons.append(
+                _(
+                    "%(category)s: fewer scorecards than the minimum for %(entries)s.",
+                    category=name,
+                    entries=titles(self.incomplete),
+                )
+            )
         if self.undecided_tie:
-            reasons.append(_("%(category)s: %(entries)s share first place and the jury has not decided the tie.",
-                             category=name, entries=titles(self.undecided_tie)))
+            reasons.append(
+                _(
+                    "%(category)s: %(entries)s share first place and the jury has not decided the tie.",
+                    category=name,
+                    entries=titles(self.undecided_tie),
+                )
+            )
         if self.unfit_winners:
-            reasons.append(_("%(category)s: the winner %(entries)s has been withdrawn or disqualified.",
-                             category=name, entries=titles(self.unfit_winners)))
+            reasons.append(
+                _(
+                    "%(category)s: the winner %(entries)s has been withdrawn or disqualified.",
+                    category=name,
+                    entries=titles(self.unfit_winners),
+                )
+            )
         return reasons
 
 
@@ -308,21 +376,28 @@ def readiness(edition: Edition) -> Readiness:
     """Everything publication depends on, per category: frozen, signed off (`rounds.unsigned_categories`),
     complete, no undecided tie at the top, no withdrawn or disqualified winner; and the mails it would send."""
     from . import rounds
+
     unsigned = {c.id for c in rounds.unsigned_categories(edition)}
     categories = []
     for category in edition.categories:
         round_, snapshot, ranking = _deciding_ranking(category)
-        named = {e.id: e for e in db.session.scalars(db.select(Entry).where(
-            Entry.id.in_([line.entry for line in ranking])))}
+        named = {
+            e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_([line.entry for line in ranking])))
+        }
         won = [named[line.entry] for line in winners(ranking)]
-        categories.append(CategoryReadiness(
-            category=category, round=round_,
-            frozen=edition.results_state in ("frozen", "published") and snapshot is not None,
-            # A category nobody entered has nothing to sign: it shows "no award" and sends no mail.
-            signed_off=category.id not in unsigned or not ranking,
-            incomplete=[named[line.entry] for line in ranking if "incomplete" in line.flags],
-            undecided_tie=[named[entry_id] for entry_id in _undecided_tie(ranking)],
-            unfit_winners=[e for e in won if e.status != "submitted"], winners=won))
+        categories.append(
+            CategoryReadiness(
+                category=category,
+                round=round_,
+                frozen=edition.results_state in ("frozen", "published") and snapshot is not None,
+                # A category nobody entered has nothing to sign: it shows "no award" and sends no mail.
+                signed_off=category.id not in unsigned or not ranking,
+                incomplete=[named[line.entry] for line in ranking if "incomplete" in line.flags],
+                undecided_tie=[named[entry_id] for entry_id in _undecided_tie(ranking)],
+                unfit_winners=[e for e in won if e.status != "submitted"],
+                winners=won,
+            )
+        )
     return Readiness(edition=edition, categories=categories, mails=result_mails(edition))
 
 
@@ -345,10 +420,17 @@ def publish(*, actor: User, edition: Edition, confirmed: bool) -> Readiness:
     if not confirmed:
         raise NotReady(_("Tick the confirmation to publish the results."), [], 400)
     edition.results_state = "published"
-    audit.record(actor=actor, action="results.publish", obj=edition, edition_id=edition.id,
-                 before={"results_state": "frozen"},
-                 after={"results_state": "published",
-                        "winners": {c.category.code: [e.id for e in c.winners] for c in state.categories}})
+    audit.record(
+        actor=actor,
+        action="results.publish",
+        obj=edition,
+        edition_id=edition.id,
+        before={"results_state": "frozen"},
+        after={
+            "results_state": "published",
+            "winners": {c.category.code: [e.id for e in c.winners] for c in state.categories},
+        },
+    )
     commit()
     return state
 
@@ -360,8 +442,14 @@ def unpublish(*, actor: User, edition: Edition, reason: str) -> None:
     if len(reason.strip()) < 5:
         raise NotReady(_("Give the reason for unpublishing the results (it is recorded)."), [], 400)
     edition.results_state = "frozen"
-    audit.record(actor=actor, action="results.unpublish", obj=edition, edition_id=edition.id,
-                 before={"results_state": "published"}, after={"results_state": "frozen", "reason": reason.strip()})
+    audit.record(
+        actor=actor,
+        action="results.unpublish",
+        obj=edition,
+        edition_id=edition.id,
+        before={"results_state": "published"},
+        after={"results_state": "frozen", "reason": reason.strip()},
+    )
     commit()
 
 
@@ -376,16 +464,24 @@ def send_result_mails(*, actor: User, edition: Edition, confirmed: bool) -> int:
     if not confirmed:
         raise NotReady(_("Tick the confirmation to send the result mails."), [], 400)
     mails = result_mails(edition)
-    claimed = db.session.execute(db.update(Edition).where(
-        Edition.id == edition.id, Edition.results_mailed_at.is_(None)).values(results_mailed_at=utcnow()))
+    claimed = db.session.execute(
+        db.update(Edition)
+        .where(Edition.id == edition.id, Edition.results_mailed_at.is_(None))
+        .values(results_mailed_at=utcnow())
+    )
     if claimed.rowcount != 1:
         db.session.rollback()
         raise NotReady(_("The result mails have already been sent; they are never sent twice."), [], 409)
     counts = {"en": 0, "fr": 0}
     for mail in mails:
         counts[mail.language] += 1
-    audit.record(actor=actor, action="results.mail", obj=edition, edition_id=edition.id,
-                 after={"mails": len(mails), "per_language": counts})
+    audit.record(
+        actor=actor,
+        action="results.mail",
+        obj=edition,
+        edition_id=edition.id,
+        after={"mails": len(mails), "per_language": counts},
+    )
     for mail in mails:
         send_after_commit(to=mail.to.email, subject=mail.subject, body=mail.body)
     commit()

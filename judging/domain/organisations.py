@@ -3,6 +3,7 @@
 Names are compared by their stored key (text.fold), so "Équipements Dupont", "EQUIPEMENTS DUPONT" and
 "equipements  dupont" are the same company on SQLite and PostgreSQL alike.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, or_
@@ -17,13 +18,21 @@ def find_organisation(name: str) -> Organisation | None:
     key = fold(name)
     if not key:
         return None
-    return db.session.scalar(db.select(Organisation).where(Organisation.name_key == key).order_by(Organisation.id)
-                             .limit(1))
+    return db.session.scalar(
+        db.select(Organisation).where(Organisation.name_key == key).order_by(Organisation.id).limit(1)
+    )
 
 
 def entry_matches(search: str) -> ColumnElement[bool]:
     """A filter on entries (joined to their company): every word of `search` is in the title or the company's
     name, folded ("camera eclair" finds "Caméra thermique ÉCLAIR")."""
     words = fold(search).split()[:10] or [""]
-    return and_(*(or_(Entry.title_key.like(like_pattern(w), escape="\\"),
-                      Organisation.name_key.like(like_pattern(w), escape="\\")) for w in words))
+    return and_(
+        *(
+            or_(
+                Entry.title_key.like(like_pattern(w), escape="\\"),
+                Organisation.name_key.like(like_pattern(w), escape="\\"),
+            )
+            for w in words
+        )
+    )

@@ -1,4 +1,5 @@
 """Who may do what: small named predicates used by routes and templates alike."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -37,16 +38,20 @@ def can_edit_entry(user: User, entry: Entry) -> bool:
 
 def role_required(*roles: str):
     """Route decorator: 401 to the login page when anonymous, 403 for another role."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 from ..extensions import login_manager
+
                 return login_manager.unauthorized()
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorator
 
 
@@ -56,10 +61,12 @@ def may_judge(user: User, entry: Entry) -> bool:
     jury path to an entry: scorecards, autosave, attachments, calibration samples."""
     from ..extensions import db
     from ..models import Conflict, Jury, JuryMember
+
     if not is_juror(user) or user.organisation_id == entry.organisation_id:
         return False
-    seated = db.exists().where(JuryMember.user_id == user.id, JuryMember.jury_id == Jury.id,
-                               Jury.category_id == entry.category_id)
+    seated = db.exists().where(
+        JuryMember.user_id == user.id, JuryMember.jury_id == Jury.id, Jury.category_id == entry.category_id
+    )
     conflicted = db.exists().where(Conflict.juror_id == user.id, Conflict.organisation_id == entry.organisation_id)
     return bool(db.session.scalar(db.select(seated & ~conflicted)))
 
@@ -68,11 +75,17 @@ def is_assigned(user: User, entry: Entry) -> bool:
     """A juror with a live (not recused) assignment on the entry, in any round, who may still judge it."""
     from ..extensions import db
     from ..models import Assignment
+
     if not may_judge(user, entry):
         return False
-    return db.session.scalar(
-        db.select(Assignment.id).where(Assignment.entry_id == entry.id, Assignment.juror_id == user.id,
-                                       Assignment.recused_at.is_(None)).limit(1)) is not None
+    return (
+        db.session.scalar(
+            db.select(Assignment.id)
+            .where(Assignment.entry_id == entry.id, Assignment.juror_id == user.id, Assignment.recused_at.is_(None))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def can_view_attachment(user: User, attachment) -> bool:

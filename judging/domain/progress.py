@@ -1,4 +1,5 @@
 """Where judging stands: per category and per juror, for the organiser's dashboard and the reminders."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -72,10 +73,14 @@ def expected_share(round_: Round, edition: Edition, now: datetime) -> float:
 
 def _active_rounds(categories: list[Category]) -> dict[int, Round]:
     """Per category, the furthest round with assignments (the one being judged), else the first: two queries."""
-    rounds = db.session.scalars(db.select(Round).where(Round.category_id.in_([c.id for c in categories]))
-                                .order_by(Round.position)).all()
-    with_work = set(db.session.scalars(db.select(Assignment.round_id).where(
-        Assignment.round_id.in_([r.id for r in rounds])).distinct()))
+    rounds = db.session.scalars(
+        db.select(Round).where(Round.category_id.in_([c.id for c in categories])).order_by(Round.position)
+    ).all()
+    with_work = set(
+        db.session.scalars(
+            db.select(Assignment.round_id).where(Assignment.round_id.in_([r.id for r in rounds])).distinct()
+        )
+    )
     active: dict[int, Round] = {}
     for round_ in rounds:
         if round_.category_id not in active or round_.id in with_work:
@@ -83,8 +88,9 @@ def _active_rounds(categories: list[Category]) -> dict[int, Round]:
     return active
 
 
-def edition_progress(edition: Edition, now: datetime | None = None,
-                     categories: list[Category] | None = None) -> list[CategoryProgress]:
+def edition_progress(
+    edition: Edition, now: datetime | None = None, categories: list[Category] | None = None
+) -> list[CategoryProgress]:
     """Progress of every category (or of the given ones) in their active round, in a fixed number of queries."""
     now = now or utcnow()
     categories = list(edition.categories if categories is None else categories)
@@ -93,19 +99,39 @@ def edition_progress(edition: Edition, now: datetime | None = None,
     live = db.session.execute(
         db.select(Assignment.round_id, Assignment.entry_id, Assignment.juror_id)
         .join(Entry, Entry.id == Assignment.entry_id)
-        .where(Assignment.round_id.in_(round_ids), Assignment.recused_at.is_(None), Entry.status == "submitted")).all()
-    cards = {(c.round_id, c.entry_id, c.juror_id): c for c in db.session.execute(
-        db.select(Scorecard.round_id, Scorecard.entry_id, Scorecard.juror_id, Scorecard.status,
-                  Scorecard.updated_at, Scorecard.weighted_total)
-        .where(Scorecard.round_id.in_(round_ids), Scorecard.purpose == "counted"))}
+        .where(Assignment.round_id.in_(round_ids), Assignment.recused_at.is_(None), Entry.status == "submitted")
+    ).all()
+    cards = {
+        (c.round_id, c.entry_id, c.juror_id): c
+        for c in db.session.execute(
+            db.select(
+                Scorecard.round_id,
+                Scorecard.entry_id,
+                Scorecard.juror_id,
+                Scorecard.status,
+                Scorecard.updated_at,
+                Scorecard.weighted_total,
+            ).where(Scorecard.round_id.in_(round_ids), Scorecard.purpose == "counted")
+        )
+    }
     users = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_({j for _, _, j in live})))}
     entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_({e for _, e, _ in live})))}
     live_by_round: dict[int, list[tuple[int, int]]] = {}
     for round_id, entry_id, juror_id in live:
         live_by_round.setdefault(round_id, []).append((entry_id, juror_id))
-    return [_category_progress(category, active[category.id], live_by_round.get(active[category.id].id, []),
-                               cards, users, entries, expected_share(active[category.id], edition, now))
-            for category in categories if category.id in active]
+    return [
+        _category_progress(
+            category,
+            active[category.id],
+            live_by_round.get(active[category.id].id, []),
+            cards,
+            users,
+            entries,
+            expected_share(active[category.id], edition, now),
+        )
+        for category in categories
+        if category.id in active
+    ]
 
 
 def category_progress(category: Category, now: datetime | None = None) -> CategoryProgress:
@@ -113,8 +139,15 @@ def category_progress(category: Category, now: datetime | None = None) -> Catego
     return edition_progress(category.edition, now, categories=[category])[0]
 
 
-def _category_progress(category: Category, round_: Round, live: list[tuple[int, int]], cards: dict,
-                       users: dict[int, User], entries: dict[int, Entry], expected: float) -> CategoryProgress:
+def _category_progress(
+    category: Category,
+    round_: Round,
+    live: list[tuple[int, int]],
+    cards: dict,
+    users: dict[int, User],
+    entries: dict[int, Entry],
+    expected: float,
+) -> CategoryProgress:
     progress = CategoryProgress(category=category, round=round_)
     jurors = {juror_id: JurorProgress(juror=users[juror_id]) for _, juror_id in live}
     per_entry: dict[int, list[int]] = {}
@@ -137,8 +170,10 @@ def _category_progress(category: Category, round_: Round, live: list[tuple[int, 
     for jp in jurors.values():
         jp.behind = jp.submitted < jp.assigned and jp.share + 0.1 < expected
     _chart_points(jurors, round_cards)
-    progress.short_entries = sorted(((entries[e], done, needed) for e, (done, needed) in per_entry.items()
-                                     if done < needed), key=lambda t: (t[1] - t[2], t[0].title))
+    progress.short_entries = sorted(
+        ((entries[e], done, needed) for e, (done, needed) in per_entry.items() if done < needed),
+        key=lambda t: (t[1] - t[2], t[0].title),
+    )
     progress.jurors = sorted(jurors.values(), key=lambda j: (j.share, j.juror.name or "", j.juror.id))
     return progress
 
@@ -170,7 +205,9 @@ def jurors_behind(edition: Edition, now: datetime | None = None) -> list[tuple[U
 def entries_by_status(edition: Edition) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = {}
     for category_id, status, count in db.session.execute(
-            db.select(Entry.category_id, Entry.status, func.count(Entry.id))
-            .where(Entry.edition_id == edition.id).group_by(Entry.category_id, Entry.status)):
+        db.select(Entry.category_id, Entry.status, func.count(Entry.id))
+        .where(Entry.edition_id == edition.id)
+        .group_by(Entry.category_id, Entry.status)
+    ):
         counts.setdefault(category_id, {})[status] = count
     return counts

@@ -7,6 +7,7 @@ any time, or the juror's employer) and has not recused themselves from that entr
 entry still submitted (never withdrawn or disqualified) that reached the round. The ranking itself is
 computed by `scoring.rank_entries`, nowhere else.
 """
+
 from __future__ import annotations
 
 import copy
@@ -44,26 +45,51 @@ def method_of(round_: Round, edition: Edition) -> str:
 
 def counted_scorecards(round_: Round) -> list[Scorecard]:
     """The scorecards that count in this round's ranking (the definition in this module's docstring)."""
-    members = (db.select(JuryMember.user_id).join(Jury, Jury.id == JuryMember.jury_id)
-               .where(Jury.category_id == round_.category_id, JuryMember.role == "member"))
-    conflicted = db.exists().where(Conflict.juror_id == Scorecard.juror_id,
-                                   Conflict.organisation_id == Entry.organisation_id)
+    members = (
+        db.select(JuryMember.user_id)
+        .join(Jury, Jury.id == JuryMember.jury_id)
+        .where(Jury.category_id == round_.category_id, JuryMember.role == "member")
+    )
+    conflicted = db.exists().where(
+        Conflict.juror_id == Scorecard.juror_id, Conflict.organisation_id == Entry.organisation_id
+    )
     employed = db.exists().where(User.id == Scorecard.juror_id, User.organisation_id == Entry.organisation_id)
-    recused = db.exists().where(Assignment.round_id == Scorecard.round_id, Assignment.entry_id == Scorecard.entry_id,
-                                Assignment.juror_id == Scorecard.juror_id, Assignment.recused_at.is_not(None))
+    recused = db.exists().where(
+        Assignment.round_id == Scorecard.round_id,
+        Assignment.entry_id == Scorecard.entry_id,
+        Assignment.juror_id == Scorecard.juror_id,
+        Assignment.recused_at.is_not(None),
+    )
     return db.session.scalars(
-        db.select(Scorecard).join(Entry, Entry.id == Scorecard.entry_id)
-        .where(Scorecard.round_id == round_.id, Scorecard.status == "submitted", Scorecard.purpose == "counted",
-               Scorecard.juror_id.in_(members), Entry.status == "submitted",
-               Entry.round_reached >= round_.position, ~conflicted, ~employed, ~recused)
-        .order_by(Scorecard.id)).all()
+        db.select(Scorecard)
+        .join(Entry, Entry.id == Scorecard.entry_id)
+        .where(
+            Scorecard.round_id == round_.id,
+            Scorecard.status == "submitted",
+            Scorecard.purpose == "counted",
+            Scorecard.juror_id.in_(members),
+            Entry.status == "submitted",
+            Entry.round_reached >= round_.position,
+            ~conflicted,
+            ~employed,
+            ~recused,
+        )
+        .order_by(Scorecard.id)
+    ).all()
 
 
 def entries_in_round(round_: Round) -> dict[int, Entry]:
     """Submitted entries that reached this round, by id (withdrawn and disqualified ones are never ranked)."""
-    return {e.id: e for e in db.session.scalars(
-        db.select(Entry).where(Entry.category_id == round_.category_id, Entry.status == "submitted",
-                               Entry.round_reached >= round_.position))}
+    return {
+        e.id: e
+        for e in db.session.scalars(
+            db.select(Entry).where(
+                Entry.category_id == round_.category_id,
+                Entry.status == "submitted",
+                Entry.round_reached >= round_.position,
+            )
+        )
+    }
 
 
 def to_scoring(cards: list[Scorecard]) -> list[scoring.Scorecard]:
@@ -91,12 +117,14 @@ def _cached(key: tuple, compute):
 
 
 def joint_winner_decision(round_: Round) -> TieDecision | None:
-    return db.session.scalar(db.select(TieDecision).where(TieDecision.round_id == round_.id)
-                             .order_by(TieDecision.id.desc()).limit(1))
+    return db.session.scalar(
+        db.select(TieDecision).where(TieDecision.round_id == round_.id).order_by(TieDecision.id.desc()).limit(1)
+    )
 
 
-def result_inputs(round_: Round, *, cards: list[scoring.Scorecard] | None = None,
-                  entries: dict[int, Entry] | None = None) -> dict:
+def result_inputs(
+    round_: Round, *, cards: list[scoring.Scorecard] | None = None, entries: dict[int, Entry] | None = None
+) -> dict:
     """Everything a round's result is computed from, as plain data: what a sign-off and a freeze bind.
 
     The counted marks (so conflicts, recusals, removals from the jury, trainees and observers are covered by
@@ -134,45 +162,69 @@ def inputs_fingerprint(inputs: dict) -> str:
 def _earlier_ranking(previous: Round) -> list:
     """The earlier round of a combination: with its own method and settings, from its snapshot once frozen."""
     from .lifecycle import current_snapshot, snapshot_ranking
+
     snapshot = current_snapshot(previous)
     if snapshot is not None:
         return snapshot_ranking(snapshot)
     return round_results(previous).ranking
 
 
-def round_results(round_: Round, *, method: str | None = None, stability: bool = False,
-                  resamples: int = 1000) -> RoundResults:
+def round_results(
+    round_: Round, *, method: str | None = None, stability: bool = False, resamples: int = 1000
+) -> RoundResults:
     """Rank a round's entries with its method (or `method`, to compare), with statistics for defending it."""
     edition = round_.category.edition
     method = method or method_of(round_, edition)
     criteria = list(round_.criteria)
     entries = entries_in_round(round_)
     cards = to_scoring(counted_scorecards(round_))
-    scoring_criteria = [scoring.Criterion(key=c.key, weight=c.weight, min=c.scale_min, max=c.scale_max)
-                        for c in criteria]
+    scoring_criteria = [
+        scoring.Criterion(key=c.key, weight=c.weight, min=c.scale_min, max=c.scale_max) for c in criteria
+    ]
     inputs = result_inputs(round_, cards=cards, entries=entries)
     fingerprint = inputs_fingerprint(inputs)
     key = (method, stability, resamples, fingerprint)
-    ranking = _cached(key, lambda: scoring.rank_entries(
-        cards, scoring_criteria, method=method, trim=edition.trim, min_scorecards=edition.min_scorecards,
-        seed=round_.id, entries=sorted(entries), stability=stability, resamples=resamples))
+    ranking = _cached(
+        key,
+        lambda: scoring.rank_entries(
+            cards,
+            scoring_criteria,
+            method=method,
+            trim=edition.trim,
+            min_scorecards=edition.min_scorecards,
+            seed=round_.id,
+            entries=sorted(entries),
+            stability=stability,
+            resamples=resamples,
+        ),
+    )
     combined_note = ""
     previous = previous_round(round_)
     if previous is not None and round_.previous_round_weight:
         weight = round_.previous_round_weight
         ranking = scoring.combine_rankings([(_earlier_ranking(previous), weight), (ranking, 100 - weight)])
-        combined_note = (f"{weight}% {previous.display_name(language())} + "
-                         f"{100 - weight}% {round_.display_name(language())}")
+        combined_note = (
+            f"{weight}% {previous.display_name(language())} + {100 - weight}% {round_.display_name(language())}"
+        )
     decision = joint_winner_decision(round_)
     if decision is not None:
         try:
             ranking = scoring.share_first_place(ranking, decision.entry_ids, decision.reason)
         except ValueError:
             pass  # the scores moved since the decision: it no longer applies, the ranking shows why
-    return RoundResults(combined_note=combined_note, round=round_, method=method, criteria=criteria, ranking=ranking,
-                        entries=entries, cards=cards, fingerprint=fingerprint, inputs=inputs,
-                        juror_stats=scoring.juror_statistics(cards, scoring_criteria) if cards else {},
-                        agreement=scoring.agreement(cards, scoring_criteria) if cards else None)
+    return RoundResults(
+        combined_note=combined_note,
+        round=round_,
+        method=method,
+        criteria=criteria,
+        ranking=ranking,
+        entries=entries,
+        cards=cards,
+        fingerprint=fingerprint,
+        inputs=inputs,
+        juror_stats=scoring.juror_statistics(cards, scoring_criteria) if cards else {},
+        agreement=scoring.agreement(cards, scoring_criteria) if cards else None,
+    )
 
 
 def winners(ranking: list) -> list:

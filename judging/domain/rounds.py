@@ -3,6 +3,7 @@
 A category is judged in ordered rounds (pre-selection on the dossier, final on the stand). An entry takes
 part in a round when its `round_reached` is at least the round's position; shortlisting raises it.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,15 @@ class ShortlistPreview:
     undecided: list[int] = field(default_factory=list)
 
 
-def preview_shortlist(round_: Round, *, rule: str, top: int | None = None, threshold: float | None = None,
-                      chosen: list[int] | None = None, decisions: dict[int, str] | None = None) -> ShortlistPreview:
+def preview_shortlist(
+    round_: Round,
+    *,
+    rule: str,
+    top: int | None = None,
+    threshold: float | None = None,
+    chosen: list[int] | None = None,
+    decisions: dict[int, str] | None = None,
+) -> ShortlistPreview:
     """Who would go through to the next round: the top N, those at or above a score, or a hand-picked list.
 
     The rule only decides among entries with a complete score. An entry short of scorecards is listed apart
@@ -91,21 +99,43 @@ def preview_shortlist(round_: Round, *, rule: str, top: int | None = None, thres
             raise Refused(_("Pick entries of this round."), 400)
         advancing = [l.entry for l in scored if l.entry in set(chosen)]
     decided = {entry_id: "advance" for entry_id in unscored if rule == "manual" and entry_id in set(chosen)}
-    decided.update({entry_id: choice for entry_id, choice in (decisions or {}).items()
-                    if entry_id in unscored and choice in SHORTLIST_DECISIONS})
+    decided.update(
+        {
+            entry_id: choice
+            for entry_id, choice in (decisions or {}).items()
+            if entry_id in unscored and choice in SHORTLIST_DECISIONS
+        }
+    )
     advancing += [entry_id for entry_id in unscored if decided.get(entry_id) == "advance"]
-    eliminated = [l.entry for l in ranking if l.entry not in set(advancing)
-                  and (l.entry not in unscored or decided.get(l.entry) == "eliminate")]
+    eliminated = [
+        l.entry
+        for l in ranking
+        if l.entry not in set(advancing) and (l.entry not in unscored or decided.get(l.entry) == "eliminate")
+    ]
     undecided = [entry_id for entry_id in unscored if entry_id not in decided]
-    return ShortlistPreview(round=round_, next_round=following, advancing=advancing, eliminated=eliminated,
-                            ranking=ranking, unscored=unscored, decided=decided, undecided=undecided)
+    return ShortlistPreview(
+        round=round_,
+        next_round=following,
+        advancing=advancing,
+        eliminated=eliminated,
+        ranking=ranking,
+        unscored=unscored,
+        decided=decided,
+        undecided=undecided,
+    )
 
 
 def _finalists_without_jurors(following: Round, entry_ids: list[int]) -> list[Entry]:
     """Advancing entries left with no live assignment in the next round (its jury empty, or all conflicted)."""
     from ..models import Assignment
-    covered = set(db.session.scalars(db.select(Assignment.entry_id).where(
-        Assignment.round_id == following.id, Assignment.entry_id.in_(entry_ids), Assignment.recused_at.is_(None))))
+
+    covered = set(
+        db.session.scalars(
+            db.select(Assignment.entry_id).where(
+                Assignment.round_id == following.id, Assignment.entry_id.in_(entry_ids), Assignment.recused_at.is_(None)
+            )
+        )
+    )
     return [db.session.get(Entry, entry_id) for entry_id in entry_ids if entry_id not in covered]
 
 
@@ -118,25 +148,42 @@ def apply_shortlist(*, actor: User, preview: ShortlistPreview, notify: bool = Fa
     scorecard for the final's jurors, never "Not found"). Entries dropped from an earlier shortlist come back.
     """
     from . import juries as jury_services
+
     following = preview.next_round
     edition = preview.round.category.edition
     if edition.results_state != "open":
         raise Refused(_("The results are frozen: unfreeze them before changing the shortlist."), 409)
     if preview.undecided:
         titles = ", ".join(db.session.get(Entry, entry_id).title for entry_id in preview.undecided)
-        raise Refused(_("Decide by hand whether these entries without a complete score go through or stop: "
-                        "%(titles)s.", titles=titles), 409)
-    entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(
-        Entry.id.in_(preview.advancing + preview.eliminated)))}
+        raise Refused(
+            _(
+                "Decide by hand whether these entries without a complete score go through or stop: %(titles)s.",
+                titles=titles,
+            ),
+            409,
+        )
+    entries = {
+        e.id: e
+        for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(preview.advancing + preview.eliminated)))
+    }
     try:
         for entry_id in preview.eliminated:
             entry = entries[entry_id]
             if entry.round_reached >= following.position:
-                started = db.session.scalar(db.select(Scorecard.id).where(
-                    Scorecard.round_id == following.id, Scorecard.entry_id == entry_id).limit(1))
+                started = db.session.scalar(
+                    db.select(Scorecard.id)
+                    .where(Scorecard.round_id == following.id, Scorecard.entry_id == entry_id)
+                    .limit(1)
+                )
                 if started is not None:
-                    raise Refused(_("'%(title)s' has already been scored in %(round)s and cannot be taken out.",
-                                    title=entry.title, round=following.display_name(language())), 409)
+                    raise Refused(
+                        _(
+                            "'%(title)s' has already been scored in %(round)s and cannot be taken out.",
+                            title=entry.title,
+                            round=following.display_name(language()),
+                        ),
+                        409,
+                    )
                 entry.round_reached = preview.round.position
         for entry_id in preview.advancing:
             entries[entry_id].round_reached = max(entries[entry_id].round_reached, following.position)
@@ -144,19 +191,31 @@ def apply_shortlist(*, actor: User, preview: ShortlistPreview, notify: bool = Fa
         assignment = jury_services.assign_round(actor=actor, round_=following)
         lacking = _finalists_without_jurors(following, preview.advancing)
         if lacking:
-            raise Refused(_("No juror of %(round)s can judge %(titles)s (the jury is empty, or every member is "
-                            "conflicted with the company): add jurors to the jury, then shortlist again.",
-                            round=following.display_name(language()),
-                            titles=", ".join(f"'{e.title}'" for e in lacking)), 409)
+            raise Refused(
+                _(
+                    "No juror of %(round)s can judge %(titles)s (the jury is empty, or every member is "
+                    "conflicted with the company): add jurors to the jury, then shortlist again.",
+                    round=following.display_name(language()),
+                    titles=", ".join(f"'{e.title}'" for e in lacking),
+                ),
+                409,
+            )
     except Refused:
         db.session.rollback()  # nothing half-applied
         raise
-    audit.record(actor=actor, action="round.shortlist", obj=preview.round,
-                 edition_id=preview.round.category.edition_id,
-                 after={"next_round": following.id, "advancing": preview.advancing,
-                        "eliminated": preview.eliminated,
-                        "decided_by_hand": {str(k): v for k, v in sorted(preview.decided.items())},
-                        "assigned": len(assignment.plan.added)})
+    audit.record(
+        actor=actor,
+        action="round.shortlist",
+        obj=preview.round,
+        edition_id=preview.round.category.edition_id,
+        after={
+            "next_round": following.id,
+            "advancing": preview.advancing,
+            "eliminated": preview.eliminated,
+            "decided_by_hand": {str(k): v for k, v in sorted(preview.decided.items())},
+            "assigned": len(assignment.plan.added),
+        },
+    )
     commit()
     if notify:
         notify_shortlist(preview, entries)
@@ -168,24 +227,39 @@ def notify_shortlist(preview: ShortlistPreview, entries: dict[int, Entry]) -> in
     for entry_id in preview.advancing + preview.eliminated:
         entry = entries[entry_id]
         through = entry_id in preview.advancing
-        for user in db.session.scalars(db.select(User).where(User.organisation_id == entry.organisation_id,
-                                                             User.role == "exhibitor")):
+        for user in db.session.scalars(
+            db.select(User).where(User.organisation_id == entry.organisation_id, User.role == "exhibitor")
+        ):
             stand = f"{entry.organisation.hall} {entry.organisation.stand}".strip()
             send_in_language(
                 user,
-                fr=(f"Milipol Innovation Awards : {entry.title}", f"Bonjour {user.name},\n\n" + (
-                    f"Félicitations : « {entry.title} » est finaliste. Le jury viendra sur votre stand {stand} "
-                    "pendant le salon." if through else
-                    f"« {entry.title} » n'a pas été retenu pour la finale. Merci de votre participation.")),
-                en=(f"Milipol Innovation Awards: {entry.title}", f"Hello {user.name},\n\n" + (
-                    f"Congratulations: '{entry.title}' is a finalist. The jury will visit your stand {stand} during "
-                    "the show." if through else
-                    f"'{entry.title}' was not shortlisted for the final. Thank you for taking part.")))
+                fr=(
+                    f"Milipol Innovation Awards : {entry.title}",
+                    f"Bonjour {user.name},\n\n"
+                    + (
+                        f"Félicitations : « {entry.title} » est finaliste. Le jury viendra sur votre stand {stand} "
+                        "pendant le salon."
+                        if through
+                        else f"« {entry.title} » n'a pas été retenu pour la finale. Merci de votre participation."
+                    ),
+                ),
+                en=(
+                    f"Milipol Innovation Awards: {entry.title}",
+                    f"Hello {user.name},\n\n"
+                    + (
+                        f"Congratulations: '{entry.title}' is a finalist. "
+                        f"The jury will visit your stand {stand} during the show."
+                        if through
+                        else f"'{entry.title}' was not shortlisted for the final. Thank you for taking part."
+                    ),
+                ),
+            )
             sent += 1
     return sent
 
 
 # --- stand visits -------------------------------------------------------------------------------------------------
+
 
 def _natural(text: str) -> list:
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text or "")]
@@ -200,9 +274,11 @@ class Visit:
 
 def visit_schedule(round_: Round) -> list[Visit]:
     """The finalists in walking order (hall, then stand number) with one slot each."""
-    entries = db.session.scalars(db.select(Entry).where(
-        Entry.category_id == round_.category_id, Entry.status == "submitted",
-        Entry.round_reached >= round_.position)).all()
+    entries = db.session.scalars(
+        db.select(Entry).where(
+            Entry.category_id == round_.category_id, Entry.status == "submitted", Entry.round_reached >= round_.position
+        )
+    ).all()
     entries = sorted(entries, key=lambda e: (_natural(e.organisation.hall), _natural(e.organisation.stand), e.id))
     slot = timedelta(minutes=round_.slot_minutes or 10)
     visits = []
@@ -214,9 +290,16 @@ def visit_schedule(round_: Round) -> list[Visit]:
 
 # --- joint winners and sign-off -----------------------------------------------------------------------------------
 
+
 def is_president(user: User, category: Category) -> bool:
-    return db.session.scalar(db.select(JuryMember.id).join(Jury, Jury.id == JuryMember.jury_id).where(
-        Jury.category_id == category.id, JuryMember.user_id == user.id, JuryMember.is_president.is_(True))) is not None
+    return (
+        db.session.scalar(
+            db.select(JuryMember.id)
+            .join(Jury, Jury.id == JuryMember.jury_id)
+            .where(Jury.category_id == category.id, JuryMember.user_id == user.id, JuryMember.is_president.is_(True))
+        )
+        is not None
+    )
 
 
 def can_decide(user: User, category: Category) -> bool:
@@ -230,16 +313,25 @@ def decide_joint_winners(*, actor: User, round_: Round, entry_ids: list[int], re
     if not reason.strip():
         raise Refused(_("Give the reason for the shared first place."), 400)
     ranking = round_results(round_).ranking
-    top = [line for line in ranking[:len(entry_ids)]]
-    if len(entry_ids) < 2 or {l.entry for l in top} != set(entry_ids) or not all(
-            any(f.startswith("tie") for f in l.flags) for l in top):
+    top = [line for line in ranking[: len(entry_ids)]]
+    if (
+        len(entry_ids) < 2
+        or {l.entry for l in top} != set(entry_ids)
+        or not all(any(f.startswith("tie") for f in l.flags) for l in top)
+    ):
         raise Refused(_("Joint winners must be tied entries at the top of the ranking."), 409)
-    decision = TieDecision(round_id=round_.id, entry_ids=sorted(entry_ids), reason=reason.strip(),
-                           decided_by_id=actor.id)
+    decision = TieDecision(
+        round_id=round_.id, entry_ids=sorted(entry_ids), reason=reason.strip(), decided_by_id=actor.id
+    )
     db.session.add(decision)
     db.session.flush()
-    audit.record(actor=actor, action="results.joint_winners", obj=decision,
-                 edition_id=round_.category.edition_id, after={"entries": sorted(entry_ids), "reason": reason})
+    audit.record(
+        actor=actor,
+        action="results.joint_winners",
+        obj=decision,
+        edition_id=round_.category.edition_id,
+        after={"entries": sorted(entry_ids), "reason": reason},
+    )
     commit()
     return decision
 
@@ -247,8 +339,13 @@ def decide_joint_winners(*, actor: User, round_: Round, entry_ids: list[int], re
 def deciding_round(category: Category) -> Round:
     """The round whose ranking gives the trophy: the furthest round that has entries in it."""
     for round_ in sorted(category.rounds, key=lambda r: -r.position):
-        if db.session.scalar(db.select(Entry.id).where(Entry.category_id == category.id, Entry.status == "submitted",
-                                                       Entry.round_reached >= round_.position).limit(1)):
+        if db.session.scalar(
+            db.select(Entry.id)
+            .where(
+                Entry.category_id == category.id, Entry.status == "submitted", Entry.round_reached >= round_.position
+            )
+            .limit(1)
+        ):
             return round_
     return min(category.rounds, key=lambda r: r.position)
 
@@ -265,6 +362,7 @@ class SignOffStatus:
 def signoff_status(round_: Round) -> SignOffStatus:
     """A sign-off holds only while the fingerprint of the round's inputs is the one the president approved."""
     from .seal import changed_parts
+
     signed = db.session.scalar(db.select(SignOff).where(SignOff.round_id == round_.id))
     if signed is None:
         return SignOffStatus("missing")
@@ -279,14 +377,29 @@ def sign_off(*, actor: User, round_: Round, accept_incomplete: bool = False) -> 
     """The jury president approves the round's ranking as it stands now (its inputs and their fingerprint are
     stored with the approval). Entries with too few scorecards need an explicit confirmation."""
     if not is_president(actor, round_.category):
-        raise Refused(_("Only the jury president signs off the ranking. An organiser can let the ceremony export "
-                        "go ahead without it, with a recorded reason."), 403)
+        raise Refused(
+            _(
+                "Only the jury president signs off the ranking. An organiser can let the ceremony export "
+                "go ahead without it, with a recorded reason."
+            ),
+            403,
+        )
     outcome = round_results(round_)
-    incomplete = [outcome.entries[line.entry].title for line in outcome.ranking
-                  if "incomplete" in line.flags and line.entry in outcome.entries]
+    incomplete = [
+        outcome.entries[line.entry].title
+        for line in outcome.ranking
+        if "incomplete" in line.flags and line.entry in outcome.entries
+    ]
     if incomplete and not accept_incomplete:
-        raise Refused(_("%(n)d entries have fewer scorecards than required: %(titles)s. Tick the confirmation to "
-                        "sign off anyway.", n=len(incomplete), titles=", ".join(incomplete)), 409)
+        raise Refused(
+            _(
+                "%(n)d entries have fewer scorecards than required: %(titles)s. Tick the confirmation to "
+                "sign off anyway.",
+                n=len(incomplete),
+                titles=", ".join(incomplete),
+            ),
+            409,
+        )
     existing = db.session.scalar(db.select(SignOff).where(SignOff.round_id == round_.id))
     if existing is None:
         existing = SignOff(round_id=round_.id)
@@ -294,8 +407,13 @@ def sign_off(*, actor: User, round_: Round, accept_incomplete: bool = False) -> 
     existing.signed_by_id, existing.fingerprint, existing.inputs = actor.id, outcome.fingerprint, outcome.inputs
     existing.signed_at, existing.voided_at, existing.void_reasons = utcnow(), None, None
     db.session.flush()
-    audit.record(actor=actor, action="results.sign_off", obj=existing, edition_id=round_.category.edition_id,
-                 after={"round": round_.id, "fingerprint": outcome.fingerprint, "incomplete": incomplete})
+    audit.record(
+        actor=actor,
+        action="results.sign_off",
+        obj=existing,
+        edition_id=round_.category.edition_id,
+        after={"round": round_.id, "fingerprint": outcome.fingerprint, "incomplete": incomplete},
+    )
     commit()
     return existing
 
@@ -303,18 +421,26 @@ def sign_off(*, actor: User, round_: Round, accept_incomplete: bool = False) -> 
 def unsigned_categories(edition: Edition) -> list[Category]:
     """Categories whose deciding round has no valid sign-off (none, or voided by a change since). A category
     without a single submitted entry has nothing to award, so nothing to sign off."""
-    return [category for category in edition.categories if _has_entries(category)
-            and signoff_status(deciding_round(category)).state != "valid"]
+    return [
+        category
+        for category in edition.categories
+        if _has_entries(category) and signoff_status(deciding_round(category)).state != "valid"
+    ]
 
 
 def _has_entries(category: Category) -> bool:
-    return db.session.scalar(db.select(Entry.id).where(Entry.category_id == category.id,
-                                                       Entry.status == "submitted").limit(1)) is not None
+    return (
+        db.session.scalar(
+            db.select(Entry.id).where(Entry.category_id == category.id, Entry.status == "submitted").limit(1)
+        )
+        is not None
+    )
 
 
 def override_fingerprint(edition: Edition) -> str:
     """The fingerprint of every category's deciding result: an override holds for these results only."""
     from .results import inputs_fingerprint
+
     return inputs_fingerprint({str(c.id): round_results(deciding_round(c)).fingerprint for c in edition.categories})
 
 
@@ -330,8 +456,13 @@ def ensure_ceremony_export_allowed(edition: Edition) -> None:
     results (recorded as the organiser's, with the reason; any later change to the results ends it)."""
     missing = unsigned_categories(edition)
     if missing and not active_override(edition):
-        raise Refused(_("The ceremony export waits for the sign-off of: %(names)s.",
-                        names=", ".join(c.name(language()) for c in missing)), 409)
+        raise Refused(
+            _(
+                "The ceremony export waits for the sign-off of: %(names)s.",
+                names=", ".join(c.name(language()) for c in missing),
+            ),
+            409,
+        )
 
 
 def override_signoff(*, actor: User, edition: Edition, reason: str) -> None:
@@ -342,16 +473,33 @@ def override_signoff(*, actor: User, edition: Edition, reason: str) -> None:
     edition.signoff_override_reason = reason.strip()
     edition.signoff_override_by_id = actor.id
     edition.signoff_override_fingerprint = override_fingerprint(edition)
-    audit.record(actor=actor, action="results.signoff_override", obj=edition, edition_id=edition.id,
-                 after={"reason": reason.strip(), "unsigned": [c.code for c in unsigned_categories(edition)],
-                        "fingerprint": edition.signoff_override_fingerprint})
+    audit.record(
+        actor=actor,
+        action="results.signoff_override",
+        obj=edition,
+        edition_id=edition.id,
+        after={
+            "reason": reason.strip(),
+            "unsigned": [c.code for c in unsigned_categories(edition)],
+            "fingerprint": edition.signoff_override_fingerprint,
+        },
+    )
     commit()
 
 
 # --- settings -------------------------------------------------------------------------------------------------------
 
-ROUND_FIELDS = ("name", "name_fr", "scoring_opens_at", "scoring_closes_at", "jurors_per_entry", "method",
-                "previous_round_weight", "visit_starts_at", "slot_minutes")
+ROUND_FIELDS = (
+    "name",
+    "name_fr",
+    "scoring_opens_at",
+    "scoring_closes_at",
+    "jurors_per_entry",
+    "method",
+    "previous_round_weight",
+    "visit_starts_at",
+    "slot_minutes",
+)
 
 
 def update_round(*, actor: User, round_: Round, values: dict) -> Round:
@@ -361,13 +509,20 @@ def update_round(*, actor: User, round_: Round, values: dict) -> Round:
         if name in values:
             setattr(round_, name, values[name])
     round_.method = round_.method or None
-    audit.record(actor=actor, action="round.update", obj=round_, edition_id=round_.category.edition_id,
-                 before=before, after={f: str(getattr(round_, f)) for f in ROUND_FIELDS})
+    audit.record(
+        actor=actor,
+        action="round.update",
+        obj=round_,
+        edition_id=round_.category.edition_id,
+        before=before,
+        after={f: str(getattr(round_, f)) for f in ROUND_FIELDS},
+    )
     commit()
     return round_
 
 
 # --- calibration --------------------------------------------------------------------------------------------------
+
 
 def set_calibration_samples(*, actor: User, round_: Round, entry_ids: list[int]) -> None:
     db.session.execute(db.delete(CalibrationSample).where(CalibrationSample.round_id == round_.id))
@@ -376,23 +531,37 @@ def set_calibration_samples(*, actor: User, round_: Round, entry_ids: list[int])
         if entry is None or entry.category_id != round_.category_id:
             raise Refused(_("Calibration samples must be entries of this category."), 400)
         db.session.add(CalibrationSample(round_id=round_.id, entry_id=entry_id))
-    audit.record(actor=actor, action="round.calibration_samples", obj=round_, edition_id=round_.category.edition_id,
-                 after={"entries": sorted(set(entry_ids))})
+    audit.record(
+        actor=actor,
+        action="round.calibration_samples",
+        obj=round_,
+        edition_id=round_.category.edition_id,
+        after={"entries": sorted(set(entry_ids))},
+    )
     commit()
 
 
 def calibration_samples(round_: Round) -> list[Entry]:
-    return db.session.scalars(db.select(Entry).join(CalibrationSample, CalibrationSample.entry_id == Entry.id)
-                              .where(CalibrationSample.round_id == round_.id).order_by(Entry.id)).all()
+    return db.session.scalars(
+        db.select(Entry)
+        .join(CalibrationSample, CalibrationSample.entry_id == Entry.id)
+        .where(CalibrationSample.round_id == round_.id)
+        .order_by(Entry.id)
+    ).all()
 
 
 def calibration_comparison(round_: Round, juror: User) -> list[tuple[Entry, float | None, float | None, int]]:
     """(sample, the juror's total, the other jurors' mean, how many others) for each calibration sample."""
     rows = []
     for entry in calibration_samples(round_):
-        cards = db.session.scalars(db.select(Scorecard).where(
-            Scorecard.round_id == round_.id, Scorecard.entry_id == entry.id, Scorecard.purpose == "calibration",
-            Scorecard.weighted_total.is_not(None))).all()
+        cards = db.session.scalars(
+            db.select(Scorecard).where(
+                Scorecard.round_id == round_.id,
+                Scorecard.entry_id == entry.id,
+                Scorecard.purpose == "calibration",
+                Scorecard.weighted_total.is_not(None),
+            )
+        ).all()
         mine = next((c.weighted_total for c in cards if c.juror_id == juror.id), None)
         others = [c.weighted_total for c in cards if c.juror_id != juror.id]
         rows.append((entry, mine, sum(others) / len(others) if others else None, len(others)))
@@ -400,6 +569,7 @@ def calibration_comparison(round_: Round, juror: User) -> list[tuple[Entry, floa
 
 
 # --- criteria -----------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class CriterionInput:
@@ -423,9 +593,12 @@ def criteria_locked(round_: Round) -> bool:
     """Once the round's scoring has opened or scores exist, a change needs explicit confirmation."""
     from ..models import utcnow
     from .scorecards import window_of
+
     window = window_of(round_, round_.category.edition)
     opened = window.opens_at is not None and utcnow() >= window.opens_at
-    return opened or db.session.scalar(db.select(Scorecard.id).where(Scorecard.round_id == round_.id).limit(1)) is not None
+    return (
+        opened or db.session.scalar(db.select(Scorecard.id).where(Scorecard.round_id == round_.id).limit(1)) is not None
+    )
 
 
 # A criterion's key names its mark in forms, JSON and the tablet's script: a slug, never a quote or a space.
@@ -440,11 +613,20 @@ def validate_criteria(rows: list[CriterionInput]) -> list[str]:
         errors.append(_("A round needs at least one criterion."))
     for row in rows:
         if len(row.key) > 40 or not CRITERION_KEY.fullmatch(row.key):
-            errors.append(_("%(key)s: a criterion's key uses only lower-case letters, digits, '-' and '_' "
-                            "(at most 40).", key=row.key[:40]))
+            errors.append(
+                _(
+                    "%(key)s: a criterion's key uses only lower-case letters, digits, '-' and '_' (at most 40).",
+                    key=row.key[:40],
+                )
+            )
         if not -SCALE_LIMIT <= row.scale_min <= SCALE_LIMIT or not -SCALE_LIMIT <= row.scale_max <= SCALE_LIMIT:
-            errors.append(_("%(name)s: the scale must stay between -%(limit)d and %(limit)d.",
-                            name=row.name_en or row.key, limit=SCALE_LIMIT))
+            errors.append(
+                _(
+                    "%(name)s: the scale must stay between -%(limit)d and %(limit)d.",
+                    name=row.name_en or row.key,
+                    limit=SCALE_LIMIT,
+                )
+            )
         if not row.name_en.strip() or not row.name_fr.strip():
             errors.append(_("Every criterion needs a name in English and in French."))
         if row.weight <= 0:
@@ -463,15 +645,20 @@ def validate_criteria(rows: list[CriterionInput]) -> list[str]:
 def update_criteria(*, actor: User, round_: Round, rows: list[CriterionInput], confirmed: bool) -> int:
     """Replace the round's criteria; recorded, and the stored totals recomputed. Returns the cards recomputed."""
     from ..models import Criterion
+
     errors = validate_criteria(rows)
     if errors:
         raise CriteriaRefused(_("The criteria were not saved."), errors)
     if criteria_locked(round_) and not confirmed:
-        raise CriteriaRefused(_("Scoring has opened for this round: tick the confirmation to change its criteria."),
-                              [_("Scores already given keep their marks; their totals are recomputed with the new "
-                                 "weights.")], 409)
-    before = [{"key": c.key, "name": c.name_en, "weight": c.weight, "min": c.scale_min, "max": c.scale_max}
-              for c in round_.criteria]
+        raise CriteriaRefused(
+            _("Scoring has opened for this round: tick the confirmation to change its criteria."),
+            [_("Scores already given keep their marks; their totals are recomputed with the new weights.")],
+            409,
+        )
+    before = [
+        {"key": c.key, "name": c.name_en, "weight": c.weight, "min": c.scale_min, "max": c.scale_max}
+        for c in round_.criteria
+    ]
     existing = {c.key: c for c in round_.criteria}
     kept = set()
     for position, row in enumerate(rows):
@@ -487,10 +674,20 @@ def update_criteria(*, actor: User, round_: Round, rows: list[CriterionInput], c
             db.session.delete(criterion)
     db.session.flush()
     db.session.expire(round_, ["criteria"])
-    audit.record(actor=actor, action="criteria.edit", obj=round_, edition_id=round_.category.edition_id,
-                 before={"criteria": before}, after={"criteria": [
-                     {"key": r.key, "name": r.name_en, "weight": r.weight, "min": r.scale_min, "max": r.scale_max}
-                     for r in rows], "confirmed": confirmed})
+    audit.record(
+        actor=actor,
+        action="criteria.edit",
+        obj=round_,
+        edition_id=round_.category.edition_id,
+        before={"criteria": before},
+        after={
+            "criteria": [
+                {"key": r.key, "name": r.name_en, "weight": r.weight, "min": r.scale_min, "max": r.scale_max}
+                for r in rows
+            ],
+            "confirmed": confirmed,
+        },
+    )
     count = recompute_totals(round_)
     commit()
     return count
@@ -499,10 +696,14 @@ def update_criteria(*, actor: User, round_: Round, rows: list[CriterionInput], c
 def recompute_totals(round_: Round) -> int:
     """Store every scorecard's weighted total again with the round's current criteria (after a weight change)."""
     from .scorecards import weighted_total_or_none
+
     criteria = list(round_.criteria)
     cards = db.session.scalars(db.select(Scorecard).where(Scorecard.round_id == round_.id)).all()
     for card in cards:
-        marks = {c.key: card.marks[c.key] for c in criteria if c.key in card.marks
-                 and c.scale_min <= card.marks[c.key] <= c.scale_max}
+        marks = {
+            c.key: card.marks[c.key]
+            for c in criteria
+            if c.key in card.marks and c.scale_min <= card.marks[c.key] <= c.scale_max
+        }
         card.weighted_total = weighted_total_or_none(marks, criteria)
     return len(cards)

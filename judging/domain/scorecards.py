@@ -3,6 +3,7 @@
 Every save carries the version the juror's screen last saw; a save based on an older version is refused
 (409) with the server's copy, so two tablets of one juror never overwrite each other silently.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -64,8 +65,9 @@ class CardInput:
 
 def window_of(round_: Round, edition: Edition) -> ScoringWindow:
     """A round's own window, else the edition's."""
-    return ScoringWindow(round_.scoring_opens_at or edition.scoring_opens_at,
-                         round_.scoring_closes_at or edition.scoring_closes_at)
+    return ScoringWindow(
+        round_.scoring_opens_at or edition.scoring_opens_at, round_.scoring_closes_at or edition.scoring_closes_at
+    )
 
 
 def scoring_criteria(round_: Round) -> list[scoring.Criterion]:
@@ -76,9 +78,10 @@ def weighted_total_or_none(marks: dict, criteria: list[Criterion]) -> float | No
     """The stored total: computed by `scoring.weighted_total` once every criterion has a mark."""
     if any(c.key not in marks for c in criteria):
         return None
-    return scoring.weighted_total({c.key: marks[c.key] for c in criteria},
-                                  [scoring.Criterion(key=c.key, weight=c.weight, min=c.scale_min, max=c.scale_max)
-                                   for c in criteria])
+    return scoring.weighted_total(
+        {c.key: marks[c.key] for c in criteria},
+        [scoring.Criterion(key=c.key, weight=c.weight, min=c.scale_min, max=c.scale_max) for c in criteria],
+    )
 
 
 def validate_marks(raw: CardInput, criteria: list[Criterion], *, complete: bool) -> CardInput:
@@ -106,8 +109,12 @@ def validate_marks(raw: CardInput, criteria: list[Criterion], *, complete: bool)
         if not number.is_integer():
             errors[key] = _("%(name)s: give a whole number.", name=criterion.name(language()))
         elif not criterion.scale_min <= number <= criterion.scale_max:
-            errors[key] = _("%(name)s: the mark must be between %(min)d and %(max)d.", name=criterion.name(language()),
-                            min=criterion.scale_min, max=criterion.scale_max)
+            errors[key] = _(
+                "%(name)s: the mark must be between %(min)d and %(max)d.",
+                name=criterion.name(language()),
+                min=criterion.scale_min,
+                max=criterion.scale_max,
+            )
         else:
             marks[key] = int(number)
     comments: dict[str, str] = {}
@@ -135,24 +142,40 @@ def validate_marks(raw: CardInput, criteria: list[Criterion], *, complete: bool)
 
 
 def live_assignment(*, juror: User, entry: Entry, round_: Round) -> Assignment | None:
-    return db.session.scalar(db.select(Assignment).where(
-        Assignment.round_id == round_.id, Assignment.entry_id == entry.id, Assignment.juror_id == juror.id,
-        Assignment.recused_at.is_(None)))
+    return db.session.scalar(
+        db.select(Assignment).where(
+            Assignment.round_id == round_.id,
+            Assignment.entry_id == entry.id,
+            Assignment.juror_id == juror.id,
+            Assignment.recused_at.is_(None),
+        )
+    )
 
 
 def find_scorecard(*, juror: User, entry: Entry, round_: Round) -> Scorecard | None:
-    return db.session.scalar(db.select(Scorecard).where(
-        Scorecard.round_id == round_.id, Scorecard.entry_id == entry.id, Scorecard.juror_id == juror.id,
-        Scorecard.purpose == "counted"))
+    return db.session.scalar(
+        db.select(Scorecard).where(
+            Scorecard.round_id == round_.id,
+            Scorecard.entry_id == entry.id,
+            Scorecard.juror_id == juror.id,
+            Scorecard.purpose == "counted",
+        )
+    )
 
 
 def _is_live(assignment: Assignment | None, *, juror: User, entry: Entry, round_: Round) -> bool:
-    return (assignment is not None and assignment.recused_at is None and assignment.juror_id == juror.id
-            and assignment.entry_id == entry.id and assignment.round_id == round_.id)
+    return (
+        assignment is not None
+        and assignment.recused_at is None
+        and assignment.juror_id == juror.id
+        and assignment.entry_id == entry.id
+        and assignment.round_id == round_.id
+    )
 
 
-def ensure_can_score(*, juror: User, entry: Entry, round_: Round, now: datetime | None = None,
-                     assignment: Assignment | None = None) -> None:
+def ensure_can_score(
+    *, juror: User, entry: Entry, round_: Round, now: datetime | None = None, assignment: Assignment | None = None
+) -> None:
     """Refuse, with the reason, anything but an assigned juror scoring an entry still in the round, in the window.
 
     `assignment`, when the caller has just loaded it, spares a query; it is only trusted if it is this juror's
@@ -168,23 +191,43 @@ def ensure_can_score(*, juror: User, entry: Entry, round_: Round, now: datetime 
         raise ScoringClosed(_("The results are frozen: scores can no longer change."), 409)
     window = window_of(round_, edition)
     if not window.is_open(now or utcnow()):
-        raise ScoringClosed(_("Scoring is closed for this round (window: %(opens)s to %(closes)s UTC).",
-                        opens=window.opens_at.strftime("%Y-%m-%d %H:%M") if window.opens_at else "—",
-                        closes=window.closes_at.strftime("%Y-%m-%d %H:%M") if window.closes_at else "—"), 403)
+        raise ScoringClosed(
+            _(
+                "Scoring is closed for this round (window: %(opens)s to %(closes)s UTC).",
+                opens=window.opens_at.strftime("%Y-%m-%d %H:%M") if window.opens_at else "—",
+                closes=window.closes_at.strftime("%Y-%m-%d %H:%M") if window.closes_at else "—",
+            ),
+            403,
+        )
 
 
 def _card_state(card: Scorecard | None) -> dict:
     if card is None:
-        return {"marks": {}, "comments": {}, "overall_comment": "", "version": 0, "status": "draft",
-                "weighted_total": None}
-    return {"marks": dict(card.marks), "comments": dict(card.comments), "overall_comment": card.overall_comment,
-            "version": card.version, "status": card.status, "weighted_total": card.weighted_total}
+        return {
+            "marks": {},
+            "comments": {},
+            "overall_comment": "",
+            "version": 0,
+            "status": "draft",
+            "weighted_total": None,
+        }
+    return {
+        "marks": dict(card.marks),
+        "comments": dict(card.comments),
+        "overall_comment": card.overall_comment,
+        "version": card.version,
+        "status": card.status,
+        "weighted_total": card.weighted_total,
+    }
 
 
 def holds(card: Scorecard, clean: CardInput) -> bool:
     """Whether the server's card already holds exactly these (validated) marks and comments."""
-    return (dict(card.marks) == clean.marks and dict(card.comments) == clean.comments
-            and (card.overall_comment or "") == clean.overall_comment)
+    return (
+        dict(card.marks) == clean.marks
+        and dict(card.comments) == clean.comments
+        and (card.overall_comment or "") == clean.overall_comment
+    )
 
 
 def closed_reason(*, juror: User, entry: Entry, round_: Round, assignment: Assignment | None = None) -> str | None:
@@ -201,8 +244,16 @@ def card_state(card: Scorecard | None) -> dict:
     return _card_state(card)
 
 
-def save_scorecard(*, juror: User, entry: Entry, round_: Round, values: CardInput, version: int,
-                   submit: bool = False, assignment: Assignment | None = None) -> Scorecard:
+def save_scorecard(
+    *,
+    juror: User,
+    entry: Entry,
+    round_: Round,
+    values: CardInput,
+    version: int,
+    submit: bool = False,
+    assignment: Assignment | None = None,
+) -> Scorecard:
     """Save a draft (or submit it) if `version` is the one on the server; the total is stored on every save.
 
     Two saves of the same version racing each other (two tablets, a resend crossing its original) cannot both
@@ -246,8 +297,14 @@ def save_scorecard(*, juror: User, entry: Entry, round_: Round, values: CardInpu
         if winner is not None and holds(winner, clean) and (winner.status == "submitted" or not submit):
             return winner  # the resend crossed its original, which landed: the same content, so a success
         raise StaleScorecard(winner) from None
-    audit.record(actor=juror, action="scorecard.submit" if submit else "scorecard.save", obj=card,
-                 edition_id=entry.edition_id, before=before, after=_card_state(card))
+    audit.record(
+        actor=juror,
+        action="scorecard.submit" if submit else "scorecard.save",
+        obj=card,
+        edition_id=entry.edition_id,
+        before=before,
+        after=_card_state(card),
+    )
     commit()
     return card
 
@@ -263,8 +320,14 @@ def reopen_scorecard(*, actor: User, card: Scorecard) -> Scorecard:
     card.status = "draft"
     card.submitted_at = None
     card.version += 1
-    audit.record(actor=actor, action="scorecard.reopen", obj=card, edition_id=entry.edition_id, before=before,
-                 after=_card_state(card))
+    audit.record(
+        actor=actor,
+        action="scorecard.reopen",
+        obj=card,
+        edition_id=entry.edition_id,
+        before=before,
+        after=_card_state(card),
+    )
     commit()
     return card
 
@@ -272,17 +335,35 @@ def reopen_scorecard(*, actor: User, card: Scorecard) -> Scorecard:
 def save_calibration_card(*, juror: User, entry: Entry, round_: Round, values: CardInput) -> Scorecard:
     """A practice scorecard on a sample entry: saved and compared with the jury, never counted."""
     from ..models import CalibrationSample, Jury, JuryMember
-    is_sample = db.session.scalar(db.select(CalibrationSample.id).where(
-        CalibrationSample.round_id == round_.id, CalibrationSample.entry_id == entry.id)) is not None
-    member = db.session.scalar(db.select(JuryMember.id).join(Jury, Jury.id == JuryMember.jury_id).where(
-        Jury.category_id == round_.category_id, JuryMember.user_id == juror.id)) is not None
+
+    is_sample = (
+        db.session.scalar(
+            db.select(CalibrationSample.id).where(
+                CalibrationSample.round_id == round_.id, CalibrationSample.entry_id == entry.id
+            )
+        )
+        is not None
+    )
+    member = (
+        db.session.scalar(
+            db.select(JuryMember.id)
+            .join(Jury, Jury.id == JuryMember.jury_id)
+            .where(Jury.category_id == round_.category_id, JuryMember.user_id == juror.id)
+        )
+        is not None
+    )
     if not (is_sample and member and may_judge(juror, entry)):
         raise Refused(_("This entry is not a calibration sample of your jury."), 403)
     criteria = list(round_.criteria)
     clean = validate_marks(values, criteria, complete=True)
-    card = db.session.scalar(db.select(Scorecard).where(
-        Scorecard.round_id == round_.id, Scorecard.entry_id == entry.id, Scorecard.juror_id == juror.id,
-        Scorecard.purpose == "calibration"))
+    card = db.session.scalar(
+        db.select(Scorecard).where(
+            Scorecard.round_id == round_.id,
+            Scorecard.entry_id == entry.id,
+            Scorecard.juror_id == juror.id,
+            Scorecard.purpose == "calibration",
+        )
+    )
     if card is None:
         card = Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=juror.id, purpose="calibration", version=0)
         db.session.add(card)

@@ -9,6 +9,7 @@ the president's sign-off and with the frozen snapshot. Two session hooks keep th
   voided in the same transaction: recorded in the audit trail with what changed, and the jury president is
   mailed once the commit succeeds. The ceremony export then waits for a new sign-off.
 """
+
 from __future__ import annotations
 
 from flask import has_app_context
@@ -72,10 +73,17 @@ def _editions_judged_by(session: Session, juror_id: int, organisation_id: int | 
     """Current editions in which the juror has submitted counted scorecards (on that company's entries, if given).
 
     Conflicts belong to the juror, not to an edition: one declared this year never reopens last year's results."""
-    query = (session.query(Entry.edition_id).join(Scorecard, Scorecard.entry_id == Entry.id)
-             .join(Edition, Edition.id == Entry.edition_id)
-             .filter(Scorecard.juror_id == juror_id, Scorecard.status == "submitted", Scorecard.purpose == "counted",
-                     Edition.is_current.is_(True)))
+    query = (
+        session.query(Entry.edition_id)
+        .join(Scorecard, Scorecard.entry_id == Entry.id)
+        .join(Edition, Edition.id == Entry.edition_id)
+        .filter(
+            Scorecard.juror_id == juror_id,
+            Scorecard.status == "submitted",
+            Scorecard.purpose == "counted",
+            Edition.is_current.is_(True),
+        )
+    )
     if organisation_id is not None:
         query = query.filter(Entry.organisation_id == organisation_id)
     return {row[0] for row in query.distinct()}
@@ -86,8 +94,7 @@ def editions_touched(session: Session) -> set[int]:
     touched: set[int] = set()
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Scorecard):
-            if _was_or_is_submitted(obj) and (obj in session.new or obj in session.deleted
-                                              or session.is_modified(obj)):
+            if _was_or_is_submitted(obj) and (obj in session.new or obj in session.deleted or session.is_modified(obj)):
                 touched |= _edition_of_round(session, obj.round_id)
             continue
         attributes = INPUT_ATTRIBUTES.get(type(obj), False)
@@ -118,8 +125,14 @@ def _before_flush(session: Session, _context, _instances) -> None:
         for edition_id in sorted(touched):
             edition = session.get(Edition, edition_id)
             if edition is not None and edition.results_state in FROZEN_STATES:
-                raise Refused(_("The results of %(edition)s are frozen: unfreeze them (the reason is recorded) "
-                                "before changing what they were computed from.", edition=edition.name), 409)
+                raise Refused(
+                    _(
+                        "The results of %(edition)s are frozen: unfreeze them (the reason is recorded) "
+                        "before changing what they were computed from.",
+                        edition=edition.name,
+                    ),
+                    409,
+                )
     session.info.setdefault("seal_editions", set()).update(touched)
 
 
@@ -132,9 +145,15 @@ def void_stale_sign_offs(session: Session, edition_ids) -> list[SignOff]:
     """Void each live sign-off of these editions whose inputs changed; record why and queue the mail."""
     from . import audit
     from .results import inputs_fingerprint, result_inputs
+
     voided = []
-    for sign_off in session.query(SignOff).join(Round, Round.id == SignOff.round_id).join(
-            Round.category).filter(SignOff.voided_at.is_(None)).all():
+    for sign_off in (
+        session.query(SignOff)
+        .join(Round, Round.id == SignOff.round_id)
+        .join(Round.category)
+        .filter(SignOff.voided_at.is_(None))
+        .all()
+    ):
         round_ = session.get(Round, sign_off.round_id)
         if round_.category.edition_id not in edition_ids:
             continue
@@ -143,9 +162,14 @@ def void_stale_sign_offs(session: Session, edition_ids) -> list[SignOff]:
             continue
         reasons = changed_parts(sign_off.inputs, inputs)
         sign_off.voided_at, sign_off.void_reasons = utcnow(), reasons
-        audit.record(actor=None, action="results.sign_off_void", obj=sign_off, edition_id=round_.category.edition_id,
-                     before={"fingerprint": sign_off.fingerprint},
-                     after={"round": round_.id, "changed": reasons})
+        audit.record(
+            actor=None,
+            action="results.sign_off_void",
+            obj=sign_off,
+            edition_id=round_.category.edition_id,
+            before={"fingerprint": sign_off.fingerprint},
+            after={"round": round_.id, "changed": reasons},
+        )
         _queue_president_mail(session, round_, reasons)
         voided.append(sign_off)
     return voided
@@ -154,18 +178,28 @@ def void_stale_sign_offs(session: Session, edition_ids) -> list[SignOff]:
 def _queue_president_mail(session: Session, round_: Round, reasons: list[str]) -> None:
     from ..mail import send_after_commit
     from ..wording import signoff_changes
+
     category = round_.category
-    presidents = session.query(User).join(JuryMember, JuryMember.user_id == User.id).join(
-        Jury, Jury.id == JuryMember.jury_id).filter(Jury.category_id == category.id,
-                                                    JuryMember.is_president.is_(True)).all()
+    presidents = (
+        session.query(User)
+        .join(JuryMember, JuryMember.user_id == User.id)
+        .join(Jury, Jury.id == JuryMember.jury_id)
+        .filter(Jury.category_id == category.id, JuryMember.is_president.is_(True))
+        .all()
+    )
     for president in presidents:
         with force_locale(president.language):
             changed = signoff_changes(reasons)
             subject = _("Your sign-off of %(category)s no longer holds", category=category.name(president.language))
-            body = _("Hello %(name)s,\n\nThe ranking of %(category)s (%(round)s) you signed off has changed since "
-                     "(%(changed)s). Your sign-off is void: please review the ranking on your tablet and sign it "
-                     "off again.\n", name=president.name, category=category.name(president.language),
-                     round=round_.display_name(president.language), changed=changed)
+            body = _(
+                "Hello %(name)s,\n\nThe ranking of %(category)s (%(round)s) you signed off has changed since "
+                "(%(changed)s). Your sign-off is void: please review the ranking on your tablet and sign it "
+                "off again.\n",
+                name=president.name,
+                category=category.name(president.language),
+                round=round_.display_name(president.language),
+                changed=changed,
+            )
         send_after_commit(to=president.email, subject=subject, body=body)
 
 

@@ -1,5 +1,6 @@
 """What is left to do before the ceremony, for the dashboard's first panel: juries too small, entries
 nobody judges yet, jurors behind schedule, drafts not submitted. A fixed number of queries, whatever the size."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from .progress import CategoryProgress
 class ShortJury:
     category: Category
     members: int  # jurors whose marks count
-    needed: int   # jurors per entry in the round being judged
+    needed: int  # jurors per entry in the round being judged
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,16 @@ class WhatsLeft:
 
 def whats_left(edition: Edition, progress: list[CategoryProgress]) -> WhatsLeft:
     """The gaps of the edition, each category judged on the round the dashboard shows for it."""
-    members = dict(db.session.execute(
-        db.select(Jury.category_id, func.count(JuryMember.id)).join(JuryMember, JuryMember.jury_id == Jury.id)
-        .join(User, User.id == JuryMember.user_id).join(Category, Category.id == Jury.category_id)
-        .where(Category.edition_id == edition.id, JuryMember.role == "member", User.active.is_(True))
-        .group_by(Jury.category_id)).all())
+    members = dict(
+        db.session.execute(
+            db.select(Jury.category_id, func.count(JuryMember.id))
+            .join(JuryMember, JuryMember.jury_id == Jury.id)
+            .join(User, User.id == JuryMember.user_id)
+            .join(Category, Category.id == Jury.category_id)
+            .where(Category.edition_id == edition.id, JuryMember.role == "member", User.active.is_(True))
+            .group_by(Jury.category_id)
+        ).all()
+    )
     short = []
     for p in progress:
         needed = p.round.jurors_per_entry or p.category.jurors_per_entry
@@ -52,21 +58,36 @@ def whats_left(edition: Edition, progress: list[CategoryProgress]) -> WhatsLeft:
 
     unassigned: dict[int, int] = {}
     if progress:
-        without_juror = [and_(Entry.category_id == p.category.id, Entry.round_reached >= p.round.position,
-                              ~exists().where(Assignment.round_id == p.round.id, Assignment.entry_id == Entry.id,
-                                              Assignment.recused_at.is_(None)))
-                         for p in progress]
-        unassigned = dict(db.session.execute(
-            db.select(Entry.category_id, func.count(Entry.id)).where(
-                Entry.edition_id == edition.id, Entry.status == "submitted", or_(*without_juror))
-            .group_by(Entry.category_id)).all())
+        without_juror = [
+            and_(
+                Entry.category_id == p.category.id,
+                Entry.round_reached >= p.round.position,
+                ~exists().where(
+                    Assignment.round_id == p.round.id, Assignment.entry_id == Entry.id, Assignment.recused_at.is_(None)
+                ),
+            )
+            for p in progress
+        ]
+        unassigned = dict(
+            db.session.execute(
+                db.select(Entry.category_id, func.count(Entry.id))
+                .where(Entry.edition_id == edition.id, Entry.status == "submitted", or_(*without_juror))
+                .group_by(Entry.category_id)
+            ).all()
+        )
 
     drafts, companies = db.session.execute(
-        db.select(func.count(Entry.id), func.count(func.distinct(Entry.organisation_id)))
-        .where(Entry.edition_id == edition.id, Entry.status == "draft")).one()
+        db.select(func.count(Entry.id), func.count(func.distinct(Entry.organisation_id))).where(
+            Entry.edition_id == edition.id, Entry.status == "draft"
+        )
+    ).one()
     late = {j.juror.id: j.juror for p in progress for j in p.behind}
-    return WhatsLeft(short_juries=short,
-                     unassigned=[Unassigned(progress=p, entries=unassigned[p.category.id])
-                                 for p in progress if unassigned.get(p.category.id)],
-                     late_jurors=sorted(late.values(), key=lambda u: (u.name or u.email).lower()),
-                     drafts=drafts, draft_companies=companies)
+    return WhatsLeft(
+        short_juries=short,
+        unassigned=[
+            Unassigned(progress=p, entries=unassigned[p.category.id]) for p in progress if unassigned.get(p.category.id)
+        ],
+        late_jurors=sorted(late.values(), key=lambda u: (u.name or u.email).lower()),
+        drafts=drafts,
+        draft_companies=companies,
+    )

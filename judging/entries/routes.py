@@ -1,4 +1,5 @@
 """The exhibitor's side: their organisation's entries, drafts, attachments, submission and withdrawal."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -6,14 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from ..domain import lifecycle
+from ..domain import entries as services, lifecycle
 from ..domain.editions import current_edition
+from ..domain.permissions import can_view_attachment, owns_entry, role_required
 from ..errors import Refused
 from ..extensions import db
 from ..models import Attachment, Edition, Entry
-from ..domain.permissions import can_view_attachment, owns_entry, role_required
 from ..uploads import RejectedUpload, upload_path
-from ..domain import entries as services
 from .forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, AttachmentForm, ConfirmForm, EntryForm
 
 bp = Blueprint("entries", __name__, url_prefix="/entries")
@@ -49,15 +49,29 @@ def _question_set(edition, category_id: int | None) -> str | None:
 def dashboard():
     edition = current_edition()
     entries = db.session.scalars(
-        db.select(Entry).where(Entry.edition_id == edition.id, Entry.organisation_id == current_user.organisation_id)
-        .options(selectinload(Entry.category), selectinload(Entry.attachments)).order_by(Entry.created_at)).all()
-    others = [e for e in db.session.scalars(db.select(Edition).where(Edition.id != edition.id,
-                                                                  Edition.status == "live").order_by(Edition.id))
-              if e.accepts_entries()]
+        db.select(Entry)
+        .where(Entry.edition_id == edition.id, Entry.organisation_id == current_user.organisation_id)
+        .options(selectinload(Entry.category), selectinload(Entry.attachments))
+        .order_by(Entry.created_at)
+    ).all()
+    others = [
+        e
+        for e in db.session.scalars(
+            db.select(Edition).where(Edition.id != edition.id, Edition.status == "live").order_by(Edition.id)
+        )
+        if e.accepts_entries()
+    ]
     from ..auth.forms import InviteColleagueForm
-    return render_template("entries/dashboard.html", edition=edition, entries=entries, other_editions=others,
-                           invite=InviteColleagueForm(language=current_user.language),
-                           organisation=current_user.organisation, outcomes=lifecycle.outcomes(edition))
+
+    return render_template(
+        "entries/dashboard.html",
+        edition=edition,
+        entries=entries,
+        other_editions=others,
+        invite=InviteColleagueForm(language=current_user.language),
+        organisation=current_user.organisation,
+        outcomes=lifecycle.outcomes(edition),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -73,26 +87,39 @@ def new():
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
-            entry = services.create_entry(user=current_user, edition=edition, category_id=form.category.data,
-                                          values=_values(form))
+            entry = services.create_entry(
+                user=current_user, edition=edition, category_id=form.category.data, values=_values(form)
+            )
         except Refused as refusal:  # the same form again, as typed, with the reason beside the field
             refusal.show_on(form)
             status = refusal.status
         else:
             flash(_("Draft saved. Add files if you wish, then submit it before the deadline."), "success")
             return redirect(url_for("entries.show", entry_id=entry.id))
-    return render_template("entries/form.html", form=form, edition=edition, entry=None,
-                           question_set=_question_set(edition, form.category.data)), status
+    return render_template(
+        "entries/form.html",
+        form=form,
+        edition=edition,
+        entry=None,
+        question_set=_question_set(edition, form.category.data),
+    ), status
 
 
 @bp.get("/<int:entry_id>")
 @role_required("exhibitor")
 def show(entry_id: int):
     entry = _own_entry(entry_id)
-    return render_template("entries/show.html", entry=entry, edition=entry.edition,
-                           missing=services.missing_answers(entry), upload_form=AttachmentForm(),
-                           confirm=ConfirmForm(), questions=QUESTIONS, innovation_labels=INNOVATION_LABELS,
-                           maturity_labels=MATURITY_LABELS)
+    return render_template(
+        "entries/show.html",
+        entry=entry,
+        edition=entry.edition,
+        missing=services.missing_answers(entry),
+        upload_form=AttachmentForm(),
+        confirm=ConfirmForm(),
+        questions=QUESTIONS,
+        innovation_labels=INNOVATION_LABELS,
+        maturity_labels=MATURITY_LABELS,
+    )
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -111,8 +138,9 @@ def edit(entry_id: int):
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("entries.show", entry_id=entry.id))
-    return render_template("entries/form.html", form=form, edition=edition, entry=entry,
-                           question_set=entry.category.question_set), status
+    return render_template(
+        "entries/form.html", form=form, edition=edition, entry=entry, question_set=entry.category.question_set
+    ), status
 
 
 @bp.post("/<int:entry_id>/submit")
@@ -131,8 +159,13 @@ def withdraw(entry_id: int):
     entry = _own_entry(entry_id)
     if ConfirmForm().validate_on_submit():
         services.back_to_draft(entry=entry)
-        flash(_("Your entry is back to draft: it will be judged only if you submit it again before the deadline. "
-                "Everything you typed and attached is kept."), "info")
+        flash(
+            _(
+                "Your entry is back to draft: it will be judged only if you submit it again before the deadline. "
+                "Everything you typed and attached is kept."
+            ),
+            "info",
+        )
     return redirect(url_for("entries.show", entry_id=entry.id))
 
 
@@ -145,8 +178,13 @@ def upload(entry_id: int):
         message = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         return render_template("errors.html", status=400, title=_("Upload refused"), message=message), 400
     file = form.file.data
-    services.add_attachment(entry=entry, user=current_user, data=file.read(), filename=file.filename or "",
-                            folder=current_app.config["UPLOAD_FOLDER"])
+    services.add_attachment(
+        entry=entry,
+        user=current_user,
+        data=file.read(),
+        filename=file.filename or "",
+        folder=current_app.config["UPLOAD_FOLDER"],
+    )
     flash(_("File attached."), "success")
     return redirect(url_for("entries.show", entry_id=entry.id))
 
@@ -176,10 +214,17 @@ def attachment(attachment_id: int):
         abort(404)
     if not path.exists():
         abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=bool(request.args.get("download")),
-                         download_name=item.original_name, max_age=0)
+    response = send_file(
+        path,
+        mimetype=item.content_type,
+        as_attachment=bool(request.args.get("download")),
+        download_name=item.original_name,
+        max_age=0,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     # No script may run in the file's origin; the browser's own PDF viewer still works (no sandbox flag).
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'"
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response

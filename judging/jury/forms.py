@@ -6,11 +6,20 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from ..forms import LANGUAGE_CHOICES, options, password_policy
 from ..models import CONFLICT_KINDS, JURY_ROLES
 
-CONFLICT_LABELS = {"employer": _l("Employer"), "client": _l("Client"), "competitor": _l("Competitor"),
-                   "investor": _l("Investor"), "family": _l("Family"), "other": _l("Other")}
+CONFLICT_LABELS = {
+    "employer": _l("Employer"),
+    "client": _l("Client"),
+    "competitor": _l("Competitor"),
+    "investor": _l("Investor"),
+    "family": _l("Family"),
+    "other": _l("Other"),
+}
 # Only members' marks count; observers follow the jury, trainees learn and their marks are set aside.
-ROLE_LABELS = {"member": _l("member (marks count)"), "observer": _l("observer"),
-               "trainee": _l("trainee (marks not counted)")}
+ROLE_LABELS = {
+    "member": _l("member (marks count)"),
+    "observer": _l("observer"),
+    "trainee": _l("trainee (marks not counted)"),
+}
 
 
 class InviteJurorForm(FlaskForm):
@@ -27,8 +36,9 @@ class AddMemberForm(FlaskForm):
 
 class AcceptInvitationForm(FlaskForm):
     password = PasswordField(_l("Choose a password"), validators=[DataRequired(), Length(max=200), password_policy])
-    confirm = PasswordField(_l("Repeat the password"),
-                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
+    confirm = PasswordField(
+        _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+    )
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 

@@ -1,5 +1,6 @@
 """What the tablet keeps: the service worker (served from /jury/ so that its scope covers the scoring screens),
 the jury scripts under versioned URLs cached for a year, and the offline page in the juror's language."""
+
 from __future__ import annotations
 
 import hashlib
@@ -53,6 +54,7 @@ def service_worker():
 def attachment(attachment_id: int):
     """An entry's file under /jury/, so that the jury's service worker keeps it for the hall (same checks)."""
     from ..entries.routes import attachment as serve_attachment
+
     return serve_attachment(attachment_id)
 
 

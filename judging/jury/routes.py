@@ -1,4 +1,5 @@
 """The juror's side: assigned entries, conflicts of interest, recusal (scorecards: see scorecards.py)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -7,14 +8,14 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import NotFound
 
+from ..domain import juries as services, scorecards
 from ..domain.editions import current_edition
+from ..domain.permissions import may_judge, role_required
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
 from ..models import Assignment, Conflict, Entry, Organisation, Round, Scorecard
-from ..domain.permissions import may_judge, role_required
 from ..templating import language
-from ..domain import scorecards, juries as services
 from .forms import CONFLICT_LABELS, ConflictForm, RecuseForm
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
@@ -28,9 +29,12 @@ def _jurors_only():
 
 def my_assignment(entry_id: int, round_id: int | None = None) -> Assignment:
     """The current juror's live assignment on the entry (in the given round, else the latest); 404 otherwise."""
-    query = (db.select(Assignment).join(Round, Round.id == Assignment.round_id)
-             .where(Assignment.entry_id == entry_id, Assignment.juror_id == current_user.id,
-                    Assignment.recused_at.is_(None)).order_by(Round.position.desc()))
+    query = (
+        db.select(Assignment)
+        .join(Round, Round.id == Assignment.round_id)
+        .where(Assignment.entry_id == entry_id, Assignment.juror_id == current_user.id, Assignment.recused_at.is_(None))
+        .order_by(Round.position.desc())
+    )
     if round_id is not None:
         query = query.where(Assignment.round_id == round_id)
     assignment = db.session.scalars(query.limit(1)).first()
@@ -42,18 +46,35 @@ def my_assignment(entry_id: int, round_id: int | None = None) -> Assignment:
 def _my_rows(edition) -> tuple[list, dict]:
     """The juror's live assignments (entry, assignment, round) in the order of the list, and their card statuses."""
     rows = db.session.execute(
-        db.select(Entry, Assignment, Round).join(Assignment, Assignment.entry_id == Entry.id)
+        db.select(Entry, Assignment, Round)
+        .join(Assignment, Assignment.entry_id == Entry.id)
         .join(Round, Round.id == Assignment.round_id)
-        .where(Assignment.juror_id == current_user.id, Assignment.recused_at.is_(None),
-               Entry.edition_id == edition.id, Entry.status == "submitted")
+        .where(
+            Assignment.juror_id == current_user.id,
+            Assignment.recused_at.is_(None),
+            Entry.edition_id == edition.id,
+            Entry.status == "submitted",
+        )
         .options(selectinload(Entry.category), selectinload(Entry.organisation), selectinload(Entry.attachments))
-        .order_by(Entry.category_id, Round.position, Entry.title)).all()
-    statuses = dict(((card.round_id, card.entry_id), card.status) for card in db.session.scalars(
-        db.select(Scorecard).where(Scorecard.juror_id == current_user.id, Scorecard.purpose == "counted")))
+        .order_by(Entry.category_id, Round.position, Entry.title)
+    ).all()
+    statuses = dict(
+        ((card.round_id, card.entry_id), card.status)
+        for card in db.session.scalars(
+            db.select(Scorecard).where(Scorecard.juror_id == current_user.id, Scorecard.purpose == "counted")
+        )
+    )
     # The round being judged first, and in it what is still to do (drafts, then untouched) before what is done.
     still_to_do = {"draft": 0, None: 1, "submitted": 2}
-    rows = sorted(rows, key=lambda row: (row[0].category.position, -row[2].position,
-                                         still_to_do.get(statuses.get((row[2].id, row[0].id)), 1), row[0].title))
+    rows = sorted(
+        rows,
+        key=lambda row: (
+            row[0].category.position,
+            -row[2].position,
+            still_to_do.get(statuses.get((row[2].id, row[0].id)), 1),
+            row[0].title,
+        ),
+    )
     return rows, statuses
 
 
@@ -62,38 +83,58 @@ def my_entries():
     edition = current_edition()
     rows, statuses = _my_rows(edition)
     progress: dict[tuple, list[int]] = {}
-    for entry, assignment, round_ in rows:
+    for entry, _assignment, round_ in rows:
         counts = progress.setdefault((entry.category.name(language()), round_.display_name(language())), [0, 0])
         counts[1] += 1
         counts[0] += statuses.get((round_.id, entry.id)) == "submitted"
     samples = []
     from ..domain import rounds as rounds_service
+
     for round_ in _my_rounds():
         samples += [(round_, e) for e in rounds_service.calibration_samples(round_)]
-    return render_template("jury/my_entries.html", edition=edition, rows=rows, statuses=statuses, progress=progress,
-                           samples=samples, presides=[r for r in _my_rounds() if rounds_service.is_president(
-                               current_user, r.category)])
+    return render_template(
+        "jury/my_entries.html",
+        edition=edition,
+        rows=rows,
+        statuses=statuses,
+        progress=progress,
+        samples=samples,
+        presides=[r for r in _my_rounds() if rounds_service.is_president(current_user, r.category)],
+    )
 
 
 @bp.route("/conflicts", methods=["GET", "POST"])
 def conflicts():
     edition = current_edition()
     form = ConflictForm()
-    form.organisation.choices = [(o.id, o.name) for o in db.session.scalars(
-        db.select(Organisation).where(Organisation.id.in_(
-            db.select(Entry.organisation_id).where(Entry.edition_id == edition.id))).order_by(Organisation.name))]
+    form.organisation.choices = [
+        (o.id, o.name)
+        for o in db.session.scalars(
+            db.select(Organisation)
+            .where(Organisation.id.in_(db.select(Entry.organisation_id).where(Entry.edition_id == edition.id)))
+            .order_by(Organisation.name)
+        )
+    ]
     if form.validate_on_submit():
-        services.declare_conflict(actor=current_user, juror=current_user,
-                                  organisation=db.session.get(Organisation, form.organisation.data),
-                                  kind=form.kind.data, reason=form.reason.data)
+        services.declare_conflict(
+            actor=current_user,
+            juror=current_user,
+            organisation=db.session.get(Organisation, form.organisation.data),
+            kind=form.kind.data,
+            reason=form.reason.data,
+        )
         flash(_("Thank you: you will not judge this company's entries."), "success")
         return redirect(url_for("jury.conflicts"))
     declared = db.session.execute(
-        db.select(Conflict, Organisation).join(Organisation, Organisation.id == Conflict.organisation_id)
-        .where(Conflict.juror_id == current_user.id).order_by(Organisation.name)).all()
+        db.select(Conflict, Organisation)
+        .join(Organisation, Organisation.id == Conflict.organisation_id)
+        .where(Conflict.juror_id == current_user.id)
+        .order_by(Organisation.name)
+    ).all()
     status = 400 if request.method == "POST" else 200
-    return render_template("jury/conflicts.html", form=form, declared=declared, labels=CONFLICT_LABELS,
-                           employer=current_user.organisation), status
+    return render_template(
+        "jury/conflicts.html", form=form, declared=declared, labels=CONFLICT_LABELS, employer=current_user.organisation
+    ), status
 
 
 @bp.route("/entries/<int:entry_id>/recuse", methods=["GET", "POST"])
@@ -116,12 +157,15 @@ def _scoring_target(entry_id: int, round_id: int | None, *, page: bool = False):
     """The juror's live assignment on the entry (in the given round, else the latest) with the entry, its edition
     and the round's criteria, in one query and the criteria's; 404 otherwise (no existence leak). The page also
     loads what it shows; an autosave needs nothing more."""
-    query = (db.select(Assignment, Entry, Round).join(Entry, Entry.id == Assignment.entry_id)
-             .join(Round, Round.id == Assignment.round_id)
-             .where(Assignment.entry_id == entry_id, Assignment.juror_id == current_user.id,
-                    Assignment.recused_at.is_(None))
-             .order_by(Round.position.desc()).limit(1)
-             .options(joinedload(Entry.edition), selectinload(Round.criteria)))
+    query = (
+        db.select(Assignment, Entry, Round)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .join(Round, Round.id == Assignment.round_id)
+        .where(Assignment.entry_id == entry_id, Assignment.juror_id == current_user.id, Assignment.recused_at.is_(None))
+        .order_by(Round.position.desc())
+        .limit(1)
+        .options(joinedload(Entry.edition), selectinload(Round.criteria))
+    )
     if round_id is not None:
         query = query.where(Assignment.round_id == round_id)
     if page:
@@ -133,11 +177,13 @@ def _scoring_target(entry_id: int, round_id: int | None, *, page: bool = False):
 
 
 def _form_input(form) -> tuple[scorecards.CardInput, int]:
-    marks = {key[len("mark-"):]: value for key, value in form.items() if key.startswith("mark-")}
-    comments = {key[len("comment-"):]: value for key, value in form.items() if key.startswith("comment-")}
+    marks = {key[len("mark-") :]: value for key, value in form.items() if key.startswith("mark-")}
+    comments = {key[len("comment-") :]: value for key, value in form.items() if key.startswith("comment-")}
     version = form.get("version", "0")
-    return (scorecards.CardInput(marks=marks, comments=comments, overall_comment=form.get("overall_comment", "")),
-            int(version) if version.isascii() and version.isdigit() else -1)  # "²" is a digit to isdigit()
+    return (
+        scorecards.CardInput(marks=marks, comments=comments, overall_comment=form.get("overall_comment", "")),
+        int(version) if version.isascii() and version.isdigit() else -1,
+    )  # "²" is a digit to isdigit()
 
 
 @bp.route("/entries/<int:entry_id>/score", methods=["GET", "POST"])
@@ -154,8 +200,15 @@ def score(entry_id: int):
         values, version = _form_input(request.form)
         submit = request.form.get("action") == "submit"
         try:
-            scorecards.save_scorecard(juror=current_user, entry=entry, round_=round_, values=values,
-                                      version=version, submit=submit, assignment=assignment)
+            scorecards.save_scorecard(
+                juror=current_user,
+                entry=entry,
+                round_=round_,
+                values=values,
+                version=version,
+                submit=submit,
+                assignment=assignment,
+            )
         except scorecards.InvalidMarks as refusal:
             errors, status = refusal.errors, 400
             state.update(marks=values.marks, comments=values.comments, overall_comment=values.overall_comment)
@@ -167,9 +220,17 @@ def score(entry_id: int):
             flash(_("Scorecard submitted. Thank you!") if submit else _("Draft saved."), "success")
             return redirect(url_for("jury.score", entry_id=entry.id, round=round_.id))
     closed = scorecards.closed_reason(juror=current_user, entry=entry, round_=round_, assignment=assignment)
-    return render_template("jury/score.html", entry=entry, round=round_, state=state, errors=errors,
-                           closed=None if state["status"] == "submitted" else closed, confirm=ConfirmForm(),
-                           criteria=round_.criteria, next_entry=_next_to_score(entry, round_)), status
+    return render_template(
+        "jury/score.html",
+        entry=entry,
+        round=round_,
+        state=state,
+        errors=errors,
+        closed=None if state["status"] == "submitted" else closed,
+        confirm=ConfirmForm(),
+        criteria=round_.criteria,
+        next_entry=_next_to_score(entry, round_),
+    ), status
 
 
 def _next_to_score(entry: Entry, round_: Round):
@@ -198,11 +259,21 @@ def save_scorecard_json(round_id: int, entry_id: int):
     version = payload.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
         return jsonify(error=_("The scorecard version is missing."), refused=True), 400
-    values = scorecards.CardInput(marks=payload.get("marks") or {}, comments=payload.get("comments") or {},
-                                  overall_comment=payload.get("overall_comment") or "")
+    values = scorecards.CardInput(
+        marks=payload.get("marks") or {},
+        comments=payload.get("comments") or {},
+        overall_comment=payload.get("overall_comment") or "",
+    )
     try:
-        card = scorecards.save_scorecard(juror=current_user, entry=entry, round_=round_, values=values,
-                                         version=version, submit=bool(payload.get("submit")), assignment=assignment)
+        card = scorecards.save_scorecard(
+            juror=current_user,
+            entry=entry,
+            round_=round_,
+            values=values,
+            version=version,
+            submit=bool(payload.get("submit")),
+            assignment=assignment,
+        )
     except scorecards.InvalidMarks as refusal:
         return jsonify(error=refusal.message, fields=refusal.errors, refused=True), 400
     except scorecards.StaleScorecard as refusal:
@@ -219,11 +290,16 @@ def save_scorecard_json(round_id: int, entry_id: int):
 
 def _my_rounds(on_stand_only: bool = False) -> list[Round]:
     from ..models import Category, Jury, JuryMember
+
     edition = current_edition()
-    query = (db.select(Round).join(Category, Category.id == Round.category_id).join(Jury, Jury.category_id == Category.id)
-             .join(JuryMember, JuryMember.jury_id == Jury.id)
-             .where(JuryMember.user_id == current_user.id, Category.edition_id == edition.id)
-             .order_by(Category.position, Round.position))
+    query = (
+        db.select(Round)
+        .join(Category, Category.id == Round.category_id)
+        .join(Jury, Jury.category_id == Category.id)
+        .join(JuryMember, JuryMember.jury_id == Jury.id)
+        .where(JuryMember.user_id == current_user.id, Category.edition_id == edition.id)
+        .order_by(Category.position, Round.position)
+    )
     if on_stand_only:
         query = query.where(Round.on_stand.is_(True))
     return db.session.scalars(query).all()
@@ -240,23 +316,33 @@ def _my_round(round_id: int) -> Round:
 def schedule():
     """The stand visits of the juror's juries, on the tablet."""
     from ..domain import rounds
+
     wanted = request.args.get("round", type=int)
     finals = _my_rounds(on_stand_only=True)
     round_ = next((r for r in finals if r.id == wanted), finals[0] if finals else None)
     if round_ is None:
         abort(404, description=_("None of your juries visits stands."))
-    return render_template("schedule.html", round=round_, category=round_.category, edition=round_.category.edition,
-                           visits=rounds.visit_schedule(round_))
+    return render_template(
+        "schedule.html",
+        round=round_,
+        category=round_.category,
+        edition=round_.category.edition,
+        visits=rounds.visit_schedule(round_),
+    )
 
 
 @bp.route("/calibration/<int:round_id>/<int:entry_id>", methods=["GET", "POST"])
 def calibration(round_id: int, entry_id: int):
     """Score a sample entry before the round, then see how the marks compare with the rest of the jury."""
     from ..domain import rounds
+
     round_ = _my_round(round_id)
     entry = db.session.get(Entry, entry_id)
-    if entry is None or entry.id not in {e.id for e in rounds.calibration_samples(round_)} \
-            or not may_judge(current_user, entry):
+    if (
+        entry is None
+        or entry.id not in {e.id for e in rounds.calibration_samples(round_)}
+        or not may_judge(current_user, entry)
+    ):
         abort(404)
     errors, status = {}, 200
     state = {"marks": {}, "comments": {}, "overall_comment": "", "version": 0, "status": "draft"}
@@ -272,8 +358,15 @@ def calibration(round_id: int, entry_id: int):
             errors, status = refusal.errors, 400
             state.update(marks=values.marks, comments=values.comments, overall_comment=values.overall_comment)
     comparison = rounds.calibration_comparison(round_, current_user)
-    return render_template("jury/calibration.html", round=round_, entry=entry, criteria=round_.criteria,
-                           state=state, errors=errors, comparison=comparison), status
+    return render_template(
+        "jury/calibration.html",
+        round=round_,
+        entry=entry,
+        criteria=round_.criteria,
+        state=state,
+        errors=errors,
+        comparison=comparison,
+    ), status
 
 
 @bp.route("/rounds/<int:round_id>/sign-off", methods=["GET", "POST"])
@@ -281,6 +374,7 @@ def president_sign_off(round_id: int):
     """The jury president reviews the round's ranking (scores only, no juror's marks) and signs it off."""
     from ..domain import rounds
     from ..domain.results import round_results
+
     round_ = _my_round(round_id)
     if not rounds.is_president(current_user, round_.category):
         abort(403, description=_("Only the jury president signs off the ranking."))
@@ -289,8 +383,9 @@ def president_sign_off(round_id: int):
         if not ConfirmForm().validate_on_submit():
             abort(400)
         try:
-            rounds.sign_off(actor=current_user, round_=round_,
-                            accept_incomplete=request.form.get("accept_incomplete") == "1")
+            rounds.sign_off(
+                actor=current_user, round_=round_, accept_incomplete=request.form.get("accept_incomplete") == "1"
+            )
             flash(_("Ranking signed off. Thank you."), "success")
             return redirect(url_for("jury.president_sign_off", round_id=round_.id))
         except Refused as refusal:
@@ -299,6 +394,14 @@ def president_sign_off(round_id: int):
             status = refusal.status
     outcome = round_results(round_)
     incomplete = [line for line in outcome.ranking if "incomplete" in line.flags]
-    return render_template("jury/sign_off.html", round=round_, outcome=outcome, confirm=ConfirmForm(),
-                           signoff=rounds.signoff_status(round_), incomplete=incomplete), status
+    return render_template(
+        "jury/sign_off.html",
+        round=round_,
+        outcome=outcome,
+        confirm=ConfirmForm(),
+        signoff=rounds.signoff_status(round_),
+        incomplete=incomplete,
+    ), status
+
+
 from . import offline  # noqa: E402,F401  (registers the service worker route)

@@ -1,6 +1,7 @@
 """The organiser's side, one blueprint per concern under `/organiser` (organisers only, checked once on the parent):
 the dashboard and edition settings here in `routes`, then entries, juries, rounds and results, exchange (spreadsheets),
 audit and people (accounts)."""
+
 from . import audit_pages, entries, exchange, juries, people, results, rounds_pages, routes  # noqa: F401
 
 bp = routes.bp

@@ -1,4 +1,5 @@
 """The audit trail, read-only: filter it and take it away as a spreadsheet. Nothing here edits it."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -32,9 +33,9 @@ def _filtered_events(edition):
         query = query.where(AuditEvent.at >= since)
     if until:
         query = query.where(AuditEvent.at < until + timedelta(days=1))
-    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), dict(action=action, actor=actor,
-                                                                            since=request.args.get("since", ""),
-                                                                            until=request.args.get("until", ""))
+    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), dict(
+        action=action, actor=actor, since=request.args.get("since", ""), until=request.args.get("until", "")
+    )
 
 
 def _date(value: str | None):
@@ -51,8 +52,9 @@ def audit_trail():
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     actions = db.session.scalars(db.select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
-    return render_template("organiser/audit.html", edition=edition, pagination=pagination, filters=filters,
-                           actions=actions)
+    return render_template(
+        "organiser/audit.html", edition=edition, pagination=pagination, filters=filters, actions=actions
+    )
 
 
 @bp.get("/audit/export.xlsx")
@@ -64,14 +66,27 @@ def audit_export():
     from flask import send_file
 
     from exports import table_workbook_bytes
+
     edition = current_edition()
     query, _filters = _filtered_events(edition)
-    rows = [[e.at, e.actor.email if e.actor else _("system"), action_label(e.action), e.action,
-             object_label(e.object_type), e.object_id,
-             json.dumps(e.before, ensure_ascii=False, default=str) if e.before is not None else "",
-             json.dumps(e.after, ensure_ascii=False, default=str) if e.after is not None else ""]
-            for e in db.session.scalars(query)]
+    rows = [
+        [
+            e.at,
+            e.actor.email if e.actor else _("system"),
+            action_label(e.action),
+            e.action,
+            object_label(e.object_type),
+            e.object_id,
+            json.dumps(e.before, ensure_ascii=False, default=str) if e.before is not None else "",
+            json.dumps(e.after, ensure_ascii=False, default=str) if e.after is not None else "",
+        ]
+        for e in db.session.scalars(query)
+    ]
     header = [_("When (UTC)"), _("Who"), _("Action"), _("Action code"), _("Object"), _("Id"), _("Before"), _("After")]
     data = table_workbook_bytes(_("Audit trail"), header, rows)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{edition.slug}-audit.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name=f"{edition.slug}-audit.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,4 +1,5 @@
 """Organiser pages for entries: the filtered list, one entry's dossier, disqualify and reinstate."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -24,9 +25,15 @@ def entries():
     """Every entry of the edition: filtered, sorted by any column, counted per status, a page at a time."""
     edition = current_edition()
     wanted = EntryFilter.from_args(request.args)
-    return render_template("organiser/entries.html", edition=edition, listing=list_entries(edition, wanted),
-                           counts=counts_by_status(edition, wanted), wanted=wanted, statuses=ENTRY_STATUSES,
-                           page_sizes=PAGE_SIZES)
+    return render_template(
+        "organiser/entries.html",
+        edition=edition,
+        listing=list_entries(edition, wanted),
+        counts=counts_by_status(edition, wanted),
+        wanted=wanted,
+        statuses=ENTRY_STATUSES,
+        page_sizes=PAGE_SIZES,
+    )
 
 
 @bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
@@ -68,6 +75,12 @@ def reinstate_entry(entry_id: int):
 
 
 def _entry_page(item: Entry, *, disqualify=None, reinstate=None, status: int = 200):
-    return render_template("organiser/entry.html", entry=item, form=disqualify or DisqualifyForm(formdata=None),
-                           reinstate=reinstate or ReinstateForm(formdata=None), questions=QUESTIONS,
-                           innovation_labels=INNOVATION_LABELS, maturity_labels=MATURITY_LABELS), status
+    return render_template(
+        "organiser/entry.html",
+        entry=item,
+        form=disqualify or DisqualifyForm(formdata=None),
+        reinstate=reinstate or ReinstateForm(formdata=None),
+        questions=QUESTIONS,
+        innovation_labels=INNOVATION_LABELS,
+        maturity_labels=MATURITY_LABELS,
+    ), status

@@ -1,4 +1,5 @@
 """Organiser pages that exchange spreadsheets: the results workbook and CSV, and the Excel imports."""
+
 from __future__ import annotations
 
 import io
@@ -9,13 +10,19 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from exports import (category_csv, exhibitor_template, juror_template, read_exhibitors, read_jurors,
-                     results_workbook_bytes)
+from exports import (
+    category_csv,
+    exhibitor_template,
+    juror_template,
+    read_exhibitors,
+    read_jurors,
+    results_workbook_bytes,
+)
 
 from .. import exporting
 from ..domain.editions import current_edition
-from ..forms import country_codes
 from ..extensions import db
+from ..forms import country_codes
 from ..models import Category
 from ..wording import LANGUAGES
 
@@ -24,6 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class ImportForm(FlaskForm):
     file = FileField(validators=[FileRequired()])
+
 
 bp = Blueprint("exchange", __name__)
 
@@ -40,10 +48,15 @@ def _export_language() -> str | None:
 def export_results():
     """The ceremony workbook; refused until every category is signed off (or the gate is overridden)."""
     edition = current_edition()
-    book = exporting.results_book(edition, anonymise_jurors=request.args.get("anonymise") == "1",
-                                  language=_export_language())
-    return send_file(io.BytesIO(results_workbook_bytes(book)), mimetype=XLSX, as_attachment=True,
-                     download_name=f"{edition.slug}-results.xlsx")
+    book = exporting.results_book(
+        edition, anonymise_jurors=request.args.get("anonymise") == "1", language=_export_language()
+    )
+    return send_file(
+        io.BytesIO(results_workbook_bytes(book)),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"{edition.slug}-results.xlsx",
+    )
 
 
 @bp.get("/results/<int:category_id>.csv")
@@ -52,8 +65,11 @@ def export_category_csv(category_id: int):
     book = exporting.results_book(category.edition, ceremony=False, language=_export_language())
     results = next(c for c in book.categories if c.position == category.position)
     # A byte-order mark so that Excel opens the accents of "Société" right.
-    return Response("\ufeff" + category_csv(results, book.translate), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{category.code}.csv"'})
+    return Response(
+        "\ufeff" + category_csv(results, book.translate),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{category.code}.csv"'},
+    )
 
 
 @bp.get("/import")
@@ -66,8 +82,9 @@ def import_template(kind: str):
     builders = {"exhibitors": exhibitor_template, "jurors": juror_template}
     if kind not in builders:
         abort(404)
-    return send_file(io.BytesIO(builders[kind]()), mimetype=XLSX, as_attachment=True,
-                     download_name=f"{kind}-template.xlsx")
+    return send_file(
+        io.BytesIO(builders[kind]()), mimetype=XLSX, as_attachment=True, download_name=f"{kind}-template.xlsx"
+    )
 
 
 @bp.post("/import/<kind>")
@@ -77,22 +94,46 @@ def import_file(kind: str):
         abort(404)
     form = ImportForm()
     if not form.validate_on_submit():
-        return render_template("organiser/import.html", edition=edition, form=form, kind=kind,
-                               errors=[_("Choose an .xlsx file to import.")]), 400
+        return render_template(
+            "organiser/import.html",
+            edition=edition,
+            form=form,
+            kind=kind,
+            errors=[_("Choose an .xlsx file to import.")],
+        ), 400
     data = form.file.data.read()
     if kind == "exhibitors":
         result = read_exhibitors(data, valid_countries=country_codes())
     else:
         result = read_jurors(data, valid_juries={c.code for c in edition.categories})
     if not result.ok:
-        return render_template("organiser/import.html", edition=edition, form=ImportForm(), kind=kind,
-                               errors=[str(e) for e in result.errors]), 400
+        return render_template(
+            "organiser/import.html",
+            edition=edition,
+            form=ImportForm(),
+            kind=kind,
+            errors=[str(e) for e in result.errors],
+        ), 400
     if kind == "exhibitors":
         created, updated = exporting.import_exhibitors(actor=current_user, rows=result.rows)
-        flash(_("%(n)d exhibitors read: %(c)d created, %(u)d updated, the rest unchanged.",
-                n=len(result.rows), c=created, u=updated), "success")
+        flash(
+            _(
+                "%(n)d exhibitors read: %(c)d created, %(u)d updated, the rest unchanged.",
+                n=len(result.rows),
+                c=created,
+                u=updated,
+            ),
+            "success",
+        )
     else:
         created, seats = exporting.import_jurors(actor=current_user, edition=edition, rows=result.rows)
-        flash(_("%(n)d jurors read: %(c)d new accounts, %(s)d jury seats added. Invite them from the juries page.",
-                n=len(result.rows), c=created, s=seats), "success")
+        flash(
+            _(
+                "%(n)d jurors read: %(c)d new accounts, %(s)d jury seats added. Invite them from the juries page.",
+                n=len(result.rows),
+                c=created,
+                s=seats,
+            ),
+            "success",
+        )
     return redirect(url_for("organiser.exchange.import_page", edition=edition.id))

@@ -22,12 +22,12 @@ class MinuteField(DateTimeLocalField):
     """A date and time to the minute, rendered as browsers' datetime-local inputs want it ("2027-09-15T18:00")."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-                         **kwargs)
+        super().__init__(label, validators, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"], **kwargs)
 
 
 class ZonedDates:
     """Form mixin: the `zoned_fields` are shown and typed as wall-clock times in `zone`, and stored in UTC."""
+
     zoned_fields: tuple[str, ...] = ()
     zone = "Europe/Paris"
 
@@ -44,11 +44,15 @@ class ZonedDates:
 
 class EditionForm(ZonedDates, FlaskForm):
     """An edition's settings; its dates are typed and shown in the edition's own time zone."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     timezone = StringField(
-        _l("Time zone"), default="Europe/Paris", validators=[DataRequired(), Length(max=64)],
-        description=_l("The dates below are read and shown in this zone, e.g. Europe/Paris, Asia/Qatar."))
+        _l("Time zone"),
+        default="Europe/Paris",
+        validators=[DataRequired(), Length(max=64)],
+        description=_l("The dates below are read and shown in this zone, e.g. Europe/Paris, Asia/Qatar."),
+    )
     show_starts_on = DateField(_l("Show opens"), validators=[Optional()])
     show_ends_on = DateField(_l("Show closes"), validators=[Optional()])
     entries_open_at = MinuteField(DATE_LABELS["entries_open_at"], validators=[Optional()])
@@ -56,10 +60,13 @@ class EditionForm(ZonedDates, FlaskForm):
     scoring_opens_at = MinuteField(DATE_LABELS["scoring_opens_at"], validators=[Optional()])
     scoring_closes_at = MinuteField(DATE_LABELS["scoring_closes_at"], validators=[Optional()])
     ceremony_at = MinuteField(DATE_LABELS["ceremony_at"], validators=[Optional()])
-    status = SelectField(_l("Status"), choices=options([("preparing", _l("preparing")), ("live", _l("live")),
-                                                        ("archived", _l("archived"))]))
-    max_entries_per_category = IntegerField(_l("Entries per company per category"), default=1,
-                                            validators=[DataRequired(), NumberRange(min=1, max=20)])
+    status = SelectField(
+        _l("Status"),
+        choices=options([("preparing", _l("preparing")), ("live", _l("live")), ("archived", _l("archived"))]),
+    )
+    max_entries_per_category = IntegerField(
+        _l("Entries per company per category"), default=1, validators=[DataRequired(), NumberRange(min=1, max=20)]
+    )
     scoring_method = SelectField(_l("Scoring method"), choices=options((m, METHOD_LABELS[m]) for m in SCORING_METHODS))
 
     zoned_fields = DATE_FIELDS
@@ -100,9 +107,18 @@ class EditionForm(ZonedDates, FlaskForm):
 
 class NewEditionForm(EditionForm):
     """A new edition: its settings, and what to start from (last year's edition, or the default categories)."""
-    slug = StringField(_l("Short name in addresses (empty: made from the name)"),
-                       validators=[Optional(), Length(max=80), Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l(
-                           "Lower-case letters, digits and single hyphens only, e.g. milipol-paris-2027."))])
+
+    slug = StringField(
+        _l("Short name in addresses (empty: made from the name)"),
+        validators=[
+            Optional(),
+            Length(max=80),
+            Regexp(
+                r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                message=_l("Lower-case letters, digits and single hyphens only, e.g. milipol-paris-2027."),
+            ),
+        ],
+    )
     clone_from = SelectField(_l("Start from"), coerce=int, default=0)
     make_current = BooleanField(_l("Make it the current edition"), default=True)
     # Set on the edition's page afterwards; a copy keeps those of the edition it copies.
@@ -113,7 +129,8 @@ class NewEditionForm(EditionForm):
         super().__init__(*args, **kwargs)
         self.clone_from.choices = [(0, _l("The six default categories, criteria and rounds"))] + [
             (e.id, _l("A copy of %(name)s (categories, criteria and weights, rounds, juries, settings)", name=e.name))
-            for e in editions]
+            for e in editions
+        ]
 
 
 class CategoryForm(FlaskForm):
@@ -134,33 +151,45 @@ class ReinstateForm(FlaskForm):
 
 
 class UnfreezeForm(FlaskForm):
-    reason = TextAreaField(_l("Why unfreeze the results (recorded)"),
-                           validators=[DataRequired(), Length(min=5, max=1000)])
+    reason = TextAreaField(
+        _l("Why unfreeze the results (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)]
+    )
 
 
 class ShortlistForm(FlaskForm):
-    rule = SelectField(_l("Who goes through"), choices=options([("top", _l("The top N")),
-                                                                ("threshold", _l("A score threshold")),
-                                                                ("manual", _l("Hand-picked"))]))
+    rule = SelectField(
+        _l("Who goes through"),
+        choices=options(
+            [("top", _l("The top N")), ("threshold", _l("A score threshold")), ("manual", _l("Hand-picked"))]
+        ),
+    )
     top = IntegerField(_l("N"), validators=[Optional(), NumberRange(min=1, max=500)])
-    threshold = DecimalField(_l("Minimum score (0 to 100)"), places=1,
-                             validators=[Optional(), NumberRange(min=0, max=100)])
+    threshold = DecimalField(
+        _l("Minimum score (0 to 100)"), places=1, validators=[Optional(), NumberRange(min=0, max=100)]
+    )
     notify = BooleanField(_l("Tell the exhibitors, in their language"))
 
 
 class RoundForm(ZonedDates, FlaskForm):
     """A round's settings; its times are in the edition's time zone."""
+
     zoned_fields = ("scoring_opens_at", "scoring_closes_at", "visit_starts_at")
     name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
     name_fr = StringField(_l("Name (French)"), validators=[DataRequired(), Length(max=100)])
     scoring_opens_at = MinuteField(_l("Scoring opens (empty: the edition's)"), validators=[Optional()])
     scoring_closes_at = MinuteField(_l("Scoring closes (empty: the edition's)"), validators=[Optional()])
-    jurors_per_entry = IntegerField(_l("Jurors per entry (empty: the category's, or the whole jury for a final)"),
-                                    validators=[Optional(), NumberRange(min=1, max=50)])
-    method = SelectField(_l("Aggregation method (empty: the edition's)"),
-                         choices=options([("", "—")] + [(m, METHOD_LABELS[m]) for m in SCORING_METHODS]))
-    previous_round_weight = IntegerField(_l("Weight of the previous round in this round's result (%)"),
-                                         validators=[InputRequired(), NumberRange(min=0, max=100)])
+    jurors_per_entry = IntegerField(
+        _l("Jurors per entry (empty: the category's, or the whole jury for a final)"),
+        validators=[Optional(), NumberRange(min=1, max=50)],
+    )
+    method = SelectField(
+        _l("Aggregation method (empty: the edition's)"),
+        choices=options([("", "—")] + [(m, METHOD_LABELS[m]) for m in SCORING_METHODS]),
+    )
+    previous_round_weight = IntegerField(
+        _l("Weight of the previous round in this round's result (%)"),
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+    )
     visit_starts_at = MinuteField(_l("Stand visits start"), validators=[Optional()])
     slot_minutes = IntegerField(_l("Minutes per stand"), validators=[InputRequired(), NumberRange(min=1, max=120)])
 
@@ -179,8 +208,9 @@ class JointWinnersForm(FlaskForm):
 
 
 class OverrideForm(FlaskForm):
-    reason = TextAreaField(_l("Why export before every sign-off (recorded)"),
-                           validators=[DataRequired(), Length(min=5, max=1000)])
+    reason = TextAreaField(
+        _l("Why export before every sign-off (recorded)"), validators=[DataRequired(), Length(min=5, max=1000)]
+    )
 
 
 class PublishForm(FlaskForm):

@@ -1,4 +1,5 @@
 """Organiser pages for juries: composition, invitations, conflicts, and the assignment matrix."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -7,12 +8,19 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..auth.tokens import make_token
+from ..domain import juries as services
 from ..domain.editions import current_edition, round_from_request
 from ..entries.forms import ConfirmForm
 from ..extensions import db
-from ..domain import juries as services
-from ..jury.forms import (CONFLICT_LABELS, ROLE_LABELS, AddMemberForm, ApplyAssignmentForm, InviteJurorForm,
-                          ManualAssignmentForm, OrganiserConflictForm)
+from ..jury.forms import (
+    CONFLICT_LABELS,
+    ROLE_LABELS,
+    AddMemberForm,
+    ApplyAssignmentForm,
+    InviteJurorForm,
+    ManualAssignmentForm,
+    OrganiserConflictForm,
+)
 from ..links import public_url
 from ..models import Assignment, Category, Conflict, Entry, Jury, JuryMember, Organisation, Round, Scorecard, User
 from ..templating import language
@@ -26,8 +34,10 @@ def _jurors() -> list[User]:
 
 def _exhibitor_organisations(edition) -> list[Organisation]:
     return db.session.scalars(
-        db.select(Organisation).where(Organisation.id.in_(
-            db.select(Entry.organisation_id).where(Entry.edition_id == edition.id))).order_by(Organisation.name)).all()
+        db.select(Organisation)
+        .where(Organisation.id.in_(db.select(Entry.organisation_id).where(Entry.edition_id == edition.id)))
+        .order_by(Organisation.name)
+    ).all()
 
 
 def _invitation_url(juror: User) -> str:
@@ -40,16 +50,29 @@ def juries():
 
 
 def _juries_page(edition, invite: InviteJurorForm | None = None, status: int = 200):
-    juries = {j.category_id: j for j in db.session.scalars(
-        db.select(Jury).join(Category).where(Category.edition_id == edition.id)
-        .options(selectinload(Jury.members).selectinload(JuryMember.user)))}
+    juries = {
+        j.category_id: j
+        for j in db.session.scalars(
+            db.select(Jury)
+            .join(Category)
+            .where(Category.edition_id == edition.id)
+            .options(selectinload(Jury.members).selectinload(JuryMember.user))
+        )
+    }
     if invite is None:
         invite = InviteJurorForm()
     invite.category.choices = [(c.id, c.name(language())) for c in edition.categories]
     add = AddMemberForm()
     add.juror.choices = [(j.id, f"{j.name} <{j.email}>") for j in _jurors()]
-    return render_template("organiser/juries.html", edition=edition, juries=juries, invite=invite, add=add,
-                           confirm=ConfirmForm(), role_labels=ROLE_LABELS), status
+    return render_template(
+        "organiser/juries.html",
+        edition=edition,
+        juries=juries,
+        invite=invite,
+        add=add,
+        confirm=ConfirmForm(),
+        role_labels=ROLE_LABELS,
+    ), status
 
 
 @bp.post("/juries/invite")
@@ -60,9 +83,17 @@ def invite_juror():
     if not form.validate_on_submit():
         return _juries_page(edition, invite=form, status=400)
     category = db.get_or_404(Category, form.category.data)
-    juror = services.invite_juror(actor=current_user, category=category, email=form.email.data, name=form.name.data,
-                                  language=form.language.data, invitation_url_for=_invitation_url)
-    flash(_("%(email)s is on the jury of %(category)s.", email=juror.email, category=category.name(language())), "success")
+    juror = services.invite_juror(
+        actor=current_user,
+        category=category,
+        email=form.email.data,
+        name=form.name.data,
+        language=form.language.data,
+        invitation_url_for=_invitation_url,
+    )
+    flash(
+        _("%(email)s is on the jury of %(category)s.", email=juror.email, category=category.name(language())), "success"
+    )
     return redirect(url_for("organiser.juries.juries", edition=edition.id))
 
 
@@ -72,8 +103,9 @@ def add_member(category_id: int):
     form = AddMemberForm()
     form.juror.choices = [(j.id, j.email) for j in _jurors()]
     if form.validate_on_submit():
-        services.add_member(actor=current_user, category=category, juror=db.session.get(User, form.juror.data),
-                            role=form.role.data)
+        services.add_member(
+            actor=current_user, category=category, juror=db.session.get(User, form.juror.data), role=form.role.data
+        )
         flash(_("Juror added."), "success")
     return redirect(url_for("organiser.juries.juries", edition=category.edition_id))
 
@@ -111,20 +143,36 @@ def conflicts():
     form.juror.choices = [(j.id, f"{j.name} <{j.email}>") for j in _jurors()]
     form.organisation.choices = [(o.id, o.name) for o in _exhibitor_organisations(edition)]
     if form.validate_on_submit():
-        services.declare_conflict(actor=current_user, juror=db.session.get(User, form.juror.data),
-                                  organisation=db.session.get(Organisation, form.organisation.data),
-                                  kind=form.kind.data, reason=form.reason.data)
+        services.declare_conflict(
+            actor=current_user,
+            juror=db.session.get(User, form.juror.data),
+            organisation=db.session.get(Organisation, form.organisation.data),
+            kind=form.kind.data,
+            reason=form.reason.data,
+        )
         flash(_("Conflict recorded."), "success")
         return redirect(url_for("organiser.juries.conflicts", edition=edition.id))
     rows = db.session.execute(
-        db.select(Conflict, User, Organisation).join(User, User.id == Conflict.juror_id)
-        .join(Organisation, Organisation.id == Conflict.organisation_id).order_by(User.name, Organisation.name)).all()
+        db.select(Conflict, User, Organisation)
+        .join(User, User.id == Conflict.juror_id)
+        .join(Organisation, Organisation.id == Conflict.organisation_id)
+        .order_by(User.name, Organisation.name)
+    ).all()
     employed = db.session.execute(
-        db.select(User, Organisation).join(Organisation, Organisation.id == User.organisation_id)
-        .where(User.role == "juror")).all()
+        db.select(User, Organisation)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .where(User.role == "juror")
+    ).all()
     status = 400 if request.method == "POST" else 200
-    return render_template("organiser/conflicts.html", edition=edition, form=form, rows=rows, employed=employed,
-                           labels=CONFLICT_LABELS, confirm=ConfirmForm()), status
+    return render_template(
+        "organiser/conflicts.html",
+        edition=edition,
+        form=form,
+        rows=rows,
+        employed=employed,
+        labels=CONFLICT_LABELS,
+        confirm=ConfirmForm(),
+    ), status
 
 
 @bp.post("/conflicts/<int:conflict_id>/remove")
@@ -144,13 +192,21 @@ def assignments():
     category = round_.category
     entries = services.entries_in_round(round_)
     jurors = services.counting_jurors(category)
-    conflicts = {(c.juror_id, c.organisation_id) for c in db.session.scalars(
-        db.select(Conflict).where(Conflict.juror_id.in_([j.id for j in jurors])))}
+    conflicts = {
+        (c.juror_id, c.organisation_id)
+        for c in db.session.scalars(db.select(Conflict).where(Conflict.juror_id.in_([j.id for j in jurors])))
+    }
     conflicts |= {(j.id, j.organisation_id) for j in jurors if j.organisation_id}
-    cells = {(a.entry_id, a.juror_id): a for a in db.session.scalars(
-        db.select(Assignment).where(Assignment.round_id == round_.id))}
-    cards = {(s.entry_id, s.juror_id): s for s in db.session.scalars(
-        db.select(Scorecard).where(Scorecard.round_id == round_.id, Scorecard.purpose == "counted"))}
+    cells = {
+        (a.entry_id, a.juror_id): a
+        for a in db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id))
+    }
+    cards = {
+        (s.entry_id, s.juror_id): s
+        for s in db.session.scalars(
+            db.select(Scorecard).where(Scorecard.round_id == round_.id, Scorecard.purpose == "counted")
+        )
+    }
     preview = services.preview_assignment(round_)
     manual = ManualAssignmentForm()
     manual.entry.choices = [(e.id, e.title) for e in entries]
@@ -158,10 +214,24 @@ def assignments():
     apply_form = ApplyAssignmentForm(digest=preview.digest)
     titles = {e.id: e.title for e in entries}
     names = {j.id: j.name or j.email for j in jurors}
-    return render_template("organiser/assignments.html", edition=edition, round=round_, category=category,
-                           entries=entries, jurors=jurors, conflicts=conflicts, cells=cells, cards=cards,
-                           preview=preview, manual=manual, apply_form=apply_form, titles=titles, names=names,
-                           k=services.jurors_needed(round_, len(jurors)), confirm=ConfirmForm())
+    return render_template(
+        "organiser/assignments.html",
+        edition=edition,
+        round=round_,
+        category=category,
+        entries=entries,
+        jurors=jurors,
+        conflicts=conflicts,
+        cells=cells,
+        cards=cards,
+        preview=preview,
+        manual=manual,
+        apply_form=apply_form,
+        titles=titles,
+        names=names,
+        k=services.jurors_needed(round_, len(jurors)),
+        confirm=ConfirmForm(),
+    )
 
 
 @bp.post("/assignments/<int:round_id>/apply")
@@ -170,9 +240,15 @@ def apply_assignment(round_id: int):
     form = ApplyAssignmentForm()
     if form.validate_on_submit():
         preview = services.apply_assignment(actor=current_user, round_=round_, expected_digest=form.digest.data)
-        flash(_("Assignment applied: %(added)d added, %(removed)d removed, %(problems)d problem(s).",
-                added=len(preview.plan.added), removed=len(preview.plan.removed),
-                problems=len(preview.plan.problems)), "success")
+        flash(
+            _(
+                "Assignment applied: %(added)d added, %(removed)d removed, %(problems)d problem(s).",
+                added=len(preview.plan.added),
+                removed=len(preview.plan.removed),
+                problems=len(preview.plan.problems),
+            ),
+            "success",
+        )
     return redirect(url_for("organiser.juries.assignments", round=round_.id, edition=round_.category.edition_id))
 
 
@@ -184,8 +260,12 @@ def add_assignment(round_id: int):
     form.juror.choices = [(j.id, j.email) for j in services.jury_members(round_.category)]
     if not form.validate_on_submit():
         abort(400, description=_("Choose an entry of this round and a juror of this jury."))
-    services.add_assignment(actor=current_user, round_=round_, entry=db.session.get(Entry, form.entry.data),
-                            juror=db.session.get(User, form.juror.data))
+    services.add_assignment(
+        actor=current_user,
+        round_=round_,
+        entry=db.session.get(Entry, form.entry.data),
+        juror=db.session.get(User, form.juror.data),
+    )
     flash(_("Juror assigned."), "success")
     return redirect(url_for("organiser.juries.assignments", round=round_.id, edition=round_.category.edition_id))
 
@@ -203,6 +283,7 @@ def remove_assignment(assignment_id: int):
 @bp.post("/scorecards/<int:scorecard_id>/reopen")
 def reopen_scorecard(scorecard_id: int):
     from ..domain.scorecards import reopen_scorecard as reopen
+
     card = db.get_or_404(Scorecard, scorecard_id)
     if ConfirmForm().validate_on_submit():
         reopen(actor=current_user, card=card)

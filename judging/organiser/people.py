@@ -1,4 +1,5 @@
 """Organiser actions on someone's account: end every session of a lost tablet or a stolen cookie."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, url_for

@@ -1,4 +1,5 @@
 """Organiser pages for results: the ranking per category and round, and every method side by side."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -23,17 +24,26 @@ def results():
     round_ = round_from_request(edition)
     method = request.args.get("method")
     if method is not None and method not in SCORING_METHODS:
-        abort(400, description=_("Unknown scoring method. Choose one of: %(methods)s.",
-                                 methods=", ".join(SCORING_METHODS)))
+        abort(
+            400,
+            description=_("Unknown scoring method. Choose one of: %(methods)s.", methods=", ".join(SCORING_METHODS)),
+        )
     snapshot = lifecycle.current_snapshot(round_) if method is None else None
     outcome = round_results(round_, method=method, stability=snapshot is None)
     if snapshot is not None:  # frozen: the ranking shown is the stored one, not a recomputation
         outcome = lifecycle.with_snapshot(outcome, snapshot)
-    return render_template("organiser/results.html", edition=edition, round=round_, category=round_.category,
-                           outcome=outcome, methods=SCORING_METHODS, snapshot=snapshot,
-                           names=juror_names(outcome.juror_stats.keys()),
-                           titles={entry_id: entry.title for entry_id, entry in outcome.entries.items()},
-                           criterion_names={c.key: c.name(language()) for c in outcome.criteria})
+    return render_template(
+        "organiser/results.html",
+        edition=edition,
+        round=round_,
+        category=round_.category,
+        outcome=outcome,
+        methods=SCORING_METHODS,
+        snapshot=snapshot,
+        names=juror_names(outcome.juror_stats.keys()),
+        titles={entry_id: entry.title for entry_id, entry in outcome.entries.items()},
+        criterion_names={c.key: c.name(language()) for c in outcome.criteria},
+    )
 
 
 @bp.get("/results/compare")
@@ -41,16 +51,27 @@ def compare_methods():
     """The same round ranked by every method, side by side, so a method choice can be defended."""
     edition = current_edition()
     round_ = round_from_request(edition)
-    by_method = {method: {r.entry: r for r in round_results(round_, method=method).ranking}
-                 for method in SCORING_METHODS}
+    by_method = {
+        method: {r.entry: r for r in round_results(round_, method=method).ranking} for method in SCORING_METHODS
+    }
     base = round_results(round_)
-    winners = {method: {entry for entry, line in lines.items() if line.rank == 1 and line.score is not None}
-               for method, lines in by_method.items()}
+    winners = {
+        method: {entry for entry, line in lines.items() if line.rank == 1 and line.score is not None}
+        for method, lines in by_method.items()
+    }
     # Where another method would crown someone else: what the organisers must be ready to explain.
     disagree = [method_label(method) for method in SCORING_METHODS if winners[method] != winners[base.method]]
-    return render_template("organiser/compare.html", edition=edition, round=round_, category=round_.category,
-                           base=base, by_method=by_method, methods=SCORING_METHODS, disagree=disagree,
-                           any_winner=bool(winners[base.method]))
+    return render_template(
+        "organiser/compare.html",
+        edition=edition,
+        round=round_,
+        category=round_.category,
+        base=base,
+        by_method=by_method,
+        methods=SCORING_METHODS,
+        disagree=disagree,
+        any_winner=bool(winners[base.method]),
+    )
 
 
 @bp.post("/results/freeze")
@@ -76,10 +97,18 @@ def unfreeze_results():
 def _readiness_page(edition, *, errors: list[str] | None = None, status: int = 200):
     """The readiness page, with the refusal that brought the organiser back to it, if any."""
     state = lifecycle.readiness(edition)
-    return render_template("organiser/readiness.html", edition=edition, state=state,
-                           reasons=state.reasons(language()), counts=state.mails_per_language(),
-                           previews=state.previews(), errors=errors or [], publish=PublishForm(),
-                           send=SendMailsForm(), unpublish=UnpublishForm()), status
+    return render_template(
+        "organiser/readiness.html",
+        edition=edition,
+        state=state,
+        reasons=state.reasons(language()),
+        counts=state.mails_per_language(),
+        previews=state.previews(),
+        errors=errors or [],
+        publish=PublishForm(),
+        send=SendMailsForm(),
+        unpublish=UnpublishForm(),
+    ), status
 
 
 @bp.get("/results/readiness")
@@ -98,8 +127,13 @@ def publish_results():
         lifecycle.publish(actor=current_user, edition=edition, confirmed=bool(form.confirm.data))
     except lifecycle.NotReady as refusal:
         return _readiness_page(edition, errors=[refusal.message] + refusal.reasons, status=refusal.status)
-    flash(_("Results published: the winners page is public. The exhibitors are not told yet; send the result "
-            "mails when you are ready."), "success")
+    flash(
+        _(
+            "Results published: the winners page is public. The exhibitors are not told yet; send the result "
+            "mails when you are ready."
+        ),
+        "success",
+    )
     return redirect(url_for("organiser.results.results_readiness", edition=edition.id))
 
 

@@ -1,4 +1,5 @@
 """Organiser pages for rounds: settings, shortlisting with preview, calibration, stand cards, visits, sign-off."""
+
 from __future__ import annotations
 
 import re
@@ -10,12 +11,12 @@ from flask_login import current_user
 
 from ..domain import rounds
 from ..domain.editions import current_edition
+from ..domain.results import juror_names, round_results
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
 from ..links import public_url
 from ..models import Entry, Round
-from ..domain.results import juror_names, round_results
 from ..templating import language
 from .forms import JointWinnersForm, OverrideForm, RoundForm, ShortlistForm
 from .results import bp  # rounds and results are one concern: one blueprint
@@ -33,16 +34,31 @@ def _round(round_id: int) -> Round:
 def _preview_from(form: ShortlistForm, round_: Round):
     chosen = [int(v) for v in request.values.getlist("entry") if v.isdigit()]
     # The organiser's decision for each entry without a complete score: decide-<entry id> = advance | eliminate.
-    decisions = {int(key[len("decide-"):]): value for key, value in request.values.items()
-                 if key.startswith("decide-") and key[len("decide-"):].isdigit()}
-    return rounds.preview_shortlist(round_, rule=form.rule.data, top=form.top.data,
-                                    threshold=float(form.threshold.data) if form.threshold.data is not None else None,
-                                    chosen=chosen, decisions=decisions)
+    decisions = {
+        int(key[len("decide-") :]): value
+        for key, value in request.values.items()
+        if key.startswith("decide-") and key[len("decide-") :].isdigit()
+    }
+    return rounds.preview_shortlist(
+        round_,
+        rule=form.rule.data,
+        top=form.top.data,
+        threshold=float(form.threshold.data) if form.threshold.data is not None else None,
+        chosen=chosen,
+        decisions=decisions,
+    )
 
 
-def _round_page(round_: Round, *, shortlist: ShortlistForm | None = None, preview=None,
-                errors: list[str] | None = None, status: int = 200, settings: RoundForm | None = None,
-                joint: JointWinnersForm | None = None):
+def _round_page(
+    round_: Round,
+    *,
+    shortlist: ShortlistForm | None = None,
+    preview=None,
+    errors: list[str] | None = None,
+    status: int = 200,
+    settings: RoundForm | None = None,
+    joint: JointWinnersForm | None = None,
+):
     """The round's page; a form passed in is shown as typed, with the reasons it was refused."""
     settings = settings or RoundForm(obj=round_, zone=round_.category.edition.timezone)
     shortlist = shortlist or ShortlistForm(request.args, meta={"csrf": False})
@@ -51,15 +67,29 @@ def _round_page(round_: Round, *, shortlist: ShortlistForm | None = None, previe
     entries = {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_([l.entry for l in ranking])))}
     signoff = rounds.signoff_status(round_)
     signed = signoff.sign_off
-    return render_template("organiser/round.html", round=round_, category=round_.category,
-                           edition=round_.category.edition, settings=settings, shortlist=shortlist,
-                           preview=preview, ranking=ranking, entries=entries, next_round=rounds.next_round(round_),
-                           samples={e.id for e in rounds.calibration_samples(round_)}, signed=signed, signoff=signoff,
-                           signer=juror_names([signed.signed_by_id]) if signed else {}, confirm=ConfirmForm(),
-                           joint=joint or JointWinnersForm(formdata=None), override=OverrideForm(),
-                           ticked=set(request.form.getlist("entry")) if joint else set(), errors=errors or [],
-                           lines={l.entry: l for l in ranking},
-                           unsigned=rounds.unsigned_categories(round_.category.edition)), status
+    return render_template(
+        "organiser/round.html",
+        round=round_,
+        category=round_.category,
+        edition=round_.category.edition,
+        settings=settings,
+        shortlist=shortlist,
+        preview=preview,
+        ranking=ranking,
+        entries=entries,
+        next_round=rounds.next_round(round_),
+        samples={e.id for e in rounds.calibration_samples(round_)},
+        signed=signed,
+        signoff=signoff,
+        signer=juror_names([signed.signed_by_id]) if signed else {},
+        confirm=ConfirmForm(),
+        joint=joint or JointWinnersForm(formdata=None),
+        override=OverrideForm(),
+        ticked=set(request.form.getlist("entry")) if joint else set(),
+        errors=errors or [],
+        lines={l.entry: l for l in ranking},
+        unsigned=rounds.unsigned_categories(round_.category.edition),
+    ), status
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -81,8 +111,13 @@ def round_settings(round_id: int):
     form = RoundForm(zone=round_.category.edition.timezone)
     if not form.validate_on_submit():  # the round's page again, with the reason beside each field
         return _round_page(round_, settings=form, status=400)
-    rounds.update_round(actor=current_user, round_=round_, values={
-        name: form.utc(name) if name in form.zoned_fields else getattr(form, name).data for name in ROUND_FIELDS})
+    rounds.update_round(
+        actor=current_user,
+        round_=round_,
+        values={
+            name: form.utc(name) if name in form.zoned_fields else getattr(form, name).data for name in ROUND_FIELDS
+        },
+    )
     flash(_("Round saved."), "success")
     return redirect(url_for("organiser.results.round_page", round_id=round_.id))
 
@@ -92,17 +127,26 @@ def shortlist(round_id: int):
     round_ = _round(round_id)
     form = ShortlistForm()
     if not form.validate_on_submit():
-        return _round_page(round_, shortlist=form, status=400,
-                           errors=[_("Choose how entries go through and give N or a threshold.")])
+        return _round_page(
+            round_, shortlist=form, status=400, errors=[_("Choose how entries go through and give N or a threshold.")]
+        )
     preview = None
     try:
         preview = _preview_from(form, round_)
         rounds.apply_shortlist(actor=current_user, preview=preview, notify=form.notify.data)
     except Refused as refusal:  # shown on the round page, with the preview and the decisions still to take
-        return _round_page(_round(round_id), shortlist=form, preview=preview, errors=[refusal.message],
-                           status=refusal.status)
-    flash(_("%(n)d entries go through to %(round)s; %(m)d stop here.", n=len(preview.advancing),
-            round=preview.next_round.display_name(language()), m=len(preview.eliminated)), "success")
+        return _round_page(
+            _round(round_id), shortlist=form, preview=preview, errors=[refusal.message], status=refusal.status
+        )
+    flash(
+        _(
+            "%(n)d entries go through to %(round)s; %(m)d stop here.",
+            n=len(preview.advancing),
+            round=preview.next_round.display_name(language()),
+            m=len(preview.eliminated),
+        ),
+        "success",
+    )
     return redirect(url_for("organiser.results.round_page", round_id=round_.id))
 
 
@@ -110,8 +154,9 @@ def shortlist(round_id: int):
 def calibration(round_id: int):
     round_ = _round(round_id)
     if ConfirmForm().validate_on_submit():
-        rounds.set_calibration_samples(actor=current_user, round_=round_,
-                                       entry_ids=[int(v) for v in request.form.getlist("entry") if v.isdigit()])
+        rounds.set_calibration_samples(
+            actor=current_user, round_=round_, entry_ids=[int(v) for v in request.form.getlist("entry") if v.isdigit()]
+        )
         flash(_("Calibration samples saved."), "success")
     return redirect(url_for("organiser.results.round_page", round_id=round_.id))
 
@@ -123,8 +168,12 @@ def joint_winners(round_id: int):
     if not form.validate_on_submit():  # the round's page again: the ticked entries and the reason as typed
         return _round_page(round_, status=400, joint=form)
     try:
-        rounds.decide_joint_winners(actor=current_user, round_=round_, reason=form.reason.data,
-                                    entry_ids=[int(v) for v in request.form.getlist("entry") if v.isdigit()])
+        rounds.decide_joint_winners(
+            actor=current_user,
+            round_=round_,
+            reason=form.reason.data,
+            entry_ids=[int(v) for v in request.form.getlist("entry") if v.isdigit()],
+        )
     except Refused as refusal:
         refusal.show_on(form)
         return _round_page(round_, status=refusal.status, joint=form)
@@ -161,8 +210,13 @@ def stand_cards(round_id: int):
 @bp.get("/rounds/<int:round_id>/schedule")
 def visit_schedule(round_id: int):
     round_ = _round(round_id)
-    return render_template("schedule.html", round=round_, category=round_.category,
-                           visits=rounds.visit_schedule(round_), edition=round_.category.edition)
+    return render_template(
+        "schedule.html",
+        round=round_,
+        category=round_.category,
+        visits=rounds.visit_schedule(round_),
+        edition=round_.category.edition,
+    )
 
 
 def _criteria_rows(form) -> tuple[list[rounds.CriterionInput], list[str]]:
@@ -170,19 +224,33 @@ def _criteria_rows(form) -> tuple[list[rounds.CriterionInput], list[str]]:
     rows, errors = [], []
     count = min(form.get("count", type=int) or 0, 30)
     for index in range(count):
-        field = lambda name: (form.get(f"{name}-{index}") or "").strip()  # noqa: E731
+
+        def field(name: str, index: int = index) -> str:
+            return (form.get(f"{name}-{index}") or "").strip()
+
         if field("remove") or not (field("name_en") or field("weight")):
             continue
-        key = field("key") or re.sub(r"[^a-z0-9]+", "_", field("name_en").lower()).strip("_")[:40] or f"criterion_{index}"
+        key = (
+            field("key") or re.sub(r"[^a-z0-9]+", "_", field("name_en").lower()).strip("_")[:40] or f"criterion_{index}"
+        )
         try:
             weight = float(field("weight").replace(",", "."))
             low, high = int(field("scale_min") or 0), int(field("scale_max") or 10)
         except ValueError:
             errors.append(_("%(name)s: the weight and the scale must be numbers.", name=field("name_en") or key))
             continue
-        rows.append(rounds.CriterionInput(key=key, name_en=field("name_en"), name_fr=field("name_fr"),
-                                          guidance_en=field("guidance_en"), guidance_fr=field("guidance_fr"),
-                                          weight=weight, scale_min=low, scale_max=high))
+        rows.append(
+            rounds.CriterionInput(
+                key=key,
+                name_en=field("name_en"),
+                name_fr=field("name_fr"),
+                guidance_en=field("guidance_en"),
+                guidance_fr=field("guidance_fr"),
+                weight=weight,
+                scale_min=low,
+                scale_max=high,
+            )
+        )
     return rows, errors
 
 
@@ -197,8 +265,9 @@ def criteria(round_id: int):
         rows, errors = _criteria_rows(request.form)
         if not errors:
             try:
-                count = rounds.update_criteria(actor=current_user, round_=round_, rows=rows,
-                                               confirmed=request.form.get("confirm") == "yes")
+                count = rounds.update_criteria(
+                    actor=current_user, round_=round_, rows=rows, confirmed=request.form.get("confirm") == "yes"
+                )
             except rounds.CriteriaRefused as refusal:
                 errors, status = [refusal.message] + refusal.errors, refusal.status
             else:
@@ -206,5 +275,11 @@ def criteria(round_id: int):
                 return redirect(url_for("organiser.results.criteria", round_id=round_.id))
         else:
             status = 400
-    return render_template("organiser/criteria.html", round=round_, category=round_.category, errors=errors,
-                           locked=rounds.criteria_locked(round_), confirm=ConfirmForm()), status
+    return render_template(
+        "organiser/criteria.html",
+        round=round_,
+        category=round_.category,
+        errors=errors,
+        locked=rounds.criteria_locked(round_),
+        confirm=ConfirmForm(),
+    ), status

@@ -1,22 +1,22 @@
 """The organiser's side: the edition, its categories, and every entry."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..domain import editions as services, juries as jury_services
 from ..domain.editions import current_edition
-from ..errors import Refused
-from ..entries.forms import ConfirmForm
-from ..extensions import db
-from ..domain import juries as jury_services
+from ..domain.permissions import role_required
 from ..domain.progress import edition_progress, entries_by_status
 from ..domain.results import round_results
+from ..domain.whats_left import whats_left
+from ..entries.forms import ConfirmForm
+from ..errors import Refused
+from ..extensions import db
 from ..links import public_url
 from ..models import ENTRY_STATUSES, Category, Edition, Entry
-from ..domain.permissions import role_required
-from ..domain import editions as services
-from ..domain.whats_left import whats_left
 from .forms import CategoryForm, EditionForm, NewEditionForm, UnfreezeForm
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
@@ -37,11 +37,25 @@ def dashboard():
     editions = db.session.scalars(db.select(Edition).order_by(Edition.id.desc())).all()
     progress = edition_progress(edition)
     leaders = {p.category.id: round_results(p.round, stability=True, resamples=300).ranking[:3] for p in progress}
-    titles = {e.id: e.title for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(
-        [line.entry for lines in leaders.values() for line in lines])))}
-    return render_template("organiser/dashboard.html", edition=edition, by_category=entries_by_status(edition),
-                           statuses=ENTRY_STATUSES, editions=editions, confirm=ConfirmForm(), unfreeze=UnfreezeForm(),
-                           progress=progress, leaders=leaders, titles=titles, left=whats_left(edition, progress))
+    titles = {
+        e.id: e.title
+        for e in db.session.scalars(
+            db.select(Entry).where(Entry.id.in_([line.entry for lines in leaders.values() for line in lines]))
+        )
+    }
+    return render_template(
+        "organiser/dashboard.html",
+        edition=edition,
+        by_category=entries_by_status(edition),
+        statuses=ENTRY_STATUSES,
+        editions=editions,
+        confirm=ConfirmForm(),
+        unfreeze=UnfreezeForm(),
+        progress=progress,
+        leaders=leaders,
+        titles=titles,
+        left=whats_left(edition, progress),
+    )
 
 
 @bp.post("/reminders")
@@ -64,9 +78,15 @@ def new_edition():
         fields = {f: values[f] for f in services.EDITION_FIELDS if f in values and f not in ("name", "venue")}
         venue = values["venue"] or (None if source else "")  # empty on a copy: the copied edition's venue
         try:
-            edition = services.create_edition(actor=current_user, slug=values["slug"] or None, name=values["name"],
-                                              venue=venue, current=values["make_current"], clone_from=source,
-                                              **fields)
+            edition = services.create_edition(
+                actor=current_user,
+                slug=values["slug"] or None,
+                name=values["name"],
+                venue=venue,
+                current=values["make_current"],
+                clone_from=source,
+                **fields,
+            )
         except Refused as refusal:  # the short name is taken: said beside the field, what was typed kept
             refusal.show_on(form)
         else:

@@ -2,6 +2,7 @@
 
 Imports only Babel, so that setup.py can load it by path in the isolated build environment, where Flask is absent.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -2,6 +2,7 @@
 
 A maintenance helper for translators: each msgid of the mapping gets its msgstr; placeholders must match.
 """
+
 import re
 import sys
 from pathlib import Path
@@ -30,6 +31,10 @@ def fill(mapping: dict[str, str]) -> list[str]:
 if __name__ == "__main__":
     namespace: dict = {}
     exec(Path(sys.argv[1]).read_text(encoding="utf-8"), namespace)  # nosec B102 - a translator's own file
-    mapping = {k: v for name, value in namespace.items() if isinstance(value, dict) and not name.startswith("__")
-               for k, v in value.items()}
+    mapping = {
+        k: v
+        for name, value in namespace.items()
+        if isinstance(value, dict) and not name.startswith("__")
+        for k, v in value.items()
+    }
     print("untranslated:", fill(mapping))

@@ -1,11 +1,12 @@
 """What the tablet tests share: a juror with entries to score, a touch tablet, login, taps and the server's copy."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
 import scoring
-from judging.extensions import db
 from judging.domain import juries as services
+from judging.extensions import db
 from judging.models import Assignment, Scorecard, utcnow
 from support import PASSWORD
 
@@ -26,13 +27,13 @@ def make_world(make, *, entries=("Net-capture interceptor",), language="en"):
     for entry in made:
         db.session.add(Assignment(round_id=round_.id, entry_id=entry.id, juror_id=juror.id))
     db.session.commit()
-    return dict(edition=edition, juror=juror, round=round_, entry=made[0], entries=made,
-                criteria=list(round_.criteria))
+    return dict(edition=edition, juror=juror, round=round_, entry=made[0], entries=made, criteria=list(round_.criteria))
 
 
 def tablet(browser, viewport=None):
-    return browser.new_context(viewport=viewport or TABLETS["portrait"], has_touch=True, is_mobile=True,
-                               device_scale_factor=1)
+    return browser.new_context(
+        viewport=viewport or TABLETS["portrait"], has_touch=True, is_mobile=True, device_scale_factor=1
+    )
 
 
 def login(page, base, juror):
@@ -50,17 +51,22 @@ def card_url(base, world, entry=None):
 def tap_marks(page, criteria, marks):
     for criterion in criteria:
         if criterion.key in marks:
-            page.locator(f"fieldset[data-key={criterion.key}] label.mark", has_text=str(marks[criterion.key])).first.tap()
+            page.locator(
+                f"fieldset[data-key={criterion.key}] label.mark", has_text=str(marks[criterion.key])
+            ).first.tap()
 
 
 def expected_total(criteria, marks):
-    return scoring.weighted_total(marks, [scoring.Criterion(c.key, c.weight, c.scale_min, c.scale_max) for c in criteria])
+    return scoring.weighted_total(
+        marks, [scoring.Criterion(c.key, c.weight, c.scale_min, c.scale_max) for c in criteria]
+    )
 
 
 def server_card(world, entry=None):
     db.session.commit()  # end the test's read snapshot, to see what the server wrote
-    return db.session.scalar(db.select(Scorecard).where(Scorecard.entry_id == (entry or world["entry"]).id,
-                                                        Scorecard.purpose == "counted"))
+    return db.session.scalar(
+        db.select(Scorecard).where(Scorecard.entry_id == (entry or world["entry"]).id, Scorecard.purpose == "counted")
+    )
 
 
 def submit_after_review(page):

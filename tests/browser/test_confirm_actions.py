@@ -1,4 +1,5 @@
 """Actions that ask first, in Chromium: the button opens a box saying what will happen; only its "Yes" acts."""
+
 from judging.extensions import db
 from support import PASSWORD
 

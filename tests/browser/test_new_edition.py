@@ -1,4 +1,5 @@
 """From an empty database with only an organiser's account, the awards office creates its edition in Chromium."""
+
 from datetime import datetime
 
 from judging.extensions import db

@@ -1,11 +1,11 @@
 """The organiser publishes the results in a real browser: freeze, readiness, refusals on the readiness page,
 a confirmed publication, the public winners page, then the result mails sent once."""
+
 import re
 from datetime import timedelta
 
-from judging.domain import rounds
+from judging.domain import juries as services, rounds
 from judging.extensions import db
-from judging.domain import juries as services
 from judging.mail import outbox
 from judging.models import Assignment, Edition, Scorecard, utcnow
 from support import PASSWORD
@@ -26,8 +26,16 @@ def _world(make):
         make.user("exhibitor", organisation=company, language=language)
         entry = make.entry(edition=edition, category="crisis", organisation=company, title=title)
         db.session.add(Assignment(round_id=pre.id, entry_id=entry.id, juror_id=president.id))
-        db.session.add(Scorecard(round_id=pre.id, entry_id=entry.id, juror_id=president.id, status="submitted",
-                                 marks={c.key: mark for c in pre.criteria}, version=1))
+        db.session.add(
+            Scorecard(
+                round_id=pre.id,
+                entry_id=entry.id,
+                juror_id=president.id,
+                status="submitted",
+                marks={c.key: mark for c in pre.criteria},
+                version=1,
+            )
+        )
     db.session.commit()
     return edition, category, organiser, president
 

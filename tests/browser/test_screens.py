@@ -1,4 +1,5 @@
 """Screenshots for people to look at: the organiser's dashboard and the French scoring page."""
+
 from judging.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
 from judging.extensions import db
 from judging.models import Assignment, User
@@ -21,10 +22,18 @@ def test_dashboard_and_french_scoring_page_screenshots(browser, live_server, art
     page.screenshot(path=str(artifacts / "organiser-dashboard.png"), full_page=True)
     context.close()
 
-    french_juror = db.session.scalar(db.select(User).where(User.role == "juror", User.language == "fr")
-                                     .join(Assignment, Assignment.juror_id == User.id).limit(1))
-    assignment = db.session.scalar(db.select(Assignment).where(Assignment.juror_id == french_juror.id)
-                                   .order_by(Assignment.round_id.desc()).limit(1))
+    french_juror = db.session.scalar(
+        db.select(User)
+        .where(User.role == "juror", User.language == "fr")
+        .join(Assignment, Assignment.juror_id == User.id)
+        .limit(1)
+    )
+    assignment = db.session.scalar(
+        db.select(Assignment)
+        .where(Assignment.juror_id == french_juror.id)
+        .order_by(Assignment.round_id.desc())
+        .limit(1)
+    )
     tablet = browser.new_context(viewport={"width": 810, "height": 1080}, has_touch=True, is_mobile=True)
     page = tablet.new_page()
     _login(page, live_server.url, french_juror.email)

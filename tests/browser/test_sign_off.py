@@ -1,8 +1,9 @@
 """The jury president signs off the ranking on a tablet; a later change voids the sign-off for all to see."""
+
 from datetime import timedelta
 
-from judging.extensions import db
 from judging.domain import juries as services
+from judging.extensions import db
 from judging.models import Assignment, JuryMember, Scorecard, utcnow
 from support import PASSWORD
 
@@ -15,7 +16,8 @@ def _login(page, url, user):
 
 
 def test_president_signs_off_on_a_tablet_confirming_missing_cards_and_sees_a_later_change_void_it(
-        browser, live_server, make, artifacts):
+    browser, live_server, make, artifacts
+):
     edition = make.edition(deadline_in=timedelta(days=-3))
     edition.scoring_opens_at = utcnow() - timedelta(hours=2)
     edition.scoring_closes_at = utcnow() + timedelta(hours=8)
@@ -25,15 +27,23 @@ def test_president_signs_off_on_a_tablet_confirming_missing_cards_and_sees_a_lat
     president, colleague = make.user("juror", language="fr"), make.user("juror")
     for juror in (president, colleague):
         services.add_member(actor=organiser, category=category, juror=juror)
-    services.set_president(actor=organiser, member=db.session.scalar(
-        db.select(JuryMember).where(JuryMember.user_id == president.id)))
+    services.set_president(
+        actor=organiser, member=db.session.scalar(db.select(JuryMember).where(JuryMember.user_id == president.id))
+    )
     pre = category.rounds[0]
     complete, short = (make.entry(edition=edition, category="cyber", title=t) for t in ("Quantum vault", "Log hound"))
     for entry, jurors in ((complete, (president, colleague)), (short, (president,))):
         for juror in jurors:
             db.session.add(Assignment(round_id=pre.id, entry_id=entry.id, juror_id=juror.id))
-            db.session.add(Scorecard(round_id=pre.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
-                                     marks={c.key: 7 for c in pre.criteria}))
+            db.session.add(
+                Scorecard(
+                    round_id=pre.id,
+                    entry_id=entry.id,
+                    juror_id=juror.id,
+                    status="submitted",
+                    marks={c.key: 7 for c in pre.criteria},
+                )
+            )
     db.session.commit()
 
     tablet = browser.new_context(viewport={"width": 810, "height": 1080}, has_touch=True, is_mobile=True).new_page()
@@ -48,8 +58,9 @@ def test_president_signs_off_on_a_tablet_confirming_missing_cards_and_sees_a_lat
     tablet.wait_for_selector("#signoff-state.success")
     tablet.screenshot(path=str(artifacts / "sign-off-president.png"), full_page=True)
 
-    card = db.session.scalar(db.select(Scorecard).where(Scorecard.entry_id == complete.id,
-                                                        Scorecard.juror_id == colleague.id))
+    card = db.session.scalar(
+        db.select(Scorecard).where(Scorecard.entry_id == complete.id, Scorecard.juror_id == colleague.id)
+    )
     card.marks = {k: 2 for k in card.marks}
     card.version += 1
     db.session.commit()

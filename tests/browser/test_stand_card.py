@@ -1,15 +1,15 @@
 """On the stand: a juror scans the finalist's card on a tablet, logs in and lands on the final's scorecard."""
+
 import re
 from datetime import timedelta
 
 import segno
+from browser.tablet import submit_after_review
 from playwright.sync_api import expect
 
-from judging.domain import rounds
+from judging.domain import juries as services, rounds
 from judging.extensions import db
-from judging.domain import juries as services
 from judging.models import Assignment, Scorecard, utcnow
-from browser.tablet import submit_after_review
 from support import PASSWORD
 
 
@@ -59,7 +59,8 @@ def test_juror_opens_the_stand_cards_qr_link_on_a_tablet_and_scores_the_final(br
     page.mouse.wheel(0, 3000)
     expect(timer).to_be_in_viewport()
     page.evaluate("""() => { const key = document.getElementById('pitch-timer').dataset.key;
-        localStorage.setItem(key, JSON.stringify({left: 0, endAt: performance.timeOrigin + performance.now() + 500})); }""")
+        localStorage.setItem(key,
+          JSON.stringify({left: 0, endAt: performance.timeOrigin + performance.now() + 500})); }""")
     page.wait_for_selector("#pitch-timer[data-state=over]")
     expect(timer.locator(".time-up")).to_be_visible()
     for criterion in final.criteria:

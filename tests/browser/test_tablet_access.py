@@ -1,14 +1,15 @@
 """Touch and accessibility of the jury pages in Chromium: 44x44 px targets, labelled fields, an axe-core scan."""
+
 import json
 
 import pytest
-
 from browser.tablet import TABLETS, card_url, login, make_world, tablet, tap_marks
 
 SMALL_TARGETS = """() => {
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   const targets = document.querySelectorAll(
-    'a[href], button, summary, textarea, select, input:not([type=hidden]):not([type=radio]), label.mark span, label.choice');
+    'a[href], button, summary, textarea, select, input:not([type=hidden]):not([type=radio]), '
+    + 'label.mark span, label.choice');
   const small = [];
   targets.forEach(el => {
     const box = el.getBoundingClientRect(), style = getComputedStyle(el);
@@ -32,13 +33,19 @@ def world(make):
 
 def _jury_pages(base, world):
     entry = world["entry"]
-    return {"list": f"{base}/jury/", "scorecard": card_url(base, world), "conflicts": f"{base}/jury/conflicts",
-            "recuse": f"{base}/jury/entries/{entry.id}/recuse?round={world['round'].id}", "offline": f"{base}/jury/offline"}
+    return {
+        "list": f"{base}/jury/",
+        "scorecard": card_url(base, world),
+        "conflicts": f"{base}/jury/conflicts",
+        "recuse": f"{base}/jury/entries/{entry.id}/recuse?round={world['round'].id}",
+        "offline": f"{base}/jury/offline",
+    }
 
 
 @pytest.mark.parametrize("orientation", list(TABLETS))
-def test_every_target_of_the_jury_pages_is_at_least_44_px_and_every_field_is_labelled(browser, live_server, world,
-                                                                                       orientation):
+def test_every_target_of_the_jury_pages_is_at_least_44_px_and_every_field_is_labelled(
+    browser, live_server, world, orientation
+):
     context = tablet(browser, TABLETS[orientation])
     page = context.new_page()
     login(page, live_server.url, world["juror"])
@@ -62,8 +69,10 @@ def test_every_target_of_the_jury_pages_is_at_least_44_px_and_every_field_is_lab
 
 
 def test_axe_core_finds_no_serious_or_critical_violation_on_the_jury_pages(browser, live_server, world, artifacts):
-    axe = pytest.importorskip("axe_playwright_python.sync_playwright",
-                              reason="axe-playwright-python (axe-core for Playwright) is not installed")
+    axe = pytest.importorskip(
+        "axe_playwright_python.sync_playwright",
+        reason="axe-playwright-python (axe-core for Playwright) is not installed",
+    )
     context = tablet(browser)
     page = context.new_page()
     login(page, live_server.url, world["juror"])
@@ -72,8 +81,11 @@ def test_axe_core_finds_no_serious_or_critical_violation_on_the_jury_pages(brows
         page.goto(url)
         page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
         results = axe.Axe().run(page)
-        bad = [f"{v['id']} ({v['impact']}): {len(v['nodes'])} × {v['nodes'][0]['target']}"
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        bad = [
+            f"{v['id']} ({v['impact']}): {len(v['nodes'])} × {v['nodes'][0]['target']}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         if bad:
             found[name] = bad
     (artifacts / "axe-jury-pages.json").write_text(json.dumps(found, indent=1) + "\n")

@@ -1,11 +1,12 @@
 """Offline from the start of the day: once the list was opened online, every assigned scorecard and its files open
 with no signal, and any other jury page says so in the juror's language."""
+
 import io
 
+from browser.tablet import card_url, login, make_world, server_card, tablet, tap_marks
 from PIL import Image
 from playwright.sync_api import expect
 
-from browser.tablet import card_url, login, make_world, server_card, tablet, tap_marks
 from judging.extensions import db
 from judging.models import Attachment
 from judging.uploads import store_upload
@@ -17,8 +18,16 @@ def test_after_the_list_is_opened_online_every_assigned_card_and_file_opens_offl
     Image.new("RGB", (64, 48), "navy").save(picture, "PNG")
     stored = store_upload(picture.getvalue(), app.config["UPLOAD_FOLDER"])
     mast = world["entries"][1]
-    db.session.add(Attachment(entry_id=mast.id, original_name="mast.png", stored_name=stored.stored_name,
-                              content_type=stored.content_type, size=stored.size, sha256=stored.sha256))
+    db.session.add(
+        Attachment(
+            entry_id=mast.id,
+            original_name="mast.png",
+            stored_name=stored.stored_name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+        )
+    )
     db.session.commit()
 
     context = tablet(browser)

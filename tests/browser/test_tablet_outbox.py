@@ -1,10 +1,10 @@
 """The tablet's outbox in Chromium: nothing a juror taps is lost, stranded or turned into something else."""
+
 import time
 
 import pytest
-from playwright.sync_api import expect
-
 from browser.tablet import card_url, login, make_world, outbox, server_card, submit_after_review, tablet, tap_marks
+from playwright.sync_api import expect
 
 
 @pytest.fixture
@@ -151,8 +151,11 @@ def test_logout_warns_about_what_cannot_be_sent_then_leaves_nothing_for_the_next
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
 
     live_server.stop()  # the next person, with no signal, finds nothing of the last juror
-    for url in (f"{live_server.url}/jury/", card_url(live_server.url, world), card_url(live_server.url, world,
-                                                                                        world["entries"][1])):
+    for url in (
+        f"{live_server.url}/jury/",
+        card_url(live_server.url, world),
+        card_url(live_server.url, world, world["entries"][1]),
+    ):
         try:
             page.goto(url)
         except Exception:  # noqa: BLE001  (no server and nothing kept: the browser's own error page)
@@ -167,8 +170,11 @@ def test_marks_kept_by_the_previous_scorecard_script_are_sent_after_the_upgrade(
     page = context.new_page()
     login(page, live_server.url, world["juror"])
     key, old = world["criteria"][0].key, f"scorecard-{world['juror'].id}-{world['round'].id}-{world['entry'].id}"
-    page.evaluate("([name, mark]) => localStorage.setItem(name, JSON.stringify("
-                  "{base: 0, values: {marks: mark, comments: {}, overall_comment: ''}, at: 1}))", [old, {key: 7}])
+    page.evaluate(
+        "([name, mark]) => localStorage.setItem(name, JSON.stringify("
+        "{base: 0, values: {marks: mark, comments: {}, overall_comment: ''}, at: 1}))",
+        [old, {key: 7}],
+    )
     page.reload()
     row = page.locator(f"tr[data-card='{world['round'].id}-{world['entry'].id}']")
     expect(row.locator(".card-status")).to_have_text("draft", timeout=20000)

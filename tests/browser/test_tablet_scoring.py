@@ -1,13 +1,23 @@
 """A juror scores on a tablet with Debian's Chromium: taps, live total, offline and back, two tablets, submit."""
+
 import json
 import statistics
 
 import pytest
+from browser.tablet import (
+    TABLETS,
+    card_url,
+    expected_total,
+    login,
+    make_world,
+    server_card,
+    submit_after_review,
+    tablet,
+    tap_marks,
+)
 from playwright.sync_api import expect
 
 from judging.extensions import db
-from browser.tablet import (TABLETS, card_url, expected_total, login, make_world, server_card, submit_after_review,
-                    tablet, tap_marks)
 
 
 @pytest.fixture
@@ -16,8 +26,9 @@ def world(make):
 
 
 @pytest.mark.parametrize("orientation", list(TABLETS))
-def test_juror_taps_scores_goes_offline_reloads_comes_back_and_submits(browser, live_server, world, artifacts,
-                                                                        orientation):
+def test_juror_taps_scores_goes_offline_reloads_comes_back_and_submits(
+    browser, live_server, world, artifacts, orientation
+):
     context = tablet(browser, TABLETS[orientation])
     page = context.new_page()
     login(page, live_server.url, world["juror"])
@@ -75,16 +86,20 @@ def test_each_tap_is_one_small_request_and_reaches_saved_quickly(browser, live_s
     requests = [r for r in live_server.requests if r != "GET /jury/sw.js"]
     assert requests == [f"POST /jury/api/scorecards/{world['round'].id}/{world['entry'].id}"] * 10
     timings = page.evaluate("window.tapToSavedMs")
-    metrics = {"tap_to_saved_ms_median": round(statistics.median(timings), 1), "tap_to_saved_ms_max": round(max(timings), 1),
-               "requests_per_tap": len(requests) / 10}
+    metrics = {
+        "tap_to_saved_ms_median": round(statistics.median(timings), 1),
+        "tap_to_saved_ms_max": round(max(timings), 1),
+        "requests_per_tap": len(requests) / 10,
+    }
     print("tablet metrics", json.dumps(metrics))
     (artifacts / "tablet-metrics.json").write_text(json.dumps(metrics) + "\n")
     assert server_card(world).marks == {key: 10}
     context.close()
 
 
-def test_two_tablets_compare_marks_and_comments_in_view_and_keep_either_per_criterion(browser, live_server, world,
-                                                                                        artifacts):
+def test_two_tablets_compare_marks_and_comments_in_view_and_keep_either_per_criterion(
+    browser, live_server, world, artifacts
+):
     url = card_url(live_server.url, world)
     tablet_a, tablet_b = tablet(browser, TABLETS["portrait"]), tablet(browser, TABLETS["landscape"])
     page_a, page_b = tablet_a.new_page(), tablet_b.new_page()

@@ -1,4 +1,5 @@
 """The results workbook read back with openpyxl: every number, every row, the layout and the cell guard."""
+
 import csv
 import dataclasses
 import io
@@ -28,12 +29,23 @@ from exports import (
 )
 
 HOSTILE = '=HYPERLINK("http://evil.example","click")'
-NAMES = ["Cyber security", "Large event security management", "Individual equipment / first responder protection",
-         "Drone / counter-drone systems and robotics", "Crisis management", "Corporate social responsibility (CSR)"]
-CRITERIA = (CriterionInfo("innovation", "Innovation", 40, 0, 10),
-            CriterionInfo("value", "Operational value", 35, 0, 10), CriterionInfo("maturity", "Maturity", 25, 0, 10))
-CSR_CRITERIA = (CriterionInfo("innovation", "Innovation", 50, 0, 10),
-                CriterionInfo("impact", "Social impact", 50, 0, 10))
+NAMES = [
+    "Cyber security",
+    "Large event security management",
+    "Individual equipment / first responder protection",
+    "Drone / counter-drone systems and robotics",
+    "Crisis management",
+    "Corporate social responsibility (CSR)",
+]
+CRITERIA = (
+    CriterionInfo("innovation", "Innovation", 40, 0, 10),
+    CriterionInfo("value", "Operational value", 35, 0, 10),
+    CriterionInfo("maturity", "Maturity", 25, 0, 10),
+)
+CSR_CRITERIA = (
+    CriterionInfo("innovation", "Innovation", 50, 0, 10),
+    CriterionInfo("impact", "Social impact", 50, 0, 10),
+)
 JURORS = {11: "Claire Dubois", 4: "Ahmed Al-Thani", 27: "Ingrid Berg", 8: "Tomás Ruiz", 15: "Mei Tanaka"}
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,14 +65,23 @@ def _ranked(rng, position, criteria, n_entries):
     for index, (rank, score) in enumerate(zip(ranks + [n_entries], scores + [None])):
         entry = position * 100 + index
         title = HOSTILE if (position, index) == (1, 1) else f"{NAMES[position - 1].split()[0]} innovation {index}"
-        rows.append(RankedRow(
-            rank=rank, entry_id=entry, title=title, organisation=f"Société {entry}" if index % 3 else "-Minus Corp",
-            country=rng.choice(["FR", "DE", "QA", "US"]), hall=str(rng.randint(4, 6)),
-            stand=f"{'ABC'[index % 3]}{entry}",
-            score=score, criterion_means={c.key: rng.uniform(2, 10) for c in criteria},
-            n_scorecards=1 if score is None else rng.randint(3, 5),
-            flags=("incomplete",) if score is None else (("wide spread",) if index == 4 else ()),
-            p_first=None if score is None else rng.random(), p_top3=None if score is None else rng.random()))
+        rows.append(
+            RankedRow(
+                rank=rank,
+                entry_id=entry,
+                title=title,
+                organisation=f"Société {entry}" if index % 3 else "-Minus Corp",
+                country=rng.choice(["FR", "DE", "QA", "US"]),
+                hall=str(rng.randint(4, 6)),
+                stand=f"{'ABC'[index % 3]}{entry}",
+                score=score,
+                criterion_means={c.key: rng.uniform(2, 10) for c in criteria},
+                n_scorecards=1 if score is None else rng.randint(3, 5),
+                flags=("incomplete",) if score is None else (("wide spread",) if index == 4 else ()),
+                p_first=None if score is None else rng.random(),
+                p_top3=None if score is None else rng.random(),
+            )
+        )
     return tuple(rows)
 
 
@@ -71,23 +92,51 @@ def _book(*, anonymise=False, combined_note=""):
     for position in (3, 1, 6, 2, 5, 4):
         criteria = CSR_CRITERIA if position == 6 else CRITERIA
         rows = _ranked(rng, position, criteria, 12 if position != 4 else 14)
-        categories.append(CategoryResults(name=NAMES[position - 1], position=position, method="mean",
-                                          round_name="Final", criteria=criteria, rows=rows))
+        categories.append(
+            CategoryResults(
+                name=NAMES[position - 1],
+                position=position,
+                method="mean",
+                round_name="Final",
+                criteria=criteria,
+                rows=rows,
+            )
+        )
         for row in rows:
-            for juror_id in sorted(JURORS)[:row.n_scorecards]:
+            for juror_id in sorted(JURORS)[: row.n_scorecards]:
                 marks = {c.key: rng.choice([4, 5.5, 7, 8, 9.5]) for c in criteria}
                 comment = f"Convincing demo - {JURORS[juror_id]}" if juror_id == 11 else "+ good stand"
-                scores.append(ScoreRow(juror_id=juror_id, juror=JURORS[juror_id], category=NAMES[position - 1],
-                                       round_name="Final", entry_id=row.entry_id, entry_title=row.title, marks=marks,
-                                       weighted_total=sum(marks[c.key] * c.weight for c in criteria) / 10,
-                                       comment=comment, submitted_at=datetime(2027, 11, 16, 9, 30)
-                                       + timedelta(minutes=row.entry_id)))
-    jurors = tuple(JurorRow(juror_id=j, juror=name, assigned=40, submitted=38, mean=62.25 + j, severity=-2.5 + j / 10)
-                   for j, name in JURORS.items())
-    return ResultsBook(edition="Milipol Paris 2027", method="mean", parameters={"trim": 1, "min_scorecards": 3},
-                       categories=tuple(categories), scores=tuple(scores), jurors=jurors,
-                       generated_at=datetime(2027, 11, 18, 12, 0), app_version="0.1.0", fingerprint="ab" * 32,
-                       anonymise_jurors=anonymise, combined_note=combined_note)
+                scores.append(
+                    ScoreRow(
+                        juror_id=juror_id,
+                        juror=JURORS[juror_id],
+                        category=NAMES[position - 1],
+                        round_name="Final",
+                        entry_id=row.entry_id,
+                        entry_title=row.title,
+                        marks=marks,
+                        weighted_total=sum(marks[c.key] * c.weight for c in criteria) / 10,
+                        comment=comment,
+                        submitted_at=datetime(2027, 11, 16, 9, 30) + timedelta(minutes=row.entry_id),
+                    )
+                )
+    jurors = tuple(
+        JurorRow(juror_id=j, juror=name, assigned=40, submitted=38, mean=62.25 + j, severity=-2.5 + j / 10)
+        for j, name in JURORS.items()
+    )
+    return ResultsBook(
+        edition="Milipol Paris 2027",
+        method="mean",
+        parameters={"trim": 1, "min_scorecards": 3},
+        categories=tuple(categories),
+        scores=tuple(scores),
+        jurors=jurors,
+        generated_at=datetime(2027, 11, 18, 12, 0),
+        app_version="0.1.0",
+        fingerprint="ab" * 32,
+        anonymise_jurors=anonymise,
+        combined_note=combined_note,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -128,15 +177,17 @@ def test_every_category_sheet_matches_the_ranking_to_the_last_decimal(book, work
         assert sheet["A1"].value.startswith(category.name) and "Ranking by mean of weighted totals" in sheet["A1"].value
         header, rows = _table(sheet, 3)
         n = len(category.criteria)
-        assert list(header) == (["Rank", "Entry", "Organisation", "Country", "Score"]
-                                + [f"{c.name} ({c.weight:g}%)" for c in category.criteria]
-                                + ["Scorecards", "Flags", "P(win)", "P(top 3)"])
+        assert list(header) == (
+            ["Rank", "Entry", "Organisation", "Country", "Score"]
+            + [f"{c.name} ({c.weight:g}%)" for c in category.criteria]
+            + ["Scorecards", "Flags", "P(win)", "P(top 3)"]
+        )
         assert len(rows) == len(category.rows)
         for row, expected in zip(rows, category.rows):
             assert row[0] == expected.rank and row[4] == expected.score  # the full float, not a rounded copy
             assert row[1] == safe_cell(expected.title) and row[2] == safe_cell(expected.organisation)
             assert row[3] == expected.country
-            assert list(row[5:5 + n]) == [expected.criterion_means[c.key] for c in category.criteria]
+            assert list(row[5 : 5 + n]) == [expected.criterion_means[c.key] for c in category.criteria]
             assert row[5 + n] == expected.n_scorecards and (row[6 + n] or "") == ", ".join(expected.flags)
             assert row[7 + n] == expected.p_first and row[8 + n] == expected.p_top3
             assert all(isinstance(row[i], (int, float)) for i in (0, 4, 5 + n) if row[i] is not None)
@@ -198,8 +249,19 @@ def test_hostile_text_stays_text_in_the_workbook_and_the_csv(book, workbook):
 
 def test_scores_sheet_holds_every_scorecard_with_blank_marks_where_a_criterion_does_not_apply(book, workbook):
     header, rows = _table(workbook["Scores"], 1)
-    assert list(header) == ["Juror", "Category", "Round", "Entry", "Innovation", "Operational value", "Maturity",
-                            "Social impact", "Weighted total", "Comment", "Submitted at (UTC)"]
+    assert list(header) == [
+        "Juror",
+        "Category",
+        "Round",
+        "Entry",
+        "Innovation",
+        "Operational value",
+        "Maturity",
+        "Social impact",
+        "Weighted total",
+        "Comment",
+        "Submitted at (UTC)",
+    ]
     assert len(rows) == len(book.scores)
     for row, card in zip(rows, book.scores):
         assert row[0] == card.juror and row[1] == card.category and row[3] == safe_cell(card.entry_title)
@@ -210,7 +272,8 @@ def test_scores_sheet_holds_every_scorecard_with_blank_marks_where_a_criterion_d
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:K{len(rows) + 1}"
     _, jurors = _table(workbook["Jurors"], 1)
     assert [(r[0], r[1], r[2], r[3], r[4]) for r in jurors] == [
-        (j.juror, j.assigned, j.submitted, j.mean, j.severity) for j in book.jurors]
+        (j.juror, j.assigned, j.submitted, j.mean, j.severity) for j in book.jurors
+    ]
     assert workbook["Jurors"]["D2"].number_format == "0.0"
 
 
@@ -239,8 +302,9 @@ def test_about_sheet_names_method_parameters_criteria_and_fingerprint():
     assert about["Fingerprint of the scores (SHA-256)"] == "ab" * 32
     assert about["Generated at (UTC)"] == datetime(2027, 11, 18, 12, 0) and about["App version"] == "0.1.0"
     assert about["Jurors anonymised"] == "no" and about["Combined rounds"] == "Final = 50% shortlist + 50% final"
-    assert about["Cyber security - Final"] == ("Innovation 40% (marked 0 to 10); "
-                                               "Operational value 35% (marked 0 to 10); Maturity 25% (marked 0 to 10)")
+    assert about["Cyber security - Final"] == (
+        "Innovation 40% (marked 0 to 10); Operational value 35% (marked 0 to 10); Maturity 25% (marked 0 to 10)"
+    )
 
 
 def _as_csv(value):
@@ -274,15 +338,35 @@ def test_write_results_workbook_to_a_path_and_a_file(book, tmp_path):
 def test_awkward_values_do_not_break_the_export():
     """NaN, control characters, a time-zone-aware date and a long name with sheet-title characters."""
     category = CategoryResults(
-        name="Drones: [counter]/drone * systems? and robotics\\extra long", position=1, method="zscore",
+        name="Drones: [counter]/drone * systems? and robotics\\extra long",
+        position=1,
+        method="zscore",
         criteria=(CriterionInfo("a", "A", 100),),
-        rows=(RankedRow(1, 1, "Bell\x07 title\x0b", "Org", "FR", "", "", float("nan"), {"a": 5.0}, 3),))
+        rows=(RankedRow(1, 1, "Bell\x07 title\x0b", "Org", "FR", "", "", float("nan"), {"a": 5.0}, 3),),
+    )
     twin = CategoryResults(name=category.name, position=1, method="zscore", criteria=category.criteria, rows=())
     book = ResultsBook(
-        edition="E", method="zscore", parameters={"weights": {"a": 1}}, categories=(category, twin),
-        scores=(ScoreRow(1, "J", category.name, "t", {"a": 5}, math.inf, "\x00=cmd",
-                         datetime(2027, 11, 16, 10, tzinfo=timezone(timedelta(hours=1)))),),
-        jurors=(), generated_at=datetime(2027, 11, 16), app_version="x", fingerprint="f")
+        edition="E",
+        method="zscore",
+        parameters={"weights": {"a": 1}},
+        categories=(category, twin),
+        scores=(
+            ScoreRow(
+                1,
+                "J",
+                category.name,
+                "t",
+                {"a": 5},
+                math.inf,
+                "\x00=cmd",
+                datetime(2027, 11, 16, 10, tzinfo=timezone(timedelta(hours=1))),
+            ),
+        ),
+        jurors=(),
+        generated_at=datetime(2027, 11, 16),
+        app_version="x",
+        fingerprint="f",
+    )
     workbook = load_workbook(io.BytesIO(build_results_workbook(book)))
     first, second = workbook.sheetnames[1:3]
     assert len(first) <= 31 and not re.search(r"[\[\]:*?/\\]", first) and first.lower() != second.lower()

@@ -1,4 +1,5 @@
 """Worlds shared by the judging tests."""
+
 from datetime import timedelta
 
 import pytest
@@ -30,10 +31,17 @@ def judged(make):
         entries.append(entry)
         for juror in jurors:
             db.session.add(Assignment(round_id=pre.id, entry_id=entry.id, juror_id=juror.id))
-            db.session.add(Scorecard(round_id=pre.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
-                                     marks={k: mark for k in keys}, weighted_total=mark * 10.0))
+            db.session.add(
+                Scorecard(
+                    round_id=pre.id,
+                    entry_id=entry.id,
+                    juror_id=juror.id,
+                    status="submitted",
+                    marks={k: mark for k in keys},
+                    weighted_total=mark * 10.0,
+                )
+            )
     db.session.commit()
-    return dict(edition=edition, category=category, organiser=organiser, jurors=jurors, pre=pre, final=final,
-                entries=entries)
-
-
+    return dict(
+        edition=edition, category=category, organiser=organiser, jurors=jurors, pre=pre, final=final, entries=entries
+    )

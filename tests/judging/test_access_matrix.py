@@ -3,18 +3,26 @@
 A new route fails this test until it is classified below. "Allowed" means the visitor reached the view
 (any answer but 401, 403, 404 or a redirect to the login page); "refused" means one of those.
 """
+
 from datetime import timedelta
 
 import pytest
 
-from judging.extensions import db
 from judging.domain import juries as services
+from judging.extensions import db
 from judging.jury.offline import asset_version
-from judging.models import (Assignment, Attachment, CalibrationSample, Conflict, JuryMember, Scorecard, utcnow)
+from judging.models import Assignment, Attachment, CalibrationSample, Conflict, JuryMember, Scorecard, utcnow
 from support import PASSWORD, empty_all_tables
 
-VISITORS = ("anonymous", "exhibitor_a", "exhibitor_b", "juror_of_jury", "juror_of_other_jury", "conflicted_juror",
-            "organiser")
+VISITORS = (
+    "anonymous",
+    "exhibitor_a",
+    "exhibitor_b",
+    "juror_of_jury",
+    "juror_of_other_jury",
+    "conflicted_juror",
+    "organiser",
+)
 EVERYONE = set(VISITORS)
 LOGGED_IN = EVERYONE - {"anonymous"}
 JURORS = {"juror_of_jury", "juror_of_other_jury", "conflicted_juror"}
@@ -23,21 +31,42 @@ ORGANISER = {"organiser"}
 
 # endpoint -> the visitors allowed in.
 ACCESS = {
-    "public.index": EVERYONE, "public.healthz": EVERYONE, "public.winners": EVERYONE, "static": EVERYONE,
-    "auth.login": EVERYONE, "auth.register": EVERYONE, "auth.forgot_password": EVERYONE,
-    "auth.reset_password": EVERYONE, "auth.accept_invitation": EVERYONE, "auth.set_language": EVERYONE,
-    "auth.complete_registration": EVERYONE, "auth.join_company": EVERYONE, "auth.invite_colleague": EXHIBITORS,
-    "auth.logout": EVERYONE, "auth.account": LOGGED_IN,
-    "entries.dashboard": EXHIBITORS, "entries.new": EXHIBITORS,
-    "entries.show": {"exhibitor_a"}, "entries.edit": {"exhibitor_a"}, "entries.submit": {"exhibitor_a"},
-    "entries.withdraw": {"exhibitor_a"}, "entries.upload": {"exhibitor_a"},
+    "public.index": EVERYONE,
+    "public.healthz": EVERYONE,
+    "public.winners": EVERYONE,
+    "static": EVERYONE,
+    "auth.login": EVERYONE,
+    "auth.register": EVERYONE,
+    "auth.forgot_password": EVERYONE,
+    "auth.reset_password": EVERYONE,
+    "auth.accept_invitation": EVERYONE,
+    "auth.set_language": EVERYONE,
+    "auth.complete_registration": EVERYONE,
+    "auth.join_company": EVERYONE,
+    "auth.invite_colleague": EXHIBITORS,
+    "auth.logout": EVERYONE,
+    "auth.account": LOGGED_IN,
+    "entries.dashboard": EXHIBITORS,
+    "entries.new": EXHIBITORS,
+    "entries.show": {"exhibitor_a"},
+    "entries.edit": {"exhibitor_a"},
+    "entries.submit": {"exhibitor_a"},
+    "entries.withdraw": {"exhibitor_a"},
+    "entries.upload": {"exhibitor_a"},
     "entries.delete_attachment": {"exhibitor_a"},
     "entries.attachment": {"exhibitor_a", "organiser", "juror_of_jury"},
-    "jury.my_entries": JURORS, "jury.conflicts": JURORS, "jury.schedule": JURORS, "jury.service_worker": JURORS,
-    "jury.score": {"juror_of_jury"}, "jury.save_scorecard_json": {"juror_of_jury"}, "jury.recuse": {"juror_of_jury"},
+    "jury.my_entries": JURORS,
+    "jury.conflicts": JURORS,
+    "jury.schedule": JURORS,
+    "jury.service_worker": JURORS,
+    "jury.score": {"juror_of_jury"},
+    "jury.save_scorecard_json": {"juror_of_jury"},
+    "jury.recuse": {"juror_of_jury"},
     "jury.calibration": {"juror_of_jury"},  # the sample is company A's entry: a conflicted juror never reads it
     "jury.president_sign_off": {"juror_of_jury"},
-    "jury.asset": JURORS, "jury.offline_page": JURORS, "jury.attachment": {"juror_of_jury"},
+    "jury.asset": JURORS,
+    "jury.offline_page": JURORS,
+    "jury.attachment": {"juror_of_jury"},
 }
 ORGANISER_ONLY_BLUEPRINTS = ("organiser.",)
 
@@ -61,38 +90,62 @@ def _world(make):
         people[key] = make.user("juror", email=f"{key}@jury.example.com")
     for key in ("juror_of_jury", "conflicted_juror"):
         services.add_member(actor=people["organiser"], category=cyber, juror=people[key])
-    services.add_member(actor=people["organiser"], category=make.category(edition, "drones"),
-                        juror=people["juror_of_other_jury"])
+    services.add_member(
+        actor=people["organiser"], category=make.category(edition, "drones"), juror=people["juror_of_other_jury"]
+    )
     member = db.session.scalar(db.select(JuryMember).where(JuryMember.user_id == people["juror_of_jury"].id))
     services.set_president(actor=people["organiser"], member=member)
     entry = make.entry(edition=edition, organisation=company_a, title="Entry of A")
     round_ = cyber.rounds[0]
-    attachment = Attachment(entry_id=entry.id, original_name="a.pdf", stored_name="0" * 32 + ".pdf",
-                            content_type="application/pdf", size=10, sha256="0" * 64)
-    conflict = Conflict(juror_id=people["conflicted_juror"].id, organisation_id=company_a.id, kind="client",
-                        reason="Buys from A")
+    attachment = Attachment(
+        entry_id=entry.id,
+        original_name="a.pdf",
+        stored_name="0" * 32 + ".pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+    )
+    conflict = Conflict(
+        juror_id=people["conflicted_juror"].id, organisation_id=company_a.id, kind="client", reason="Buys from A"
+    )
     assignment = Assignment(round_id=round_.id, entry_id=entry.id, juror_id=people["juror_of_jury"].id)
     db.session.add_all([attachment, conflict, assignment, CalibrationSample(round_id=round_.id, entry_id=entry.id)])
     from pathlib import Path
 
     from flask import current_app
+
     (Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_name).write_bytes(b"%PDF-1.4\n%%EOF\n")
     db.session.flush()
     card = Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=people["juror_of_jury"].id, marks={})
     db.session.add(card)
     db.session.commit()
-    values = dict(entry_id=entry.id, attachment_id=attachment.id, round_id=round_.id, category_id=cyber.id,
-                  edition_id=edition.id, member_id=member.id, conflict_id=conflict.id, assignment_id=assignment.id,
-                  scorecard_id=card.id, token="not-a-token", slug=edition.slug, kind="exhibitors",
-                  filename="app.css", user_id=people["exhibitor_b"].id, name="jury.js",
-                  version=asset_version("jury.js"))
+    values = dict(
+        entry_id=entry.id,
+        attachment_id=attachment.id,
+        round_id=round_.id,
+        category_id=cyber.id,
+        edition_id=edition.id,
+        member_id=member.id,
+        conflict_id=conflict.id,
+        assignment_id=assignment.id,
+        scorecard_id=card.id,
+        token="not-a-token",
+        slug=edition.slug,
+        kind="exhibitors",
+        filename="app.css",
+        user_id=people["exhibitor_b"].id,
+        name="jury.js",
+        version=asset_version("jury.js"),
+    )
     return people, values, edition
 
 
 def _url(rule, values) -> str:
     url = rule.rule
     for argument in rule.arguments:
-        url = url.replace(f"<int:{argument}>", str(values[argument])).replace(f"<path:{argument}>", str(values[argument]))
+        url = url.replace(f"<int:{argument}>", str(values[argument])).replace(
+            f"<path:{argument}>", str(values[argument])
+        )
         url = url.replace(f"<{argument}>", str(values[argument]))
     return url
 
@@ -104,13 +157,17 @@ def _allowed(response) -> bool:
 
 
 def test_every_route_is_classified(app):
-    unclassified = [r.endpoint for r in app.url_map.iter_rules()
-                    if not r.endpoint.startswith(ORGANISER_ONLY_BLUEPRINTS) and r.endpoint not in ACCESS]
+    unclassified = [
+        r.endpoint
+        for r in app.url_map.iter_rules()
+        if not r.endpoint.startswith(ORGANISER_ONLY_BLUEPRINTS) and r.endpoint not in ACCESS
+    ]
     assert unclassified == [], f"Classify these routes in ACCESS: {unclassified}"
 
 
 def test_authorisation_matrix(app, client, make):
     from flask.testing import FlaskClient
+
     people, values, edition = _world(make)
     edition.results_state = "published"  # the public winners page exists; scores are then frozen
     db.session.commit()
@@ -141,8 +198,10 @@ def test_authorisation_matrix(app, client, make):
             if response.status_code >= 500:
                 failures.append(f"{visitor} {method} {url}: {response.status_code}")
             elif _allowed(response) != (visitor in expected_visitors(rule.endpoint)):
-                failures.append(f"{visitor} {method} {url}: {response.status_code} "
-                                f"({'allowed' if _allowed(response) else 'refused'})")
+                failures.append(
+                    f"{visitor} {method} {url}: {response.status_code} "
+                    f"({'allowed' if _allowed(response) else 'refused'})"
+                )
         db.session.remove()
     assert failures == []
     assert isinstance(clients["anonymous"], FlaskClient)
@@ -152,8 +211,11 @@ def test_authorisation_matrix(app, client, make):
 def test_refusals_never_reveal_another_companys_entry_title(app, client, make, visitor):
     people, values, _ = _world(make)
     client.post("/auth/login", data={"email": people[visitor].email, "password": PASSWORD})
-    for url in (f"/entries/{values['entry_id']}", f"/jury/entries/{values['entry_id']}/score",
-                f"/entries/files/{values['attachment_id']}"):
+    for url in (
+        f"/entries/{values['entry_id']}",
+        f"/jury/entries/{values['entry_id']}/score",
+        f"/entries/files/{values['attachment_id']}",
+    ):
         assert "Entry of A" not in client.get(url).get_data(as_text=True)
 
 
@@ -171,8 +233,9 @@ def test_every_state_changing_route_refuses_a_post_without_csrf_token(app, clien
         for rule in posts:
             response = session.post(_url(rule, values), data={"reason": "forged", "title": "forged"})
             assert response.status_code == 400, (visitor, rule.rule, response.status_code)
-        json_post = session.post(f"/jury/api/scorecards/{values['round_id']}/{values['entry_id']}",
-                                 json={"marks": {}, "version": 1})
+        json_post = session.post(
+            f"/jury/api/scorecards/{values['round_id']}/{values['entry_id']}", json={"marks": {}, "version": 1}
+        )
         assert json_post.status_code == 400
 
 
@@ -180,7 +243,12 @@ def test_back_office_routes_are_organiser_pages(app):
     """The edition and entry pages of the back office live on the organiser blueprint, so the matrix above
     checks them for every visitor (and the CSRF test for every POST)."""
     endpoints = {r.endpoint: r.methods for r in app.url_map.iter_rules()}
-    for endpoint in ("organiser.new_edition", "organiser.edit_edition", "organiser.entries.reinstate_entry",
-                     "organiser.entries.entries", "organiser.entries.entry"):
+    for endpoint in (
+        "organiser.new_edition",
+        "organiser.edit_edition",
+        "organiser.entries.reinstate_entry",
+        "organiser.entries.entries",
+        "organiser.entries.entry",
+    ):
         assert expected_visitors(endpoint) == ORGANISER
     assert "POST" in endpoints["organiser.new_edition"] and "POST" in endpoints["organiser.entries.reinstate_entry"]

@@ -45,29 +45,36 @@ def test_secret_key_is_generated_into_the_instance_folder(tmp_path, monkeypatch)
 def test_demo_loads_a_realistic_edition_and_is_idempotent(runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0 and "Demo data loaded" in result.output
-    counts = {model.__name__: db.session.scalar(db.select(db.func.count(model.id)))
-              for model in (Edition, Category, Organisation, Entry, User, JuryMember)}
+    counts = {
+        model.__name__: db.session.scalar(db.select(db.func.count(model.id)))
+        for model in (Edition, Category, Organisation, Entry, User, JuryMember)
+    }
     assert counts["Edition"] == 3 and counts["Category"] == 18 and counts["Organisation"] == 60
     assert 80 + 36 <= counts["Entry"] <= 100 + 36 and counts["JuryMember"] >= 48
     # The current edition is in the middle of its final: finalists shortlisted, some stand visits scored.
     current = db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True)))
-    finalists = db.session.scalar(db.select(db.func.count(Entry.id)).where(Entry.round_reached == 2,
-                                                                           Entry.edition_id == current.id))
+    finalists = db.session.scalar(
+        db.select(db.func.count(Entry.id)).where(Entry.round_reached == 2, Entry.edition_id == current.id)
+    )
     assert finalists == 24
     from judging.models import Round, Scorecard
+
     final_cards = db.session.scalar(db.select(db.func.count(Scorecard.id)).join(Round).where(Round.position == 2))
     assert final_cards > 0
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and "nothing changed" in again.output
-    assert counts == {model.__name__: db.session.scalar(db.select(db.func.count(model.id)))
-                      for model in (Edition, Category, Organisation, Entry, User, JuryMember)}
+    assert counts == {
+        model.__name__: db.session.scalar(db.select(db.func.count(model.id)))
+        for model in (Edition, Category, Organisation, Entry, User, JuryMember)
+    }
     for _, email, _ in DEMO_LOGINS:
         assert db.session.scalar(db.select(User).where(User.email == email)).check_password(DEMO_PASSWORD)
 
 
 def test_create_user_command_makes_an_organiser_who_can_log_in(runner, client):
-    result = runner.invoke(args=["create-user", "--email", "Boss@Milipol.example", "--role", "organiser",
-                                 "--password", "Strong-pass-123"])
+    result = runner.invoke(
+        args=["create-user", "--email", "Boss@Milipol.example", "--role", "organiser", "--password", "Strong-pass-123"]
+    )
     assert result.exit_code == 0, result.output
     response = client.post("/auth/login", data={"email": "boss@milipol.example", "password": "Strong-pass-123"})
     assert response.status_code == 302 and response.location.endswith("/organiser/")
@@ -133,6 +140,7 @@ def test_nul_characters_are_a_clear_400_on_every_database(client, make):
 def test_production_entry_point_compiles_every_template_before_workers_fork(tmp_path, monkeypatch):
     import importlib
     import sys
+
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/awards.sqlite3")
     monkeypatch.setenv("SECRET_KEY", "entry-point-test")
@@ -149,6 +157,7 @@ def test_dates_are_shown_to_the_minute_in_the_readers_language_and_the_editions_
     from flask_babel import force_locale
 
     from judging.templating import local_datetime
+
     deadline = datetime(2026, 10, 15, 16, 0)  # stored in UTC: 18:00 in Paris (summer time)
     with app.test_request_context():
         with force_locale("fr"):

@@ -1,14 +1,22 @@
 """Accounts: registration, login, logout, password reset, language."""
+
 import re
 
 from judging.extensions import db
 from judging.mail import outbox
 from judging.models import Organisation, User
-
 from support import PASSWORD
 
-REGISTRATION = dict(name="Ada Martin", email="ada@aegis.example", language="fr", organisation="Aegis Systems",
-                    country="FR", hall="5", stand="B123", is_startup="y")
+REGISTRATION = dict(
+    name="Ada Martin",
+    email="ada@aegis.example",
+    language="fr",
+    organisation="Aegis Systems",
+    country="FR",
+    hall="5",
+    stand="B123",
+    is_startup="y",
+)
 
 
 def _register(client, data=REGISTRATION, password="Secure-pass-2027"):
@@ -54,8 +62,10 @@ def test_registering_a_taken_address_answers_the_same_and_mails_its_owner(client
     taken = client.post("/auth/register", data=REGISTRATION)
     free = client.post("/auth/register", data=dict(REGISTRATION, email="bea@aegis.example"))
     assert taken.status_code == free.status_code == 200
+
     def page(response):  # the form tokens of the page layout differ by their time stamp only
         return re.sub(r'name="csrf_token"[^>]*', "", response.get_data(as_text=True)).replace("ada@", "bea@")
+
     assert page(taken) == page(free)
     assert outbox()[0].to == "ada@aegis.example" and "already have an account" in outbox()[0].subject
 
@@ -152,5 +162,3 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, make):
     response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-
-

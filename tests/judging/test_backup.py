@@ -1,4 +1,5 @@
 """Backup and restore round-trip the database and the uploads."""
+
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -13,8 +14,10 @@ from support import empty_all_tables
 def _everything():
     db.session.commit()
     with db.engine.connect() as connection:
-        return {t.name: [tuple(r) for r in connection.execute(sa.select(t).order_by(*t.primary_key.columns))]
-                for t in db.metadata.sorted_tables}
+        return {
+            t.name: [tuple(r) for r in connection.execute(sa.select(t).order_by(*t.primary_key.columns))]
+            for t in db.metadata.sorted_tables
+        }
 
 
 def test_backup_then_restore_brings_back_every_row_and_file(app, client, runner, make, login_as, tmp_path):

@@ -1,4 +1,5 @@
 """Criteria: weights total 100%, changes after scoring opens are confirmed, recorded and recomputed."""
+
 from datetime import timedelta
 
 from judging.extensions import db
@@ -8,8 +9,16 @@ from judging.models import AuditEvent, Criterion, Scorecard, utcnow
 def _form(round_, weights, extra=None):
     data = {"count": str(len(round_.criteria) + 1)}
     for i, c in enumerate(round_.criteria):
-        data.update({f"key-{i}": c.key, f"name_en-{i}": c.name_en, f"name_fr-{i}": c.name_fr,
-                     f"weight-{i}": str(weights[i]), f"scale_min-{i}": "0", f"scale_max-{i}": "10"})
+        data.update(
+            {
+                f"key-{i}": c.key,
+                f"name_en-{i}": c.name_en,
+                f"name_fr-{i}": c.name_fr,
+                f"weight-{i}": str(weights[i]),
+                f"scale_min-{i}": "0",
+                f"scale_max-{i}": "10",
+            }
+        )
     data.update(extra or {})
     return data
 
@@ -21,8 +30,12 @@ def test_weights_must_total_100_percent(client, make, login_as):
     response = client.post(f"/organiser/rounds/{round_.id}/criteria", data=_form(round_, [30, 25, 20, 15, 20]))
     assert response.status_code == 400
     assert "The weights total 110%; they must total 100%." in response.get_data(as_text=True)
-    assert [c.weight for c in db.session.scalars(db.select(Criterion).where(Criterion.round_id == round_.id)
-                                                 .order_by(Criterion.position))] == [30, 25, 20, 15, 10]
+    assert [
+        c.weight
+        for c in db.session.scalars(
+            db.select(Criterion).where(Criterion.round_id == round_.id).order_by(Criterion.position)
+        )
+    ] == [30, 25, 20, 15, 10]
     ok = client.post(f"/organiser/rounds/{round_.id}/criteria", data=_form(round_, [40, 20, 20, 10, 10]))
     assert ok.status_code == 302
 
@@ -31,11 +44,25 @@ def test_adding_and_removing_criteria(client, make, login_as):
     edition = make.edition()
     round_ = make.category(edition, "csr").rounds[0]  # 35, 30, 20, 15
     login_as(make.user("organiser"))
-    data = _form(round_, [35, 30, 20, 15], {"remove-3": "yes", "name_en-4": "Staff training", "name_fr-4": "Formation",
-                                            "weight-4": "15", "scale_min-4": "1", "scale_max-4": "5"})
+    data = _form(
+        round_,
+        [35, 30, 20, 15],
+        {
+            "remove-3": "yes",
+            "name_en-4": "Staff training",
+            "name_fr-4": "Formation",
+            "weight-4": "15",
+            "scale_min-4": "1",
+            "scale_max-4": "5",
+        },
+    )
     assert client.post(f"/organiser/rounds/{round_.id}/criteria", data=data).status_code == 302
-    keys = [c.key for c in db.session.scalars(db.select(Criterion).where(Criterion.round_id == round_.id)
-                                              .order_by(Criterion.position))]
+    keys = [
+        c.key
+        for c in db.session.scalars(
+            db.select(Criterion).where(Criterion.round_id == round_.id).order_by(Criterion.position)
+        )
+    ]
     assert keys == ["impact", "results", "replicability", "staff_training"]
 
 
@@ -46,8 +73,16 @@ def test_a_change_once_scores_exist_needs_confirmation_is_recorded_and_recompute
     entry = make.entry(edition=edition)
     juror = make.user("juror")
     marks = {"innovation": 10, "operational_value": 0, "maturity": 0, "market": 0, "deployment": 0}
-    db.session.add(Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=juror.id, marks=marks,
-                             weighted_total=30.0, status="submitted"))
+    db.session.add(
+        Scorecard(
+            round_id=round_.id,
+            entry_id=entry.id,
+            juror_id=juror.id,
+            marks=marks,
+            weighted_total=30.0,
+            status="submitted",
+        )
+    )
     db.session.commit()
     login_as(make.user("organiser"))
     weights = [50, 20, 10, 10, 10]

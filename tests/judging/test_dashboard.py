@@ -1,4 +1,5 @@
 """The organiser's dashboard: progress, late jurors, reminders, leaderboard."""
+
 from datetime import timedelta
 
 from judging.domain import juries as services
@@ -24,8 +25,16 @@ def _half_judged(make):
     for entry in entries:
         for juror in (diligent, late):
             db.session.add(Assignment(round_id=round_.id, entry_id=entry.id, juror_id=juror.id))
-        db.session.add(Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=diligent.id, status="submitted",
-                                 marks={k: 7 for k in keys}, weighted_total=70.0))
+        db.session.add(
+            Scorecard(
+                round_id=round_.id,
+                entry_id=entry.id,
+                juror_id=diligent.id,
+                status="submitted",
+                marks={k: 7 for k in keys},
+                weighted_total=70.0,
+            )
+        )
     db.session.commit()
     return edition, category, organiser, diligent, late
 
@@ -78,10 +87,11 @@ def test_audit_trail_exports_to_xlsx_with_the_filters(client, make, login_as):
     import io
 
     from openpyxl import load_workbook
+
     edition = make.edition()
     entry = make.entry(edition=edition, title="=cmd|' /C calc'!A0")
     login_as(make.user("organiser"))
-    client.post(f"/organiser/entries/{entry.id}", data={"reason": "=HYPERLINK(\"x\")"})
+    client.post(f"/organiser/entries/{entry.id}", data={"reason": '=HYPERLINK("x")'})
     response = client.get("/organiser/audit/export.xlsx?action=entry.disqualify")
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
@@ -107,10 +117,18 @@ def test_dashboard_queries_do_not_grow_with_jurors_entries_or_scorecards(client,
         services.add_member(actor=organiser, category=category, juror=juror)
     for n in range(12):
         entry = make.entry(edition=edition, category="drones", title=f"Swarm {n}")
-        for juror in jurors[n % 3::3]:
+        for juror in jurors[n % 3 :: 3]:
             db.session.add(Assignment(round_id=round_.id, entry_id=entry.id, juror_id=juror.id))
-            db.session.add(Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
-                                     marks={k: n % 10 for k in keys}, weighted_total=10.0 * (n % 10)))
+            db.session.add(
+                Scorecard(
+                    round_id=round_.id,
+                    entry_id=entry.id,
+                    juror_id=juror.id,
+                    status="submitted",
+                    marks={k: n % 10 for k in keys},
+                    weighted_total=10.0 * (n % 10),
+                )
+            )
     db.session.commit()
     assert dashboard_queries() == few
 
@@ -120,8 +138,16 @@ def test_dashboard_flags_a_juror_far_more_lenient_than_the_panel(client, make, l
     round_ = category.rounds[0]
     keys = [c.key for c in round_.criteria]
     for card in db.session.scalars(db.select(Assignment).where(Assignment.juror_id == late.id)):
-        db.session.add(Scorecard(round_id=round_.id, entry_id=card.entry_id, juror_id=late.id, status="submitted",
-                                 marks={k: 9 for k in keys}, weighted_total=90.0))
+        db.session.add(
+            Scorecard(
+                round_id=round_.id,
+                entry_id=card.entry_id,
+                juror_id=late.id,
+                status="submitted",
+                marks={k: 9 for k in keys},
+                weighted_total=90.0,
+            )
+        )
     db.session.commit()
     progress = category_progress(category)
     by_juror = {j.juror.id: j for j in progress.jurors}

@@ -1,5 +1,6 @@
 """A newcomer sees the whole story at once: beside the edition in progress, the demo holds last edition
 judged to the end, so its winners page and ceremony workbook work on first run."""
+
 import io
 
 from openpyxl import load_workbook

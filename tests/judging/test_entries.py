@@ -1,4 +1,5 @@
 """The exhibitor's entries: drafts, questions per category, submission, withdrawal, deadline, limits."""
+
 import io
 from datetime import timedelta
 
@@ -7,11 +8,25 @@ from PIL import Image
 from judging.extensions import db
 from judging.models import Attachment, Entry
 
-PRODUCT = dict(title="Smart fence", summary="Detects climbing.", innovation_type="product",
-               what_is_new="Fibre sensing", operational_benefit="Fewer patrols", maturity="pilot",
-               availability_date="2027-03-01")
-CSR = dict(title="Veterans reskilling", summary="Jobs for veterans.", innovation_type="business_model",
-           initiative="Training programme", measurable_impact="120 hired", beneficiaries="Veterans")
+PRODUCT = dict(
+    title="Smart fence",
+    summary="Detects climbing.",
+    innovation_type="product",
+    what_is_new="Fibre sensing",
+    operational_benefit="Fewer patrols",
+    maturity="pilot",
+    availability_date="2027-03-01",
+)
+CSR = dict(
+    title="Veterans reskilling",
+    summary="Jobs for veterans.",
+    innovation_type="business_model",
+    initiative="Training programme",
+    measurable_impact="120 hired",
+    beneficiaries="Veterans",
+)
+
+
 def _image(fmt: str) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, fmt)
@@ -134,11 +149,13 @@ def test_changes_are_refused_after_the_deadline(client, make, login_as):
     entry = make.entry(edition=edition, organisation=user.organisation, status="draft")
     edition.submission_deadline = edition.submission_deadline - timedelta(days=30)
     db.session.commit()
-    for response in (_create(client, make.category(edition, "crisis")),
-                     client.post(f"/entries/{entry.id}/edit", data=dict(PRODUCT, category=category.id)),
-                     client.post(f"/entries/{entry.id}/submit"),
-                     client.post(f"/entries/{entry.id}/withdraw"),
-                     client.post(f"/entries/{entry.id}/attachments", data={"file": (io.BytesIO(PDF), "a.pdf")})):
+    for response in (
+        _create(client, make.category(edition, "crisis")),
+        client.post(f"/entries/{entry.id}/edit", data=dict(PRODUCT, category=category.id)),
+        client.post(f"/entries/{entry.id}/submit"),
+        client.post(f"/entries/{entry.id}/withdraw"),
+        client.post(f"/entries/{entry.id}/attachments", data={"file": (io.BytesIO(PDF), "a.pdf")}),
+    ):
         assert response.status_code == 403
         assert "deadline has passed" in response.get_data(as_text=True)
     db.session.refresh(entry)
@@ -181,8 +198,12 @@ def test_pdf_and_png_are_attached_and_served_only_to_allowed_people(client, make
 def test_upload_is_judged_by_content_not_by_name(client, make, login_as):
     edition, user = _exhibitor(make, login_as)
     entry = make.entry(edition=edition, organisation=user.organisation, status="draft")
-    fakes = [(b"MZ\x90\x00 this is an executable", "brochure.pdf"), (b"<script>alert(1)</script>", "photo.png"),
-             (b"\x89PNG\r\n\x1a\n truncated garbage", "photo.png"), (b"", "empty.pdf")]
+    fakes = [
+        (b"MZ\x90\x00 this is an executable", "brochure.pdf"),
+        (b"<script>alert(1)</script>", "photo.png"),
+        (b"\x89PNG\r\n\x1a\n truncated garbage", "photo.png"),
+        (b"", "empty.pdf"),
+    ]
     for data, name in fakes:
         response = client.post(f"/entries/{entry.id}/attachments", data={"file": (io.BytesIO(data), name)})
         assert response.status_code == 400, name
@@ -215,6 +236,7 @@ def test_anonymous_visitor_is_sent_to_login(client, make):
 
 def test_submitting_sends_a_receipt_in_the_exhibitors_language(client, make, login_as):
     from judging.mail import outbox
+
     edition = make.edition()
     user = login_as(make.user("exhibitor", language="fr"))
     entry = make.entry(edition=edition, organisation=user.organisation, status="draft", title="Clôture connectée")
@@ -230,14 +252,16 @@ def test_refused_entry_form_keeps_what_was_typed_with_the_reason_beside_the_fiel
     response = _create(client, category, dict(PRODUCT, title="A second fence", what_is_new="Typed at length"))
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and "Conflict" not in page
-    category_field = page[page.index('<label for="category"'):page.index('<label for="title"')]
+    category_field = page[page.index('<label for="category"') : page.index('<label for="title"')]
     assert "already has 1 entry(ies)" in category_field
     assert 'value="A second fence"' in page and "Typed at length" in page
 
     # A submitted entry must stay complete: the edit is refused on the form, as typed.
     entry = make.entry(edition=edition, organisation=user.organisation, category="cyber", title="Submitted one")
-    response = client.post(f"/entries/{entry.id}/edit", data=dict(PRODUCT, category=entry.category_id,
-                                                                   title="Renamed fence", what_is_new=""))
+    response = client.post(
+        f"/entries/{entry.id}/edit",
+        data=dict(PRODUCT, category=entry.category_id, title="Renamed fence", what_is_new=""),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Bad request" not in page
     assert "A submitted entry must stay complete" in page and 'value="Renamed fence"' in page

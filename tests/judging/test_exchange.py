@@ -1,4 +1,5 @@
 """Spreadsheets through the app: the ceremony workbook matches the results page; imports are all or none."""
+
 import io
 
 from openpyxl import Workbook, load_workbook
@@ -37,7 +38,8 @@ def test_ceremony_export_is_refused_until_signed_off_then_matches_the_results(cl
         rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] is not None]
         count_column = 5 + len(outcome.criteria)
         assert [(r[0], r[1], r[4], r[count_column]) for r in rows] == [
-            (l.rank, outcome.entries[l.entry].title, l.score, l.n_scorecards) for l in outcome.ranking]
+            (l.rank, outcome.entries[l.entry].title, l.score, l.n_scorecards) for l in outcome.ranking
+        ]
 
 
 def test_export_command_writes_the_workbook_and_csv(runner, make, tmp_path):
@@ -56,9 +58,29 @@ def test_export_command_writes_the_workbook_and_csv(runner, make, tmp_path):
 
 
 # English labels whose French differs ("Place" and "Stand" are the same words in French).
-ENGLISH_LABELS = {"Ceremony", "Scores", "Jurors", "About", "Rank", "Entry", "Organisation", "Country", "Score",
-                  "Scorecards", "Flags", "Winner", "Category", "Award", "Juror", "Weighted total", "Severity",
-                  "Ranking method", "Results source", "Item", "Value"}
+ENGLISH_LABELS = {
+    "Ceremony",
+    "Scores",
+    "Jurors",
+    "About",
+    "Rank",
+    "Entry",
+    "Organisation",
+    "Country",
+    "Score",
+    "Scorecards",
+    "Flags",
+    "Winner",
+    "Category",
+    "Award",
+    "Juror",
+    "Weighted total",
+    "Severity",
+    "Ranking method",
+    "Results source",
+    "Item",
+    "Value",
+}
 
 
 def _labels(workbook) -> set[str]:
@@ -117,8 +139,10 @@ def _exhibitor_file(rows) -> bytes:
 
 
 def _snapshot():
-    return sorted((o.name, o.country, o.hall, o.stand, o.is_startup, o.contact_email)
-                  for o in db.session.scalars(db.select(Organisation)))
+    return sorted(
+        (o.name, o.country, o.hall, o.stand, o.is_startup, o.contact_email)
+        for o in db.session.scalars(db.select(Organisation))
+    )
 
 
 def test_import_round_trip_demo_exhibitors_change_nothing(client, make, login_as):
@@ -130,16 +154,21 @@ def test_import_round_trip_demo_exhibitors_change_nothing(client, make, login_as
     response = client.post("/organiser/import/exhibitors", data={"file": (io.BytesIO(data), "exhibitors.xlsx")})
     assert response.status_code == 302
     assert _snapshot() == before
-    again = client.post("/organiser/import/exhibitors", data={"file": (io.BytesIO(data), "exhibitors.xlsx")},
-                        follow_redirects=True)
+    again = client.post(
+        "/organiser/import/exhibitors", data={"file": (io.BytesIO(data), "exhibitors.xlsx")}, follow_redirects=True
+    )
     assert "0 created, 0 updated" in again.get_data(as_text=True) and _snapshot() == before
 
 
 def test_bad_import_file_imports_nothing_and_lists_the_problems(client, make, login_as):
     make.edition()
     login_as(make.user("organiser"))
-    data = _exhibitor_file([["New Co", "FR", "5", "A1", "yes", "new@co.example.com"],
-                            ["Bad Co", "ZZ", "5", "A2", "yes", "bad@co.example.com"]])
+    data = _exhibitor_file(
+        [
+            ["New Co", "FR", "5", "A1", "yes", "new@co.example.com"],
+            ["Bad Co", "ZZ", "5", "A2", "yes", "bad@co.example.com"],
+        ]
+    )
     response = client.post("/organiser/import/exhibitors", data={"file": (io.BytesIO(data), "x.xlsx")})
     assert response.status_code == 400 and "Row 3, Country" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(Organisation).where(Organisation.name == "New Co")) is None

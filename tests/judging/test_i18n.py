@@ -3,6 +3,7 @@
 The compiled catalogue (.mo, not committed) is built from the .po by the package build (setup.py); in the source tree
 the session fixture `french_catalogue` in tests/conftest.py rebuilds it when it is older than the .po.
 """
+
 import gettext
 import re
 import subprocess
@@ -48,16 +49,22 @@ def test_every_user_facing_string_is_in_the_french_catalogue():
     catalogue = _catalogue()
     extracted: dict[str, str] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map=_method_map(), keywords=KEYWORDS, strip_comment_tags=True):
+        str(ROOT), method_map=_method_map(), keywords=KEYWORDS, strip_comment_tags=True
+    ):
         msgid = message[0] if isinstance(message, (tuple, list)) else message
         if msgid:
             extracted.setdefault(msgid, f"{filename}:{lineno}")
     assert len(extracted) > 100, "the extraction found almost nothing: check babel.cfg"
-    missing = sorted((where, msgid) for msgid, where in extracted.items()
-                     if catalogue.get(msgid) is None or not _translated(catalogue.get(msgid)))
+    missing = sorted(
+        (where, msgid)
+        for msgid, where in extracted.items()
+        if catalogue.get(msgid) is None or not _translated(catalogue.get(msgid))
+    )
     report = "\n".join(f"  {where}: {msgid!r}" for where, msgid in missing)
-    assert not missing, (f"{len(missing)} user-facing string(s) missing from the French catalogue or untranslated; "
-                         f"run `make translations` and translate them in {PO}:\n{report}")
+    assert not missing, (
+        f"{len(missing)} user-facing string(s) missing from the French catalogue or untranslated; "
+        f"run `make translations` and translate them in {PO}:\n{report}"
+    )
 
 
 def test_french_catalogue_has_no_fuzzy_entry_and_keeps_every_placeholder():
@@ -80,8 +87,12 @@ def test_the_package_build_ships_the_french_catalogue_compiled_from_the_po(tmp_p
     """The build step that `pip install .` and `python -m build` run (setup.py) writes the .mo into the package, and
     the standard library's gettext, a reader independent of the Babel that wrote it, finds there what the .po says.
     (CI also installs the built wheel into a fresh environment and fetches a French page from it.)"""
-    subprocess.run([sys.executable, "setup.py", "--quiet", "build_py", "--build-lib", str(tmp_path)],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "setup.py", "--quiet", "build_py", "--build-lib", str(tmp_path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with (tmp_path / "judging/translations/fr/LC_MESSAGES/messages.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     wrong = []
@@ -164,8 +175,14 @@ def test_exhibitor_pages_are_french(client, make, login_as, french):
     csr = make.category(edition, "csr")
     dashboard = french.get("/entries/")
     assert "Brouillon" in dashboard and "Déposée" in dashboard
-    for url in ("/entries/new", f"/entries/new?category={draft.category_id}", f"/entries/new?category={csr.id}",
-                f"/entries/{draft.id}", f"/entries/{draft.id}/edit", f"/entries/{submitted.id}"):
+    for url in (
+        "/entries/new",
+        f"/entries/new?category={draft.category_id}",
+        f"/entries/new?category={csr.id}",
+        f"/entries/{draft.id}",
+        f"/entries/{draft.id}/edit",
+        f"/entries/{submitted.id}",
+    ):
         french.get(url)
     assert "candidature" in french.get(f"/entries/{draft.id}/edit").lower()
 
@@ -182,17 +199,37 @@ def test_juror_and_organiser_pages_are_french(client, make, login_as, french):
     db.session.commit()
 
     login_as(juror)
-    pages = {url: french.get(url) for url in ("/jury/", f"/jury/entries/{entry.id}/score", "/jury/conflicts",
-                                              f"/jury/entries/{entry.id}/recuse", "/jury/schedule")}
+    pages = {
+        url: french.get(url)
+        for url in (
+            "/jury/",
+            f"/jury/entries/{entry.id}/score",
+            "/jury/conflicts",
+            f"/jury/entries/{entry.id}/recuse",
+            "/jury/schedule",
+        )
+    }
     assert "Total pondéré" in pages[f"/jury/entries/{entry.id}/score"]
     client.post("/auth/logout")
 
     login_as(organiser)
-    for url in ("/organiser/", "/organiser/entries", f"/organiser/entries/{entry.id}", "/organiser/juries",
-                "/organiser/assignments", "/organiser/conflicts", "/organiser/results", "/organiser/results/compare",
-                "/organiser/audit", "/organiser/import", "/organiser/edition",
-                f"/organiser/categories/{entry.category_id}", f"/organiser/rounds/{round_id}",
-                f"/organiser/rounds/{round_id}/criteria", f"/organiser/rounds/{round_id}/stand-cards"):
+    for url in (
+        "/organiser/",
+        "/organiser/entries",
+        f"/organiser/entries/{entry.id}",
+        "/organiser/juries",
+        "/organiser/assignments",
+        "/organiser/conflicts",
+        "/organiser/results",
+        "/organiser/results/compare",
+        "/organiser/audit",
+        "/organiser/import",
+        "/organiser/edition",
+        f"/organiser/categories/{entry.category_id}",
+        f"/organiser/rounds/{round_id}",
+        f"/organiser/rounds/{round_id}/criteria",
+        f"/organiser/rounds/{round_id}/stand-cards",
+    ):
         french.get(url)
 
 

@@ -1,4 +1,5 @@
 """The sealed chain from the marks to the winner: what counts, what a sign-off and a freeze bind, who wins."""
+
 import pytest
 
 from exports.workbook import podium
@@ -13,8 +14,11 @@ from support import sign_off_as_president
 
 
 def _card(round_, entry, juror):
-    return db.session.scalar(db.select(Scorecard).where(Scorecard.round_id == round_.id,
-                                                        Scorecard.entry_id == entry.id, Scorecard.juror_id == juror.id))
+    return db.session.scalar(
+        db.select(Scorecard).where(
+            Scorecard.round_id == round_.id, Scorecard.entry_id == entry.id, Scorecard.juror_id == juror.id
+        )
+    )
 
 
 def _ranking(round_):
@@ -22,6 +26,7 @@ def _ranking(round_):
 
 
 # --- what counts ---------------------------------------------------------------------------------------------------
+
 
 def test_a_conflict_declared_after_submitting_voids_the_card_reassigns_the_entry_and_tells_the_organisers(judged, make):
     pre, top = judged["pre"], judged["entries"][0]
@@ -33,12 +38,17 @@ def test_a_conflict_declared_after_submitting_voids_the_card_reassigns_the_entry
     services.declare_conflict(actor=juror, juror=juror, organisation=top.organisation, kind="client", reason="")
     counted = counted_scorecards(pre)
     assert len(counted) == 14 and all(not (c.juror_id == juror.id and c.entry_id == top.id) for c in counted)
-    assignment = db.session.scalar(db.select(Assignment).where(Assignment.round_id == pre.id,
-                                                               Assignment.entry_id == top.id,
-                                                               Assignment.juror_id == juror.id))
+    assignment = db.session.scalar(
+        db.select(Assignment).where(
+            Assignment.round_id == pre.id, Assignment.entry_id == top.id, Assignment.juror_id == juror.id
+        )
+    )
     assert assignment.recused_at is not None and "conflict" in assignment.recusal_reason
-    live = db.session.scalars(db.select(Assignment.juror_id).where(
-        Assignment.round_id == pre.id, Assignment.entry_id == top.id, Assignment.recused_at.is_(None))).all()
+    live = db.session.scalars(
+        db.select(Assignment.juror_id).where(
+            Assignment.round_id == pre.id, Assignment.entry_id == top.id, Assignment.recused_at.is_(None)
+        )
+    ).all()
     assert spare.id in live  # the entry got a juror in their place
     assert [m.to for m in outbox()] == [judged["organiser"].email]
     assert "no longer count" in outbox()[0].subject
@@ -90,6 +100,7 @@ def test_a_conflicted_juror_with_a_left_over_assignment_is_refused_on_page_and_a
 
 # --- sign-off -------------------------------------------------------------------------------------------------------
 
+
 def test_only_the_president_signs_off_and_an_organisers_override_is_the_organisers_for_these_results(judged):
     category, edition, organiser = judged["category"], judged["edition"], judged["organiser"]
     with pytest.raises(Refused) as refused:
@@ -121,8 +132,9 @@ def test_signing_off_with_missing_scorecards_needs_an_explicit_confirmation(judg
 
 
 def _shortlist_two(judged):
-    rounds.apply_shortlist(actor=judged["organiser"],
-                           preview=rounds.preview_shortlist(judged["pre"], rule="top", top=2))
+    rounds.apply_shortlist(
+        actor=judged["organiser"], preview=rounds.preview_shortlist(judged["pre"], rule="top", top=2)
+    )
 
 
 def _change_weights(judged):
@@ -176,14 +188,28 @@ def _joint_winners(judged):
 def _demote_to_trainee(judged):
     member = judged["category"]  # the jury seat of the first juror becomes a trainee's
     from judging.models import Jury, JuryMember
-    seat = db.session.scalar(db.select(JuryMember).join(Jury).where(Jury.category_id == member.id,
-                                                                    JuryMember.user_id == judged["jurors"][2].id))
+
+    seat = db.session.scalar(
+        db.select(JuryMember)
+        .join(Jury)
+        .where(Jury.category_id == member.id, JuryMember.user_id == judged["jurors"][2].id)
+    )
     seat.role = "trainee"
     db.session.commit()
 
 
-INPUT_CHANGES = [_change_weights, _change_method, _change_trim, _change_min_scorecards, _change_a_mark, _disqualify,
-                 _declare_conflict, _recuse_by_hand, _joint_winners, _demote_to_trainee]
+INPUT_CHANGES = [
+    _change_weights,
+    _change_method,
+    _change_trim,
+    _change_min_scorecards,
+    _change_a_mark,
+    _disqualify,
+    _declare_conflict,
+    _recuse_by_hand,
+    _joint_winners,
+    _demote_to_trainee,
+]
 
 
 @pytest.mark.parametrize("change", INPUT_CHANGES, ids=lambda f: f.__name__.strip("_"))
@@ -204,8 +230,15 @@ def test_a_combined_final_is_voided_by_a_change_in_the_pre_selection(judged):
     final.previous_round_weight = 30
     for entry in judged["entries"][:2]:
         for juror in judged["jurors"]:  # the shortlist gave each finalist the final's jurors already
-            db.session.add(Scorecard(round_id=final.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
-                                     marks={c.key: 5 for c in final.criteria}))
+            db.session.add(
+                Scorecard(
+                    round_id=final.id,
+                    entry_id=entry.id,
+                    juror_id=juror.id,
+                    status="submitted",
+                    marks={c.key: 5 for c in final.criteria},
+                )
+            )
     db.session.commit()
     assert rounds.deciding_round(judged["category"]).id == final.id
     sign_off_as_president(judged["category"])
@@ -232,14 +265,16 @@ def test_frozen_refusal_on_a_page_is_a_clear_409_and_nothing_half_applied(judged
     lifecycle.freeze(actor=judged["organiser"], edition=judged["edition"])
     juror, entry = judged["jurors"][0], judged["entries"][0]
     login_as(juror)
-    response = client.post("/jury/conflicts", data={"organisation": entry.organisation_id, "kind": "client",
-                                                    "reason": "my client"})
+    response = client.post(
+        "/jury/conflicts", data={"organisation": entry.organisation_id, "kind": "client", "reason": "my client"}
+    )
     assert response.status_code == 409
     assert "frozen" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(Conflict)) is None
 
 
 # --- who wins -------------------------------------------------------------------------------------------------------
+
 
 def test_an_incomplete_finalist_never_wins_a_combined_final(judged):
     """30% pre-selection + 70% final: the best pre-selection entry has 1 final card of the 3 required."""
@@ -249,10 +284,24 @@ def test_an_incomplete_finalist_never_wins_a_combined_final(judged):
     final.previous_round_weight = 30
     best, second = judged["entries"][:2]
     for juror in judged["jurors"]:
-        db.session.add(Scorecard(round_id=final.id, entry_id=second.id, juror_id=juror.id, status="submitted",
-                                 marks={c.key: 6 for c in final.criteria}))
-    db.session.add(Scorecard(round_id=final.id, entry_id=best.id, juror_id=judged["jurors"][0].id,
-                             status="submitted", marks={c.key: 10 for c in final.criteria}))
+        db.session.add(
+            Scorecard(
+                round_id=final.id,
+                entry_id=second.id,
+                juror_id=juror.id,
+                status="submitted",
+                marks={c.key: 6 for c in final.criteria},
+            )
+        )
+    db.session.add(
+        Scorecard(
+            round_id=final.id,
+            entry_id=best.id,
+            juror_id=judged["jurors"][0].id,
+            status="submitted",
+            marks={c.key: 10 for c in final.criteria},
+        )
+    )
     db.session.commit()
     ranking = round_results(final).ranking
     assert [line.entry for line in ranking] == [second.id, best.id]
@@ -274,8 +323,15 @@ def test_the_earlier_round_of_a_combination_keeps_its_own_method(judged):
     _shortlist_two(judged)
     final.previous_round_weight = 100
     for entry in judged["entries"][:2]:
-        db.session.add(Scorecard(round_id=final.id, entry_id=entry.id, juror_id=judged["jurors"][0].id,
-                                 status="submitted", marks={c.key: 5 for c in final.criteria}))
+        db.session.add(
+            Scorecard(
+                round_id=final.id,
+                entry_id=entry.id,
+                juror_id=judged["jurors"][0].id,
+                status="submitted",
+                marks={c.key: 5 for c in final.criteria},
+            )
+        )
     db.session.commit()
     own = {line.entry: line.score for line in round_results(pre).ranking}
     combined = {line.entry: line.score for line in round_results(final).ranking}

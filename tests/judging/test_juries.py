@@ -1,8 +1,9 @@
 """Juries, invitations, conflicts of interest and assignment, through the app."""
+
 import re
 
-from judging.extensions import db
 from judging.domain import juries as services
+from judging.extensions import db
 from judging.mail import outbox
 from judging.models import Assignment, AuditEvent, Conflict, JuryMember, Scorecard, User
 
@@ -21,16 +22,19 @@ def _first_round(category):
 
 
 def _live(round_):
-    return db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id,
-                                                          Assignment.recused_at.is_(None))).all()
+    return db.session.scalars(
+        db.select(Assignment).where(Assignment.round_id == round_.id, Assignment.recused_at.is_(None))
+    ).all()
 
 
 def test_invited_juror_sets_password_and_language_through_a_single_use_link(client, make, login_as):
     edition = make.edition()
     login_as(make.user("organiser"))
     category = make.category(edition, "drones")
-    response = client.post("/organiser/juries/invite", data={"name": "Claire Dubois", "email": "claire@police.example",
-                                                              "language": "fr", "category": category.id})
+    response = client.post(
+        "/organiser/juries/invite",
+        data={"name": "Claire Dubois", "email": "claire@police.example", "language": "fr", "category": category.id},
+    )
     assert response.status_code == 302
     juror = db.session.scalar(db.select(User).where(User.email == "claire@police.example"))
     assert juror.role == "juror" and juror.password_hash == ""
@@ -51,8 +55,9 @@ def test_invited_juror_sets_password_and_language_through_a_single_use_link(clie
 def test_invitation_form_errors_are_shown_with_a_400(client, make, login_as):
     make.edition()
     login_as(make.user("organiser"))
-    response = client.post("/organiser/juries/invite", data={"name": "", "email": "nope", "language": "en",
-                                                              "category": 999999})
+    response = client.post(
+        "/organiser/juries/invite", data={"name": "", "email": "nope", "language": "en", "category": 999999}
+    )
     assert response.status_code == 400
     assert "Invalid email address" in response.get_data(as_text=True)
 
@@ -86,8 +91,9 @@ def test_assignment_never_gives_an_entry_to_a_conflicted_juror(make):
     category, jurors, organiser = _jury(make, edition, size=4)
     company = make.organisation("Rival Corp")
     entry = make.entry(edition=edition, organisation=company)
-    services.declare_conflict(actor=jurors[0], juror=jurors[0], organisation=company, kind="competitor",
-                              reason="We compete on fences")
+    services.declare_conflict(
+        actor=jurors[0], juror=jurors[0], organisation=company, kind="competitor", reason="We compete on fences"
+    )
     jurors[1].organisation_id = company.id  # employed there: conflicted automatically
     db.session.commit()
     round_ = _first_round(category)
@@ -102,11 +108,14 @@ def test_manual_assignment_of_a_conflicted_juror_is_refused_with_the_reason(clie
     category, jurors, organiser = _jury(make, edition)
     company = make.organisation()
     entry = make.entry(edition=edition, organisation=company)
-    services.declare_conflict(actor=organiser, juror=jurors[2], organisation=company, kind="investor",
-                              reason="Holds shares")
+    services.declare_conflict(
+        actor=organiser, juror=jurors[2], organisation=company, kind="investor", reason="Holds shares"
+    )
     login_as(organiser)
     round_ = _first_round(category)
-    response = client.post(f"/organiser/assignments/{round_.id}/manual", data={"entry": entry.id, "juror": jurors[2].id})
+    response = client.post(
+        f"/organiser/assignments/{round_.id}/manual", data={"entry": entry.id, "juror": jurors[2].id}
+    )
     assert response.status_code == 409 and "conflict of interest (investor)" in response.get_data(as_text=True)
     assert _live(round_) == []
     ok = client.post(f"/organiser/assignments/{round_.id}/manual", data={"entry": entry.id, "juror": jurors[0].id})
@@ -174,8 +183,9 @@ def test_juror_declares_a_conflict_and_loses_unstarted_assignments_on_that_compa
     round_ = _first_round(category)
     services.apply_assignment(actor=organiser, round_=round_)
     login_as(jurors[0])
-    response = client.post("/jury/conflicts", data={"organisation": company.id, "kind": "client",
-                                                    "reason": "They buy from us"})
+    response = client.post(
+        "/jury/conflicts", data={"organisation": company.id, "kind": "client", "reason": "They buy from us"}
+    )
     assert response.status_code == 302
     assert db.session.scalar(db.select(Conflict).where(Conflict.juror_id == jurors[0].id)).kind == "client"
     assert jurors[0].id not in {a.juror_id for a in _live(round_) if a.entry_id == entry.id}
@@ -198,7 +208,9 @@ def test_member_with_started_scorecards_cannot_leave_the_jury(make):
     db.session.commit()
     member = db.session.scalar(db.select(JuryMember).where(JuryMember.user_id == jurors[0].id))
     import pytest
+
     from judging.errors import Refused
+
     with pytest.raises(Refused):
         services.remove_member(actor=organiser, member=member)
 

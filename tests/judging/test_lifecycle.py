@@ -1,9 +1,9 @@
 """Results lifecycle: freeze, refusals after freeze, unfreeze recorded, publication visible by role."""
+
 from datetime import timedelta
 
-from judging.domain import lifecycle
+from judging.domain import juries as services, lifecycle
 from judging.extensions import db
-from judging.domain import juries as services
 from judging.mail import outbox
 from judging.models import Assignment, AuditEvent, ResultSnapshot, Scorecard, utcnow
 
@@ -24,8 +24,16 @@ def _judged(make):
     other = make.entry(edition=edition, category="crisis", organisation=other_company, title="Flood map")
     for entry, mark in ((winner, 9), (other, 4)):
         db.session.add(Assignment(round_id=round_.id, entry_id=entry.id, juror_id=juror.id))
-        db.session.add(Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
-                                 marks={k: mark for k in keys}, version=1))
+        db.session.add(
+            Scorecard(
+                round_id=round_.id,
+                entry_id=entry.id,
+                juror_id=juror.id,
+                status="submitted",
+                marks={k: mark for k in keys},
+                version=1,
+            )
+        )
     db.session.commit()
     return edition, round_, organiser, juror, winner, other, winner_company, other_company
 
@@ -39,8 +47,7 @@ def test_freezing_snapshots_the_ranking_and_refuses_later_score_changes(client, 
     client.post("/auth/logout")
     login_as(juror)
     card = db.session.scalar(db.select(Scorecard).where(Scorecard.entry_id == winner.id))
-    response = client.post(f"/jury/api/scorecards/{round_.id}/{winner.id}",
-                           json={"marks": {}, "version": card.version})
+    response = client.post(f"/jury/api/scorecards/{round_.id}/{winner.id}", json={"marks": {}, "version": card.version})
     assert response.status_code == 409 and "frozen" in response.get_json()["error"]
 
 
@@ -62,6 +69,7 @@ def test_publication_tells_exhibitors_winner_or_not_and_never_the_scores(client,
     edition, round_, organiser, juror, winner, other, winner_company, other_company = _judged(make)
     exhibitor = make.user("exhibitor", organisation=winner_company, language="fr")
     from judging.domain import rounds
+
     services.set_president(actor=organiser, member=services.jury_of(round_.category).members[0])
     lifecycle.freeze(actor=organiser, edition=edition)
     assert client.get(f"/winners/{edition.slug}").status_code == 404  # not yet published
@@ -82,7 +90,9 @@ def test_publication_tells_exhibitors_winner_or_not_and_never_the_scores(client,
 def test_publishing_needs_frozen_results(make):
     edition, round_, organiser, *_ = _judged(make)
     import pytest
+
     from judging.errors import Refused
+
     with pytest.raises(Refused):
         lifecycle.publish(actor=organiser, edition=edition, confirmed=True)
 
@@ -92,8 +102,13 @@ def test_a_frozen_ranking_keeps_how_each_tie_was_settled():
 
     import scoring
     from judging.domain.lifecycle import _deserialise, _serialise
-    cards = [scoring.Scorecard("j1", 1, {"x": 8, "y": 6}), scoring.Scorecard("j1", 2, {"x": 6, "y": 8}),
-             scoring.Scorecard("j1", 3, {"x": 5, "y": 5}), scoring.Scorecard("j1", 4, {"x": 5, "y": 5})]
+
+    cards = [
+        scoring.Scorecard("j1", 1, {"x": 8, "y": 6}),
+        scoring.Scorecard("j1", 2, {"x": 6, "y": 8}),
+        scoring.Scorecard("j1", 3, {"x": 5, "y": 5}),
+        scoring.Scorecard("j1", 4, {"x": 5, "y": 5}),
+    ]
     ranking = scoring.rank_entries(cards, [scoring.Criterion("x", 60), scoring.Criterion("y", 60)])
     stored = json.loads(json.dumps([_serialise(line) for line in ranking]))  # as the snapshot's JSON column
     assert [_deserialise(line) for line in stored] == ranking

@@ -1,4 +1,5 @@
 """The organiser runs the edition: dates, categories, entries, disqualification."""
+
 import re
 
 from judging.extensions import db
@@ -39,8 +40,12 @@ def test_dashboard_counts_entries_by_category_and_status(client, make, login_as)
     make.entry(edition=make.edition(current=False), category="crisis")  # another edition's entry is not counted
     page = client.get(f"/organiser/?edition={edition.id}").get_data(as_text=True)
     assert edition.name in page
-    assert _dashboard_counts(page, "Crisis management") == {"draft": 1, "submitted": 2, "withdrawn": 1,
-                                                             "disqualified": 0}
+    assert _dashboard_counts(page, "Crisis management") == {
+        "draft": 1,
+        "submitted": 2,
+        "withdrawn": 1,
+        "disqualified": 0,
+    }
     assert _dashboard_counts(page, "Cyber security") == {"draft": 0, "submitted": 1, "withdrawn": 0, "disqualified": 0}
     assert _dashboard_counts(page, "Drone") == {"draft": 0, "submitted": 0, "withdrawn": 0, "disqualified": 0}
 
@@ -67,10 +72,19 @@ def test_disqualification_needs_a_reason(client, make, login_as):
 
 def test_organiser_edits_the_edition_dates_with_validation(client, make, login_as):
     edition = _organiser(make, login_as)
-    data = dict(name="Milipol Paris 2027", venue="Villepinte", show_starts_on="2027-11-16", show_ends_on="2027-11-19",
-                submission_deadline="2027-10-01T18:00", scoring_opens_at="2027-10-02T08:00",
-                scoring_closes_at="2027-10-01T08:00", ceremony_at="2027-11-16T15:00", status="live",
-                max_entries_per_category="2", scoring_method="trimmed")
+    data = dict(
+        name="Milipol Paris 2027",
+        venue="Villepinte",
+        show_starts_on="2027-11-16",
+        show_ends_on="2027-11-19",
+        submission_deadline="2027-10-01T18:00",
+        scoring_opens_at="2027-10-02T08:00",
+        scoring_closes_at="2027-10-01T08:00",
+        ceremony_at="2027-11-16T15:00",
+        status="live",
+        max_entries_per_category="2",
+        scoring_method="trimmed",
+    )
     response = client.post("/organiser/edition", data=data)
     assert response.status_code == 400 and "Must be after “Scoring opens”" in response.get_data(as_text=True)
     assert client.post("/organiser/edition", data=dict(data, scoring_closes_at="2027-11-16T11:00")).status_code == 302
@@ -83,7 +97,9 @@ def test_organiser_edits_the_edition_dates_with_validation(client, make, login_a
 def test_organiser_edits_a_category(client, make, login_as):
     edition = _organiser(make, login_as)
     category = make.category(edition, "csr")
-    data = dict(name_en="CSR", name_fr="RSE", description_en="d", description_fr="d", position="6", jurors_per_entry="4")
+    data = dict(
+        name_en="CSR", name_fr="RSE", description_en="d", description_fr="d", position="6", jurors_per_entry="4"
+    )
     assert client.post(f"/organiser/categories/{category.id}", data=data).status_code == 302
     db.session.refresh(category)
     assert category.jurors_per_entry == 4 and category.name_fr == "RSE"
@@ -122,13 +138,18 @@ def test_disqualification_can_be_reinstated_and_both_are_recorded(client, make, 
     assert "Reinstate this entry" in page and "Disqualify this entry" not in page
     refused = client.post(f"/organiser/entries/{entry.id}/reinstate", data={"reason": ""})
     assert refused.status_code == 400 and "This field is required" in refused.get_data(as_text=True)
-    response = client.post(f"/organiser/entries/{entry.id}/reinstate",
-                           data={"reason": "The 2019 product was a different model"}, follow_redirects=True)
+    response = client.post(
+        f"/organiser/entries/{entry.id}/reinstate",
+        data={"reason": "The 2019 product was a different model"},
+        follow_redirects=True,
+    )
     assert "Entry reinstated: it is submitted again." in response.get_data(as_text=True)
     db.session.refresh(entry)
     assert entry.status == "submitted" and entry.disqualification_reason == ""
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "entry.reinstate"))
-    assert event.before["status"] == "disqualified" and event.after["reason"] == "The 2019 product was a different model"
+    assert (
+        event.before["status"] == "disqualified" and event.after["reason"] == "The 2019 product was a different model"
+    )
     # Reinstating twice (another tab) is said beside the field, not on a dead-end page.
     again = client.post(f"/organiser/entries/{entry.id}/reinstate", data={"reason": "Clicked twice by mistake"})
     assert again.status_code == 400 and "Only a disqualified entry can be reinstated." in again.get_data(as_text=True)
@@ -142,7 +163,8 @@ def test_reinstating_is_refused_while_results_are_frozen(client, make, login_as)
     edition.results_state = "frozen"
     db.session.commit()
     response = client.post(f"/organiser/entries/{entry.id}/reinstate", data={"reason": "It was a different model"})
-    assert response.status_code == 409 and "unfreeze them (with the reason) before reinstating" in \
-        response.get_data(as_text=True)
+    assert response.status_code == 409 and "unfreeze them (with the reason) before reinstating" in response.get_data(
+        as_text=True
+    )
     db.session.refresh(entry)
     assert entry.status == "disqualified"

@@ -1,5 +1,6 @@
 """Publishing is a deliberate act: readiness per category, a confirmed publication, result mails sent once
 as a separate step, unpublishing recorded, and changes after publication handled without errors."""
+
 from datetime import timedelta
 
 import pytest
@@ -12,8 +13,16 @@ from judging.models import Assignment, AuditEvent, Edition, Entry, Scorecard, ut
 
 def _score(round_, entry, juror, mark):
     db.session.add(Assignment(round_id=round_.id, entry_id=entry.id, juror_id=juror.id))
-    db.session.add(Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
-                             marks={c.key: mark for c in round_.criteria}, version=1))
+    db.session.add(
+        Scorecard(
+            round_id=round_.id,
+            entry_id=entry.id,
+            juror_id=juror.id,
+            status="submitted",
+            marks={c.key: mark for c in round_.criteria},
+            version=1,
+        )
+    )
 
 
 @pytest.fixture
@@ -29,8 +38,9 @@ def crisis(make):
     president, juror = make.user("juror"), make.user("juror")
     for member in (president, juror):
         services.add_member(actor=organiser, category=category, juror=member)
-    services.set_president(actor=organiser, member=next(m for m in services.jury_of(category).members
-                                                        if m.user_id == president.id))
+    services.set_president(
+        actor=organiser, member=next(m for m in services.jury_of(category).members if m.user_id == president.id)
+    )
     pre = category.rounds[0]
     companies = [make.organisation(), make.organisation()]
     winner = make.entry(edition=edition, category="crisis", organisation=companies[0], title="Siren grid")
@@ -41,8 +51,18 @@ def crisis(make):
     french = make.user("exhibitor", organisation=companies[0], language="fr")
     english = make.user("exhibitor", organisation=companies[1], language="en")
     db.session.commit()
-    return dict(edition=edition, category=category, organiser=organiser, president=president, juror=juror,
-                pre=pre, winner=winner, other=other, french=french, english=english)
+    return dict(
+        edition=edition,
+        category=category,
+        organiser=organiser,
+        president=president,
+        juror=juror,
+        pre=pre,
+        winner=winner,
+        other=other,
+        french=french,
+        english=english,
+    )
 
 
 def _ready(world, **sign_off):
@@ -95,8 +115,12 @@ def test_an_undecided_tie_at_the_top_blocks_publication_until_the_jury_decides(c
     assert crisis["edition"].results_state == "frozen"
     # The jury keeps the tie: both are joint winners, once frozen again and signed off.
     lifecycle.unfreeze(actor=crisis["organiser"], edition=crisis["edition"], reason="The jury decides the tie")
-    rounds.decide_joint_winners(actor=crisis["president"], round_=crisis["pre"], reason="Equally convincing",
-                                entry_ids=[crisis["winner"].id, crisis["other"].id])
+    rounds.decide_joint_winners(
+        actor=crisis["president"],
+        round_=crisis["pre"],
+        reason="Equally convincing",
+        entry_ids=[crisis["winner"].id, crisis["other"].id],
+    )
     _ready(crisis)
     state, row = _row(crisis)
     assert not row.undecided_tie and state.ready and len(row.winners) == 2

@@ -1,15 +1,15 @@
 """Rounds: shortlisting by each rule, progression, combined results, calibration, joint winners, sign-off."""
+
 from datetime import timedelta
 
 import pytest
 
-from judging.domain import rounds
+from judging.domain import juries as services, rounds, scorecards
+from judging.domain.results import round_results
 from judging.errors import Refused
 from judging.extensions import db
-from judging.domain import scorecards, juries as services
 from judging.mail import outbox
 from judging.models import Assignment, Entry, Scorecard, utcnow
-from judging.domain.results import round_results
 from support import sign_off_as_president
 
 
@@ -32,27 +32,39 @@ def test_shortlist_by_threshold_and_by_hand(judged):
 
 
 def test_entry_eliminated_in_round_one_cannot_be_scored_in_the_final(judged, client, login_as):
-    rounds.apply_shortlist(actor=judged["organiser"], preview=rounds.preview_shortlist(judged["pre"], rule="top", top=2))
+    rounds.apply_shortlist(
+        actor=judged["organiser"], preview=rounds.preview_shortlist(judged["pre"], rule="top", top=2)
+    )
     eliminated = judged["entries"][4]
     juror = judged["jurors"][0]
     db.session.add(Assignment(round_id=judged["final"].id, entry_id=eliminated.id, juror_id=juror.id))
     db.session.commit()
     login_as(juror)
-    response = client.post(f"/jury/api/scorecards/{judged['final'].id}/{eliminated.id}",
-                           json={"marks": {}, "version": 0})
+    response = client.post(
+        f"/jury/api/scorecards/{judged['final'].id}/{eliminated.id}", json={"marks": {}, "version": 0}
+    )
     assert response.status_code == 409 and "no longer in this round" in response.get_json()["error"]
 
 
 def test_final_combines_thirty_percent_preselection_and_seventy_percent_final(judged):
-    rounds.apply_shortlist(actor=judged["organiser"], preview=rounds.preview_shortlist(judged["pre"], rule="top", top=2))
+    rounds.apply_shortlist(
+        actor=judged["organiser"], preview=rounds.preview_shortlist(judged["pre"], rule="top", top=2)
+    )
     final = judged["final"]
     final.previous_round_weight = 30
     keys = [c.key for c in final.criteria]
     first, second = judged["entries"][:2]
     for entry, mark in ((first, 5), (second, 10)):  # the stand visit reverses the order
         for juror in judged["jurors"]:
-            db.session.add(Scorecard(round_id=final.id, entry_id=entry.id, juror_id=juror.id, status="submitted",
-                                     marks={k: mark for k in keys}))
+            db.session.add(
+                Scorecard(
+                    round_id=final.id,
+                    entry_id=entry.id,
+                    juror_id=juror.id,
+                    status="submitted",
+                    marks={k: mark for k in keys},
+                )
+            )
     db.session.commit()
     outcome = round_results(final)
     scores = {line.entry: line.score for line in outcome.ranking}
@@ -67,8 +79,9 @@ def test_calibration_marks_are_compared_but_never_counted(judged, client, login_
     before = {l.entry: l.score for l in round_results(judged["pre"]).ranking}
     keys = [c.key for c in judged["pre"].criteria]
     for juror, mark in zip(judged["jurors"], (10, 4, 4)):
-        scorecards.save_calibration_card(juror=juror, entry=sample, round_=judged["pre"],
-                                         values=scorecards.CardInput(marks={k: mark for k in keys}))
+        scorecards.save_calibration_card(
+            juror=juror, entry=sample, round_=judged["pre"], values=scorecards.CardInput(marks={k: mark for k in keys})
+        )
     assert {l.entry: l.score for l in round_results(judged["pre"]).ranking} == before
     login_as(judged["jurors"][0])
     page = client.get(f"/jury/calibration/{judged['pre'].id}/{sample.id}").get_data(as_text=True)
@@ -82,13 +95,16 @@ def test_joint_winners_only_for_a_real_tie_and_by_the_president(judged, make):
         card.marks = {k: 9 for k in card.marks}
     db.session.commit()
     with pytest.raises(Refused):
-        rounds.decide_joint_winners(actor=judged["jurors"][0], round_=pre, entry_ids=[top.id, runner_up.id],
-                                    reason="equal")
+        rounds.decide_joint_winners(
+            actor=judged["jurors"][0], round_=pre, entry_ids=[top.id, runner_up.id], reason="equal"
+        )
     with pytest.raises(Refused):
-        rounds.decide_joint_winners(actor=judged["organiser"], round_=pre,
-                                    entry_ids=[top.id, judged["entries"][2].id], reason="not tied")
-    rounds.decide_joint_winners(actor=judged["organiser"], round_=pre, entry_ids=[top.id, runner_up.id],
-                                reason="Both convinced the whole jury")
+        rounds.decide_joint_winners(
+            actor=judged["organiser"], round_=pre, entry_ids=[top.id, judged["entries"][2].id], reason="not tied"
+        )
+    rounds.decide_joint_winners(
+        actor=judged["organiser"], round_=pre, entry_ids=[top.id, runner_up.id], reason="Both convinced the whole jury"
+    )
     ranking = round_results(pre).ranking
     assert [l.rank for l in ranking[:3]] == [1, 1, 3]
     assert "joint winner: Both convinced the whole jury" in ranking[0].flags
@@ -100,6 +116,7 @@ def test_ceremony_export_waits_for_every_sign_off_or_a_recorded_override(judged,
         rounds.ensure_ceremony_export_allowed(edition)
     member = judged["category"]
     from judging.models import JuryMember
+
     president = db.session.scalar(db.select(JuryMember).where(JuryMember.user_id == judged["jurors"][0].id))
     services.set_president(actor=judged["organiser"], member=president)
     rounds.sign_off(actor=judged["jurors"][0], round_=rounds.deciding_round(member))
@@ -117,8 +134,9 @@ def test_a_score_change_after_sign_off_voids_it_and_tells_the_president(judged):
     round_ = rounds.deciding_round(category)
     signed = sign_off_as_president(category)
     assert category not in rounds.unsigned_categories(judged["edition"])
-    card = db.session.scalars(db.select(Scorecard).where(Scorecard.round_id == round_.id,
-                                                         Scorecard.status == "submitted")).first()
+    card = db.session.scalars(
+        db.select(Scorecard).where(Scorecard.round_id == round_.id, Scorecard.status == "submitted")
+    ).first()
     card.marks = {k: 1 for k in card.marks}
     card.version += 1
     outbox().clear()
@@ -130,7 +148,9 @@ def test_a_score_change_after_sign_off_voids_it_and_tells_the_president(judged):
 
 
 def test_stand_cards_carry_a_qr_code_of_the_final_scorecard_and_the_schedule_walks_the_hall(judged, client, login_as):
-    rounds.apply_shortlist(actor=judged["organiser"], preview=rounds.preview_shortlist(judged["pre"], rule="top", top=3))
+    rounds.apply_shortlist(
+        actor=judged["organiser"], preview=rounds.preview_shortlist(judged["pre"], rule="top", top=3)
+    )
     final = judged["final"]
     final.visit_starts_at = utcnow().replace(hour=9, minute=0, second=0, microsecond=0)
     final.slot_minutes = 15
@@ -148,14 +168,18 @@ def test_stand_cards_carry_a_qr_code_of_the_final_scorecard_and_the_schedule_wal
 def test_a_round_can_have_its_own_aggregation_method(judged, client, login_as):
     final = judged["final"]
     login_as(judged["organiser"])
-    data = {"name": "Final", "name_fr": "Finale", "method": "trimmed", "previous_round_weight": "30",
-            "slot_minutes": "12"}
+    data = {
+        "name": "Final",
+        "name_fr": "Finale",
+        "method": "trimmed",
+        "previous_round_weight": "30",
+        "slot_minutes": "12",
+    }
     assert client.post(f"/organiser/rounds/{final.id}/settings", data=data).status_code == 302
     db.session.refresh(final)
     assert final.method == "trimmed" and final.slot_minutes == 12
     assert round_results(final).method == "trimmed"
-    assert client.post(f"/organiser/rounds/{final.id}/settings",
-                       data={**data, "method": "best"}).status_code == 400
+    assert client.post(f"/organiser/rounds/{final.id}/settings", data={**data, "method": "best"}).status_code == 400
 
 
 def test_a_round_is_named_in_both_languages_and_shown_in_the_readers(judged, client, login_as, make):
@@ -163,8 +187,13 @@ def test_a_round_is_named_in_both_languages_and_shown_in_the_readers(judged, cli
     assert (final.name, final.name_fr) == ("Final", "Finale")  # new editions get both
     organiser = judged["organiser"]
     login_as(organiser)
-    data = {"name": "Jury final on the stand", "name_fr": "Finale du jury sur le stand", "method": "",
-            "previous_round_weight": "0", "slot_minutes": "10"}
+    data = {
+        "name": "Jury final on the stand",
+        "name_fr": "Finale du jury sur le stand",
+        "method": "",
+        "previous_round_weight": "0",
+        "slot_minutes": "10",
+    }
     assert client.post(f"/organiser/rounds/{final.id}/settings", data=data).status_code == 302
     assert "Jury final on the stand" in client.get(f"/organiser/rounds/{final.id}").get_data(as_text=True)
     organiser.language = "fr"

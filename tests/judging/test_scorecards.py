@@ -1,4 +1,5 @@
 """Scoring on the server: validation, assignment, window, versions, finality, privacy."""
+
 import re
 from datetime import timedelta
 
@@ -6,8 +7,8 @@ import pytest
 from sqlalchemy import event
 
 import scoring
-from judging.extensions import db
 from judging.domain import juries as services
+from judging.extensions import db
 from judging.models import Assignment, AuditEvent, Scorecard, utcnow
 
 
@@ -52,11 +53,17 @@ def test_draft_saves_store_the_weighted_total_and_bump_the_version(client, login
     assert card.marks == _marks(w, 8) and card.comments == {w["keys"][0]: "Strong"}
 
 
-@pytest.mark.parametrize("marks, message", [
-    ({"innovation": 11}, "between 0 and 10"), ({"innovation": -1}, "between 0 and 10"),
-    ({"innovation": 7.5}, "whole number"), ({"innovation": "ten"}, "whole number"),
-    ({"no_such_criterion": 3}, "not a criterion"), ("not a dict", "per criterion"),
-])
+@pytest.mark.parametrize(
+    "marks, message",
+    [
+        ({"innovation": 11}, "between 0 and 10"),
+        ({"innovation": -1}, "between 0 and 10"),
+        ({"innovation": 7.5}, "whole number"),
+        ({"innovation": "ten"}, "whole number"),
+        ({"no_such_criterion": 3}, "not a criterion"),
+        ("not a dict", "per criterion"),
+    ],
+)
 def test_out_of_range_or_unknown_marks_are_refused_and_nothing_changes(client, login_as, scoring_world, marks, message):
     w = scoring_world
     login_as(w["juror"])
@@ -98,8 +105,11 @@ def test_two_saves_of_the_same_version_racing_cannot_both_land(client, login_as,
             return
         raced.append(target.id)
         with db.engine.begin() as other:  # another worker's transaction, committed first
-            other.execute(db.update(Scorecard.__table__).where(Scorecard.__table__.c.id == card_id)
-                          .values(version=2, marks=_marks(w, 9)))
+            other.execute(
+                db.update(Scorecard.__table__)
+                .where(Scorecard.__table__.c.id == card_id)
+                .values(version=2, marks=_marks(w, 9))
+            )
 
     event.listen(Scorecard, "before_update", tablet_b_saves_first)
     try:
@@ -127,7 +137,10 @@ def test_submitted_card_is_final_until_an_organiser_reopens_it(client, login_as,
     assert client.post(f"/organiser/scorecards/{card.id}/reopen").status_code == 302
     db.session.refresh(card)
     assert card.status == "draft"
-    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "scorecard.reopen")).before["status"] == "submitted"
+    assert (
+        db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "scorecard.reopen")).before["status"]
+        == "submitted"
+    )
 
 
 def test_unassigned_entry_and_another_jurors_scorecard_are_out_of_reach(client, login_as, make, scoring_world):
@@ -145,7 +158,9 @@ def test_scoring_outside_the_window_is_refused_clearly(client, login_as, scoring
     login_as(w["juror"])
     response = client.post(_url(w), json={"marks": _marks(w), "version": 0})
     assert response.status_code == 403 and "Scoring is closed" in response.get_json()["error"]
-    assert "Scoring is closed for this round" in client.get(f"/jury/entries/{w['entry'].id}/score").get_data(as_text=True)
+    assert "Scoring is closed for this round" in client.get(f"/jury/entries/{w['entry'].id}/score").get_data(
+        as_text=True
+    )
 
 
 def test_plain_form_works_without_javascript(client, login_as, scoring_world):
@@ -215,7 +230,8 @@ def test_a_resend_whose_reply_was_lost_is_a_success_not_a_conflict(client, login
 
 
 def test_a_submission_resent_after_a_lost_reply_or_on_an_old_version_with_the_same_marks_counts(
-        client, login_as, scoring_world):
+    client, login_as, scoring_world
+):
     w = scoring_world
     login_as(w["juror"])
     assert client.post(_url(w), json={"marks": _marks(w, 8), "version": 0}).status_code == 200
@@ -280,8 +296,16 @@ def test_jurors_list_puts_what_is_still_to_score_first(client, login_as, make, s
     w = scoring_world
     done = make.entry(edition=w["edition"], title="Already scored beacon")
     db.session.add(Assignment(round_id=w["round"].id, entry_id=done.id, juror_id=w["juror"].id))
-    db.session.add(Scorecard(round_id=w["round"].id, entry_id=done.id, juror_id=w["juror"].id, status="submitted",
-                             marks=_marks(w), weighted_total=70.0))
+    db.session.add(
+        Scorecard(
+            round_id=w["round"].id,
+            entry_id=done.id,
+            juror_id=w["juror"].id,
+            status="submitted",
+            marks=_marks(w),
+            weighted_total=70.0,
+        )
+    )
     db.session.commit()
     login_as(w["juror"])
     page = client.get("/jury/").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Security, second pass: links and hosts, sessions, throttling, and input that must never give a 500."""
+
 import re
 
 import pytest
@@ -17,6 +18,7 @@ def _link(mail) -> str:
 
 
 # Links and hosts ---------------------------------------------------------------------------------------------
+
 
 def test_reset_mail_links_to_the_public_base_url_not_to_the_host_the_request_named(app, client, make):
     app.config["PUBLIC_BASE_URL"] = PUBLIC
@@ -39,9 +41,11 @@ def test_invitation_link_uses_the_public_base_url(app, client, make):
     organiser = make.user("organiser")
     client.post("/auth/login", data={"email": organiser.email, "password": PASSWORD}, base_url="http://localhost")
     category = make.category(edition, "drones")
-    client.post("/organiser/juries/invite", base_url="http://localhost",
-                data={"name": "Claire Dubois", "email": "claire@police.example", "language": "fr",
-                      "category": category.id})
+    client.post(
+        "/organiser/juries/invite",
+        base_url="http://localhost",
+        data={"name": "Claire Dubois", "email": "claire@police.example", "language": "fr", "category": category.id},
+    )
     assert _link(outbox()[-1]).startswith(f"{PUBLIC}/auth/invitation/")
 
 
@@ -51,15 +55,18 @@ def test_public_url_keeps_a_path_prefix_and_ignores_the_request(app):
         assert public_url("jury.my_entries") == "https://expo.example/awards/jury/"
 
 
-@pytest.mark.parametrize("value", ["awards.example", "ftp://awards.example", "https://user@awards.example",
-                                   "https://awards.example/?x=1"])
+@pytest.mark.parametrize(
+    "value", ["awards.example", "ftp://awards.example", "https://user@awards.example", "https://awards.example/?x=1"]
+)
 def test_a_malformed_public_base_url_stops_the_app_at_start_up(database_url, value):
     from judging import create_app
+
     with pytest.raises(ValueError):
         create_app({"SQLALCHEMY_DATABASE_URI": database_url, "PUBLIC_BASE_URL": value, "SECRET_KEY": "x"})
 
 
 # Sessions ----------------------------------------------------------------------------------------------------
+
 
 def _copy_of(client, app):
     """A second browser holding the same cookies: what an attacker has after stealing them."""
@@ -70,8 +77,10 @@ def _copy_of(client, app):
 
 
 def _logged_in(some_client) -> bool:
-    return some_client.get("/auth/account").status_code == 302 and \
-        "/auth/login" not in some_client.get("/auth/account").location
+    return (
+        some_client.get("/auth/account").status_code == 302
+        and "/auth/login" not in some_client.get("/auth/account").location
+    )
 
 
 def test_a_stolen_session_cookie_stops_working_after_logout(app, client, make, login_as):
@@ -103,8 +112,10 @@ def test_remember_me_lasts_two_weeks_and_is_renewed_on_each_visit(app, client, m
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("remember_token="))
     assert "Max-Age=1209600" in cookie or "Expires=" in cookie
     assert client.get_cookie("remember_token", domain="awards.test").expires is not None
-    days = (client.get_cookie("remember_token", domain="awards.test").expires - __import__("datetime").datetime.now(
-        __import__("datetime").timezone.utc)).days
+    days = (
+        client.get_cookie("remember_token", domain="awards.test").expires
+        - __import__("datetime").datetime.now(__import__("datetime").timezone.utc)
+    ).days
     assert 13 <= days <= 14
     again = client.get("/auth/account")
     assert any(h.startswith("remember_token=") for h in again.headers.getlist("Set-Cookie"))
@@ -112,6 +123,7 @@ def test_remember_me_lasts_two_weeks_and_is_renewed_on_each_visit(app, client, m
 
 def test_organiser_logs_a_juror_out_everywhere_from_the_juries_page(app, client, make, login_as):
     from judging.domain import juries as services
+
     edition = make.edition()
     juror, organiser = make.user("juror"), make.user("organiser")
     services.add_member(actor=organiser, category=make.category(edition, "cyber"), juror=juror)
@@ -136,15 +148,27 @@ def test_ending_sessions_needs_the_form_token(app, client, make, login_as):
 
 # Throttling --------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def throttled(database_url, tmp_path):
     """An app with throttling on and the default limits, in its own memory storage."""
     from judging import create_app
     from judging.extensions import limiter
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "t",
-                      "MAIL_BACKEND": "memory", "SERVER_NAME": "awards.test", "PUBLIC_BASE_URL": "http://awards.test",
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "SECRET_KEY": "t",
+            "MAIL_BACKEND": "memory",
+            "SERVER_NAME": "awards.test",
+            "PUBLIC_BASE_URL": "http://awards.test",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
     with app.app_context():
         limiter.reset()
         yield app
@@ -152,8 +176,11 @@ def throttled(database_url, tmp_path):
 
 
 def _login(app, email, password, address="192.0.2.1"):
-    return app.test_client().post("/auth/login", data={"email": email, "password": password},
-                                  environ_base={"REMOTE_ADDR": address}).status_code
+    return (
+        app.test_client()
+        .post("/auth/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address})
+        .status_code
+    )
 
 
 def test_a_hundred_jurors_log_in_from_the_venue_address_within_a_minute(throttled, make):
@@ -183,24 +210,47 @@ def test_failed_logins_from_one_address_are_throttled_across_accounts(throttled,
 def test_a_forged_forwarded_for_header_is_ignored_without_trusted_proxies(throttled, make):
     throttled.config["LOGIN_RATE_LIMIT"] = "6 per minute"
     client = throttled.test_client()
-    statuses = [client.post("/auth/login", data={"email": f"p{n}@example.com", "password": "x-password-1"},
-                            headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(7)]
+    statuses = [
+        client.post(
+            "/auth/login",
+            data={"email": f"p{n}@example.com", "password": "x-password-1"},
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+        ).status_code
+        for n in range(7)
+    ]
     assert statuses == [401] * 6 + [429]  # all from the one real address
 
 
 def test_forwarded_address_is_used_behind_the_configured_proxy(database_url, tmp_path, make):
     from judging import create_app
     from judging.extensions import limiter
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "t",
-                      "SERVER_NAME": "awards.test", "PUBLIC_BASE_URL": "http://awards.test", "TRUSTED_PROXIES": 1,
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "SECRET_KEY": "t",
+            "SERVER_NAME": "awards.test",
+            "PUBLIC_BASE_URL": "http://awards.test",
+            "TRUSTED_PROXIES": 1,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
     app.config["LOGIN_RATE_LIMIT"] = "6 per minute"
     with app.app_context():
         limiter.reset()
         client = app.test_client()
-        statuses = [client.post("/auth/login", data={"email": f"q{n}@example.com", "password": "x-password-1"},
-                                headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(7)]
+        statuses = [
+            client.post(
+                "/auth/login",
+                data={"email": f"q{n}@example.com", "password": "x-password-1"},
+                headers={"X-Forwarded-For": f"203.0.113.{n}"},
+            ).status_code
+            for n in range(7)
+        ]
         assert statuses == [401] * 7  # seven different people behind the proxy
 
 
@@ -209,23 +259,35 @@ def test_reset_mails_are_throttled_per_recipient_and_per_address(throttled, make
     client = throttled.test_client()
     statuses = [client.post("/auth/forgot", data={"email": user.email}).status_code for _ in range(5)]
     assert statuses == [302, 302, 302, 429, 429] and len(throttled.extensions["awards_outbox"]) == 3
-    limiter_statuses = [client.post("/auth/forgot", data={"email": f"n{n}@example.com"},
-                                    environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code for n in range(6)]
+    limiter_statuses = [
+        client.post(
+            "/auth/forgot", data={"email": f"n{n}@example.com"}, environ_base={"REMOTE_ADDR": "192.0.2.9"}
+        ).status_code
+        for n in range(6)
+    ]
     assert limiter_statuses == [302] * 5 + [429]
 
 
 def test_registrations_are_throttled_per_address(throttled, make):
     make.edition()
     client = throttled.test_client()
-    statuses = [client.post("/auth/register", environ_base={"REMOTE_ADDR": "192.0.2.10"}, data=dict(
-        name="Ada", email=f"ada{n}@example.com", language="en", organisation=f"Company {n}",
-        country="FR")).status_code for n in range(6)]
+    statuses = [
+        client.post(
+            "/auth/register",
+            environ_base={"REMOTE_ADDR": "192.0.2.10"},
+            data=dict(
+                name="Ada", email=f"ada{n}@example.com", language="en", organisation=f"Company {n}", country="FR"
+            ),
+        ).status_code
+        for n in range(6)
+    ]
     assert statuses[-1] == 429 and 429 not in statuses[:5]
 
 
 def test_an_unknown_email_costs_as_much_time_as_a_wrong_password(client, make):
     import statistics
     import time
+
     user = make.user()
     times = {user.email: [], "nobody-here@example.com": []}
     for _ in range(5):  # interleaved, so that the machine's load weighs on both alike
@@ -249,8 +311,11 @@ def _every_get_url(app, values):
             continue
         url = rule.rule
         for name, converter in rule._converters.items():
-            url = re.sub(rf"<[^>]*{name}>", HUGE if converter.__class__.__name__.endswith("IntegerConverter")
-                         else values.get(name, "x"), url)
+            url = re.sub(
+                rf"<[^>]*{name}>",
+                HUGE if converter.__class__.__name__.endswith("IntegerConverter") else values.get(name, "x"),
+                url,
+            )
         yield url
 
 
@@ -287,13 +352,15 @@ def test_a_line_break_in_an_entry_title_cannot_add_a_mail_header(client, make, l
     edition = make.edition()
     company = make.organisation()
     owner = make.user("exhibitor", organisation=company)
-    entry = make.entry(edition=edition, organisation=company, status="draft",
-                       title="Drone shield\r\nBcc: attacker@example.com")
+    entry = make.entry(
+        edition=edition, organisation=company, status="draft", title="Drone shield\r\nBcc: attacker@example.com"
+    )
     login_as(owner)
     assert client.post(f"/entries/{entry.id}/submit").status_code == 302
     receipt = outbox()[-1]
     assert receipt.subject == "Entry received: Drone shield Bcc: attacker@example.com"
     from judging.mail import compose
+
     assert compose(receipt)["Bcc"] is None
 
 
@@ -302,11 +369,20 @@ def test_the_database_refuses_an_eleventh_file_even_when_uploads_race(app, make)
     import sqlalchemy as sa
 
     from judging.models import Attachment
+
     entry = make.entry(status="draft")
 
     def file(n, **values):
-        return Attachment(entry_id=entry.id, original_name=f"f{n}.pdf", stored_name=f"{n:032x}.pdf",
-                          content_type="application/pdf", size=1, sha256="0" * 64, **values)
+        return Attachment(
+            entry_id=entry.id,
+            original_name=f"f{n}.pdf",
+            stored_name=f"{n:032x}.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+            **values,
+        )
+
     for n in range(10):
         db.session.add(file(n))
         db.session.commit()
@@ -328,6 +404,7 @@ def test_a_racing_upload_is_refused_with_the_limit_message_and_leaves_no_file(ap
     from judging.domain.entries import add_attachment
     from judging.errors import Refused
     from judging.models import Attachment
+
     company = make.organisation()
     owner = make.user("exhibitor", organisation=company)
     entry = make.entry(organisation=company, status="draft")
@@ -339,9 +416,18 @@ def test_a_racing_upload_is_refused_with_the_limit_message_and_leaves_no_file(ap
     db.session().expire_on_commit = False
     db.session.commit()
     with db.engine.begin() as other_request:  # the racing upload wins the last slot
-        other_request.execute(Attachment.__table__.insert().values(
-            entry_id=entry.id, slot=10, original_name="c.pdf", stored_name="f" * 32 + ".pdf",
-            content_type="application/pdf", size=1, sha256="0" * 64, uploaded_at=entry.created_at))
+        other_request.execute(
+            Attachment.__table__.insert().values(
+                entry_id=entry.id,
+                slot=10,
+                original_name="c.pdf",
+                stored_name="f" * 32 + ".pdf",
+                content_type="application/pdf",
+                size=1,
+                sha256="0" * 64,
+                uploaded_at=entry.created_at,
+            )
+        )
     before = set(Path(folder).iterdir())
     with pytest.raises(Refused) as refusal:
         add_attachment(entry=entry, user=owner, data=pdf, filename="b.pdf", folder=folder)
@@ -353,6 +439,7 @@ def test_a_racing_upload_is_refused_with_the_limit_message_and_leaves_no_file(ap
 def _crafted_backup(runner, tmp_path, stored_name):
     import json
     import zipfile
+
     assert runner.invoke(args=["backup", "-o", str(tmp_path / "real.zip")]).exit_code == 0
     with zipfile.ZipFile(tmp_path / "real.zip") as real:
         manifest = json.loads(real.read("manifest.json"))
@@ -370,10 +457,16 @@ def test_restore_refuses_a_backup_whose_file_names_leave_the_upload_folder(app, 
     from judging.domain.entries import add_attachment
     from judging.models import Attachment
     from support import empty_all_tables
+
     company = make.organisation()
     entry = make.entry(organisation=company, status="draft")
-    add_attachment(entry=entry, user=make.user("exhibitor", organisation=company),
-                   data=b"%PDF-1.4\n%%EOF\n", filename="a.pdf", folder=app.config["UPLOAD_FOLDER"])
+    add_attachment(
+        entry=entry,
+        user=make.user("exhibitor", organisation=company),
+        data=b"%PDF-1.4\n%%EOF\n",
+        filename="a.pdf",
+        folder=app.config["UPLOAD_FOLDER"],
+    )
     crafted = _crafted_backup(runner, tmp_path, stored_name)
     empty_all_tables()
     result = runner.invoke(args=["restore", str(crafted)])
@@ -383,11 +476,20 @@ def test_restore_refuses_a_backup_whose_file_names_leave_the_upload_folder(app, 
 
 def test_an_attachment_row_naming_a_path_serves_nothing(app, client, make, login_as):
     from judging.models import Attachment
+
     company = make.organisation()
     owner = make.user("exhibitor", organisation=company)
     entry = make.entry(organisation=company, status="draft")
-    db.session.add(Attachment(entry_id=entry.id, original_name="x.pdf", stored_name="../secret_key",
-                              content_type="application/pdf", size=1, sha256="0" * 64))
+    db.session.add(
+        Attachment(
+            entry_id=entry.id,
+            original_name="x.pdf",
+            stored_name="../secret_key",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+        )
+    )
     db.session.commit()
     (__import__("pathlib").Path(app.config["UPLOAD_FOLDER"]).parent / "secret_key").write_text("s3cret")
     login_as(owner)
@@ -399,14 +501,22 @@ def test_an_attachment_row_naming_a_path_serves_nothing(app, client, make, login
 @pytest.mark.parametrize("key", ["it's_new", "two words", "Innovation", "x" * 41, "<b>"])
 def test_a_criterion_key_must_be_a_slug(client, make, login_as, key):
     from judging.models import Criterion
+
     edition = make.edition()
     round_ = make.category(edition, "csr").rounds[0]
     login_as(make.user("organiser"))
     data = {"count": str(len(round_.criteria))}
     for index, criterion in enumerate(round_.criteria):
-        data.update({f"key-{index}": criterion.key, f"name_en-{index}": criterion.name_en,
-                     f"name_fr-{index}": criterion.name_fr, f"weight-{index}": f"{criterion.weight:g}",
-                     f"scale_min-{index}": "0", f"scale_max-{index}": "10"})
+        data.update(
+            {
+                f"key-{index}": criterion.key,
+                f"name_en-{index}": criterion.name_en,
+                f"name_fr-{index}": criterion.name_fr,
+                f"weight-{index}": f"{criterion.weight:g}",
+                f"scale_min-{index}": "0",
+                f"scale_max-{index}": "10",
+            }
+        )
     data["key-0"] = key
     response = client.post(f"/organiser/rounds/{round_.id}/criteria", data=data)
     assert response.status_code == 400 and "lower-case letters" in response.get_data(as_text=True)
@@ -415,13 +525,21 @@ def test_a_criterion_key_must_be_a_slug(client, make, login_as, key):
     assert client.post(f"/organiser/rounds/{round_.id}/criteria", data=data).status_code == 400
 
 
-ENTRY = dict(title="Smart fence", summary="Detects climbing.", innovation_type="product", what_is_new="Fibre sensing",
-             operational_benefit="Fewer patrols", maturity="pilot", availability_date="2027-03-01")
+ENTRY = dict(
+    title="Smart fence",
+    summary="Detects climbing.",
+    innovation_type="product",
+    what_is_new="Fibre sensing",
+    operational_benefit="Fewer patrols",
+    maturity="pilot",
+    availability_date="2027-03-01",
+)
 
 
 @pytest.mark.parametrize("status", ["preparing", "archived"])
 def test_exhibitors_cannot_enter_an_edition_that_is_not_open(client, make, login_as, status):
     from judging.models import Entry
+
     make.edition()  # the current, live edition
     closed = make.edition(current=False, status=status)
     login_as(make.user("exhibitor"))
@@ -433,13 +551,27 @@ def test_exhibitors_cannot_enter_an_edition_that_is_not_open(client, make, login
 
 # Passwords ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("password", ["Short-pass1", "password1234", "qwertyuiop123", "passwordpassword",
-                                      "123456789012", "iloveyou1234", "1q2w3e4r5t6y"])
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Short-pass1",
+        "password1234",
+        "qwertyuiop123",
+        "passwordpassword",
+        "123456789012",
+        "iloveyou1234",
+        "1q2w3e4r5t6y",
+    ],
+)
 def test_a_short_or_common_password_is_refused_with_a_reason(client, make, password):
     from judging.models import User
+
     make.edition()
-    client.post("/auth/register", data=dict(name="Ada", email="ada@aegis.example", language="en",
-                                            organisation="Aegis", country="FR"))
+    client.post(
+        "/auth/register",
+        data=dict(name="Ada", email="ada@aegis.example", language="en", organisation="Aegis", country="FR"),
+    )
     link = _link(outbox()[-1]).replace("http://awards.test", "")
     response = client.post(link, data={"password": password, "confirm": password})
     page = response.get_data(as_text=True)
@@ -457,14 +589,17 @@ def test_a_reset_refuses_a_common_password_too(client, make):
 
 def test_strong_passphrases_pass(app):
     from judging.forms import password_problem
+
     for password in ("correct-horse-42", "Secure-pass-2027", "ladder violet pencil cloud", "x" * 7 + "Kp9#qW2!z" * 20):
         assert password_problem(password) is None, password
 
 
 # Companies grow by invitation --------------------------------------------------------------------------------
 
+
 def test_an_exhibitor_invites_a_colleague_who_joins_the_company_through_the_link(app, client, make, login_as):
     from judging.models import User
+
     edition = make.edition()
     company = make.organisation("Aegis Systems")
     entry = make.entry(edition=edition, organisation=company, title="Smart fence")
@@ -488,12 +623,14 @@ def test_an_exhibitor_invites_a_colleague_who_joins_the_company_through_the_link
 
 def test_inviting_an_address_that_has_an_account_adds_nobody_and_tells_nothing(client, make, login_as):
     from judging.models import User
+
     make.edition()
     company = make.organisation()
     other = make.user("exhibitor")
     login_as(make.user("exhibitor", organisation=company))
-    response = client.post("/auth/colleagues", data={"name": "X", "email": other.email, "language": "en"},
-                           follow_redirects=True)
+    response = client.post(
+        "/auth/colleagues", data={"name": "X", "email": other.email, "language": "en"}, follow_redirects=True
+    )
     assert response.status_code == 200 and f"sent an invitation to {other.email}" in response.get_data(as_text=True)
     assert outbox()[-1].to == other.email and "/auth/join/" not in outbox()[-1].body
     assert db.session.get(User, other.id).organisation_id != company.id
@@ -501,6 +638,7 @@ def test_inviting_an_address_that_has_an_account_adds_nobody_and_tells_nothing(c
 
 def test_a_forged_or_altered_join_link_is_refused(client, make):
     from judging.auth.tokens import sign
+
     assert client.get("/auth/join/not-a-token").status_code == 400
     with client.application.test_request_context():
         forged = sign({"organisation": 10**6, "email": "x@example.com", "name": "X", "language": "en"}, "join")

@@ -1,5 +1,6 @@
 """Shortlisting never eliminates an entry without a score silently, and every new finalist gets the final's
 jurors at once, so that its stand card's QR code opens the scorecard for each of them."""
+
 from datetime import timedelta
 
 import pytest
@@ -32,14 +33,32 @@ def judged(make):
         item = make.entry(edition=edition, category="drones", organisation=company, title=title)
         for juror, mark in zip(jurors, marks):
             db.session.add(Assignment(round_id=pre.id, entry_id=item.id, juror_id=juror.id))
-            db.session.add(Scorecard(round_id=pre.id, entry_id=item.id, juror_id=juror.id, status="submitted",
-                                     marks={c.key: mark for c in pre.criteria}, weighted_total=mark * 10.0))
+            db.session.add(
+                Scorecard(
+                    round_id=pre.id,
+                    entry_id=item.id,
+                    juror_id=juror.id,
+                    status="submitted",
+                    marks={c.key: mark for c in pre.criteria},
+                    weighted_total=mark * 10.0,
+                )
+            )
         return item
+
     scored = [entry(f"Drone {mark}", [mark] * 3) for mark in (9, 8, 7, 6)]
     unread, half = entry("Unread dossier", []), entry("Half read", [10])
     db.session.commit()
-    return dict(edition=edition, category=category, organiser=organiser, jurors=jurors, pre=pre, final=final,
-                scored=scored, unread=unread, half=half)
+    return dict(
+        edition=edition,
+        category=category,
+        organiser=organiser,
+        jurors=jurors,
+        pre=pre,
+        final=final,
+        scored=scored,
+        unread=unread,
+        half=half,
+    )
 
 
 def test_the_rule_never_decides_for_an_entry_without_a_complete_score(judged):
@@ -62,8 +81,9 @@ def test_applying_is_refused_until_each_unscored_entry_has_a_decision_and_nobody
 
 def test_an_explicit_decision_lets_an_unscored_entry_through_or_stops_it_and_is_recorded(judged):
     unread, half = judged["unread"], judged["half"]
-    preview = rounds.preview_shortlist(judged["pre"], rule="top", top=2,
-                                       decisions={unread.id: "eliminate", half.id: "advance"})
+    preview = rounds.preview_shortlist(
+        judged["pre"], rule="top", top=2, decisions={unread.id: "eliminate", half.id: "advance"}
+    )
     assert preview.undecided == [] and half.id in preview.advancing and unread.id in preview.eliminated
     rounds.apply_shortlist(actor=judged["organiser"], preview=preview, notify=True)
     reached = {e.title: e.round_reached for e in db.session.scalars(db.select(Entry))}
@@ -71,6 +91,7 @@ def test_an_explicit_decision_lets_an_unscored_entry_through_or_stops_it_and_is_
     not_shortlisted = [m for m in outbox() if "not shortlisted" in m.body]
     assert len(not_shortlisted) == 3 and any("Unread dossier" in m.body for m in not_shortlisted)
     from judging.models import AuditEvent
+
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "round.shortlist"))
     assert event.after["decided_by_hand"] == {str(unread.id): "eliminate", str(half.id): "advance"}
 
@@ -84,13 +105,17 @@ def test_every_finalist_gets_the_finals_jurors_and_its_qr_code_opens_the_scoreca
     final = judged["final"]
     finalists = [e.id for e in db.session.scalars(db.select(Entry).where(Entry.round_reached >= 2))]
     assert len(finalists) == 3
-    assigned = set(db.session.execute(db.select(Assignment.entry_id, Assignment.juror_id)
-                                      .where(Assignment.round_id == final.id)).all())
+    assigned = set(
+        db.session.execute(
+            db.select(Assignment.entry_id, Assignment.juror_id).where(Assignment.round_id == final.id)
+        ).all()
+    )
     assert assigned == {(e, j.id) for e in finalists for j in judged["jurors"]}
     login_as(judged["organiser"])
     cards = client.get(f"/organiser/rounds/{final.id}/stand-cards").get_data(as_text=True)
-    links = sorted(set(link for link in cards.split('href="')[1:] for link in [link.split('"')[0]]
-                       if "/jury/entries/" in link))
+    links = sorted(
+        set(link for link in cards.split('href="')[1:] for link in [link.split('"')[0]] if "/jury/entries/" in link)
+    )
     assert len(links) == 3
     client.post("/auth/logout")
     for juror in judged["jurors"]:
@@ -104,10 +129,12 @@ def test_every_finalist_gets_the_finals_jurors_and_its_qr_code_opens_the_scoreca
 def test_a_finalist_no_juror_of_the_final_can_judge_is_refused_with_the_reason_and_nothing_changes(judged, make):
     unread = judged["unread"]
     for juror in judged["jurors"]:  # every juror is conflicted with the unread entry's company
-        services.declare_conflict(actor=juror, juror=juror, organisation=unread.organisation, kind="client",
-                                  reason="Our supplier")
-    preview = rounds.preview_shortlist(judged["pre"], rule="top", top=2,
-                                       decisions={unread.id: "advance", judged["half"].id: "eliminate"})
+        services.declare_conflict(
+            actor=juror, juror=juror, organisation=unread.organisation, kind="client", reason="Our supplier"
+        )
+    preview = rounds.preview_shortlist(
+        judged["pre"], rule="top", top=2, decisions={unread.id: "advance", judged["half"].id: "eliminate"}
+    )
     with pytest.raises(Refused, match="Unread dossier") as refused:
         rounds.apply_shortlist(actor=judged["organiser"], preview=preview, notify=True)
     assert "conflicted" in refused.value.message
@@ -118,9 +145,12 @@ def test_a_finalist_no_juror_of_the_final_can_judge_is_refused_with_the_reason_a
 
 def test_shortlisting_is_refused_while_the_results_are_frozen(judged):
     lifecycle.freeze(actor=judged["organiser"], edition=judged["edition"])
-    preview = rounds.preview_shortlist(judged["pre"], rule="manual", chosen=[judged["scored"][0].id],
-                                       decisions={judged["unread"].id: "eliminate",
-                                                  judged["half"].id: "eliminate"})
+    preview = rounds.preview_shortlist(
+        judged["pre"],
+        rule="manual",
+        chosen=[judged["scored"][0].id],
+        decisions={judged["unread"].id: "eliminate", judged["half"].id: "eliminate"},
+    )
     with pytest.raises(Refused, match="frozen"):
         rounds.apply_shortlist(actor=judged["organiser"], preview=preview)
 
@@ -136,8 +166,14 @@ def test_the_round_page_lists_the_undecided_entries_and_shows_the_refusal_there(
     response = client.post(f"/organiser/rounds/{pre.id}/shortlist", data={"rule": "top", "top": "2"})
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and "Décidez à la main" in page and 'id="shortlist-form"' in page
-    response = client.post(f"/organiser/rounds/{pre.id}/shortlist",
-                           data={"rule": "top", "top": "2", f"decide-{judged['unread'].id}": "eliminate",
-                                 f"decide-{judged['half'].id}": "advance"})
+    response = client.post(
+        f"/organiser/rounds/{pre.id}/shortlist",
+        data={
+            "rule": "top",
+            "top": "2",
+            f"decide-{judged['unread'].id}": "eliminate",
+            f"decide-{judged['half'].id}": "advance",
+        },
+    )
     assert response.status_code == 302
     assert db.session.get(Entry, judged["half"].id).round_reached == 2

@@ -1,6 +1,7 @@
 """Every word a reader sees in a template goes through the catalogue: text nodes and the visible attributes
 (placeholder, title, aria-label, alt) outside {{ _() }} and {% trans %} fail the suite, before a French reader
 meets them in English. Missing translations of marked strings are test_i18n.py's concern."""
+
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -66,7 +67,12 @@ def test_the_finder_tells_marked_from_unmarked_text():
 def test_every_visible_string_in_the_templates_is_marked_for_translation():
     templates = sorted((ROOT / "templates").rglob("*.html"))
     assert len(templates) > 30
-    found = [f"  {path.relative_to(ROOT)}:{line}: {text}"
-             for path in templates for line, text in unmarked_strings(path.read_text(encoding="utf-8"))]
-    assert not found, ("text a reader sees is not marked for translation; wrap it in {{ _('...') }} and add its "
-                       "French to messages.po:\n" + "\n".join(found))
+    found = [
+        f"  {path.relative_to(ROOT)}:{line}: {text}"
+        for path in templates
+        for line, text in unmarked_strings(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, (
+        "text a reader sees is not marked for translation; wrap it in {{ _('...') }} and add its "
+        "French to messages.po:\n" + "\n".join(found)
+    )

@@ -1,4 +1,5 @@
 """One transaction per action: a multi-step action that fails at its last step leaves nothing behind."""
+
 import io
 
 import pytest
@@ -12,10 +13,19 @@ from judging.models import AuditEvent, JuryMember, User
 
 
 def _rows(last_email):
-    return (JurorImportRow(name="Claire Dubois", email="claire@police.example.com", organisation="",
-                           juries=("cyber", "drones"), language="fr", president=True),
-            JurorImportRow(name="Last One", email=last_email, organisation="", juries=("cyber",), language="en",
-                           president=False))
+    return (
+        JurorImportRow(
+            name="Claire Dubois",
+            email="claire@police.example.com",
+            organisation="",
+            juries=("cyber", "drones"),
+            language="fr",
+            president=True,
+        ),
+        JurorImportRow(
+            name="Last One", email=last_email, organisation="", juries=("cyber",), language="en", president=False
+        ),
+    )
 
 
 def test_a_juror_import_failing_at_its_last_row_leaves_no_juror_seat_or_president(make):

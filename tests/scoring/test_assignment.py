@@ -1,4 +1,5 @@
 """The assignment algorithm on its own: stories first, then properties checked by hypothesis."""
+
 import random
 from itertools import combinations
 
@@ -9,8 +10,10 @@ from scoring.assignment import EntryToAssign, Existing, Problem, assign_jurors
 
 
 def _entries(n, organisations=None):
-    return [EntryToAssign(id=i, title=f"Entry {i}", organisation=(organisations or {}).get(i, 1000 + i))
-            for i in range(1, n + 1)]
+    return [
+        EntryToAssign(id=i, title=f"Entry {i}", organisation=(organisations or {}).get(i, 1000 + i))
+        for i in range(1, n + 1)
+    ]
 
 
 def _per_entry(plan, counted_only=True):
@@ -26,6 +29,7 @@ def _spread(plan):
 
 
 # Stories ------------------------------------------------------------------------------------------------
+
 
 def test_every_entry_gets_three_jurors_and_loads_differ_by_at_most_one():
     plan = assign_jurors(entries=_entries(20), jurors=range(1, 8), conflicts=[], k=3)
@@ -47,8 +51,10 @@ def test_entry_never_goes_to_a_juror_conflicted_with_its_company():
 
 
 def test_infeasible_entry_is_reported_with_counts():
-    entries = [EntryToAssign(id=1, title="Smart fence", organisation=9),
-               EntryToAssign(id=2, title="Drone net", organisation=8)]
+    entries = [
+        EntryToAssign(id=1, title="Smart fence", organisation=9),
+        EntryToAssign(id=2, title="Drone net", organisation=8),
+    ]
     plan = assign_jurors(entries=entries, jurors=[1, 2, 3], conflicts=[(3, 9)], k=3)
     assert plan.problems == [Problem(1, "Entry 'Smart fence' has 2 eligible jurors, needs 3", eligible=2, needed=3)]
     assert _per_entry(plan) == {1: {1, 2}, 2: {1, 2, 3}}
@@ -56,8 +62,10 @@ def test_infeasible_entry_is_reported_with_counts():
 
 def test_an_empty_jury_reports_every_entry():
     plan = assign_jurors(entries=_entries(2), jurors=[], conflicts=[], k=3)
-    assert [p.message for p in plan.problems] == ["Entry 'Entry 1' has 0 eligible jurors, needs 3",
-                                                  "Entry 'Entry 2' has 0 eligible jurors, needs 3"]
+    assert [p.message for p in plan.problems] == [
+        "Entry 'Entry 1' has 0 eligible jurors, needs 3",
+        "Entry 'Entry 2' has 0 eligible jurors, needs 3",
+    ]
     assert plan.assignments == frozenset() and plan.loads == {}
 
 
@@ -78,8 +86,13 @@ def test_rerun_after_new_entries_keeps_every_existing_assignment():
 def test_rerun_with_nothing_new_changes_nothing():
     entries, conflicts = _entries(12, organisations={i: i % 3 for i in range(1, 13)}), [(1, 0), (2, 1)]
     first = assign_jurors(entries=entries, jurors=range(1, 6), conflicts=conflicts, k=3)
-    again = assign_jurors(entries=entries, jurors=range(1, 6), conflicts=conflicts, k=3,
-                          existing=[Existing(e, j) for e, j in first.assignments])
+    again = assign_jurors(
+        entries=entries,
+        jurors=range(1, 6),
+        conflicts=conflicts,
+        k=3,
+        existing=[Existing(e, j) for e, j in first.assignments],
+    )
     assert again.added == again.removed == frozenset() and again.assignments == first.assignments
 
 
@@ -108,8 +121,7 @@ def test_new_conflict_removes_the_unstarted_assignment_and_keeps_a_started_one_a
 
 def test_recused_juror_is_replaced():
     existing = [Existing(1, 1), Existing(1, 2)]
-    plan = assign_jurors(entries=_entries(1), jurors=[1, 2, 3], conflicts=[], existing=existing, k=2,
-                         recused=[(1, 1)])
+    plan = assign_jurors(entries=_entries(1), jurors=[1, 2, 3], conflicts=[], existing=existing, k=2, recused=[(1, 1)])
     assert _per_entry(plan)[1] == {2, 3} and plan.removed == {(1, 1)} and plan.added == {(1, 3)}
 
 
@@ -159,15 +171,17 @@ def test_same_inputs_in_another_order_give_same_plan():
     conflicts = [(1, 0), (3, 2), (5, 1)]
     existing = [Existing(1, 2, True), Existing(2, 3), Existing(40, 1, True), Existing(3, 9)]
     recused = [(4, 4), (5, 1)]
-    plan = assign_jurors(entries=entries, jurors=list(range(1, 9)), conflicts=conflicts, k=3,
-                         existing=existing, recused=recused)
+    plan = assign_jurors(
+        entries=entries, jurors=list(range(1, 9)), conflicts=conflicts, k=3, existing=existing, recused=recused
+    )
     rng = random.Random(4)
     for _ in range(5):
         lists = [entries[:], list(range(1, 9)), conflicts[:], existing[:], recused[:]]
         for items in lists:
             rng.shuffle(items)
-        again = assign_jurors(entries=lists[0], jurors=lists[1], conflicts=lists[2], existing=lists[3],
-                              recused=lists[4], k=3)
+        again = assign_jurors(
+            entries=lists[0], jurors=lists[1], conflicts=lists[2], existing=lists[3], recused=lists[4], k=3
+        )
         assert again == plan
 
 
@@ -178,11 +192,13 @@ def test_ids_of_any_sortable_kind_work_and_bad_input_is_refused():
     with pytest.raises(ValueError):
         assign_jurors(entries=entries, jurors=[1], conflicts=[], k=0)
     with pytest.raises(ValueError):
-        assign_jurors(entries=entries + [EntryToAssign(id="E0", title="other", organisation="x")],
-                      jurors=[1], conflicts=[], k=1)
+        assign_jurors(
+            entries=entries + [EntryToAssign(id="E0", title="other", organisation="x")], jurors=[1], conflicts=[], k=1
+        )
 
 
 # Properties ---------------------------------------------------------------------------------------------
+
 
 @st.composite
 def worlds(draw, max_jurors=9, max_entries=25, with_existing=True):
@@ -199,17 +215,26 @@ def worlds(draw, max_jurors=9, max_entries=25, with_existing=True):
     if with_existing and pairs:
         # Often piled on a few jurors (manual assignments, a newcomer joining), and naming withdrawn
         # entries (id 0) and departed jurors (id 99), started or not.
-        holders = jurors[:draw(st.integers(1, n_jurors))] + [99]
+        holders = jurors[: draw(st.integers(1, n_jurors))] + [99]
         chosen = draw(st.sets(st.tuples(st.integers(0, n_entries), st.sampled_from(holders)), max_size=15))
         existing = [Existing(e, j, started=draw(st.booleans())) for e, j in sorted(chosen)]
     k = draw(st.integers(1, 4))
-    return {"entries": entries, "jurors": jurors, "conflicts": conflicts, "recused": recused,
-            "existing": existing, "k": k}
+    return {
+        "entries": entries,
+        "jurors": jurors,
+        "conflicts": conflicts,
+        "recused": recused,
+        "existing": existing,
+        "k": k,
+    }
 
 
 def _eligible(world, entry):
-    return [j for j in world["jurors"]
-            if (j, entry.organisation) not in world["conflicts"] and (entry.id, j) not in world["recused"]]
+    return [
+        j
+        for j in world["jurors"]
+        if (j, entry.organisation) not in world["conflicts"] and (entry.id, j) not in world["recused"]
+    ]
 
 
 def _best_loads(world):
@@ -224,8 +249,11 @@ def _best_loads(world):
         size = max(min(world["k"], len(eligible)), sum((entry.id, j) in previous for j in eligible))
         free = [j for j in eligible if j not in fixed]
         options = [fixed + list(c) for c in combinations(free, size - len(fixed))]
-        states = {tuple(load + (jurors[i] in option) for i, load in enumerate(state))
-                  for state in states for option in options}
+        states = {
+            tuple(load + (jurors[i] in option) for i, load in enumerate(state))
+            for state in states
+            for option in options
+        }
     return min(max(s) for s in states), max(min(s) for s in states)
 
 
@@ -270,8 +298,9 @@ def test_property_without_conflicts_loads_differ_by_at_most_one(world):
         assert _spread(plan) <= 1
     # Adding entries later never moves anything: the new ones go to the least loaded jurors.
     more = _entries(len(world["entries"]) + 5)
-    again = _run(world, entries=more, conflicts=set(), recused=set(),
-                 existing=[Existing(e, j) for e, j in plan.assignments])
+    again = _run(
+        world, entries=more, conflicts=set(), recused=set(), existing=[Existing(e, j) for e, j in plan.assignments]
+    )
     assert plan.assignments <= again.assignments and again.removed == frozenset() and _spread(again) <= 1
 
 
@@ -306,9 +335,17 @@ def test_property_withdrawals_departures_and_recusals_keep_started_scorecards(wo
     first = _run(world)
     started = data.draw(st.sets(st.sampled_from(sorted(first.assignments)), max_size=5)) if first.assignments else set()
     fewer = data.draw(st.lists(st.sampled_from(world["entries"]), unique_by=lambda e: e.id)) if world["entries"] else []
-    recused = world["recused"] | data.draw(st.sets(st.sampled_from(sorted(first.assignments)), max_size=3)) \
-        if first.assignments else world["recused"]
-    second = _run(world, entries=fewer, jurors=world["jurors"][:-1] or world["jurors"], recused=recused,
-                  existing=[Existing(e, j, started=(e, j) in started) for e, j in first.assignments])
+    recused = (
+        world["recused"] | data.draw(st.sets(st.sampled_from(sorted(first.assignments)), max_size=3))
+        if first.assignments
+        else world["recused"]
+    )
+    second = _run(
+        world,
+        entries=fewer,
+        jurors=world["jurors"][:-1] or world["jurors"],
+        recused=recused,
+        existing=[Existing(e, j, started=(e, j) in started) for e, j in first.assignments],
+    )
     assert started <= second.assignments and not (started & second.removed)
     assert all((e, j) not in second.assignments or (e, j) in started for e, j in recused)

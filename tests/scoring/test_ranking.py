@@ -1,4 +1,5 @@
 """Hand-worked examples for every method and the tie chain, then properties checked by hypothesis."""
+
 import random
 
 import pytest
@@ -47,8 +48,12 @@ def test_weighted_total_refuses_a_missing_or_out_of_range_mark():
 
 
 def test_mean_method_by_hand():
-    cards = [card("j1", "A", 8, 6, 10), card("j2", "A", 6, 6, 6),  # totals 78 and 60 -> 69
-             card("j1", "B", 7, 7, 7), card("j2", "B", 7, 7, 7)]  # totals 70 and 70 -> 70
+    cards = [
+        card("j1", "A", 8, 6, 10),
+        card("j2", "A", 6, 6, 6),  # totals 78 and 60 -> 69
+        card("j1", "B", 7, 7, 7),
+        card("j2", "B", 7, 7, 7),
+    ]  # totals 70 and 70 -> 70
     ranking = rank_entries(cards, CRITERIA, "mean")
     assert [(r.entry, r.rank) for r in ranking] == [("B", 1), ("A", 2)]
     assert by_entry(ranking)["A"].score == pytest.approx(69.0)
@@ -57,8 +62,14 @@ def test_mean_method_by_hand():
 
 
 def test_median_method_by_hand():
-    cards = [card("j1", "A", 10, 10, 10), card("j2", "A", 2, 2, 2), card("j3", "A", 6, 6, 6),  # 100, 20, 60 -> 60
-             card("j1", "B", 5, 5, 5), card("j2", "B", 5, 5, 5), card("j3", "B", 7, 7, 7)]  # 50, 50, 70 -> 50
+    cards = [
+        card("j1", "A", 10, 10, 10),
+        card("j2", "A", 2, 2, 2),
+        card("j3", "A", 6, 6, 6),  # 100, 20, 60 -> 60
+        card("j1", "B", 5, 5, 5),
+        card("j2", "B", 5, 5, 5),
+        card("j3", "B", 7, 7, 7),
+    ]  # 50, 50, 70 -> 50
     ranking = rank_entries(cards, CRITERIA, "median")
     assert [(r.entry, round(r.score, 6)) for r in ranking] == [("A", 60.0), ("B", 50.0)]
 
@@ -74,8 +85,12 @@ def test_trimmed_method_drops_highest_and_lowest_per_criterion():
 
 def test_zscore_counts_a_harsh_and_a_lenient_juror_alike():
     # The harsh juror marks A 4 and B 2; the lenient one marks A 10 and C 8. Both prefer their first entry.
-    cards = [card("harsh", "A", 4, 4, 4), card("harsh", "B", 2, 2, 2),
-             card("lenient", "A", 10, 10, 10), card("lenient", "C", 8, 8, 8)]
+    cards = [
+        card("harsh", "A", 4, 4, 4),
+        card("harsh", "B", 2, 2, 2),
+        card("lenient", "A", 10, 10, 10),
+        card("lenient", "C", 8, 8, 8),
+    ]
     mean = by_entry(rank_entries(cards, CRITERIA, "mean"))
     z = by_entry(rank_entries(cards, CRITERIA, "zscore"))
     assert mean["C"].rank < mean["B"].rank  # raw marks favour the lenient juror's second choice
@@ -83,8 +98,13 @@ def test_zscore_counts_a_harsh_and_a_lenient_juror_alike():
 
 
 def test_zscore_juror_with_one_scorecard_or_no_spread_counts_as_neutral():
-    cards = [card("j1", "A", 9, 9, 9), card("j1", "B", 3, 3, 3), card("solo", "B", 10, 10, 10),
-             card("flat", "A", 5, 5, 5), card("flat", "B", 5, 5, 5)]
+    cards = [
+        card("j1", "A", 9, 9, 9),
+        card("j1", "B", 3, 3, 3),
+        card("solo", "B", 10, 10, 10),
+        card("flat", "A", 5, 5, 5),
+        card("flat", "B", 5, 5, 5),
+    ]
     z = by_entry(rank_entries(cards, CRITERIA, "zscore"))
     # j1: A z=+1, B z=-1; solo and flat give 0. A: (1 + 0)/2 = 0.5, B: (-1 + 0 + 0)/3 = -1/3.
     assert z["A"].rank == 1 and z["A"].score > z["B"].score
@@ -114,15 +134,28 @@ def test_tie_broken_by_the_heaviest_criterion_then_explained():
     ranking = rank_entries(cards, CRITERIA, "mean")
     assert [(r.entry, r.rank) for r in ranking] == [("A", 1), ("B", 2)]
     assert "tie broken" in ranking[0].flags
-    assert ranking[0].tie == TieBreak(score=pytest.approx(68.0), decided_by="criterion", other="B", above=True,
-                                      criterion="innovation", mine=8.0, theirs=6.0)
+    assert ranking[0].tie == TieBreak(
+        score=pytest.approx(68.0),
+        decided_by="criterion",
+        other="B",
+        above=True,
+        criterion="innovation",
+        mine=8.0,
+        theirs=6.0,
+    )
     assert ranking[1].tie.other == "A" and ranking[1].tie.above is False
 
 
 def test_tie_broken_by_the_median_total_when_every_criterion_mean_is_equal():
     criteria = [Criterion("x", 1)]
-    cards = [Scorecard("j1", "A", {"x": 6}), Scorecard("j2", "A", {"x": 6}), Scorecard("j3", "A", {"x": 3}),
-             Scorecard("j1", "B", {"x": 5}), Scorecard("j2", "B", {"x": 5}), Scorecard("j3", "B", {"x": 5})]
+    cards = [
+        Scorecard("j1", "A", {"x": 6}),
+        Scorecard("j2", "A", {"x": 6}),
+        Scorecard("j3", "A", {"x": 3}),
+        Scorecard("j1", "B", {"x": 5}),
+        Scorecard("j2", "B", {"x": 5}),
+        Scorecard("j3", "B", {"x": 5}),
+    ]
     ranking = rank_entries(cards, criteria, "mean")  # both 50 on average; medians 60 and 50
     assert [r.entry for r in ranking] == ["A", "B"]
     assert (ranking[0].tie.decided_by, ranking[0].tie.mine, ranking[0].tie.theirs) == ("median", 60.0, 50.0)
@@ -140,7 +173,10 @@ def test_entries_short_of_scorecards_come_last_flagged_incomplete():
     cards = [card("j1", "A", 5, 5, 5), card("j2", "A", 5, 5, 5), card("j1", "B", 10, 10, 10)]
     ranking = rank_entries(cards, CRITERIA, "mean", min_scorecards=2, entries=["A", "B", "C"])
     assert [(r.entry, r.rank, r.flags) for r in ranking] == [
-        ("A", 1, ()), ("B", 2, ("incomplete",)), ("C", 3, ("incomplete",))]
+        ("A", 1, ()),
+        ("B", 2, ("incomplete",)),
+        ("C", 3, ("incomplete",)),
+    ]
     assert ranking[2].score is None
 
 
@@ -164,19 +200,28 @@ def test_juror_who_marks_everything_ten_is_flagged_as_outlier():
 
 def test_agreement_reproduces_krippendorffs_interval_example():
     """Krippendorff (2011), 'Computing Krippendorff's Alpha-Reliability', 4 coders x 12 units: 0.849."""
-    data = {"A": [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
-            "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
-            "C": [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
-            "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None]}
-    cards = [Scorecard(coder, unit, {"x": value}) for coder, values in data.items()
-             for unit, value in enumerate(values) if value is not None]
+    data = {
+        "A": [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+        "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+        "C": [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+        "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+    }
+    cards = [
+        Scorecard(coder, unit, {"x": value})
+        for coder, values in data.items()
+        for unit, value in enumerate(values)
+        if value is not None
+    ]
     assert agreement(cards, [Criterion("x", 1, min=0, max=10)]) == pytest.approx(0.849, abs=0.0005)
 
 
 def test_bootstrap_is_seeded_and_a_clear_winner_wins_almost_always():
     rng = random.Random(1)
-    cards = [card(f"j{j}", e, min(10, q + rng.choice([-1, 0, 1])), q, q)
-             for e, q in (("A", 9), ("B", 6), ("C", 5), ("D", 4)) for j in range(5)]
+    cards = [
+        card(f"j{j}", e, min(10, q + rng.choice([-1, 0, 1])), q, q)
+        for e, q in (("A", 9), ("B", 6), ("C", 5), ("D", 4))
+        for j in range(5)
+    ]
     first = bootstrap_stability(cards, CRITERIA, "mean", resamples=500, seed=3)
     again = bootstrap_stability(cards, CRITERIA, "mean", resamples=500, seed=3)
     assert first == again
@@ -193,6 +238,7 @@ def test_fingerprint_ignores_order_but_sees_any_changed_mark():
 
 
 # --- properties ----------------------------------------------------------------------------------------------
+
 
 @st.composite
 def panels(draw, max_entries=6, max_jurors=5):
@@ -249,8 +295,10 @@ def test_property_shifting_one_jurors_marks_keeps_the_zscore_and_fitted_order(ca
     base = [Scorecard(c.juror, c.entry, {k: v * 5 + 20 for k, v in c.scores.items()}) for c in cards]
     juror = data.draw(st.sampled_from(sorted({c.juror for c in base})))
     shift = data.draw(st.integers(-20, 30))
-    moved = [Scorecard(c.juror, c.entry, {k: v + shift for k, v in c.scores.items()}) if c.juror == juror else c
-             for c in base]
+    moved = [
+        Scorecard(c.juror, c.entry, {k: v + shift for k, v in c.scores.items()}) if c.juror == juror else c
+        for c in base
+    ]
     before = {r.entry: r.score for r in rank_entries(base, wide, method)}
     after = {r.entry: r.score for r in rank_entries(moved, wide, method)}
     for a in before:
@@ -278,18 +326,54 @@ def test_joint_winners_share_first_place_with_the_reason():
 
 def test_tie_values_are_shown_with_just_enough_decimals_to_differ():
     from scoring import decimals_to_tell_apart
+
     assert decimals_to_tell_apart(8.3, 7.9) == 2
     assert decimals_to_tell_apart(6.6667, 6.6651) == 3  # 6.67 vs 6.67 would hide the difference
 
 
-@pytest.mark.parametrize("method, marks, winner, runner_up", [
-    ("zscore", [("j1", "A", 4), ("j0", "A", 0), ("j1", "B", 10), ("j3", "B", 10), ("j1", "C", 4), ("j2", "C", 1),
-                ("j3", "D", 8), ("j0", "D", 0), ("j2", "E", 10), ("j0", "E", 8), ("j1", "F", 4), ("j2", "F", 1)],
-     "E", "B"),
-    ("fitted", [("j3", "A", 9), ("j1", "A", 9), ("j0", "B", 9), ("j3", "B", 1), ("j2", "C", 5), ("j3", "C", 6),
-                ("j2", "D", 1), ("j3", "D", 2), ("j1", "E", 6), ("j3", "E", 9), ("j1", "F", 9), ("j2", "F", 8)],
-     "F", "A"),
-])
+@pytest.mark.parametrize(
+    "method, marks, winner, runner_up",
+    [
+        (
+            "zscore",
+            [
+                ("j1", "A", 4),
+                ("j0", "A", 0),
+                ("j1", "B", 10),
+                ("j3", "B", 10),
+                ("j1", "C", 4),
+                ("j2", "C", 1),
+                ("j3", "D", 8),
+                ("j0", "D", 0),
+                ("j2", "E", 10),
+                ("j0", "E", 8),
+                ("j1", "F", 4),
+                ("j2", "F", 1),
+            ],
+            "E",
+            "B",
+        ),
+        (
+            "fitted",
+            [
+                ("j3", "A", 9),
+                ("j1", "A", 9),
+                ("j0", "B", 9),
+                ("j3", "B", 1),
+                ("j2", "C", 5),
+                ("j3", "C", 6),
+                ("j2", "D", 1),
+                ("j3", "D", 2),
+                ("j1", "E", 6),
+                ("j3", "E", 9),
+                ("j1", "F", 9),
+                ("j2", "F", 8),
+            ],
+            "F",
+            "A",
+        ),
+    ],
+)
 def test_zscore_and_fitted_rank_on_their_own_values_even_above_100(method, marks, winner, runner_up):
     """Two entries above the panel's 100: clipping would put them level and let the raw criterion mean (where the
     runner-up is higher) overturn the method's verdict. Shown scores are the ranked values, distinct and ordered."""
@@ -303,12 +387,18 @@ def test_zscore_and_fitted_rank_on_their_own_values_even_above_100(method, marks
 
 
 def test_combined_rounds_rank_incomplete_entries_after_complete_ones_and_apply_the_tie_rule():
-    pre = [RankedEntry(entry="a", rank=1, score=95.0), RankedEntry(entry="b", rank=2, score=60.0),
-           RankedEntry(entry="c", rank=3, score=60.0),
-           RankedEntry(entry="d", rank=4, score=50.0, flags=("incomplete",))]
-    final = [RankedEntry(entry="a", rank=1, score=90.0, flags=("incomplete",)),
-             RankedEntry(entry="b", rank=2, score=70.0), RankedEntry(entry="c", rank=2, score=70.0),
-             RankedEntry(entry="d", rank=4, score=65.0)]  # b and c share the final's rank: equal on its whole chain
+    pre = [
+        RankedEntry(entry="a", rank=1, score=95.0),
+        RankedEntry(entry="b", rank=2, score=60.0),
+        RankedEntry(entry="c", rank=3, score=60.0),
+        RankedEntry(entry="d", rank=4, score=50.0, flags=("incomplete",)),
+    ]
+    final = [
+        RankedEntry(entry="a", rank=1, score=90.0, flags=("incomplete",)),
+        RankedEntry(entry="b", rank=2, score=70.0),
+        RankedEntry(entry="c", rank=2, score=70.0),
+        RankedEntry(entry="d", rank=4, score=65.0),
+    ]  # b and c share the final's rank: equal on its whole chain
     combined = combine_rankings([(pre, 30), (final, 70)])
     assert [(line.entry, line.rank) for line in combined] == [("b", 1), ("c", 1), ("a", 3), ("d", 4)]
     assert all("incomplete" in line.flags for line in combined[2:])

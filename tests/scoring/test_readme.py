@@ -1,4 +1,5 @@
 """README.md says what the scoring engine does: its API snippet runs as written, its rules are the code's."""
+
 import ast
 import re
 import statistics
@@ -20,7 +21,7 @@ def _shown(comment: str):
     for end, char in enumerate(comment):
         if char == ")":
             try:
-                return ast.literal_eval(comment[:end + 1])
+                return ast.literal_eval(comment[: end + 1])
             except (ValueError, SyntaxError):
                 continue
     return None
@@ -48,10 +49,14 @@ def test_readme_zscore_rule_for_a_juror_with_a_single_card_is_the_engines():
     zscore = next(line for line in _section("## How scores are computed").split("\n- ") if line.startswith("`zscore`"))
     assert "left out of the entry's average" in zscore and "still" in zscore and "completeness" in zscore
     criteria = [Criterion("quality", 1)]
-    cards = [Scorecard("j1", "A", {"quality": 9}), Scorecard("j1", "B", {"quality": 3}),
-             Scorecard("j2", "A", {"quality": 7}), Scorecard("j2", "B", {"quality": 5}),
-             Scorecard("solo", "B", {"quality": 10}),   # solo's only card: 100, far above B's others
-             Scorecard("solo2", "C", {"quality": 6})]   # C has no other card
+    cards = [
+        Scorecard("j1", "A", {"quality": 9}),
+        Scorecard("j1", "B", {"quality": 3}),
+        Scorecard("j2", "A", {"quality": 7}),
+        Scorecard("j2", "B", {"quality": 5}),
+        Scorecard("solo", "B", {"quality": 10}),  # solo's only card: 100, far above B's others
+        Scorecard("solo2", "C", {"quality": 6}),
+    ]  # C has no other card
     ranking = {line.entry: line for line in rank_entries(cards, criteria, "zscore", min_scorecards=3)}
     totals = list(card_totals(cards, criteria).values())
     panel_mean, panel_sd = statistics.fmean(totals), statistics.pstdev(totals)

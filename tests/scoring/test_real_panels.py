@@ -11,6 +11,7 @@ from its tables).
   0.01; a segment tie goes to the higher TES in the short program, the higher PCS in the free skating;
   final = short program + free skating.
 """
+
 import csv
 import re
 from collections import defaultdict
@@ -62,8 +63,10 @@ def _diving_official(event: str) -> list[DiverResult]:
     block = README.split(f"**{event}**")[1].split("**")[0]
     rows = re.findall(r"^\| (\d+) \| ([^|]+?) \| [A-Z]{3} \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|$", block, flags=re.M)
     assert len(rows) == 12
-    return [DiverResult(int(rank), diver, Decimal(semi), Decimal(final), Decimal(total))
-            for rank, diver, semi, final, total in rows]
+    return [
+        DiverResult(int(rank), diver, Decimal(semi), Decimal(final), Decimal(total))
+        for rank, diver, semi, final, total in rows
+    ]
 
 
 @cache
@@ -86,11 +89,15 @@ def _rank_round(event: str, round_: str):
     """The engine's ranking of one round of one event, and the number of dives in that round."""
     divers = _diving_marks()[(event, round_)]
     dives = sorted({dive for seats in divers.values() for marks in seats.values() for dive in marks})
-    assert all(len(seats) == 7 and all(len(marks) == len(dives) for marks in seats.values())
-               for seats in divers.values())
+    assert all(
+        len(seats) == 7 and all(len(marks) == len(dives) for marks in seats.values()) for seats in divers.values()
+    )
     criteria = [Criterion(key=dive, weight=1, min=0, max=DIVE_SCALE) for dive in dives]
-    cards = [Scorecard(juror=seat, entry=diver, scores=marks)
-             for diver, seats in divers.items() for seat, marks in seats.items()]
+    cards = [
+        Scorecard(juror=seat, entry=diver, scores=marks)
+        for diver, seats in divers.items()
+        for seat, marks in seats.items()
+    ]
     return rank_entries(cards, criteria, method="trimmed", trim=1, min_scorecards=7), len(dives)
 
 
@@ -103,14 +110,14 @@ def test_sydney_2000_each_rounds_points_and_order_come_out_of_rank_entries(event
     official = _diving_official(event)
     for round_, column in (("Semi", "semifinal"), ("Final", "final")):
         ranking, dives = _rank_round(event, round_)
-        assert {line.entry: _points(line.score, dives) for line in ranking} == \
-            {row.diver: getattr(row, column) for row in official}, round_
+        assert {line.entry: _points(line.score, dives) for line in ranking} == {
+            row.diver: getattr(row, column) for row in official
+        }, round_
         # No two divers are level in any round: the engine's order is the order of the official points.
         expected_order = [row.diver for row in sorted(official, key=lambda row: -getattr(row, column))]
         assert [line.entry for line in ranking] == expected_order, round_
         assert [line.rank for line in ranking] == list(range(1, 13))
-        assert all(line.n_scorecards == 7 and "incomplete" not in line.flags and line.tie is None
-                   for line in ranking)
+        assert all(line.n_scorecards == 7 and "incomplete" not in line.flags and line.tie is None for line in ranking)
 
 
 @pytest.mark.parametrize("event", EVENTS)
@@ -120,8 +127,9 @@ def test_sydney_2000_final_standing_is_semifinal_plus_final_through_combine_rank
     # The 2000 rule: standing = semifinal points + final points. Each round weighted by its number of dives,
     # the combined score (the weighted average of the two scores) is that sum / (1.5 x all the dives).
     standing = combine_rankings([(semifinal, semifinal_dives), (final, final_dives)])
-    assert [(line.rank, line.entry, _points(line.score, semifinal_dives + final_dives)) for line in standing] == \
-        [(row.rank, row.diver, row.total) for row in _diving_official(event)]
+    assert [(line.rank, line.entry, _points(line.score, semifinal_dives + final_dives)) for line in standing] == [
+        (row.rank, row.diver, row.total) for row in _diving_official(event)
+    ]
 
 
 def test_sydney_2000_springboard_gold_by_030_and_the_last_dives_the_press_reported():
@@ -205,8 +213,11 @@ def _judges_panel(segment: str) -> list:
             criteria[row["item"]] = Criterion(key=row["item"], weight=1, min=0, max=10)
             for judge in JUDGES:
                 marks[row["skater"]][judge][row["item"]] = float(row[judge])
-    cards = [Scorecard(juror=judge, entry=skater, scores=scores)
-             for skater, by_judge in marks.items() for judge, scores in by_judge.items()]
+    cards = [
+        Scorecard(juror=judge, entry=skater, scores=scores)
+        for skater, by_judge in marks.items()
+        for judge, scores in by_judge.items()
+    ]
     return rank_entries(cards, list(criteria.values()), method="trimmed", trim=1, min_scorecards=9)
 
 
@@ -225,8 +236,11 @@ def _protocols() -> dict:
         for line in _judges_panel(segment):
             means = line.criterion_means
             tes = sum(_cents(value) for key, value in means.items() if key.startswith("element "))
-            pcs = sum(_cents(factor[(segment, key)] * _cents(value))
-                      for key, value in means.items() if not key.startswith("element "))
+            pcs = sum(
+                _cents(factor[(segment, key)] * _cents(value))
+                for key, value in means.items()
+                if not key.startswith("element ")
+            )
             protocols[segment][line.entry] = (tes, pcs, deductions[(segment, line.entry)])
     return protocols
 
@@ -240,15 +254,23 @@ def _segment_criteria(segment: str) -> list[Criterion]:
     heaviest: weight 2 on a 0..200 scale (the others weigh 1 on a 100-point span; the ratio stays 1/100).
     """
     decisive, other = ("TES", "PCS") if segment == "SP" else ("PCS", "TES")
-    return [Criterion(key=decisive, weight=2, min=0, max=200), Criterion(key=other, weight=1, min=0, max=100),
-            Criterion(key="deductions", weight=1, min=-100, max=0)]
+    return [
+        Criterion(key=decisive, weight=2, min=0, max=200),
+        Criterion(key=other, weight=1, min=0, max=100),
+        Criterion(key="deductions", weight=1, min=-100, max=0),
+    ]
 
 
 def _rank_segment(segment: str) -> list:
     """Level 2: the segment ranked by the engine, one scorecard (the protocol) per skater."""
-    cards = [Scorecard(juror="protocol", entry=skater, scores={"TES": float(tes), "PCS": float(pcs),
-                                                                "deductions": float(deductions)})
-             for skater, (tes, pcs, deductions) in _protocols()[segment].items()]
+    cards = [
+        Scorecard(
+            juror="protocol",
+            entry=skater,
+            scores={"TES": float(tes), "PCS": float(pcs), "deductions": float(deductions)},
+        )
+        for skater, (tes, pcs, deductions) in _protocols()[segment].items()
+    ]
     return rank_entries(cards, _segment_criteria(segment), method="mean")
 
 
@@ -264,8 +286,9 @@ def test_pyeongchang_2018_judges_panel_through_the_engine_reproduces_every_proto
     for row in qualified:
         tes, pcs, deductions, tss, _ = row.fs
         assert protocols["FS"][row.skater] == (tes, pcs, deductions), row.skater
-    assert {skater: sum(values) for skater, values in protocols["SP"].items()} == \
-        {row.skater: row.sp_tss for row in official}
+    assert {skater: sum(values) for skater, values in protocols["SP"].items()} == {
+        row.skater: row.sp_tss for row in official
+    }
 
 
 def test_pyeongchang_2018_rounding_each_panel_value_is_what_makes_the_156_65_tie():
@@ -273,8 +296,9 @@ def test_pyeongchang_2018_rounding_each_panel_value_is_what_makes_the_156_65_tie
     unrounded = {}
     for line in _judges_panel("FS"):
         if line.entry in ("MEDVEDEVA Evgenia", "ZAGITOVA Alina"):
-            unrounded[line.entry] = sum(value if key.startswith("element ") else 1.6 * value
-                                        for key, value in line.criterion_means.items())
+            unrounded[line.entry] = sum(
+                value if key.startswith("element ") else 1.6 * value for key, value in line.criterion_means.items()
+            )
     assert unrounded["MEDVEDEVA Evgenia"] == pytest.approx(156.6729, abs=1e-4)
     assert unrounded["ZAGITOVA Alina"] == pytest.approx(156.6529, abs=1e-4)
     free = _protocols()["FS"]
@@ -284,11 +308,13 @@ def test_pyeongchang_2018_rounding_each_panel_value_is_what_makes_the_156_65_tie
 def test_pyeongchang_2018_segment_ranks_and_the_156_65_tie_settled_by_the_engines_tie_chain():
     official = _skating_official()
     short = _rank_segment("SP")
-    assert [(line.rank, line.entry, _tss(line.score)) for line in short] == \
-        sorted((row.sp_rank, row.skater, row.sp_tss) for row in official)
+    assert [(line.rank, line.entry, _tss(line.score)) for line in short] == sorted(
+        (row.sp_rank, row.skater, row.sp_tss) for row in official
+    )
     free = _rank_segment("FS")
-    assert [(line.rank, line.entry, _tss(line.score)) for line in free] == \
-        sorted((row.fs[4], row.skater, row.fs[3]) for row in official if row.fs)
+    assert [(line.rank, line.entry, _tss(line.score)) for line in free] == sorted(
+        (row.fs[4], row.skater, row.fs[3]) for row in official if row.fs
+    )
     # 156.65 each: the engine's chain gives first place to the higher PCS, as the ISU rule does.
     medvedeva, zagitova = free[:2]
     assert (medvedeva.entry, zagitova.entry) == ("MEDVEDEVA Evgenia", "ZAGITOVA Alina")
@@ -309,6 +335,7 @@ def test_pyeongchang_2018_final_standing_is_short_plus_free_through_combine_rank
     no total is level in this competition, so real data cannot exercise it.
     """
     standing = combine_rankings([(_rank_segment("SP"), 1), (_rank_segment("FS"), 1)])
-    assert [(line.rank, line.entry, _cents(8 * line.score - 200)) for line in standing] == \
-        [(row.final, row.skater, row.total) for row in _skating_official() if row.fs]
+    assert [(line.rank, line.entry, _cents(8 * line.score - 200)) for line in standing] == [
+        (row.final, row.skater, row.total) for row in _skating_official() if row.fs
+    ]
     assert standing[0].entry == "ZAGITOVA Alina"  # gold on the short program, second in the free skating
