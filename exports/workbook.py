@@ -52,13 +52,6 @@ def as_is(text: str) -> str:
 
 SHEET_NAMES = (N_("Ceremony"), N_("Scores"), N_("Jurors"), N_("About"))
 RESERVED_SHEET_TITLES = {name.lower() for name in SHEET_NAMES} | {"history"}  # "History" is reserved by Excel
-METHOD_DESCRIPTIONS = {
-    "mean": N_("mean of weighted totals"),
-    "median": N_("median of weighted totals"),
-    "trimmed": N_("weighted total of trimmed criterion means (highest and lowest marks dropped)"),
-    "zscore": N_("mean of standardised weighted totals (each juror's marks put on a common scale)"),
-    "fitted": N_("weighted totals corrected for each juror's severity (fitted juror offsets)"),
-}
 
 
 @dataclass(frozen=True)
@@ -152,18 +145,17 @@ class ResultsBook:
     combined_note: str = ""
     source: str = "live"  # or "frozen results of <date>"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Each method's name in the book's language, from the app's one wording of methods (the results page's words).
+    method_names: Mapping[str, str] = field(default_factory=dict)
     translate: Callable[[str], str] = field(default=as_is, compare=False, repr=False)  # labels' language
 
 
 # --- shared layout ------------------------------------------------------------------------------------------
 
 
-def describe_method(method: str, translate: Callable[[str], str] = as_is) -> str:
-    """'Ranking by mean of weighted totals' and so on; an unknown method code is shown as it is."""
-    _ = translate
-    return _("Ranking by %(method)s") % {
-        "method": _(METHOD_DESCRIPTIONS[method]) if method in METHOD_DESCRIPTIONS else method
-    }
+def describe_method(method: str, names: Mapping[str, str], translate: Callable[[str], str] = as_is) -> str:
+    """'Ranking by mean of the weighted totals' and so on; an unknown method code is shown as it is."""
+    return translate(N_("Ranking by %(method)s")) % {"method": names.get(method, method)}
 
 
 def sheet_title(category: CategoryResults, used: set[str]) -> str:
@@ -386,10 +378,11 @@ def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryR
             sheet.cell(row=4 + index, column=column).font = HEADER_FONT
 
 
-def _category_sheet(workbook: Workbook, category: CategoryResults, title: str, _: Callable[[str], str]) -> None:
+def _category_sheet(workbook: Workbook, book: ResultsBook, category: CategoryResults, title: str) -> None:
+    _ = book.translate
     sheet = workbook.create_sheet(title)
     heading = category.name + (f" - {category.round_name}" if category.round_name else "")
-    _title(sheet, f"{heading}: {describe_method(category.method, _)}")
+    _title(sheet, f"{heading}: {describe_method(category.method, book.method_names, _)}")
     if category.combined_note:
         _title(sheet, category.combined_note, size=10, row=2, bold=False)
     header, values = category_header(category, _), category_values(category)
@@ -507,7 +500,7 @@ def _about(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResu
     facts: list[list] = [
         [_("Edition"), book.edition],
         [_("Method"), book.method],
-        [_("Ranking method"), describe_method(book.method, _)],
+        [_("Ranking method"), describe_method(book.method, book.method_names, _)],
     ]
     facts += [[_("Parameter: %(name)s") % {"name": key}, value] for key, value in sorted(book.parameters.items())]
     facts += [
@@ -524,7 +517,7 @@ def _about(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResu
         label = category.name + (f" - {category.round_name}" if category.round_name else "")
         text = "; ".join(_criterion_text(c, _) for c in category.criteria)
         if category.method != book.method:
-            text += f" - {describe_method(category.method, _)}"
+            text += f" - {describe_method(category.method, book.method_names, _)}"
         if category.combined_note:
             text += f" ({category.combined_note})"
         facts.append([label, text])
@@ -541,7 +534,7 @@ def results_workbook(book: ResultsBook) -> Workbook:
     _ceremony(workbook, book, ordered)
     used = {_(name).lower() for name in SHEET_NAMES}
     for category in ordered:
-        _category_sheet(workbook, category, sheet_title(category, used), _)
+        _category_sheet(workbook, book, category, sheet_title(category, used))
     labels = juror_labels(book)
     _scores(workbook, book, labels)
     _jurors(workbook, book, labels)

@@ -21,16 +21,17 @@ from exports import (
     ResultsBook,
     ScoreRow,
 )
+from scoring.flags import INCOMPLETE, TIE_UNDECIDED
 
 from .domain import audit, lifecycle, rounds
 from .domain.organisations import find_organisation
 from .domain.results import counted_scorecards, juror_names, round_results
 from .errors import Refused
 from .extensions import db
-from .models import Assignment, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow
+from .models import SCORING_METHODS, Assignment, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow
 from .templating import language as page_language
 from .transaction import atomic
-from .wording import describe_flag, translator
+from .wording import describe_flag, method_label, translator
 
 
 def app_version() -> str:
@@ -94,8 +95,8 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
                         flags=tuple(describe_flag(f, flagged) for f in line.flags),
                         p_first=line.p_first,
                         p_top3=line.p_top3,
-                        complete="incomplete" not in line.flags,
-                        undecided_tie="tie: jury decision" in line.flags,
+                        complete=INCOMPLETE not in line.flags,
+                        undecided_tie=TIE_UNDECIDED in line.flags,
                     )
                     for line in outcome.ranking
                 ),
@@ -154,6 +155,7 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
             _("frozen results of %(when)s UTC", when=f"{frozen_at:%Y-%m-%d %H:%M}") if frozen_at else _("live results")
         ),
         notes=tuple(notes),
+        method_names={method: method_label(method) for method in SCORING_METHODS},
         translate=translator(language),
     )
 

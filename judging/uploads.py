@@ -17,7 +17,13 @@ STORED_NAME = re.compile(r"[0-9a-f]{32}\.(pdf|jpg|png)")
 
 
 class RejectedUpload(ValueError):
-    """The file is not one we accept; the message says why, in words the exhibitor understands."""
+    """The file is not one we accept; the message says why, in words the exhibitor understands (an English msgid:
+    whoever shows it translates it with `gettext`, as this module has no Flask)."""
+
+
+def N_(text: str) -> str:
+    """Marks `text` for the catalogue without translating it here."""
+    return text
 
 
 @dataclass(frozen=True)
@@ -53,10 +59,10 @@ def safe_display_name(filename: str) -> str:
 def store_upload(data: bytes, folder: str | Path) -> StoredFile:
     """Validate `data` by content and write it under a random name in `folder`."""
     if not data:
-        raise RejectedUpload("The file is empty.")
+        raise RejectedUpload(N_("The file is empty."))
     content_type = sniff_content_type(data)
     if content_type is None:
-        raise RejectedUpload("Only PDF, JPEG and PNG files are accepted; this file is none of them.")
+        raise RejectedUpload(N_("Only PDF, JPEG and PNG files are accepted; this file is none of them."))
     stored_name = secrets.token_hex(16) + ALLOWED_TYPES[content_type]
     path = Path(folder) / stored_name
     path.write_bytes(data)
@@ -72,5 +78,5 @@ def is_stored_name(name: object) -> bool:
 def upload_path(folder: str | Path, stored_name: str) -> Path:
     """The file of a stored name; a name we never gave (e.g. from a crafted backup) names no file."""
     if not is_stored_name(stored_name):
-        raise RejectedUpload("Not the name of a stored file.")
+        raise RejectedUpload(N_("Not the name of a stored file."))
     return Path(folder) / stored_name

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from flask_babel import force_locale, format_decimal, gettext as _, lazy_gettext as _l, ngettext
 
 import scoring
+from scoring import FlagKind
 
 LANGUAGES = ("en", "fr")
 
@@ -46,21 +47,20 @@ def _number(value: float, digits: int = 2) -> str:
     return format_decimal(value, "0." + "0" * digits)
 
 
-def describe_flag(flag: str, juror_names: Mapping | None = None) -> str:
-    """One ranking flag of `scoring.rank_entries` in words ('outlier juror: 12' names juror 12)."""
-    code, _sep, detail = flag.partition(": ")
-    if flag == "incomplete":
+def describe_flag(flag: scoring.Flag, juror_names: Mapping | None = None) -> str:
+    """One ranking flag of `scoring.rank_entries` in words; an outlier juror is named only when `juror_names`
+    has them (never in an anonymised export)."""
+    kind = flag.kind
+    if kind is FlagKind.INCOMPLETE:
         return _("incomplete (too few scorecards)")
-    if flag == "tie broken":
+    if kind is FlagKind.TIE_BROKEN:
         return _("tie broken")
-    if flag == "tie: jury decision":
+    if kind is FlagKind.TIE_UNDECIDED:
         return _("tie: the jury decides")
-    if code == "outlier juror":
-        key = int(detail) if detail.isdigit() else detail
-        return _("scored by an outlier juror (%(juror)s)", juror=(juror_names or {}).get(key, detail))
-    if code == "joint winner":
-        return _("joint winner: %(reason)s", reason=detail)
-    return flag
+    if kind is FlagKind.OUTLIER_JUROR:
+        name = (juror_names or {}).get(flag.juror)
+        return _("scored by an outlier juror (%(juror)s)", juror=name) if name else _("scored by an outlier juror")
+    return _("joint winner: %(reason)s", reason=flag.reason)
 
 
 def _quoted(title) -> str:

@@ -9,6 +9,7 @@ compute every number through the same functions.
 """
 
 from .core import Criterion, Scorecard, card_totals, rescale, trimmed_mean, weighted_total
+from .flags import Flag, FlagKind
 from .methods import METHODS
 from .ranking import (
     RankedEntry,
@@ -27,6 +28,8 @@ __all__ = [
     "Criterion",
     "Scorecard",
     "RankedEntry",
+    "Flag",
+    "FlagKind",
     "TieBreak",
     "rank_entries",
     "entry_scores",

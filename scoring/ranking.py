@@ -9,9 +9,9 @@ float noise never decides):
      so on (criteria of equal weight in the order given); the means are over the scorecards the method
      used (the trimmed means for `trimmed`);
   2. the higher median total;
-  3. still equal: the entries share the rank (1, 2, 2, 4), flagged "tie: jury decision".
+  3. still equal: the entries share the rank (1, 2, 2, 4), flagged `TIE_UNDECIDED`.
 Entries with fewer than `min_scorecards` scorecards are ranked after all complete entries, among
-themselves by the same rules, flagged "incomplete"; entries listed in `entries` without any scorecard
+themselves by the same rules, flagged `INCOMPLETE`; entries listed in `entries` without any scorecard
 come last, sharing one rank, with no score.
 """
 
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .core import TOLERANCE_DIGITS, Criterion, Panel, Scorecard, build_panel, order_key
+from .flags import INCOMPLETE, TIE_BROKEN, TIE_UNDECIDED, Flag, joint_winner, outlier_juror
 from .methods import check_method, median_totals, method_scores
 from .stability import stability_of
 from .statistics import juror_arrays
@@ -72,7 +73,7 @@ class RankedEntry:
     score: float | None
     criterion_means: dict[str, float] = field(default_factory=dict)
     n_scorecards: int = 0
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
     tie: TieBreak | None = None
     median_total: float | None = None
     p_first: float | None = None
@@ -129,9 +130,9 @@ def rank_entries(
     """Rank entries best first under `method` (one of METHODS), with the documented tie-break chain.
 
     `trim` is the number of highest and lowest marks the `trimmed` method drops per criterion. Entries
-    with fewer than `min_scorecards` cards come after the complete ones, flagged "incomplete"; ids in
+    with fewer than `min_scorecards` cards come after the complete ones, flagged `INCOMPLETE`; ids in
     `entries` that have no card are listed last with no score. Entries scored by an outlier juror (see
-    `juror_statistics`) are flagged "outlier juror: <id>". With `stability`, a bootstrap of `resamples`
+    `juror_statistics`) are flagged `outlier_juror(<id>)`. With `stability`, a bootstrap of `resamples`
     draws seeded by `seed` fills p_first, p_top3 and rank_interval of the complete entries.
     Raises ValueError for an unknown method, a missing or out-of-range mark, or a duplicated scorecard.
     """
@@ -152,7 +153,7 @@ def rank_entries(
                     line.p_first, line.p_top3, line.rank_interval = s.p_first, s.p_top3, s.rank_interval
     # Entries without a single scorecard share the last rank: there is nothing to order them by.
     last_rank = len(results) + 1
-    results += [RankedEntry(entry=e, rank=last_rank, score=None, flags=("incomplete",)) for e in unscored]
+    results += [RankedEntry(entry=e, rank=last_rank, score=None, flags=(INCOMPLETE,)) for e in unscored]
     return results
 
 
@@ -182,7 +183,7 @@ def _rank_scored(panel: Panel, method: str, trim: int, min_scorecards: int) -> l
         key = (bool(incomplete[e]), tuple(chain[e].tolist()))
         rank = results[-1].rank if key == previous else position
         previous = key
-        flags = (("incomplete",) if incomplete[e] else ()) + tuple(f"outlier juror: {j}" for j in outliers.get(e, ()))
+        flags = ((INCOMPLETE,) if incomplete[e] else ()) + tuple(outlier_juror(j) for j in outliers.get(e, ()))
         results.append(
             RankedEntry(
                 entry=panel.entries[e],
@@ -226,10 +227,10 @@ def _settled(
 
 
 def _explain_ties(results: list[RankedEntry], chains: list[np.ndarray], heaviest_first: Sequence[Criterion]) -> None:
-    """Flag entries tied on score: "tie broken" with the deciding step, or "tie: jury decision" when shared."""
+    """Flag entries tied on score: `TIE_BROKEN` with the deciding step, or `TIE_UNDECIDED` when shared."""
     groups: dict = {}
     for index, line in enumerate(results):
-        groups.setdefault(("incomplete" in line.flags, float(chains[index][0])), []).append(index)
+        groups.setdefault((INCOMPLETE in line.flags, float(chains[index][0])), []).append(index)
     for members in groups.values():
         if len(members) < 2:
             continue
@@ -237,17 +238,17 @@ def _explain_ties(results: list[RankedEntry], chains: list[np.ndarray], heaviest
             line = results[index]
             shared = [results[i].entry for i in members if i != index and results[i].rank == line.rank]
             if shared:
-                line.flags += ("tie: jury decision",)
+                line.flags += (TIE_UNDECIDED,)
                 line.tie = TieBreak(score=line.score, decided_by="jury", shared=tuple(shared))
                 continue
-            line.flags += ("tie broken",)
+            line.flags += (TIE_BROKEN,)
             # Explain against the next entry below in the tie, or for the last one, the entry just above.
             other = members[position + 1] if position + 1 < len(members) else members[position - 1]
             line.tie = _settled(line, results[other], chains[index], chains[other], heaviest_first)
 
 
 def _incomplete(line: RankedEntry | None) -> bool:
-    return line is None or line.score is None or "incomplete" in line.flags
+    return line is None or line.score is None or INCOMPLETE in line.flags
 
 
 def combine_rankings(parts: Sequence[tuple[Sequence[RankedEntry], float]]) -> list[RankedEntry]:
@@ -257,7 +258,7 @@ def combine_rankings(parts: Sequence[tuple[Sequence[RankedEntry], float]]) -> li
     complete only when it is complete in every part (an entry missing from an earlier part, or incomplete
     there, is incomplete): incomplete entries come after every complete one, as in `rank_entries`, and
     a missing earlier score counts 0. Ties on the combined score are broken by the last part's ranking
-    (which already applied the whole tie chain to that round), then shared, flagged "tie: jury decision".
+    (which already applied the whole tie chain to that round), then shared, flagged `TIE_UNDECIDED`.
     Criterion means, counts and stability figures are those of the last part; entries of the last part
     without a score follow, sharing the last rank.
     """
@@ -287,7 +288,7 @@ def combine_rankings(parts: Sequence[tuple[Sequence[RankedEntry], float]]) -> li
         key = (incomplete, rounded, line.rank)
         rank = result[-1].rank if key == previous else position
         previous = key
-        flags = tuple(f for f in line.flags if f != "incomplete" and not f.startswith("tie"))
+        flags = tuple(f for f in line.flags if f != INCOMPLETE and not f.is_tie)
         result.append(
             replace(
                 line,
@@ -295,7 +296,7 @@ def combine_rankings(parts: Sequence[tuple[Sequence[RankedEntry], float]]) -> li
                 score=value,
                 tie=None,
                 criterion_means=dict(line.criterion_means),
-                flags=(("incomplete",) if incomplete else ()) + flags,
+                flags=((INCOMPLETE,) if incomplete else ()) + flags,
             )
         )
     _explain_combined_ties(result, {line.entry: line for line in parts[-1][0]})
@@ -309,10 +310,10 @@ def combine_rankings(parts: Sequence[tuple[Sequence[RankedEntry], float]]) -> li
 
 
 def _explain_combined_ties(result: list[RankedEntry], last: dict) -> None:
-    """Ties on the combined score: "tie broken" by the last round's ranking, or "tie: jury decision"."""
+    """Ties on the combined score: `TIE_BROKEN` by the last round's ranking, or `TIE_UNDECIDED`."""
     groups: dict = {}
     for index, line in enumerate(result):
-        groups.setdefault(("incomplete" in line.flags, _round(line.score)), []).append(index)
+        groups.setdefault((INCOMPLETE in line.flags, _round(line.score)), []).append(index)
     for members in groups.values():
         if len(members) < 2:
             continue
@@ -320,12 +321,12 @@ def _explain_combined_ties(result: list[RankedEntry], last: dict) -> None:
             line = result[index]
             shared = tuple(result[i].entry for i in members if i != index and result[i].rank == line.rank)
             if shared:
-                line.flags += ("tie: jury decision",)
+                line.flags += (TIE_UNDECIDED,)
                 line.tie = TieBreak(score=line.score, decided_by="jury", shared=shared)
                 continue
             other = result[members[position + 1] if position + 1 < len(members) else members[position - 1]]
             mine, theirs = last[line.entry].rank, last[other.entry].rank
-            line.flags += ("tie broken",)
+            line.flags += (TIE_BROKEN,)
             line.tie = TieBreak(
                 score=line.score,
                 decided_by="round",
@@ -353,7 +354,7 @@ def share_first_place(ranking: Sequence[RankedEntry], entries: Iterable[Hashable
                     line,
                     rank=1,
                     tie=None,
-                    flags=tuple(f for f in line.flags if not f.startswith("tie")) + (f"joint winner: {reason}",),
+                    flags=tuple(f for f in line.flags if not f.is_tie) + (joint_winner(reason),),
                 )
             )
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import cache
 
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Refused
@@ -56,8 +57,10 @@ def _existing_company(organisation: str, email: str) -> Organisation | None:
     company = find_organisation(company_name)
     if company is not None and normalise_email(company.contact_email) != normalise_email(email):
         raise Refused(
-            f"The company '{company.name}' is already registered. Ask its contact or the "
-            "organisers to give you access.",
+            _(
+                "The company '%(name)s' is already registered. Ask its contact or the organisers to give you access.",
+                name=company.name,
+            ),
             409,
         )
     return company
@@ -125,7 +128,7 @@ def register_exhibitor(
     """Create an exhibitor account and its company, once the address is proven (the emailed link)."""
     email = normalise_email(email)
     if find_user(email) is not None:
-        raise Refused("An account with this email already exists. Log in, or reset your password.", 409)
+        raise Refused(_("An account with this email already exists. Log in, or reset your password."), 409)
     company = _existing_company(organisation, email)
     if company is None:
         company = Organisation(
@@ -273,7 +276,7 @@ def invite_colleague(*, inviter: User, name: str, email: str, language: str, lin
 def join_company(*, organisation: Organisation, email: str, name: str, language: str, password: str) -> User:
     """The invited colleague's account, in the inviting company (the invitation proved the address)."""
     if find_user(email) is not None:
-        raise Refused("An account with this email already exists. Log in, or reset your password.", 409)
+        raise Refused(_("An account with this email already exists. Log in, or reset your password."), 409)
     user = User(email=normalise_email(email), name=name, role="exhibitor", language=language, organisation=organisation)
     user.set_password(password)
     db.session.add(user)

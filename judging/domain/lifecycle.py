@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from flask_babel import gettext as _
 
 import scoring
+from scoring.flags import INCOMPLETE, TIE_UNDECIDED, FlagKind
 
 from ..errors import Refused
 from ..extensions import db
@@ -29,7 +30,7 @@ WINNER, FINALIST = "winner", "finalist"
 
 def _serialise(line: scoring.RankedEntry) -> dict:
     data = asdict(line)
-    data["flags"] = list(line.flags)
+    data["flags"] = [flag.to_dict() for flag in line.flags]
     data["rank_interval"] = list(line.rank_interval) if line.rank_interval else None
     return data
 
@@ -39,7 +40,7 @@ def _deserialise(data: dict) -> scoring.RankedEntry:
     values.pop("tie_break", None)  # snapshots stored before ties were kept as data had it in English words
     tie = values.get("tie")
     values["tie"] = scoring.TieBreak(**{**tie, "shared": tuple(tie.get("shared") or ())}) if tie else None
-    values["flags"] = tuple(values.get("flags") or ())
+    values["flags"] = tuple(scoring.Flag.from_dict(flag) for flag in values.get("flags") or ())
     values["rank_interval"] = tuple(values["rank_interval"]) if values.get("rank_interval") else None
     return scoring.RankedEntry(**values)
 
@@ -149,14 +150,14 @@ def _deciding_ranking(category: Category) -> tuple[Round, ResultSnapshot | None,
 
 def _first_place(ranking: list[scoring.RankedEntry]) -> list[scoring.RankedEntry]:
     """Every scored, complete line at rank 1, decided or not (`results.winners` says who wins)."""
-    return [line for line in ranking if line.rank == 1 and line.score is not None and "incomplete" not in line.flags]
+    return [line for line in ranking if line.rank == 1 and line.score is not None and INCOMPLETE not in line.flags]
 
 
 def _undecided_tie(ranking: list[scoring.RankedEntry]) -> list[int]:
     """Entries sharing first place without the jury's joint-winner decision (never printed as joint winners)."""
     top = _first_place(ranking)
-    joint = [line for line in top if any(f.startswith("joint winner") for f in line.flags)]
-    if any("tie: jury decision" in line.flags for line in top) or (len(top) > 1 and len(joint) != len(top)):
+    joint = [line for line in top if any(f.kind is FlagKind.JOINT_WINNER for f in line.flags)]
+    if any(TIE_UNDECIDED in line.flags for line in top) or (len(top) > 1 and len(joint) != len(top)):
         return [line.entry for line in top]
     return []
 
@@ -174,7 +175,7 @@ def decided_outcomes(edition: Edition) -> dict[int, str]:
             continue
         won = {line.entry for line in winners(ranking)}
         for line in ranking:
-            if line.score is None or "incomplete" in line.flags:
+            if line.score is None or INCOMPLETE in line.flags:
                 continue
             if line.entry in won:
                 result[line.entry] = WINNER
@@ -392,7 +393,7 @@ def readiness(edition: Edition) -> Readiness:
                 frozen=edition.results_state in ("frozen", "published") and snapshot is not None,
                 # A category nobody entered has nothing to sign: it shows "no award" and sends no mail.
                 signed_off=category.id not in unsigned or not ranking,
-                incomplete=[named[line.entry] for line in ranking if "incomplete" in line.flags],
+                incomplete=[named[line.entry] for line in ranking if INCOMPLETE in line.flags],
                 undecided_tie=[named[entry_id] for entry_id in _undecided_tie(ranking)],
                 unfit_winners=[e for e in won if e.status != "submitted"],
                 winners=won,

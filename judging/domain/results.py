@@ -18,6 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import scoring
+from scoring.flags import INCOMPLETE, TIE_UNDECIDED
 
 from ..extensions import db
 from ..models import Assignment, Conflict, Edition, Entry, Jury, JuryMember, Round, Scorecard, TieDecision, User
@@ -230,8 +231,8 @@ def round_results(
 def winners(ranking: list) -> list:
     """The lines that win the trophy: rank 1, scored and complete, and not an undecided tie (a tie at the top
     is a jury decision: until it is recorded, nobody wins). The one rule every page, export and mail uses."""
-    top = [line for line in ranking if line.rank == 1 and line.score is not None and "incomplete" not in line.flags]
-    if any("tie: jury decision" in line.flags for line in top):
+    top = [line for line in ranking if line.rank == 1 and line.score is not None and INCOMPLETE not in line.flags]
+    if any(TIE_UNDECIDED in line.flags for line in top):
         return []
     return top
 

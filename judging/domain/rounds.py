@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 
+from scoring.flags import INCOMPLETE
+
 from ..errors import Refused
 from ..extensions import db
 from ..mail import send_in_language
@@ -80,8 +82,8 @@ def preview_shortlist(
     if rule not in SHORTLIST_RULES:
         raise Refused(_("Choose top N, a score threshold, or a hand-picked list."), 400)
     ranking = round_results(round_, stability=True, resamples=500).ranking
-    scored = [line for line in ranking if line.score is not None and "incomplete" not in line.flags]
-    unscored = [line.entry for line in ranking if line.score is None or "incomplete" in line.flags]
+    scored = [line for line in ranking if line.score is not None and INCOMPLETE not in line.flags]
+    unscored = [line.entry for line in ranking if line.score is None or INCOMPLETE in line.flags]
     if rule == "top":
         if not top or top < 1:
             raise Refused(_("Give how many entries go through (at least 1)."), 400)
@@ -317,7 +319,7 @@ def decide_joint_winners(*, actor: User, round_: Round, entry_ids: list[int], re
     if (
         len(entry_ids) < 2
         or {l.entry for l in top} != set(entry_ids)
-        or not all(any(f.startswith("tie") for f in l.flags) for l in top)
+        or not all(any(f.is_tie for f in l.flags) for l in top)
     ):
         raise Refused(_("Joint winners must be tied entries at the top of the ranking."), 409)
     decision = TieDecision(
@@ -388,7 +390,7 @@ def sign_off(*, actor: User, round_: Round, accept_incomplete: bool = False) -> 
     incomplete = [
         outcome.entries[line.entry].title
         for line in outcome.ranking
-        if "incomplete" in line.flags and line.entry in outcome.entries
+        if INCOMPLETE in line.flags and line.entry in outcome.entries
     ]
     if incomplete and not accept_incomplete:
         raise Refused(

@@ -8,6 +8,8 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import NotFound
 
+from scoring.flags import INCOMPLETE
+
 from ..domain import juries as services, scorecards
 from ..domain.editions import current_edition
 from ..domain.permissions import may_judge, role_required
@@ -393,7 +395,7 @@ def president_sign_off(round_id: int):
             flash(refusal.message, "error")
             status = refusal.status
     outcome = round_results(round_)
-    incomplete = [line for line in outcome.ranking if "incomplete" in line.flags]
+    incomplete = [line for line in outcome.ranking if INCOMPLETE in line.flags]
     return render_template(
         "jury/sign_off.html",
         round=round_,

@@ -48,6 +48,8 @@ CSR_CRITERIA = (
 )
 JURORS = {11: "Claire Dubois", 4: "Ahmed Al-Thani", 27: "Ingrid Berg", 8: "Tomás Ruiz", 15: "Mei Tanaka"}
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The app passes its one wording of methods (judging.wording.method_label) in the book's language.
+METHOD_NAMES = {"mean": "mean of the weighted totals", "zscore": "marks standardised per juror (z-scores)"}
 
 
 def _ranked(rng, position, criteria, n_entries):
@@ -136,6 +138,7 @@ def _book(*, anonymise=False, combined_note=""):
         fingerprint="ab" * 32,
         anonymise_jurors=anonymise,
         combined_note=combined_note,
+        method_names=METHOD_NAMES,
     )
 
 
@@ -174,7 +177,10 @@ def test_sheets_in_order_with_valid_unique_titles(book, workbook):
 def test_every_category_sheet_matches_the_ranking_to_the_last_decimal(book, workbook):
     for category, title in zip(_by_position(book), workbook.sheetnames[1:7]):
         sheet = workbook[title]
-        assert sheet["A1"].value.startswith(category.name) and "Ranking by mean of weighted totals" in sheet["A1"].value
+        assert (
+            sheet["A1"].value.startswith(category.name)
+            and "Ranking by mean of the weighted totals" in sheet["A1"].value
+        )
         header, rows = _table(sheet, 3)
         n = len(category.criteria)
         assert list(header) == (
@@ -297,7 +303,7 @@ def test_about_sheet_names_method_parameters_criteria_and_fingerprint():
     _, rows = _table(workbook["About"], 1)
     about = {r[0]: r[1] for r in rows}
     assert about["Edition"] == "Milipol Paris 2027" and about["Method"] == "mean"
-    assert about["Ranking method"] == "Ranking by mean of weighted totals"
+    assert about["Ranking method"] == "Ranking by mean of the weighted totals"
     assert about["Parameter: trim"] == 1 and about["Parameter: min_scorecards"] == 3
     assert about["Fingerprint of the scores (SHA-256)"] == "ab" * 32
     assert about["Generated at (UTC)"] == datetime(2027, 11, 18, 12, 0) and about["App version"] == "0.1.0"
@@ -348,6 +354,7 @@ def test_awkward_values_do_not_break_the_export():
     book = ResultsBook(
         edition="E",
         method="zscore",
+        method_names=METHOD_NAMES,
         parameters={"weights": {"a": 1}},
         categories=(category, twin),
         scores=(

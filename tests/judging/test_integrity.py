@@ -10,6 +10,7 @@ from judging.errors import Refused
 from judging.extensions import db
 from judging.mail import outbox
 from judging.models import Assignment, AuditEvent, Conflict, Scorecard, SignOff, TieDecision
+from scoring.flags import INCOMPLETE
 from support import sign_off_as_president
 
 
@@ -305,7 +306,7 @@ def test_an_incomplete_finalist_never_wins_a_combined_final(judged):
     db.session.commit()
     ranking = round_results(final).ranking
     assert [line.entry for line in ranking] == [second.id, best.id]
-    assert "incomplete" in ranking[1].flags
+    assert INCOMPLETE in ranking[1].flags
     assert [line.entry for line in winners(ranking)] == [second.id]
     book = exporting.results_book(judged["edition"], ceremony=False, language="en")
     category = next(c for c in book.categories if c.rows and c.rows[0].entry_id in (best.id, second.id))

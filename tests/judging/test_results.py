@@ -6,6 +6,7 @@ from judging.domain import juries as services
 from judging.domain.results import round_results
 from judging.extensions import db
 from judging.models import JuryMember, Scorecard
+from scoring.flags import INCOMPLETE
 
 
 def _scored_round(make, marks_by_entry, observer_marks=None):
@@ -89,7 +90,7 @@ def test_observer_marks_and_draft_scorecards_do_not_count(make):
     outcome = round_results(round_)
     by_entry = {r.entry: r for r in outcome.ranking}
     assert by_entry[entries["Radio"].id].n_scorecards == 3
-    assert by_entry[entries["Fence"].id].n_scorecards == 2 and "incomplete" in by_entry[entries["Fence"].id].flags
+    assert by_entry[entries["Fence"].id].n_scorecards == 2 and INCOMPLETE in by_entry[entries["Fence"].id].flags
     assert outcome.ranking[0].entry == entries["Radio"].id
 
 

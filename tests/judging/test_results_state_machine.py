@@ -32,6 +32,7 @@ from judging.models import (
     User,
     utcnow,
 )
+from scoring.flags import INCOMPLETE
 from support import empty_all_tables
 
 JURORS, ENTRIES = 4, 4
@@ -116,7 +117,7 @@ def _from_scratch(round_: Round) -> list:
 
 def _lines(ranking) -> list:
     return [
-        (line.entry, line.rank, None if line.score is None else round(line.score, 6), "incomplete" in line.flags)
+        (line.entry, line.rank, None if line.score is None else round(line.score, 6), INCOMPLETE in line.flags)
         for line in ranking
     ]
 

@@ -10,6 +10,7 @@ from judging.errors import Refused
 from judging.extensions import db
 from judging.mail import outbox
 from judging.models import Assignment, Entry, Scorecard, utcnow
+from scoring.flags import joint_winner
 from support import sign_off_as_president
 
 
@@ -107,7 +108,7 @@ def test_joint_winners_only_for_a_real_tie_and_by_the_president(judged, make):
     )
     ranking = round_results(pre).ranking
     assert [l.rank for l in ranking[:3]] == [1, 1, 3]
-    assert "joint winner: Both convinced the whole jury" in ranking[0].flags
+    assert joint_winner("Both convinced the whole jury") in ranking[0].flags
 
 
 def test_ceremony_export_waits_for_every_sign_off_or_a_recorded_override(judged, make):

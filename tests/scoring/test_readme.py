@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from scoring import Criterion, Scorecard, card_totals, rank_entries
+from scoring.flags import INCOMPLETE
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
@@ -63,7 +64,7 @@ def test_readme_zscore_rule_for_a_juror_with_a_single_card_is_the_engines():
     # j1 and j2 both put A at z = +1 and B at z = -1; solo's card does not move B's average of -1 ...
     assert ranking["B"].score == pytest.approx(panel_mean - panel_sd)
     # ... but it is B's third card: B is complete, A (two cards) is not.
-    assert ranking["B"].n_scorecards == 3 and "incomplete" not in ranking["B"].flags
-    assert "incomplete" in ranking["A"].flags
+    assert ranking["B"].n_scorecards == 3 and INCOMPLETE not in ranking["B"].flags
+    assert INCOMPLETE in ranking["A"].flags
     # An entry whose only cards are single-card jurors' gets the panel's average.
     assert ranking["C"].score == pytest.approx(panel_mean)

@@ -23,6 +23,7 @@ from typing import NamedTuple
 import pytest
 
 from scoring import Criterion, Scorecard, combine_rankings, rank_entries
+from scoring.flags import INCOMPLETE, TIE_BROKEN
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "judged-results"
 README = (DATA / "README.md").read_text(encoding="utf-8")
@@ -117,7 +118,7 @@ def test_sydney_2000_each_rounds_points_and_order_come_out_of_rank_entries(event
         expected_order = [row.diver for row in sorted(official, key=lambda row: -getattr(row, column))]
         assert [line.entry for line in ranking] == expected_order, round_
         assert [line.rank for line in ranking] == list(range(1, 13))
-        assert all(line.n_scorecards == 7 and "incomplete" not in line.flags and line.tie is None for line in ranking)
+        assert all(line.n_scorecards == 7 and INCOMPLETE not in line.flags and line.tie is None for line in ranking)
 
 
 @pytest.mark.parametrize("event", EVENTS)
@@ -318,7 +319,7 @@ def test_pyeongchang_2018_segment_ranks_and_the_156_65_tie_settled_by_the_engine
     # 156.65 each: the engine's chain gives first place to the higher PCS, as the ISU rule does.
     medvedeva, zagitova = free[:2]
     assert (medvedeva.entry, zagitova.entry) == ("MEDVEDEVA Evgenia", "ZAGITOVA Alina")
-    assert medvedeva.score == pytest.approx(zagitova.score) and "tie broken" in medvedeva.flags
+    assert medvedeva.score == pytest.approx(zagitova.score) and TIE_BROKEN in medvedeva.flags
     tie = medvedeva.tie
     assert (tie.decided_by, tie.criterion, tie.other, tie.above) == ("criterion", "PCS", "ZAGITOVA Alina", True)
     assert (_cents(tie.mine), _cents(tie.theirs)) == (Decimal("77.47"), Decimal("75.03"))
