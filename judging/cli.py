@@ -8,6 +8,7 @@ from flask_migrate import upgrade
 
 from .extensions import db
 from .models import LANGUAGES, ROLES
+from .transaction import in_one_transaction
 
 # Dates on the command line, read in the edition's time zone.
 _WHEN = click.DateTime(formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"])
@@ -245,3 +246,7 @@ def _jury_commands(app: Flask) -> None:
 
         reminded = remind_late_jurors(edition, scoring_url=url or public_url("jury.my_entries"))
         click.echo(f"{reminded} juror(s) reminded.")
+
+    # Each command is one action, like a request: committed when it ends, nothing kept if it fails halfway.
+    for command in app.cli.commands.values():
+        command.callback = in_one_transaction(command.callback)

@@ -223,7 +223,7 @@ def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...]) -> tuple[i
         edition_id=None,
         after={"created": created, "updated": updated},
     )
-    db.session.commit()
+    db.session.flush()
     return created, updated
 
 

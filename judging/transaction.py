@@ -1,14 +1,14 @@
-"""One transaction per action: the request (or CLI command) commits once at its end, or rolls back as a whole.
+"""One transaction per action: the request, CLI command or job commits once at its end, or rolls back as a whole.
 
-Services end with `commit()`. Inside an action (`atomic()`: every request, every CLI command, or a composite
-service such as an import) that only flushes, so services compose: the import calls the same `add_member` as
-the page, and a failure at its last step leaves nothing of the first ones. Called on its own (a script, a
-test), a service still commits its own work.
+Services (judging.domain) change the session and flush, never commit, so they compose: the import calls the same
+`add_member` as the page, and a failure at its last step leaves nothing of the first ones. The boundaries are
+here: every request (`register`), every CLI command (`in_one_transaction`), and any block run with `atomic()`.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import wraps
 
 from flask import Flask
 
@@ -17,18 +17,6 @@ from .errors import Refused
 from .extensions import db
 
 _DEPTH = "unit_of_work_depth"
-
-
-def in_action() -> bool:
-    return db.session.info.get(_DEPTH, 0) > 0
-
-
-def commit() -> None:
-    """The end of a service's work: committed now, or with the enclosing action."""
-    if in_action():
-        db.session.flush()
-    else:
-        db.session.commit()
 
 
 @contextmanager
@@ -46,6 +34,17 @@ def atomic():
     info[_DEPTH] -= 1
     if info[_DEPTH] == 0:
         db.session.commit()
+
+
+def in_one_transaction(callback):
+    """A CLI command (or job) as one action: committed when it returns, rolled back if it raises."""
+
+    @wraps(callback)
+    def run(*args, **kwargs):
+        with atomic():
+            return callback(*args, **kwargs)
+
+    return run
 
 
 def register(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Account writes: registration, password changes, language. The only auth code that commits."""
+"""Account writes: registration, password changes, language. Changes the session; the request or command commits."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from ..errors import Refused
 from ..extensions import db
 from ..mail import send_in_language, send_mail
 from ..models import Organisation, User, utcnow
-from ..transaction import commit
 from .organisations import find_organisation
 
 
@@ -143,7 +142,7 @@ def register_exhibitor(
     user = User(email=email, name=name.strip(), role="exhibitor", language=language, organisation=company)
     user.set_password(password)
     db.session.add(user)
-    commit()
+    db.session.flush()
     return user
 
 
@@ -161,14 +160,14 @@ def create_user(
     if password:
         user.set_password(password)
     db.session.add(user)
-    commit()
+    db.session.flush()
     return user
 
 
 def set_password(user: User, password: str) -> None:
     """Change a password; this also voids every reset or invitation token and every session issued before."""
     user.set_password(password)
-    commit()
+    db.session.flush()
 
 
 def end_sessions(user: User, *, actor: User | None = None) -> None:
@@ -178,17 +177,17 @@ def end_sessions(user: User, *, actor: User | None = None) -> None:
         from .audit import record
 
         record(actor=actor, action="user.sessions_ended", obj=user, edition_id=None, after={"email": user.email})
-    commit()
+    db.session.flush()
 
 
 def set_language(user: User, language: str) -> None:
     user.language = language
-    commit()
+    db.session.flush()
 
 
 def touch_login(user: User) -> None:
     user.last_seen_at = utcnow()
-    commit()
+    db.session.flush()
 
 
 def send_password_reset(user: User, reset_url: str) -> None:
@@ -280,5 +279,5 @@ def join_company(*, organisation: Organisation, email: str, name: str, language:
     user = User(email=normalise_email(email), name=name, role="exhibitor", language=language, organisation=organisation)
     user.set_password(password)
     db.session.add(user)
-    commit()
+    db.session.flush()
     return user

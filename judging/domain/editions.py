@@ -15,7 +15,6 @@ from ..errors import Refused
 from ..extensions import db
 from ..models import Category, Criterion, Edition, Jury, JuryMember, Round, User
 from ..text import slugify
-from ..transaction import commit
 from . import audit
 
 
@@ -146,7 +145,7 @@ def update_edition(*, actor: User, edition: Edition, values: dict) -> Edition:
         before=before,
         after=_snapshot(edition, EDITION_FIELDS),
     )
-    commit()
+    db.session.flush()
     return edition
 
 
@@ -157,7 +156,7 @@ def make_current(*, actor: User, edition: Edition) -> None:
     db.session.flush()
     edition.is_current = True
     audit.record(actor=actor, action="edition.make_current", obj=edition, edition_id=edition.id)
-    commit()
+    db.session.flush()
 
 
 def update_category(*, actor: User, category: Category, values: dict) -> Category:
@@ -172,7 +171,7 @@ def update_category(*, actor: User, category: Category, values: dict) -> Categor
         before=before,
         after=_snapshot(category, CATEGORY_FIELDS),
     )
-    commit()
+    db.session.flush()
     return category
 
 
@@ -229,7 +228,7 @@ def create_edition(
         edition_id=edition.id,
         after={"slug": slug, "name": name, "copied_from": clone_from.slug if clone_from else None},
     )
-    commit()
+    db.session.flush()
     return edition
 
 

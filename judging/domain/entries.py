@@ -1,4 +1,4 @@
-"""Entry writes: create, edit, submit, back to draft, attach. The only entry code that commits."""
+"""Entry writes: create, edit, submit, back to draft, attach. Changes the session; the request commits."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from ..errors import Refused
 from ..extensions import db
 from ..models import MAX_ATTACHMENTS, Attachment, Category, Edition, Entry, User, utcnow
 from ..templating import language
-from ..transaction import commit
 from ..uploads import RejectedUpload, is_stored_name, safe_display_name, store_upload, upload_path
 from . import audit
 
@@ -82,7 +81,7 @@ def create_entry(*, user: User, edition: Edition, category_id: int, values: dict
     )
     _apply(entry, values)
     db.session.add(entry)
-    commit()
+    db.session.flush()
     return entry
 
 
@@ -107,7 +106,7 @@ def update_entry(*, entry: Entry, category_id: int, values: dict) -> Entry:
             ),
             400,
         )
-    commit()
+    db.session.flush()
     return entry
 
 
@@ -132,7 +131,7 @@ def submit_entry(*, entry: Entry) -> Entry:
         )
     entry.status = "submitted"
     entry.submitted_at = utcnow()
-    commit()
+    db.session.flush()
     send_receipt(entry)
     return entry
 
@@ -168,7 +167,7 @@ def back_to_draft(*, entry: Entry) -> Entry:
         raise Refused(_("Only a submitted entry can go back to draft."), 409)
     entry.status = "draft"
     entry.submitted_at = None
-    commit()
+    db.session.flush()
     return entry
 
 
@@ -194,7 +193,7 @@ def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, fold
     )
     db.session.add(attachment)
     try:
-        commit()  # the insert reaches the database here (a flush inside a request), so the constraints speak now
+        db.session.flush()  # the insert reaches the database now, so the slot constraint speaks here
     except IntegrityError:  # another upload took the last free slot at the same moment
         db.session.rollback()
         upload_path(folder, stored.stored_name).unlink(missing_ok=True)
@@ -208,7 +207,7 @@ def remove_attachment(*, attachment: Attachment, folder: str) -> None:
         raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
     path: Path | None = upload_path(folder, attachment.stored_name) if is_stored_name(attachment.stored_name) else None
     db.session.delete(attachment)
-    commit()
+    db.session.flush()
     if path is not None:
         path.unlink(missing_ok=True)
 
@@ -242,7 +241,7 @@ def disqualify_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
         before=before,
         after={"status": entry.status, "reason": entry.disqualification_reason},
     )
-    commit()
+    db.session.flush()
     return entry
 
 
@@ -267,5 +266,5 @@ def reinstate_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
         before=before,
         after={"status": entry.status, "reason": reason.strip()},
     )
-    commit()
+    db.session.flush()
     return entry

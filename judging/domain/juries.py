@@ -1,7 +1,8 @@
 """Jury writes: membership, invitations, conflicts of interest, assignments and recusals.
 
 The assignment itself is decided by the pure function `scoring.assignment.assign_jurors`; this module
-gathers its inputs from the database and applies its plan. Services are the only code that commits.
+gathers its inputs from the database and applies its plan. Services change the session and never commit:
+the request or command does.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from ..models import (
     User,
     utcnow,
 )
-from ..transaction import commit
 from . import audit
 
 # --- membership -------------------------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ def add_member(*, actor: User, category: Category, juror: User, role: str = "mem
             edition_id=category.edition_id,
             after={"juror": juror.email, "category": category.code, "role": role},
         )
-    commit()
+    db.session.flush()
     return member
 
 
@@ -108,7 +108,7 @@ def remove_member(*, actor: User, member: JuryMember) -> None:
             )
         ),
     )
-    commit()
+    db.session.flush()
 
 
 def set_president(*, actor: User, member: JuryMember) -> None:
@@ -125,7 +125,7 @@ def set_president(*, actor: User, member: JuryMember) -> None:
         edition_id=member.jury.category.edition_id,
         after={"juror": member.user.email},
     )
-    commit()
+    db.session.flush()
 
 
 INVITATION_MAX_AGE = 14 * 24 * 3600
@@ -172,7 +172,7 @@ def send_invitation(juror: User, url: str) -> None:
 def accept_invitation(*, juror: User, password: str, language: str) -> None:
     juror.set_password(password)  # also voids the invitation token
     juror.language = language
-    commit()
+    db.session.flush()
 
 
 # --- conflicts ----------------------------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def declare_conflict(*, actor: User, juror: User, organisation: Organisation, ki
     )
     if voided:
         _tell_organisers_of_voided_cards(juror=juror, organisation=organisation, voided=voided)
-    commit()
+    db.session.flush()
     return conflict
 
 
@@ -325,7 +325,7 @@ def remove_conflict(*, actor: User, conflict: Conflict) -> None:
         },
     )
     db.session.delete(conflict)
-    commit()
+    db.session.flush()
 
 
 # --- assignment ---------------------------------------------------------------------------------------------------
@@ -440,7 +440,7 @@ def apply_assignment(*, actor: User, round_: Round, expected_digest: str | None 
     if expected_digest is not None and preview.digest != expected_digest:
         raise Refused(_("The assignments changed since the preview. Review the new preview before applying."), 409)
     _apply_plan(actor=actor, round_=round_, plan=preview.plan)
-    commit()
+    db.session.flush()
     return preview
 
 
@@ -513,7 +513,7 @@ def add_assignment(*, actor: User, round_: Round, entry: Entry, juror: User) -> 
         edition_id=entry.edition_id,
         after={"entry": entry.id, "juror": juror.email, "round": round_.id},
     )
-    commit()
+    db.session.flush()
     return assignment
 
 
@@ -529,7 +529,7 @@ def remove_assignment(*, actor: User, assignment: Assignment) -> None:
         before={"entry": assignment.entry_id, "juror": assignment.juror_id, "round": assignment.round_id},
     )
     db.session.delete(assignment)
-    commit()
+    db.session.flush()
 
 
 def recuse(*, juror: User, assignment: Assignment, reason: str) -> AssignmentPreview:
@@ -565,7 +565,7 @@ def recuse(*, juror: User, assignment: Assignment, reason: str) -> AssignmentPre
     round_ = db.session.get(Round, assignment.round_id)
     preview = preview_assignment(round_)
     _apply_plan(actor=None, round_=round_, plan=preview.plan)
-    commit()
+    db.session.flush()
     return preview
 
 
@@ -591,5 +591,5 @@ def remind_late_jurors(edition, *, scoring_url: str) -> int:
         sent += 1
     if sent:
         audit.record(actor=None, action="jury.remind", obj=edition, edition_id=edition.id, after={"reminded": sent})
-        commit()
+        db.session.flush()
     return sent

@@ -21,7 +21,6 @@ from ..extensions import db
 from ..mail import send_after_commit
 from ..models import Category, Edition, Entry, ResultSnapshot, Round, User, utcnow
 from ..templating import language
-from ..transaction import commit
 from . import audit
 from .results import round_results, winners
 
@@ -80,7 +79,7 @@ def freeze(*, actor: User, edition: Edition) -> list[ResultSnapshot]:
         before=before,
         after={"results_state": "frozen", "fingerprints": {str(s.round_id): s.fingerprint for s in snapshots}},
     )
-    commit()
+    db.session.flush()
     return snapshots
 
 
@@ -102,7 +101,7 @@ def unfreeze(*, actor: User, edition: Edition, reason: str) -> None:
         before={"results_state": "frozen"},
         after={"results_state": "open", "reason": reason.strip()},
     )
-    commit()
+    db.session.flush()
 
 
 def current_snapshot(round_: Round) -> ResultSnapshot | None:
@@ -432,7 +431,7 @@ def publish(*, actor: User, edition: Edition, confirmed: bool) -> Readiness:
             "winners": {c.category.code: [e.id for e in c.winners] for c in state.categories},
         },
     )
-    commit()
+    db.session.flush()
     return state
 
 
@@ -451,7 +450,7 @@ def unpublish(*, actor: User, edition: Edition, reason: str) -> None:
         before={"results_state": "published"},
         after={"results_state": "frozen", "reason": reason.strip()},
     )
-    commit()
+    db.session.flush()
 
 
 def send_result_mails(*, actor: User, edition: Edition, confirmed: bool) -> int:
@@ -485,6 +484,6 @@ def send_result_mails(*, actor: User, edition: Edition, confirmed: bool) -> int:
     )
     for mail in mails:
         send_after_commit(to=mail.to.email, subject=mail.subject, body=mail.body)
-    commit()
+    db.session.flush()
     db.session.refresh(edition)
     return len(mails)

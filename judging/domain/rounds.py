@@ -32,7 +32,6 @@ from ..models import (
     utcnow,
 )
 from ..templating import language
-from ..transaction import commit
 from . import audit
 from .results import round_results
 
@@ -218,7 +217,7 @@ def apply_shortlist(*, actor: User, preview: ShortlistPreview, notify: bool = Fa
             "assigned": len(assignment.plan.added),
         },
     )
-    commit()
+    db.session.flush()
     if notify:
         notify_shortlist(preview, entries)
 
@@ -334,7 +333,7 @@ def decide_joint_winners(*, actor: User, round_: Round, entry_ids: list[int], re
         edition_id=round_.category.edition_id,
         after={"entries": sorted(entry_ids), "reason": reason},
     )
-    commit()
+    db.session.flush()
     return decision
 
 
@@ -416,7 +415,7 @@ def sign_off(*, actor: User, round_: Round, accept_incomplete: bool = False) -> 
         edition_id=round_.category.edition_id,
         after={"round": round_.id, "fingerprint": outcome.fingerprint, "incomplete": incomplete},
     )
-    commit()
+    db.session.flush()
     return existing
 
 
@@ -486,7 +485,7 @@ def override_signoff(*, actor: User, edition: Edition, reason: str) -> None:
             "fingerprint": edition.signoff_override_fingerprint,
         },
     )
-    commit()
+    db.session.flush()
 
 
 # --- settings -------------------------------------------------------------------------------------------------------
@@ -519,7 +518,7 @@ def update_round(*, actor: User, round_: Round, values: dict) -> Round:
         before=before,
         after={f: str(getattr(round_, f)) for f in ROUND_FIELDS},
     )
-    commit()
+    db.session.flush()
     return round_
 
 
@@ -540,7 +539,7 @@ def set_calibration_samples(*, actor: User, round_: Round, entry_ids: list[int])
         edition_id=round_.category.edition_id,
         after={"entries": sorted(set(entry_ids))},
     )
-    commit()
+    db.session.flush()
 
 
 def calibration_samples(round_: Round) -> list[Entry]:
@@ -691,7 +690,7 @@ def update_criteria(*, actor: User, round_: Round, rows: list[CriterionInput], c
         },
     )
     count = recompute_totals(round_)
-    commit()
+    db.session.flush()
     return count
 
 

@@ -1,4 +1,4 @@
-"""Scorecard writes: draft saves (autosave), submission, reopening. The only scorecard code that commits.
+"""Scorecard writes: draft saves (autosave), submission, reopening. Changes the session; the request commits.
 
 Every save carries the version the juror's screen last saw; a save based on an older version is refused
 (409) with the server's copy, so two tablets of one juror never overwrite each other silently.
@@ -19,7 +19,6 @@ from ..errors import Refused
 from ..extensions import db
 from ..models import Assignment, Criterion, Edition, Entry, Round, Scorecard, User, utcnow
 from ..templating import language
-from ..transaction import commit
 from . import audit
 from .permissions import may_judge
 
@@ -305,7 +304,7 @@ def save_scorecard(
         before=before,
         after=_card_state(card),
     )
-    commit()
+    db.session.flush()
     return card
 
 
@@ -328,7 +327,7 @@ def reopen_scorecard(*, actor: User, card: Scorecard) -> Scorecard:
         before=before,
         after=_card_state(card),
     )
-    commit()
+    db.session.flush()
     return card
 
 
@@ -372,5 +371,5 @@ def save_calibration_card(*, juror: User, entry: Entry, round_: Round, values: C
     card.version = (card.version or 0) + 1
     card.status, card.updated_at = "submitted", utcnow()
     card.submitted_at = card.updated_at
-    commit()
+    db.session.flush()
     return card

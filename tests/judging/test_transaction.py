@@ -58,3 +58,26 @@ def test_a_refused_import_through_the_page_is_a_clear_409_and_keeps_nothing(clie
     response = client.post("/organiser/import/jurors", data={"file": (io.BytesIO(buffer.getvalue()), "j.xlsx")})
     assert response.status_code == 409 and "not a juror" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(User).where(User.email == "claire@police.example.com")) is None
+
+
+def test_a_service_changes_the_session_and_leaves_the_commit_to_its_caller(make):
+    """Services never commit: whoever calls them (a request, a command, an import) decides, so a caller that
+    gives up keeps nothing of what the service did."""
+    from judging.domain import juries
+
+    edition = make.edition()
+    organiser, juror = make.user("organiser"), make.user("juror")
+    juries.add_member(actor=organiser, category=edition.categories[0], juror=juror)
+    assert db.session.scalars(db.select(JuryMember)).all() != []  # visible to the caller's own transaction
+    db.session.rollback()
+    assert db.session.scalars(db.select(JuryMember)).all() == []
+    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "jury.add_member")) is None
+
+
+def test_no_domain_module_commits():
+    from pathlib import Path
+
+    import judging.domain
+
+    for path in Path(judging.domain.__file__).parent.glob("*.py"):
+        assert ".commit(" not in path.read_text(), f"{path.name} commits; the request or command must do it"
