@@ -593,3 +593,100 @@ def remind_late_jurors(edition, *, scoring_url: str) -> int:
         audit.record(actor=None, action="jury.remind", obj=edition, edition_id=edition.id, after={"reminded": sent})
         db.session.flush()
     return sent
+
+
+# --- what the organisers' jury pages show -------------------------------------------------------------------
+
+
+def juror_accounts() -> list[User]:
+    """Every juror account, by name: the choices for seating a juror or recording a conflict."""
+    return db.session.scalars(db.select(User).where(User.role == "juror").order_by(User.name, User.email)).all()
+
+
+def juries_of(edition) -> dict[int, Jury]:
+    """Each category's jury (by category id) with its members loaded."""
+    from sqlalchemy.orm import selectinload
+
+    return {
+        j.category_id: j
+        for j in db.session.scalars(
+            db.select(Jury)
+            .join(Category)
+            .where(Category.edition_id == edition.id)
+            .options(selectinload(Jury.members).selectinload(JuryMember.user))
+        )
+    }
+
+
+def exhibiting_organisations(edition) -> list[Organisation]:
+    """The companies with an entry in the edition: those a conflict can be declared with."""
+    return db.session.scalars(
+        db.select(Organisation)
+        .where(Organisation.id.in_(db.select(Entry.organisation_id).where(Entry.edition_id == edition.id)))
+        .order_by(Organisation.name)
+    ).all()
+
+
+@dataclass(frozen=True)
+class ConflictRegister:
+    declared: list  # (Conflict, juror, organisation), by juror then company
+    employed: list  # (juror, employer): conflicts that need no declaration
+
+
+def conflict_register() -> ConflictRegister:
+    declared = db.session.execute(
+        db.select(Conflict, User, Organisation)
+        .join(User, User.id == Conflict.juror_id)
+        .join(Organisation, Organisation.id == Conflict.organisation_id)
+        .order_by(User.name, Organisation.name)
+    ).all()
+    employed = db.session.execute(
+        db.select(User, Organisation)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .where(User.role == "juror")
+    ).all()
+    return ConflictRegister(declared=list(declared), employed=list(employed))
+
+
+@dataclass(frozen=True)
+class AssignmentMatrix:
+    """Entries x jurors of a round: who is assigned, conflicted, or has a scorecard, and the automatic preview."""
+
+    round: Round
+    entries: list[Entry]
+    jurors: list[User]
+    conflicts: set[tuple[int, int]]  # (juror id, organisation id)
+    cells: dict[tuple[int, int], Assignment]  # (entry id, juror id)
+    cards: dict[tuple[int, int], Scorecard]  # counted scorecards, (entry id, juror id)
+    preview: AssignmentPreview
+    jurors_per_entry: int
+
+
+def assignment_matrix(round_: Round) -> AssignmentMatrix:
+    entries = entries_in_round(round_)
+    jurors = counting_jurors(round_.category)
+    conflicts = {
+        (c.juror_id, c.organisation_id)
+        for c in db.session.scalars(db.select(Conflict).where(Conflict.juror_id.in_([j.id for j in jurors])))
+    }
+    conflicts |= {(j.id, j.organisation_id) for j in jurors if j.organisation_id}
+    cells = {
+        (a.entry_id, a.juror_id): a
+        for a in db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id))
+    }
+    cards = {
+        (s.entry_id, s.juror_id): s
+        for s in db.session.scalars(
+            db.select(Scorecard).where(Scorecard.round_id == round_.id, Scorecard.purpose == "counted")
+        )
+    }
+    return AssignmentMatrix(
+        round=round_,
+        entries=entries,
+        jurors=jurors,
+        conflicts=conflicts,
+        cells=cells,
+        cards=cards,
+        preview=preview_assignment(round_),
+        jurors_per_entry=jurors_needed(round_, len(jurors)),
+    )

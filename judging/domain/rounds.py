@@ -33,7 +33,7 @@ from ..models import (
 )
 from ..templating import language
 from . import audit
-from .results import round_results
+from .results import inputs_fingerprint, result_inputs, round_results
 
 SHORTLIST_RULES = ("top", "threshold", "manual")
 
@@ -367,10 +367,10 @@ def signoff_status(round_: Round) -> SignOffStatus:
     signed = db.session.scalar(db.select(SignOff).where(SignOff.round_id == round_.id))
     if signed is None:
         return SignOffStatus("missing")
-    outcome = round_results(round_)
-    if signed.voided_at is None and signed.fingerprint == outcome.fingerprint:
+    inputs = result_inputs(round_)  # the fingerprint of the inputs is enough: no ranking computed here
+    if signed.voided_at is None and signed.fingerprint == inputs_fingerprint(inputs):
         return SignOffStatus("valid", signed)
-    changed = tuple(signed.void_reasons or changed_parts(signed.inputs, outcome.inputs or {}))
+    changed = tuple(signed.void_reasons or changed_parts(signed.inputs, inputs))
     return SignOffStatus("void", signed, changed)
 
 
@@ -440,9 +440,9 @@ def _has_entries(category: Category) -> bool:
 
 def override_fingerprint(edition: Edition) -> str:
     """The fingerprint of every category's deciding result: an override holds for these results only."""
-    from .results import inputs_fingerprint
-
-    return inputs_fingerprint({str(c.id): round_results(deciding_round(c)).fingerprint for c in edition.categories})
+    return inputs_fingerprint(
+        {str(c.id): inputs_fingerprint(result_inputs(deciding_round(c))) for c in edition.categories}
+    )
 
 
 def active_override(edition: Edition) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ..errors import Refused
 from ..models import (
     Assignment,
+    Category,
     Conflict,
     Criterion,
     Edition,
@@ -151,12 +152,10 @@ def void_stale_sign_offs(session: Session, edition_ids) -> list[SignOff]:
         session.query(SignOff)
         .join(Round, Round.id == SignOff.round_id)
         .join(Round.category)
-        .filter(SignOff.voided_at.is_(None))
+        .filter(SignOff.voided_at.is_(None), Category.edition_id.in_(list(edition_ids)))
         .all()
     ):
         round_ = session.get(Round, sign_off.round_id)
-        if round_.category.edition_id not in edition_ids:
-            continue
         inputs = result_inputs(round_)
         if inputs_fingerprint(inputs) == sign_off.fingerprint:
             continue

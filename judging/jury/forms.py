@@ -22,6 +22,18 @@ ROLE_LABELS = {
 }
 
 
+def juror_choices(jurors) -> list[tuple[int, str]]:
+    """A juror as organisers pick one: name and address, so two namesakes are told apart."""
+    return [(j.id, f"{j.name} <{j.email}>" if j.name else j.email) for j in jurors]
+
+
+def category_choices(edition) -> list[tuple[int, str]]:
+    """The edition's categories (a jury each), named in the reader's language."""
+    from ..templating import language
+
+    return [(c.id, c.name(language())) for c in edition.categories]
+
+
 class InviteJurorForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from ..auth.tokens import make_token
 from ..domain import juries as services
@@ -20,24 +19,14 @@ from ..jury.forms import (
     InviteJurorForm,
     ManualAssignmentForm,
     OrganiserConflictForm,
+    category_choices,
+    juror_choices,
 )
 from ..links import public_url
-from ..models import Assignment, Category, Conflict, Entry, Jury, JuryMember, Organisation, Round, Scorecard, User
+from ..models import Assignment, Category, Conflict, Entry, JuryMember, Organisation, Round, Scorecard, User
 from ..templating import language
 
 bp = Blueprint("juries", __name__)
-
-
-def _jurors() -> list[User]:
-    return db.session.scalars(db.select(User).where(User.role == "juror").order_by(User.name, User.email)).all()
-
-
-def _exhibitor_organisations(edition) -> list[Organisation]:
-    return db.session.scalars(
-        db.select(Organisation)
-        .where(Organisation.id.in_(db.select(Entry.organisation_id).where(Entry.edition_id == edition.id)))
-        .order_by(Organisation.name)
-    ).all()
 
 
 def _invitation_url(juror: User) -> str:
@@ -50,20 +39,12 @@ def juries():
 
 
 def _juries_page(edition, invite: InviteJurorForm | None = None, status: int = 200):
-    juries = {
-        j.category_id: j
-        for j in db.session.scalars(
-            db.select(Jury)
-            .join(Category)
-            .where(Category.edition_id == edition.id)
-            .options(selectinload(Jury.members).selectinload(JuryMember.user))
-        )
-    }
+    juries = services.juries_of(edition)
     if invite is None:
         invite = InviteJurorForm()
-    invite.category.choices = [(c.id, c.name(language())) for c in edition.categories]
+    invite.category.choices = category_choices(edition)
     add = AddMemberForm()
-    add.juror.choices = [(j.id, f"{j.name} <{j.email}>") for j in _jurors()]
+    add.juror.choices = juror_choices(services.juror_accounts())
     return render_template(
         "organiser/juries.html",
         edition=edition,
@@ -79,7 +60,7 @@ def _juries_page(edition, invite: InviteJurorForm | None = None, status: int = 2
 def invite_juror():
     edition = current_edition()
     form = InviteJurorForm()
-    form.category.choices = [(c.id, c.name(language())) for c in edition.categories]
+    form.category.choices = category_choices(edition)
     if not form.validate_on_submit():
         return _juries_page(edition, invite=form, status=400)
     category = db.get_or_404(Category, form.category.data)
@@ -101,7 +82,7 @@ def invite_juror():
 def add_member(category_id: int):
     category = db.get_or_404(Category, category_id)
     form = AddMemberForm()
-    form.juror.choices = [(j.id, j.email) for j in _jurors()]
+    form.juror.choices = juror_choices(services.juror_accounts())
     if form.validate_on_submit():
         services.add_member(
             actor=current_user, category=category, juror=db.session.get(User, form.juror.data), role=form.role.data
@@ -140,8 +121,8 @@ def make_president(member_id: int):
 def conflicts():
     edition = current_edition()
     form = OrganiserConflictForm()
-    form.juror.choices = [(j.id, f"{j.name} <{j.email}>") for j in _jurors()]
-    form.organisation.choices = [(o.id, o.name) for o in _exhibitor_organisations(edition)]
+    form.juror.choices = juror_choices(services.juror_accounts())
+    form.organisation.choices = [(o.id, o.name) for o in services.exhibiting_organisations(edition)]
     if form.validate_on_submit():
         services.declare_conflict(
             actor=current_user,
@@ -152,24 +133,14 @@ def conflicts():
         )
         flash(_("Conflict recorded."), "success")
         return redirect(url_for("organiser.juries.conflicts", edition=edition.id))
-    rows = db.session.execute(
-        db.select(Conflict, User, Organisation)
-        .join(User, User.id == Conflict.juror_id)
-        .join(Organisation, Organisation.id == Conflict.organisation_id)
-        .order_by(User.name, Organisation.name)
-    ).all()
-    employed = db.session.execute(
-        db.select(User, Organisation)
-        .join(Organisation, Organisation.id == User.organisation_id)
-        .where(User.role == "juror")
-    ).all()
+    register = services.conflict_register()
     status = 400 if request.method == "POST" else 200
     return render_template(
         "organiser/conflicts.html",
         edition=edition,
         form=form,
-        rows=rows,
-        employed=employed,
+        rows=register.declared,
+        employed=register.employed,
         labels=CONFLICT_LABELS,
         confirm=ConfirmForm(),
     ), status
@@ -189,47 +160,26 @@ def assignments():
     """The matrix: entries x jurors, with conflicts, assignments, recusals and scorecard status."""
     edition = current_edition()
     round_ = round_from_request(edition)
-    category = round_.category
-    entries = services.entries_in_round(round_)
-    jurors = services.counting_jurors(category)
-    conflicts = {
-        (c.juror_id, c.organisation_id)
-        for c in db.session.scalars(db.select(Conflict).where(Conflict.juror_id.in_([j.id for j in jurors])))
-    }
-    conflicts |= {(j.id, j.organisation_id) for j in jurors if j.organisation_id}
-    cells = {
-        (a.entry_id, a.juror_id): a
-        for a in db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id))
-    }
-    cards = {
-        (s.entry_id, s.juror_id): s
-        for s in db.session.scalars(
-            db.select(Scorecard).where(Scorecard.round_id == round_.id, Scorecard.purpose == "counted")
-        )
-    }
-    preview = services.preview_assignment(round_)
+    matrix = services.assignment_matrix(round_)
     manual = ManualAssignmentForm()
-    manual.entry.choices = [(e.id, e.title) for e in entries]
-    manual.juror.choices = [(j.id, j.name or j.email) for j in services.jury_members(category)]
-    apply_form = ApplyAssignmentForm(digest=preview.digest)
-    titles = {e.id: e.title for e in entries}
-    names = {j.id: j.name or j.email for j in jurors}
+    manual.entry.choices = [(e.id, e.title) for e in matrix.entries]
+    manual.juror.choices = juror_choices(services.jury_members(round_.category))
     return render_template(
         "organiser/assignments.html",
         edition=edition,
         round=round_,
-        category=category,
-        entries=entries,
-        jurors=jurors,
-        conflicts=conflicts,
-        cells=cells,
-        cards=cards,
-        preview=preview,
+        category=round_.category,
+        entries=matrix.entries,
+        jurors=matrix.jurors,
+        conflicts=matrix.conflicts,
+        cells=matrix.cells,
+        cards=matrix.cards,
+        preview=matrix.preview,
         manual=manual,
-        apply_form=apply_form,
-        titles=titles,
-        names=names,
-        k=services.jurors_needed(round_, len(jurors)),
+        apply_form=ApplyAssignmentForm(digest=matrix.preview.digest),
+        titles={e.id: e.title for e in matrix.entries},
+        names={j.id: j.name or j.email for j in matrix.jurors},
+        k=matrix.jurors_per_entry,
         confirm=ConfirmForm(),
     )
 
@@ -257,7 +207,7 @@ def add_assignment(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     form = ManualAssignmentForm()
     form.entry.choices = [(e.id, e.title) for e in services.entries_in_round(round_)]
-    form.juror.choices = [(j.id, j.email) for j in services.jury_members(round_.category)]
+    form.juror.choices = juror_choices(services.jury_members(round_.category))
     if not form.validate_on_submit():
         abort(400, description=_("Choose an entry of this round and a juror of this jury."))
     services.add_assignment(
