@@ -215,9 +215,18 @@ def test_member_with_started_scorecards_cannot_leave_the_jury(make):
         services.remove_member(actor=organiser, member=member)
 
 
-def test_organiser_pages_for_juries_render(client, make, login_as):
+def test_organiser_jury_pages_show_the_jury_its_conflicts_and_the_assignment_matrix(client, make, login_as):
     edition = make.edition()
-    _jury(make, edition)
-    login_as(make.user("organiser"))
-    for url in ("/organiser/juries", "/organiser/conflicts", "/organiser/assignments"):
-        assert client.get(url).status_code == 200, url
+    category, jurors, organiser = _jury(make, edition)
+    entry = make.entry(edition=edition, category=category.code, status="submitted", title="Drone net launcher")
+    services.declare_conflict(
+        actor=organiser, juror=jurors[0], organisation=entry.organisation, kind="client", reason="Buys their nets"
+    )
+    db.session.commit()
+    login_as(organiser)
+    juries_page = client.get("/organiser/juries").get_data(as_text=True)
+    assert all(juror.email in juries_page for juror in jurors)
+    conflicts_page = client.get("/organiser/conflicts").get_data(as_text=True)
+    assert jurors[0].name in conflicts_page and entry.organisation.name in conflicts_page
+    matrix = client.get(f"/organiser/assignments?round={category.rounds[0].id}").get_data(as_text=True)
+    assert "Drone net launcher" in matrix and all(juror.name in matrix for juror in jurors)
