@@ -12,6 +12,7 @@ from ..domain.editions import current_edition
 from ..domain.permissions import can_view_attachment, owns_entry, role_required
 from ..errors import Refused
 from ..extensions import db
+from ..forms import options
 from ..models import Attachment, Edition, Entry
 from ..uploads import RejectedUpload, upload_path
 from .forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, AttachmentForm, ConfirmForm, EntryForm
@@ -32,7 +33,7 @@ def _entry_form(edition, entry: Entry | None = None) -> EntryForm:
     if entry is not None and request.method == "GET":
         form.category.data = entry.category_id
     lang = current_user.language
-    form.category.choices = [(c.id, c.name(lang)) for c in edition.categories]
+    form.category.choices = options((c.id, c.name(lang)) for c in edition.categories)
     return form
 
 

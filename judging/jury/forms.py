@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..forms import LANGUAGE_CHOICES, options, password_policy
@@ -22,16 +22,24 @@ ROLE_LABELS = {
 }
 
 
-def juror_choices(jurors) -> list[tuple[int, str]]:
+def juror_choices(jurors) -> list[SelectChoice]:
     """A juror as organisers pick one: name and address, so two namesakes are told apart."""
-    return [(j.id, f"{j.name} <{j.email}>" if j.name else j.email) for j in jurors]
+    return options((j.id, f"{j.name} <{j.email}>" if j.name else j.email) for j in jurors)
 
 
-def category_choices(edition) -> list[tuple[int, str]]:
+def category_choices(edition) -> list[SelectChoice]:
     """The edition's categories (a jury each), named in the reader's language."""
     from ..templating import language
 
-    return [(c.id, c.name(language())) for c in edition.categories]
+    return options((c.id, c.name(language())) for c in edition.categories)
+
+
+def entry_choices(entries) -> list[SelectChoice]:
+    return options((e.id, e.title) for e in entries)
+
+
+def organisation_choices(organisations) -> list[SelectChoice]:
+    return options((o.id, o.name) for o in organisations)
 
 
 class InviteJurorForm(FlaskForm):

@@ -18,7 +18,7 @@ from ..errors import Refused
 from ..extensions import db
 from ..models import Assignment, Conflict, Entry, Organisation, Round, Scorecard
 from ..templating import language
-from .forms import CONFLICT_LABELS, ConflictForm, RecuseForm
+from .forms import CONFLICT_LABELS, ConflictForm, RecuseForm, organisation_choices
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 
@@ -109,14 +109,7 @@ def my_entries():
 def conflicts():
     edition = current_edition()
     form = ConflictForm()
-    form.organisation.choices = [
-        (o.id, o.name)
-        for o in db.session.scalars(
-            db.select(Organisation)
-            .where(Organisation.id.in_(db.select(Entry.organisation_id).where(Entry.edition_id == edition.id)))
-            .order_by(Organisation.name)
-        )
-    ]
+    form.organisation.choices = organisation_choices(services.exhibiting_organisations(edition))
     if form.validate_on_submit():
         services.declare_conflict(
             actor=current_user,

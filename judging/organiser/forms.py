@@ -127,10 +127,16 @@ class NewEditionForm(EditionForm):
 
     def __init__(self, *args, editions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.clone_from.choices = [(0, _l("The six default categories, criteria and rounds"))] + [
-            (e.id, _l("A copy of %(name)s (categories, criteria and weights, rounds, juries, settings)", name=e.name))
-            for e in editions
-        ]
+        self.clone_from.choices = options(
+            [(0, _l("The six default categories, criteria and rounds"))]
+            + [
+                (
+                    e.id,
+                    _l("A copy of %(name)s (categories, criteria and weights, rounds, juries, settings)", name=e.name),
+                )
+                for e in editions
+            ]
+        )
 
 
 class CategoryForm(FlaskForm):

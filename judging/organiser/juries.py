@@ -20,7 +20,9 @@ from ..jury.forms import (
     ManualAssignmentForm,
     OrganiserConflictForm,
     category_choices,
+    entry_choices,
     juror_choices,
+    organisation_choices,
 )
 from ..links import public_url
 from ..models import Assignment, Category, Conflict, Entry, JuryMember, Organisation, Round, Scorecard, User
@@ -122,7 +124,7 @@ def conflicts():
     edition = current_edition()
     form = OrganiserConflictForm()
     form.juror.choices = juror_choices(services.juror_accounts())
-    form.organisation.choices = [(o.id, o.name) for o in services.exhibiting_organisations(edition)]
+    form.organisation.choices = organisation_choices(services.exhibiting_organisations(edition))
     if form.validate_on_submit():
         services.declare_conflict(
             actor=current_user,
@@ -162,7 +164,7 @@ def assignments():
     round_ = round_from_request(edition)
     matrix = services.assignment_matrix(round_)
     manual = ManualAssignmentForm()
-    manual.entry.choices = [(e.id, e.title) for e in matrix.entries]
+    manual.entry.choices = entry_choices(matrix.entries)
     manual.juror.choices = juror_choices(services.jury_members(round_.category))
     return render_template(
         "organiser/assignments.html",
@@ -206,7 +208,7 @@ def apply_assignment(round_id: int):
 def add_assignment(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     form = ManualAssignmentForm()
-    form.entry.choices = [(e.id, e.title) for e in services.entries_in_round(round_)]
+    form.entry.choices = entry_choices(services.entries_in_round(round_))
     form.juror.choices = juror_choices(services.jury_members(round_.category))
     if not form.validate_on_submit():
         abort(400, description=_("Choose an entry of this round and a juror of this jury."))
