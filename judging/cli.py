@@ -15,7 +15,15 @@ _WHEN = click.DateTime(formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"])
 
 
 def register(app: Flask) -> None:
+    _edition_commands(app)
     _jury_commands(app)
+    # Each command is one action, like a request: committed when it ends, nothing kept if it fails halfway.
+    for command in app.cli.commands.values():
+        command.callback = in_one_transaction(command.callback)
+
+
+def _edition_commands(app: Flask) -> None:
+    """Commands to set up the app and an edition."""
 
     @app.cli.command("init-db")
     def init_db():
@@ -246,7 +254,3 @@ def _jury_commands(app: Flask) -> None:
 
         reminded = remind_late_jurors(edition, scoring_url=url or public_url("jury.my_entries"))
         click.echo(f"{reminded} juror(s) reminded.")
-
-    # Each command is one action, like a request: committed when it ends, nothing kept if it fails halfway.
-    for command in app.cli.commands.values():
-        command.callback = in_one_transaction(command.callback)

@@ -240,7 +240,6 @@ def _add_default_categories(edition: Edition) -> None:
         db.session.add(Jury(category=category))
         for round_spec in ROUNDS:
             round_ = Round(
-                category=category,
                 position=round_spec["position"],
                 name=round_spec["name"],
                 name_fr=round_spec["name_fr"],

@@ -37,6 +37,7 @@ def test_a_conflict_declared_after_submitting_voids_the_card_reassigns_the_entry
     assert len(round_results(pre).cards) == 15
     outbox().clear()
     services.declare_conflict(actor=juror, juror=juror, organisation=top.organisation, kind="client", reason="")
+    db.session.commit()  # the caller's commit: mails go out after it
     counted = counted_scorecards(pre)
     assert len(counted) == 14 and all(not (c.juror_id == juror.id and c.entry_id == top.id) for c in counted)
     assignment = db.session.scalar(
@@ -168,11 +169,13 @@ def _change_a_mark(judged):
 
 def _disqualify(judged):
     entry_services.disqualify_entry(actor=judged["organiser"], entry=judged["entries"][4], reason="Not new")
+    db.session.commit()
 
 
 def _declare_conflict(judged):
     juror, entry = judged["jurors"][1], judged["entries"][2]
     services.declare_conflict(actor=juror, juror=juror, organisation=entry.organisation, kind="client", reason="")
+    db.session.commit()
 
 
 def _recuse_by_hand(judged):

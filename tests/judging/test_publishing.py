@@ -155,6 +155,8 @@ def test_result_mails_go_out_once_in_each_readers_language_and_are_recorded(cris
         lifecycle.send_result_mails(actor=organiser, edition=edition, confirmed=True)
     lifecycle.publish(actor=organiser, edition=edition, confirmed=True)
     assert lifecycle.send_result_mails(actor=organiser, edition=edition, confirmed=True) == 2
+    assert outbox() == []  # nothing leaves before the action commits
+    db.session.commit()
     bodies = {mail.to: mail.body for mail in outbox()}
     assert "Siren grid: lauréat" in bodies[crisis["french"].email]
     assert "Flood map: finalist" in bodies[crisis["english"].email]

@@ -467,6 +467,7 @@ def test_restore_refuses_a_backup_whose_file_names_leave_the_upload_folder(app, 
         filename="a.pdf",
         folder=app.config["UPLOAD_FOLDER"],
     )
+    db.session.commit()
     crafted = _crafted_backup(runner, tmp_path, stored_name)
     empty_all_tables()
     result = runner.invoke(args=["restore", str(crafted)])
