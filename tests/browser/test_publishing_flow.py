@@ -63,6 +63,7 @@ def test_organiser_checks_readiness_confirms_publishes_then_sends_the_mails(brow
     assert client_state(edition) == "frozen"
 
     rounds.sign_off(actor=president, round_=rounds.deciding_round(category))
+    db.session.commit()
     page.goto(f"{live_server.url}/organiser/results/readiness?edition={edition.id}")
     assert page.locator("[data-ok=no]").count() == 0
     page.locator("details.mail-preview[data-language=fr] summary").click()
