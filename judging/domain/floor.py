@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from scoring import floor as routing
 from scoring.pairwise import Comparison, PairwiseRank, pairwise_ranking, pairwise_winners
@@ -30,7 +31,7 @@ from ..models import (
     utcnow,
 )
 from . import audit
-from .rounds import can_decide, visit_schedule
+from .rounds import can_decide, stand_order, visit_schedule
 
 # How long a colleague's opened stand stays "taken" for the routing, at most: the round's slot, at least this.
 MIN_BUSY_MINUTES = 5
@@ -58,19 +59,12 @@ def closed_stands(round_: Round) -> dict[int, StandClosure]:
     }
 
 
-def floor_stands(round_: Round) -> tuple[list, list[routing.Stand]]:
-    """The visit schedule (Visit rows) and the same stands as plain data for the routing."""
-    visits = visit_schedule(round_)
+def floor_stands(round_: Round) -> list[routing.Stand]:
+    """The round's stands as plain data for the routing, in the visit schedule's order, closed ones marked."""
     closed = closed_stands(round_)
-    return visits, [
-        routing.Stand(
-            entry=v.entry.id,
-            order=index,
-            hall=v.entry.organisation.hall,
-            stand=v.entry.organisation.stand,
-            closed=v.entry.id in closed,
-        )
-        for index, v in enumerate(visits)
+    return [
+        routing.Stand(entry=entry, order=index, hall=hall, stand=stand, closed=entry in closed)
+        for index, (entry, hall, stand) in enumerate(stand_order(round_))
     ]
 
 
@@ -105,26 +99,31 @@ def open_dispatches(round_: Round) -> dict[int, FloorDispatch]:
     return found
 
 
-def submitted_pairs(round_: Round) -> set[tuple[int, int]]:
-    """(juror, entry) of every submitted counted scorecard of the round."""
-    return set(
-        db.session.execute(
-            db.select(Scorecard.juror_id, Scorecard.entry_id).where(
-                Scorecard.round_id == round_.id, Scorecard.status == "submitted", Scorecard.purpose == "counted"
-            )
-        ).all()
+def submitted_pairs(round_: Round, juror: User | None = None) -> set[tuple[int, int]]:
+    """(juror, entry) of every submitted counted scorecard of the round (of one juror, if given)."""
+    query = db.select(Scorecard.juror_id, Scorecard.entry_id).where(
+        Scorecard.round_id == round_.id, Scorecard.status == "submitted", Scorecard.purpose == "counted"
     )
+    if juror is not None:
+        query = query.where(Scorecard.juror_id == juror.id)
+    return set(db.session.execute(query).all())
 
 
-def assigned_pairs(round_: Round) -> set[tuple[int, int]]:
-    """(juror, entry) of every live assignment of the round whose juror may judge the entry (no conflict)."""
-    rows = db.session.execute(
+def assigned_pairs(round_: Round, juror: User | None = None) -> set[tuple[int, int]]:
+    """(juror, entry) of every live assignment of the round whose juror may judge the entry (no conflict);
+    of one juror, if given."""
+    query = (
         db.select(Assignment.juror_id, Assignment.entry_id, Entry.organisation_id, User.organisation_id)
         .join(Entry, Entry.id == Assignment.entry_id)
         .join(User, User.id == Assignment.juror_id)
         .where(Assignment.round_id == round_.id, Assignment.recused_at.is_(None))
-    ).all()
-    conflicts = set(db.session.execute(db.select(Conflict.juror_id, Conflict.organisation_id)).all())
+    )
+    conflict_query = db.select(Conflict.juror_id, Conflict.organisation_id)
+    if juror is not None:
+        query = query.where(Assignment.juror_id == juror.id)
+        conflict_query = conflict_query.where(Conflict.juror_id == juror.id)
+    rows = db.session.execute(query).all()
+    conflicts = set(db.session.execute(conflict_query).all())
     return {
         (juror, entry)
         for juror, entry, company, employer in rows
@@ -151,7 +150,6 @@ class JurorFloor:
     """What the juror's "next stand" page shows."""
 
     round: Round
-    visits: list  # the visit schedule, in walking order
     decision: routing.NextStand
     next_entry: Entry | None
     current: FloorVisit | None
@@ -163,14 +161,24 @@ class JurorFloor:
     closed: set[int]
 
 
+def _entries(ids) -> dict[int, Entry]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {
+        e.id: e
+        for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(ids)).options(joinedload(Entry.organisation)))
+    }
+
+
 def juror_floor(round_: Round, juror: User, *, now: datetime | None = None) -> JurorFloor:
-    """The juror's next stand (scoring.floor.next_stand) with everything the page shows around it."""
+    """The juror's next stand (scoring.floor.next_stand) with what the page shows around it."""
     now = now or utcnow()
-    visits, stands = floor_stands(round_)
+    stands = floor_stands(round_)
     colleagues = {m.user_id for m in jury_of(round_)}
     present = open_visits(round_)
-    mine = {entry for j, entry in assigned_pairs(round_) if j == juror.id}
-    scored = {entry for j, entry in submitted_pairs(round_) if j == juror.id}
+    mine = {entry for _j, entry in assigned_pairs(round_, juror)}
+    scored = {entry for _j, entry in submitted_pairs(round_, juror)}
     current = present.get(juror.id)
     dispatch = open_dispatches(round_).get(juror.id)
     skipped = skipped_entries(round_, juror)
@@ -191,14 +199,13 @@ def juror_floor(round_: Round, juror: User, *, now: datetime | None = None) -> J
         current=current.entry_id if current else None,
         sent_to=dispatch.entry_id if dispatch else None,
     )
-    by_id = {v.entry.id: v.entry for v in visits}
+    shown = _entries([decision.entry, current.entry_id if current else None])
     return JurorFloor(
         round=round_,
-        visits=visits,
         decision=decision,
-        next_entry=by_id.get(decision.entry) if decision.entry else None,
+        next_entry=shown.get(decision.entry),
         current=current,
-        current_entry=by_id.get(current.entry_id) if current else None,
+        current_entry=shown.get(current.entry_id) if current else None,
         dispatch=dispatch,
         mine=mine,
         scored=scored,
@@ -211,8 +218,13 @@ def juror_floor(round_: Round, juror: User, *, now: datetime | None = None) -> J
 
 
 def _stand_of_round(round_: Round, entry_id: int) -> Entry:
-    entry = next((v.entry for v in visit_schedule(round_) if v.entry.id == entry_id), None)
-    if entry is None:
+    entry = db.session.get(Entry, entry_id)
+    if (
+        entry is None
+        or entry.category_id != round_.category_id
+        or entry.status != "submitted"
+        or entry.round_reached < round_.position
+    ):
         raise Refused(_("This stand is not in the final."), 404)
     return entry
 
@@ -230,7 +242,7 @@ def go_to_stand(*, juror: User, round_: Round, entry_id: int, now: datetime | No
     ensure_final(round_)
     now = now or utcnow()
     entry = _stand_of_round(round_, entry_id)
-    if (juror.id, entry.id) not in assigned_pairs(round_):
+    if (juror.id, entry.id) not in assigned_pairs(round_, juror):
         raise Refused(_("This entry is not assigned to you in this round."), 403)
     current = open_visits(round_).get(juror.id)
     if current is not None and current.entry_id == entry.id:
@@ -250,7 +262,7 @@ def skip_stand(*, juror: User, round_: Round, entry_id: int, now: datetime | Non
     ensure_final(round_)
     now = now or utcnow()
     entry = _stand_of_round(round_, entry_id)
-    if (juror.id, entry.id) not in assigned_pairs(round_):
+    if (juror.id, entry.id) not in assigned_pairs(round_, juror):
         raise Refused(_("This entry is not assigned to you in this round."), 403)
     current = open_visits(round_).get(juror.id)
     if current is not None and current.entry_id == entry.id:
@@ -377,7 +389,7 @@ def floor_status(round_: Round, *, now: datetime | None = None) -> FloorStatus:
     """Who is at which stand since when, who is idle, and which finalists still lack visits."""
     ensure_final(round_)
     now = now or utcnow()
-    visits, _stands = floor_stands(round_)
+    visits = visit_schedule(round_)
     by_id = {v.entry.id: v.entry for v in visits}
     closed = closed_stands(round_)
     present = open_visits(round_)
@@ -504,7 +516,7 @@ def pairwise_answer(*, juror: User, round_: Round, entry: Entry) -> PairwiseAnsw
 def answer_pairwise(*, juror: User, round_: Round, entry: Entry, better: bool) -> PairwiseAnswer:
     """Store (or change) the juror's "better or worse than the previous stand" for a submitted scorecard."""
     ensure_final(round_)
-    if (juror.id, entry.id) not in submitted_pairs(round_):
+    if (juror.id, entry.id) not in submitted_pairs(round_, juror):
         raise Refused(_("Submit your scorecard for this stand first."), 409)
     previous = previous_scored(juror=juror, round_=round_, entry=entry)
     if previous is None:
@@ -521,7 +533,7 @@ def answer_pairwise(*, juror: User, round_: Round, entry: Entry, better: bool) -
 def comparisons(round_: Round) -> list[Comparison]:
     """Every answer of the round as winner/loser pairs (counted jurors and entries still in the round only)."""
     members = {m.user_id for m in jury_of(round_) if m.role == "member"}
-    in_round = {v.entry.id for v in visit_schedule(round_)}
+    in_round = {entry for entry, _hall, _stand in stand_order(round_)}
     found = []
     for answer in db.session.scalars(db.select(PairwiseAnswer).where(PairwiseAnswer.round_id == round_.id)):
         if answer.juror_id not in members or not {answer.entry_id, answer.previous_entry_id} <= in_round:

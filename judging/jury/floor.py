@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain import floor
+from ..domain.rounds import visit_schedule
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
@@ -54,7 +55,11 @@ def next_stand_page():
     """The juror's "next stand" page: where to walk now, with the schedule kept on the tablet for the hall."""
     state = floor.juror_floor(_final(request.args.get("round", type=int)), current_user)
     return render_template(
-        "jury/floor.html", state=state, round=state.round, confirm=ConfirmForm(), data=_next_stand_json(state)
+        "jury/floor.html",
+        state=state,
+        round=state.round,
+        visits=[v for v in visit_schedule(state.round) if v.entry.id in state.mine],
+        confirm=ConfirmForm(),
     )
 
 
