@@ -357,6 +357,7 @@ class JurorOnFloor:
     sent_to: Entry | None
     scored: int
     to_score: int
+    left: list[Entry]  # the stands the juror may still be sent to, in walking order
 
     @property
     def idle(self) -> bool:
@@ -412,6 +413,11 @@ def floor_status(round_: Round, *, now: datetime | None = None) -> FloorStatus:
                 sent_to=by_id.get(dispatch.entry_id) if dispatch else None,
                 scored=sum(1 for j, e in submitted if j == member.user_id and e in by_id),
                 to_score=sum(1 for j, e in assigned if j == member.user_id and e in by_id),
+                left=[
+                    v.entry
+                    for v in visits
+                    if (member.user_id, v.entry.id) in assigned and (member.user_id, v.entry.id) not in submitted
+                ],
             )
         )
     stands = [
