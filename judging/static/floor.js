@@ -15,7 +15,8 @@
   var goForm = document.getElementById("go-form"), skipForm = document.getElementById("skip-form");
   var rows = Array.prototype.slice.call(document.querySelectorAll("#floor-schedule tr[data-entry]"));
   var offline = false, shown = box.dataset.next;
-  var labels = { sent: box.dataset.labelSent, nearest: box.dataset.labelNearest, requeued: box.dataset.labelRequeued };
+  var labels = { sent: box.dataset.labelSent, nearest: box.dataset.labelNearest, requeued: box.dataset.labelRequeued,
+                 schedule: box.dataset.labelSchedule };
 
   function read(name) { try { return JSON.parse(localStorage.getItem(name)); } catch (e) { return null; } }
   function localSkips() { return read(skipKey) || []; }
@@ -67,7 +68,7 @@
     mode.textContent = box.dataset.labelOffline;
     mode.hidden = false;
     var next = scheduleOrder()[0];
-    if (next) show(fromRow(next), localSkips().indexOf(next.dataset.entry) >= 0 ? "requeued" : "nearest");
+    if (next) show(fromRow(next), localSkips().indexOf(next.dataset.entry) >= 0 ? "requeued" : "schedule");
     else show(null, "done", box.dataset.labelDone);
   }
 

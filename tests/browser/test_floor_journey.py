@@ -133,3 +133,34 @@ def test_two_jurors_walk_the_floor_while_the_organiser_watches_and_redirects_one
         timeout=10_000,
     )
     organiser.screenshot(path=str(artifacts / "floor-control-after.png"), full_page=True)
+
+
+def test_without_signal_the_next_stand_follows_the_schedule_kept_on_the_tablet(browser, live_server, make, artifacts):
+    world = _final_world(make)
+    base, final = live_server.url, world["final"]
+    page = tablet(browser).new_page()
+    login(page, base, world["anna"])
+    page.wait_for_selector("#jury-tablet[data-precached]", state="attached")
+    page.goto(f"{base}/jury/floor?round={final.id}")
+    page.wait_for_selector("#jury-tablet[data-kept=yes]", state="attached")
+    page.click("#go")  # at the first stand, scored while the Wi-Fi still works
+    page.wait_for_url("**/score?round=*")
+    _score_here(page, world["criteria"])
+    page.click("#next-stand-link")
+    page.wait_for_url("**/jury/floor?round=*")
+    assert page.inner_text("#next-title") == "Crowd lens"
+
+    live_server.stop()  # the hall's Wi-Fi goes
+    page.wait_for_selector("#next-stand[data-mode=offline]", timeout=10_000)
+    assert "schedule's order" in page.inner_text("#floor-mode")
+    assert page.inner_text("#next-title") == "Crowd lens"  # the first of the walk not yet scored
+    page.click("#skip")  # unattended: on the tablet alone, it goes to the end of the queue
+    assert page.inner_text("#next-title") == "Bomb sniffer"
+    page.screenshot(path=str(artifacts / "floor-juror-offline.png"), full_page=True)
+    page.reload()  # the page kept on the tablet, and the skip with it
+    page.wait_for_selector("#next-stand[data-mode=offline]", timeout=10_000)
+    assert page.inner_text("#next-title") == "Bomb sniffer"
+    with page.expect_navigation():
+        page.click("#go")  # no connection: the scorecard kept on the tablet opens
+    assert page.inner_text("h1") == "Bomb sniffer"
+    live_server.start()
