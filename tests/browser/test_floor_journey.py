@@ -134,6 +134,12 @@ def test_two_jurors_walk_the_floor_while_the_organiser_watches_and_redirects_one
     )
     organiser.screenshot(path=str(artifacts / "floor-control-after.png"), full_page=True)
 
+    # The answers stay beside the marks: the methods page ranks them by Bradley–Terry, as a cross-check.
+    organiser.goto(f"{base}/organiser/results/compare?round={final.id}")
+    assert "Pairwise (Bradley–Terry)" in organiser.inner_text("main")
+    assert "1 answers of the jurors" in organiser.inner_text("#pairwise-note")
+    organiser.screenshot(path=str(artifacts / "floor-methods-pairwise.png"), full_page=True)
+
 
 def test_without_signal_the_next_stand_follows_the_schedule_kept_on_the_tablet(browser, live_server, make, artifacts):
     world = _final_world(make)

@@ -124,11 +124,11 @@ def test_organiser_sends_a_juror_and_the_jurors_page_shows_it_first(final, clien
     assert response.status_code == 302
     assert response.location.endswith(f"/organiser/floor?round={final['round'].id}"), response.location
     state = client.get(f"/organiser/floor/state?round={final['round'].id}").get_json()
-    assert next(j for j in state["jurors"] if j["juror"] == juror.id)["sent_to"], state
+    assert next(j for j in state["jurors"] if j["juror"] == juror.id)["sent_to"]["title"] == "Gate 9"
+    assert "Juror sent to a stand" in client.get("/organiser/audit").get_data(as_text=True)
     switch_to(juror)
     decision = next_of(client, final)
-    assert decision["why"] == "sent", decision
-    assert decision["next"]["title"] == "Gate 9"
+    assert (decision["next"]["title"], decision["why"]) == ("Gate 9", "sent")
     assert "Sent by the organisers" in client.get(f"/jury/floor?round={final['round'].id}").get_data(as_text=True)
     client.post(f"/jury/floor/{final['round'].id}/go/{target.id}")
     assert db.session.scalar(db.select(FloorDispatch)).closed_at is not None
