@@ -137,7 +137,7 @@ def test_two_jurors_walk_the_floor_while_the_organiser_watches_and_redirects_one
     # The answers stay beside the marks: the methods page ranks them by Bradley–Terry, as a cross-check.
     organiser.goto(f"{base}/organiser/results/compare?round={final.id}")
     assert "Pairwise (Bradley–Terry)" in organiser.inner_text("main")
-    assert "1 answers of the jurors" in organiser.inner_text("#pairwise-note")
+    assert "1 answer of the jurors" in organiser.inner_text("#pairwise-note")
     organiser.screenshot(path=str(artifacts / "floor-methods-pairwise.png"), full_page=True)
 
 
