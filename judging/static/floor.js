@@ -83,7 +83,7 @@
         offline = false;
         box.dataset.mode = "online";
         mode.hidden = true;
-        localStorage.removeItem(skipKey);  // the server knows the walk again
+        if (localSkips().length) { reportSkips(); return; }  // then asks again, with the server knowing them
         if (data.next) {
           var row = rowOf(data.next.entry);
           show(row ? fromRow(row) : data.next, data.why);
@@ -92,6 +92,20 @@
         }
       })
       .catch(goOffline);
+  }
+
+  function reportSkips() {  // the stands skipped without a connection go back in the server's queue too
+    var csrf = (document.getElementById("jury-tablet") || { dataset: {} }).dataset.csrf;
+    var pending = localSkips();
+    Promise.all(pending.map(function (entry) {
+      var row = rowOf(entry);
+      if (!row) return null;
+      var body = new URLSearchParams({ csrf_token: csrf });
+      return fetch(row.dataset.skipUrl, { method: "POST", credentials: "same-origin", body: body, redirect: "manual" });
+    })).then(function () {
+      localStorage.removeItem(skipKey);
+      refresh();
+    }, function () {});
   }
 
   goForm.addEventListener("submit", function (event) {

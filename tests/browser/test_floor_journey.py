@@ -7,7 +7,7 @@ from browser.tablet import login, submit_after_review, tablet, tap_marks
 
 from judging.domain import juries as services
 from judging.extensions import db
-from judging.models import Assignment, PairwiseAnswer, utcnow
+from judging.models import Assignment, FloorVisit, PairwiseAnswer, utcnow
 from support import PASSWORD
 
 STANDS = ("Perimeter radar", "Crowd lens", "Bomb sniffer", "Mesh radio")
@@ -169,4 +169,15 @@ def test_without_signal_the_next_stand_follows_the_schedule_kept_on_the_tablet(b
     with page.expect_navigation():
         page.click("#go")  # no connection: the scorecard kept on the tablet opens
     assert page.inner_text("h1") == "Bomb sniffer"
-    live_server.start()
+
+    live_server.start()  # back online: the skip made on the tablet reaches the server's queue
+    page.goto(f"{base}/jury/floor?round={final.id}")
+    page.wait_for_function(
+        "() => document.getElementById('next-stand').dataset.mode === 'online' && "
+        "!localStorage.getItem('floor-skips:' + document.getElementById('jury-tablet').dataset.juror + ':' + "
+        "document.getElementById('next-stand').dataset.round)",
+        timeout=15_000,
+    )
+    db.session.commit()
+    skipped = db.session.scalars(db.select(FloorVisit).where(FloorVisit.ended_how == "skipped")).all()
+    assert [v.entry_id for v in skipped] == [world["entries"][1].id]
