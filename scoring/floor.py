@@ -16,7 +16,7 @@ Everything is plain data: `Stand` and `Presence` in, `NextStand` out.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -132,13 +132,3 @@ def schedule_order(stands: Sequence[Stand], *, done: Collection[int] = (), skipp
     return [s.entry for s in left if s.entry not in skip_rank] + sorted(
         (s.entry for s in left if s.entry in skip_rank), key=skip_rank.__getitem__
     )
-
-
-def visits_missing(
-    stands: Sequence[Stand], jurors_of: Mapping[int, Collection[int]], scored_by: Mapping[int, Collection[int]]
-) -> dict[int, int]:
-    """Per entry, how many of the jurors who should score it have not yet (`jurors_of`: entry -> jurors who may
-    score it; `scored_by`: entry -> jurors who have)."""
-    return {
-        stand.entry: len(set(jurors_of.get(stand.entry, ())) - set(scored_by.get(stand.entry, ()))) for stand in stands
-    }

@@ -434,7 +434,7 @@ def floor_status(round_: Round, *, now: datetime | None = None) -> FloorStatus:
     return FloorStatus(round=round_, jurors=jurors, stands=stands, now=now)
 
 
-def floor_status_json(status: FloorStatus, language: str = "en") -> dict:
+def floor_status_json(status: FloorStatus) -> dict:
     """The live floor as the control page polls it (plain JSON, no markup)."""
 
     def stand_label(entry: Entry | None) -> dict | None:

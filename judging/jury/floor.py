@@ -13,7 +13,6 @@ from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
 from ..models import Entry
-from ..templating import language
 from .routes import _my_round, _my_rounds, bp
 
 
@@ -153,7 +152,7 @@ def floor_control(round_id: int):
 
 @bp.get("/api/rounds/<int:round_id>/floor-control")
 def floor_control_json(round_id: int):
-    return jsonify(floor.floor_status_json(floor.floor_status(_presided(round_id)), language()))
+    return jsonify(floor.floor_status_json(floor.floor_status(_presided(round_id))))
 
 
 def _control_action(round_id: int, action: str):

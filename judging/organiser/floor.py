@@ -15,7 +15,6 @@ from ..errors import Refused
 from ..extensions import db
 from ..jury.floor import run_control_action
 from ..models import Category, Round
-from ..templating import language
 
 bp = Blueprint("floor", __name__)
 
@@ -76,7 +75,7 @@ def floor_control():
 def floor_state():
     """Polled every few seconds by the floor control page."""
     _edition, round_ = _final_from_request()
-    return jsonify(floor.floor_status_json(floor.floor_status(round_), language()))
+    return jsonify(floor.floor_status_json(floor.floor_status(round_)))
 
 
 def _action(action: str):
