@@ -19,6 +19,7 @@ from .workbook import (
     CategoryResults,
     CriterionInfo,
     JurorRow,
+    PairwiseSummary,
     RankedRow,
     ResultsBook,
     ScoreRow,
@@ -34,6 +35,7 @@ from .workbook import (
 
 __all__ = [
     "CategoryResults",
+    "PairwiseSummary",
     "CriterionInfo",
     "ExhibitorRow",
     "ImportResult",

@@ -87,6 +87,17 @@ class RankedRow:
 
 
 @dataclass(frozen=True)
+class PairwiseSummary:
+    """The pairwise cross-check of a final (jurors' "better or worse than the previous stand?", Bradley–Terry).
+
+    `agrees` is None when there is nothing to compare (no answer, or no winner by the marks)."""
+
+    answers: int
+    agrees: bool | None
+    winners: tuple[str, ...] = ()  # titles the pairwise ranking puts first
+
+
+@dataclass(frozen=True)
 class CategoryResults:
     """A category's deciding round, ranked best first."""
 
@@ -97,6 +108,7 @@ class CategoryResults:
     rows: tuple[RankedRow, ...]  # best first
     round_name: str = ""
     combined_note: str = ""
+    pairwise: PairwiseSummary | None = None  # None: the deciding round is not judged on the stands
 
 
 @dataclass(frozen=True)
@@ -521,7 +533,29 @@ def _about(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResu
         if category.combined_note:
             text += f" ({category.combined_note})"
         facts.append([label, text])
+    for category in ordered:
+        if category.pairwise is not None:
+            facts.append(
+                [
+                    _("Pairwise cross-check: %(category)s") % {"category": category.name},
+                    pairwise_text(category.pairwise, _),
+                ]
+            )
     _table(sheet, [_("Item"), _("Value")], facts, header_row=1)
+
+
+def pairwise_text(summary: PairwiseSummary, _: Callable[[str], str] = as_is) -> str:
+    """Whether the marks and the jurors' pairwise answers crown the same entry, in words for the About sheet."""
+    if summary.answers == 0:
+        return _("no pairwise answer from the jurors")
+    if summary.agrees is None:
+        return _("%(n)s pairwise answers; no winner by the marks yet") % {"n": summary.answers}
+    if summary.agrees:
+        return _("marks and pairwise agree on the winner (%(n)s answers, Bradley-Terry)") % {"n": summary.answers}
+    return _(
+        "marks and pairwise disagree: pairwise would crown %(titles)s (%(n)s answers, Bradley-Terry); "
+        "the official result is the marks'"
+    ) % {"titles": ", ".join(summary.winners), "n": summary.answers}
 
 
 def results_workbook(book: ResultsBook) -> Workbook:

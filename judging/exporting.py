@@ -17,13 +17,14 @@ from exports import (
     ExhibitorRow,
     JurorImportRow,
     JurorRow,
+    PairwiseSummary,
     RankedRow,
     ResultsBook,
     ScoreRow,
 )
 from scoring.flags import INCOMPLETE, TIE_UNDECIDED
 
-from .domain import audit, lifecycle, rounds
+from .domain import audit, floor, lifecycle, rounds
 from .domain.organisations import find_organisation
 from .domain.results import counted_scorecards, juror_names, round_results
 from .errors import Refused
@@ -69,6 +70,7 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         if missing:
             entries = entries | {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(missing)))}
         flagged = juror_names(outcome.juror_stats.keys())  # an outlier juror flag names the juror
+        check = floor.pairwise_check(round_, outcome.ranking) if round_.on_stand else None
         categories.append(
             CategoryResults(
                 name=category.name(language),
@@ -76,6 +78,13 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
                 method=outcome.method,
                 round_name=round_.display_name(language),
                 combined_note=outcome.combined_note,
+                pairwise=None
+                if check is None
+                else PairwiseSummary(
+                    answers=check.answers,
+                    agrees=check.agrees,
+                    winners=tuple(sorted(entries[e].title for e in check.winners if e in entries)),
+                ),
                 criteria=tuple(
                     CriterionInfo(key=c.key, name=c.name(language), weight=c.weight, min=c.scale_min, max=c.scale_max)
                     for c in outcome.criteria

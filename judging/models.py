@@ -547,3 +547,85 @@ class CalibrationSample(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"))
+
+
+# --- the final on the show floor ------------------------------------------------------------------------------------
+
+FLOOR_VISIT_ENDS = ("moved", "skipped", "scored")
+
+
+class FloorVisit(db.Model):
+    """A juror at a finalist's stand during a final: opened when the juror walks there, ended when they move on.
+
+    The open visit (no `ended_at`) is where the juror stands now; a visit ended as "skipped" puts the stand back
+    in the juror's queue for later (see scoring.floor)."""
+
+    __table_args__ = (
+        sa.CheckConstraint("ended_how IS NULL OR " + _in("ended_how", FLOOR_VISIT_ENDS), name="ended_how"),
+        sa.Index("ix_floor_visit_round_juror", "round_id", "juror_id"),
+        # At most one open visit per juror and round, enforced by the database.
+        sa.Index(
+            "uq_floor_visit_one_open",
+            "round_id",
+            "juror_id",
+            unique=True,
+            sqlite_where=sa.text("ended_at IS NULL"),
+            postgresql_where=sa.text("ended_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"))
+    juror_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    ended_how: Mapped[str | None] = mapped_column(sa.String(20))
+
+
+class FloorDispatch(db.Model):
+    """An organiser or the jury president sending a juror to a stand; the latest open one is shown to the juror.
+
+    Done when the juror opens that stand; replaced by a newer dispatch; cancelled by the sender."""
+
+    __table_args__ = (sa.Index("ix_floor_dispatch_round_juror", "round_id", "juror_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"))
+    juror_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"))
+    sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]  # reached, replaced or cancelled
+
+
+class StandClosure(db.Model):
+    """A finalist's stand closed for a while during a final (its exhibitor is away); reopening ends it."""
+
+    __table_args__ = (sa.Index("ix_stand_closure_round_entry", "round_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"))
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reopened_at: Mapped[datetime | None]
+
+
+class PairwiseAnswer(db.Model):
+    """A juror's one-tap cross-check after scoring a finalist: better or worse than the stand scored before.
+
+    Stored beside the marks; never part of the official result (see scoring.pairwise)."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "juror_id", "entry_id"),
+        sa.CheckConstraint("entry_id <> previous_entry_id", name="two_entries"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    juror_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"))
+    previous_entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"))
+    better: Mapped[bool]  # the entry just scored is better than the previous one
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)

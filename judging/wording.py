@@ -189,6 +189,9 @@ ACTION_LABELS = {
     "edition.update": _l("Edition settings changed"),
     "edition.make_current": _l("Current edition changed"),
     "category.update": _l("Category settings changed"),
+    "floor.send": _l("Juror sent to a stand"),
+    "floor.close_stand": _l("Stand closed for a while"),
+    "floor.reopen_stand": _l("Stand reopened"),
 }
 OBJECT_LABELS = {
     "Scorecard": _l("scorecard"),
@@ -201,6 +204,8 @@ OBJECT_LABELS = {
     "User": _l("user"),
     "JuryMember": _l("jury member"),
     "Round": _l("round"),
+    "FloorDispatch": _l("stand dispatch"),
+    "StandClosure": _l("closed stand"),
 }
 
 

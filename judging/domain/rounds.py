@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from scoring.flags import INCOMPLETE
 
@@ -24,6 +25,7 @@ from ..models import (
     Entry,
     Jury,
     JuryMember,
+    Organisation,
     Round,
     Scorecard,
     SignOff,
@@ -273,14 +275,33 @@ class Visit:
     ends_at: datetime | None
 
 
-def visit_schedule(round_: Round) -> list[Visit]:
-    """The finalists in walking order (hall, then stand number) with one slot each."""
-    entries = db.session.scalars(
-        db.select(Entry).where(
+def walking_order(hall: str, stand: str, entry_id: int) -> tuple:
+    """The visit schedule's order: hall, then stand number (B9 before B10), then the entry."""
+    return (_natural(hall), _natural(stand), entry_id)
+
+
+def stand_order(round_: Round) -> list[tuple[int, str, str]]:
+    """(entry id, hall, stand) of the round's finalists in walking order: the schedule without loading entries."""
+    rows = db.session.execute(
+        db.select(Entry.id, Organisation.hall, Organisation.stand)
+        .join(Organisation, Organisation.id == Entry.organisation_id)
+        .where(
             Entry.category_id == round_.category_id, Entry.status == "submitted", Entry.round_reached >= round_.position
         )
     ).all()
-    entries = sorted(entries, key=lambda e: (_natural(e.organisation.hall), _natural(e.organisation.stand), e.id))
+    return sorted(((entry, hall, stand) for entry, hall, stand in rows), key=lambda r: walking_order(r[1], r[2], r[0]))
+
+
+def visit_schedule(round_: Round) -> list[Visit]:
+    """The finalists in walking order (hall, then stand number) with one slot each."""
+    entries = db.session.scalars(
+        db.select(Entry)
+        .where(
+            Entry.category_id == round_.category_id, Entry.status == "submitted", Entry.round_reached >= round_.position
+        )
+        .options(joinedload(Entry.organisation))
+    ).all()
+    entries = sorted(entries, key=lambda e: walking_order(e.organisation.hall, e.organisation.stand, e.id))
     slot = timedelta(minutes=round_.slot_minutes or 10)
     visits = []
     for index, entry in enumerate(entries):

@@ -13,7 +13,7 @@ from .routes import bp
 STATIC = Path(__file__).resolve().parent.parent / "static"
 SERVICE_WORKER = STATIC / "sw.js"
 # Only the tablet's own scripts: anything else under /static/ keeps Flask's revalidated URLs.
-ASSETS = ("jury.js", "scorecard.js")
+ASSETS = ("jury.js", "scorecard.js", "floor.js")
 ONE_YEAR = 365 * 24 * 3600
 _versions: dict[str, tuple[float, str]] = {}
 

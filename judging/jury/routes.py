@@ -10,7 +10,7 @@ from werkzeug.exceptions import NotFound
 
 from scoring.flags import INCOMPLETE
 
-from ..domain import juries as services, scorecards
+from ..domain import floor, juries as services, scorecards
 from ..domain.editions import current_edition
 from ..domain.permissions import may_judge, role_required
 from ..entries.forms import ConfirmForm
@@ -102,6 +102,7 @@ def my_entries():
         progress=progress,
         samples=samples,
         presides=[r for r in _my_rounds() if rounds_service.is_president(current_user, r.category)],
+        finals=[r for r in _my_rounds(on_stand_only=True) if any(row[2].id == r.id for row in rows)],
     )
 
 
@@ -225,6 +226,8 @@ def score(entry_id: int):
         confirm=ConfirmForm(),
         criteria=round_.criteria,
         next_entry=_next_to_score(entry, round_),
+        previous=floor.previous_scored(juror=current_user, round_=round_, entry=entry) if round_.on_stand else None,
+        compared=floor.pairwise_answer(juror=current_user, round_=round_, entry=entry) if round_.on_stand else None,
     ), status
 
 
@@ -399,4 +402,4 @@ def president_sign_off(round_id: int):
     ), status
 
 
-from . import offline  # noqa: E402,F401  (registers the service worker route)
+from . import floor as _floor_pages, offline  # noqa: E402,F401  (register the floor and the service worker routes)

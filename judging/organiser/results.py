@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..domain import lifecycle
+from ..domain import floor, lifecycle
 from ..domain.editions import current_edition, round_from_request
 from ..domain.results import juror_names, round_results
 from ..entries.forms import ConfirmForm
@@ -32,12 +32,15 @@ def results():
     outcome = round_results(round_, method=method, stability=snapshot is None)
     if snapshot is not None:  # frozen: the ranking shown is the stored one, not a recomputation
         outcome = lifecycle.with_snapshot(outcome, snapshot)
+    pairwise = floor.pairwise_check(round_, outcome.ranking)
     return render_template(
         "organiser/results.html",
         edition=edition,
         round=round_,
         category=round_.category,
         outcome=outcome,
+        pairwise=pairwise,
+        pairwise_titles=", ".join(sorted(outcome.entries[e].title for e in pairwise.winners if e in outcome.entries)),
         methods=SCORING_METHODS,
         snapshot=snapshot,
         names=juror_names(outcome.juror_stats.keys()),
@@ -61,6 +64,10 @@ def compare_methods():
     }
     # Where another method would crown someone else: what the organisers must be ready to explain.
     disagree = [method_label(method) for method in SCORING_METHODS if winners[method] != winners[base.method]]
+    # The jurors' one-tap comparisons, fitted by Bradley–Terry: a cross-check beside the methods, never the result.
+    pairwise = floor.pairwise_check(round_, base.ranking)
+    if pairwise.agrees is False:
+        disagree.append(_("pairwise cross-check (Bradley–Terry)"))
     return render_template(
         "organiser/compare.html",
         edition=edition,
@@ -71,6 +78,8 @@ def compare_methods():
         methods=SCORING_METHODS,
         disagree=disagree,
         any_winner=bool(winners[base.method]),
+        pairwise=pairwise,
+        pairwise_lines={line.entry: line for line in pairwise.ranking},
     )
 
 

@@ -99,6 +99,8 @@
     document.getElementById("next-entry").hidden = false;
     var timer = document.getElementById("pitch-timer");
     if (timer) timer.hidden = true;
+    var skip = document.getElementById("skip-stand-form");  // a scored stand is no longer one to skip
+    if (skip) skip.hidden = true;
   }
 
   function readOnly(reason) {

@@ -67,6 +67,18 @@ ACCESS = {
     "jury.asset": JURORS,
     "jury.offline_page": JURORS,
     "jury.attachment": {"juror_of_jury"},
+    # The floor of a final. Without `?round` the page opens the juror's first final; the round of this world is a
+    # pre-selection, which has no floor: refused to all (tests/judging/test_floor.py checks the final's access).
+    "jury.next_stand_page": JURORS,
+    "jury.next_stand_json": set(),
+    "jury.go_to_stand": set(),
+    "jury.skip_stand": set(),
+    "jury.compare_with_previous": set(),
+    "jury.floor_control": set(),
+    "jury.floor_control_json": set(),
+    "jury.floor_send": set(),
+    "jury.floor_close": set(),
+    "jury.floor_reopen": set(),
 }
 ORGANISER_ONLY_BLUEPRINTS = ("organiser.",)
 
