@@ -3,9 +3,10 @@ the jury scripts under versioned URLs cached for a year, and the offline page in
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, send_from_directory, url_for
+from flask import Response, abort, current_app, render_template, send_from_directory, url_for
 
 from ..assets import IMMUTABLE, ONE_YEAR, STATIC, asset_version
+from ..uploads import rendition_path
 from .routes import bp
 
 SERVICE_WORKER = STATIC / "sw.js"
@@ -16,7 +17,10 @@ ASSETS = ("jury.js", "scorecard.js")
 
 @bp.context_processor
 def _jury_assets():
-    return {"jury_asset": lambda name: url_for("jury.asset", version=asset_version(name), name=name)}
+    return {
+        "jury_asset": lambda name: url_for("jury.asset", version=asset_version(name), name=name),
+        "tablet_file_size": tablet_file_size,
+    }
 
 
 @bp.get("/assets/<version>/<name>")
@@ -37,10 +41,21 @@ def service_worker():
 
 @bp.get("/files/<int:attachment_id>")
 def attachment(attachment_id: int):
-    """An entry's file under /jury/, so that the jury's service worker keeps it for the hall (same checks)."""
+    """An entry's file under /jury/, so that the jury's service worker keeps it for the hall (same checks); a large
+    image at tablet size (`?original=1` for the file as uploaded)."""
     from ..entries.routes import attachment as serve_attachment
 
-    return serve_attachment(attachment_id)
+    return serve_attachment(attachment_id, tablet_size=True)
+
+
+def tablet_file_size(attachment) -> int:
+    """What the tablet downloads for this file: its tablet-size rendition when one is made, else the original."""
+    path = rendition_path(
+        current_app.config["UPLOAD_FOLDER"], sha256=attachment.sha256, content_type=attachment.content_type
+    )
+    if path is not None and path.exists():
+        return path.stat().st_size
+    return attachment.size
 
 
 @bp.get("/offline")
