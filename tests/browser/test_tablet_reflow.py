@@ -5,7 +5,7 @@ from the laid-out page and its computed styles."""
 import json
 
 import pytest
-from browser.tablet import card_url, login, make_world, tap_marks
+from browser.tablet import card_url, login, make_world, server_card, tap_marks
 
 from judging.domain import juries as services
 from judging.extensions import db
@@ -149,6 +149,16 @@ def _open_review(page, world):
     page.wait_for_selector("#review:not([hidden])")
 
 
+def _changed_on_another_device(world):
+    """The juror's other tablet saved a newer version, with a long comment, in the meantime."""
+    card = server_card(world)
+    first = world["criteria"][0].key
+    card.marks = card.marks | {first: 2}
+    card.comments = {first: "Seen on the stand: the interceptor missed twice in a crosswind before locking on."}
+    card.version += 1
+    db.session.commit()
+
+
 def test_jury_pages_reflow_at_200_percent_zoom_with_no_horizontal_scrolling_and_nothing_cut(
     browser, live_server, world, artifacts
 ):
@@ -172,6 +182,15 @@ def test_jury_pages_reflow_at_200_percent_zoom_with_no_horizontal_scrolling_and_
         measured = page.evaluate(OVERFLOW, TARGETS)
         if measured["scrollWidth"] > measured["clientWidth"] or measured["cut"]:
             problems[f"review at {width} px"] = measured
+        page.click("#review-back")
+        _changed_on_another_device(world)
+        page.locator(f"fieldset[data-key={world['criteria'][1].key}] label.mark", has_text="4").first.tap()
+        page.wait_for_selector("#conflict:not([hidden])")
+        measured = page.evaluate(OVERFLOW, TARGETS)
+        if measured["scrollWidth"] > measured["clientWidth"] or measured["cut"]:
+            problems[f"two-tablet comparison at {width} px"] = measured
+        if width == 320:
+            page.locator("#conflict").screenshot(path=str(artifacts / "reflow-320-comparison.png"))
         context.close()
     assert not problems, json.dumps(problems, indent=1)
 
