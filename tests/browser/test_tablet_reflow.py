@@ -121,6 +121,7 @@ def world(make):
     world = make_world(make, entries=("Net-capture interceptor with a long-winded name for reflow", "Radar mast"))
     member = db.session.scalar(db.select(JuryMember).where(JuryMember.user_id == world["juror"].id))
     services.set_president(actor=make.user("organiser"), member=member)
+    world["round"].category.rounds[-1].on_stand = True  # the final is judged on the stands: the visits page
     world["edition"].min_scorecards = 2  # one card only: the sign-off asks to confirm missing cards (a checkbox)
     db.session.add(
         Scorecard(
@@ -140,6 +141,7 @@ def _pages(base, world):
         "list": f"{base}/jury/",
         "scorecard": card_url(base, world),
         "sign-off": f"{base}/jury/rounds/{world['round'].id}/sign-off",
+        "stand visits": f"{base}/jury/schedule",
     }
 
 
@@ -204,7 +206,7 @@ def test_tap_targets_of_the_jury_pages_are_at_least_8_px_apart(browser, live_ser
     for name, url in _pages(live_server.url, world).items():
         page.goto(url)
         measured = page.evaluate(SPACING, TARGETS)
-        assert measured["count"] >= 5, name
+        assert measured["count"] >= 4, name
         if measured["close"]:
             problems[name] = measured["close"]
     page.goto(card_url(live_server.url, world))
@@ -225,7 +227,7 @@ def test_controls_focus_ring_and_save_indicator_contrast_at_least_3_to_1(browser
         page.goto(url)
         page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
         boundaries = page.evaluate(BOUNDARIES)
-        assert boundaries["measured"] >= (0 if name == "list" else 2), name
+        assert boundaries["measured"] >= (2 if name in ("scorecard", "sign-off") else 0), name
         if boundaries["low"]:
             problems[f"{name}: boundaries"] = boundaries["low"]
         # The keyboard's focus ring on every stop of the page, header included.
