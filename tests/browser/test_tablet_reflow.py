@@ -254,3 +254,28 @@ def test_controls_focus_ring_and_save_indicator_contrast_at_least_3_to_1(browser
     problems = {name: found for name, found in problems.items() if found}
     assert not problems, json.dumps(problems, indent=1)
     context.close()
+
+
+def test_sign_off_and_stand_visits_have_44_px_targets_and_pass_axe_core_like_the_other_jury_pages(
+    browser, live_server, world, artifacts
+):
+    from browser.test_tablet_access import SMALL_TARGETS
+
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
+    context = browser.new_context(viewport={"width": 810, "height": 1080}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    login(page, live_server.url, world["juror"])
+    problems = {}
+    for name in ("sign-off", "stand visits"):
+        page.goto(_pages(live_server.url, world)[name])
+        if small := page.evaluate(SMALL_TARGETS)["small"]:
+            problems[f"{name}: under 44 px"] = small
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+            for v in axe.Axe().run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if bad:
+            problems[f"{name}: axe"] = bad
+    assert not problems, json.dumps(problems, indent=1)
+    context.close()
