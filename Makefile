@@ -63,6 +63,9 @@ test-postgres: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://root@127.0.0.1:5432/test} REQUIRE_POSTGRES=1 \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Every bench/bench_*.py, one JSON line per figure with its floor from the same run; bench_tablet drives Debian's
+# chromium (apt-get install chromium) against a live server: tap-to-"saved" median and p95 over 40 taps, floor a
+# bare fetch of /healthz from the same page. `$(BIN)/python -m bench bench_tablet` runs that one alone.
 bench: install
 	$(BIN)/python -m bench
 

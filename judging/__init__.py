@@ -70,9 +70,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(jury_bp)
     app.register_blueprint(organiser_bp)
 
-    from . import cli, errors, mail, templating, transaction
+    from . import assets, cli, errors, mail, templating, transaction
     from .domain import seal
 
+    assets.register(app)
     transaction.register(app)
     seal.register()
     mail.register()

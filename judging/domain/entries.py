@@ -13,7 +13,15 @@ from ..errors import Refused
 from ..extensions import db
 from ..models import MAX_ATTACHMENTS, Attachment, Category, Edition, Entry, User, utcnow
 from ..templating import language
-from ..uploads import RejectedUpload, is_stored_name, safe_display_name, store_upload, upload_path
+from ..uploads import (
+    RejectedUpload,
+    is_stored_name,
+    rendition_path,
+    safe_display_name,
+    store_upload,
+    tablet_rendition,
+    upload_path,
+)
 from . import audit
 
 EDITABLE_FIELDS = (
@@ -198,6 +206,8 @@ def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, fold
         db.session.rollback()
         upload_path(folder, stored.stored_name).unlink(missing_ok=True)
         raise Refused(_("An entry can have at most %(n)d files.", n=MAX_ATTACHMENTS), 409) from None
+    # Made now, so that the jury's tablets download (and keep offline) the small copy from the first day.
+    tablet_rendition(folder, stored.stored_name, sha256=stored.sha256, content_type=stored.content_type)
     return attachment
 
 
@@ -206,10 +216,17 @@ def remove_attachment(*, attachment: Attachment, folder: str) -> None:
     if not attachment.entry.is_editable_status:
         raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
     path: Path | None = upload_path(folder, attachment.stored_name) if is_stored_name(attachment.stored_name) else None
+    sha256 = attachment.sha256
+    rendition = rendition_path(folder, sha256=sha256, content_type=attachment.content_type)
     db.session.delete(attachment)
     db.session.flush()
     if path is not None:
         path.unlink(missing_ok=True)
+    # Renditions are kept by content: another file with the same bytes still uses it.
+    if rendition is not None and not db.session.scalar(
+        db.select(Attachment.id).where(Attachment.sha256 == sha256).limit(1)
+    ):
+        rendition.unlink(missing_ok=True)
 
 
 def disqualify_entry(*, actor: User, entry: Entry, reason: str) -> Entry:

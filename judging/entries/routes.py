@@ -14,7 +14,7 @@ from ..errors import Refused
 from ..extensions import db
 from ..forms import options
 from ..models import Attachment, Edition, Entry
-from ..uploads import RejectedUpload, upload_path
+from ..uploads import RejectedUpload, tablet_rendition, upload_path
 from .forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, AttachmentForm, ConfirmForm, EntryForm
 
 bp = Blueprint("entries", __name__, url_prefix="/entries")
@@ -204,20 +204,27 @@ def delete_attachment(entry_id: int, attachment_id: int):
 
 
 @bp.get("/files/<int:attachment_id>")
-def attachment(attachment_id: int):
-    """Serve a file to the people allowed to see its entry: inline for reading on a tablet, never sniffed."""
+def attachment(attachment_id: int, *, tablet_size: bool = False):
+    """Serve a file to the people allowed to see its entry: inline for reading on a tablet, never sniffed.
+    `tablet_size`: a large image comes as its tablet-size rendition, unless the original is asked for."""
     item = db.session.get(Attachment, attachment_id)
     if item is None or not can_view_attachment(current_user, item):
         abort(404)
+    folder = current_app.config["UPLOAD_FOLDER"]
     try:
-        path = upload_path(current_app.config["UPLOAD_FOLDER"], item.stored_name)
+        path = upload_path(folder, item.stored_name)
     except RejectedUpload:
         abort(404)
     if not path.exists():
         abort(404)
+    mimetype = item.content_type
+    if tablet_size and not request.args.get("original") and not request.args.get("download"):
+        rendition = tablet_rendition(folder, item.stored_name, sha256=item.sha256, content_type=item.content_type)
+        if rendition is not None:
+            path, mimetype = rendition.path, rendition.content_type
     response = send_file(
         path,
-        mimetype=item.content_type,
+        mimetype=mimetype,
         as_attachment=bool(request.args.get("download")),
         download_name=item.original_name,
         max_age=0,

@@ -3,35 +3,24 @@ the jury scripts under versioned URLs cached for a year, and the offline page in
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
+from flask import Response, abort, current_app, render_template, send_from_directory, url_for
 
-from flask import Response, abort, render_template, send_from_directory, url_for
-
+from ..assets import IMMUTABLE, ONE_YEAR, STATIC, asset_version
+from ..uploads import rendition_path
 from .routes import bp
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
 SERVICE_WORKER = STATIC / "sw.js"
-# Only the tablet's own scripts: anything else under /static/ keeps Flask's revalidated URLs.
+# The tablet's own scripts, under /jury/ so that the jury's service worker serves them; the digest is the one of
+# every static URL (judging/assets.py).
 ASSETS = ("jury.js", "scorecard.js", "floor.js")
-ONE_YEAR = 365 * 24 * 3600
-_versions: dict[str, tuple[float, str]] = {}
-
-
-def asset_version(name: str) -> str:
-    """A short digest of the file: a new release gets a new URL, so the old one may be cached for ever."""
-    path = STATIC / name
-    mtime = path.stat().st_mtime
-    known = _versions.get(name)
-    if known is None or known[0] != mtime:
-        known = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
-        _versions[name] = known
-    return known[1]
 
 
 @bp.context_processor
 def _jury_assets():
-    return {"jury_asset": lambda name: url_for("jury.asset", version=asset_version(name), name=name)}
+    return {
+        "jury_asset": lambda name: url_for("jury.asset", version=asset_version(name), name=name),
+        "tablet_file_size": tablet_file_size,
+    }
 
 
 @bp.get("/assets/<version>/<name>")
@@ -39,7 +28,7 @@ def asset(version: str, name: str):
     if name not in ASSETS or version != asset_version(name):
         abort(404)
     response = send_from_directory(STATIC, name, mimetype="application/javascript", max_age=ONE_YEAR)
-    response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    response.headers["Cache-Control"] = IMMUTABLE
     return response
 
 
@@ -52,10 +41,21 @@ def service_worker():
 
 @bp.get("/files/<int:attachment_id>")
 def attachment(attachment_id: int):
-    """An entry's file under /jury/, so that the jury's service worker keeps it for the hall (same checks)."""
+    """An entry's file under /jury/, so that the jury's service worker keeps it for the hall (same checks); a large
+    image at tablet size (`?original=1` for the file as uploaded)."""
     from ..entries.routes import attachment as serve_attachment
 
-    return serve_attachment(attachment_id)
+    return serve_attachment(attachment_id, tablet_size=True)
+
+
+def tablet_file_size(attachment) -> int:
+    """What the tablet downloads for this file: its tablet-size rendition when one is made, else the original."""
+    path = rendition_path(
+        current_app.config["UPLOAD_FOLDER"], sha256=attachment.sha256, content_type=attachment.content_type
+    )
+    if path is not None and path.exists():
+        return path.stat().st_size
+    return attachment.size
 
 
 @bp.get("/offline")

@@ -148,6 +148,13 @@
   }
 
   function cell(text) { var td = document.createElement("td"); td.textContent = text; return td; }
+  // Each cell names its column, for the narrow screen (or 200 % zoom) where the rows become cards.
+  function labelCells(rows) {
+    var heads = rows.parentNode.tHead.rows[0].cells;
+    Array.prototype.forEach.call(rows.rows, function (tr) {
+      for (var i = 1; i < tr.cells.length && i < heads.length; i++) tr.cells[i].dataset.label = heads[i].textContent;
+    });
+  }
   function valueCell(mark, comment, choice, checked, legend) {
     var td = document.createElement("td");
     var label = document.createElement("label");
@@ -191,6 +198,7 @@
                                line.label + ": " + labels.keepTheirs));
       rows.appendChild(tr);
     });
+    labelCells(rows);
     conflictPanel.hidden = false;
     conflictPanel.scrollIntoView({ block: "start" });
     document.getElementById("conflict-title").focus({ preventScroll: true });
@@ -232,6 +240,7 @@
       tr.appendChild(cell(values.comments[c.key] || ""));
       rows.appendChild(tr);
     });
+    labelCells(rows);
     document.getElementById("review-total").textContent = formatTotal(total(values.marks));
     document.getElementById("review-missing").hidden = !missing;
     document.getElementById("confirm-submit").disabled = missing;

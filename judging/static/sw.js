@@ -23,7 +23,8 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   var path = url.pathname;
-  if (path.indexOf("/jury/assets/") === 0) {  // versioned: a URL's content never changes
+  // Versioned (judging/assets.py): a URL's content never changes, so the kept copy is the right one.
+  if (path.indexOf("/jury/assets/") === 0 || (path.indexOf("/static/") === 0 && url.searchParams.has("v"))) {
     event.respondWith(caches.match(request).then(function (cached) {
       return cached || fetch(request).then(function (response) { return keep(event, response); });
     }));

@@ -8,8 +8,8 @@ from browser.tablet import TABLETS, card_url, login, make_world, tablet, tap_mar
 SMALL_TARGETS = """() => {
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   const targets = document.querySelectorAll(
-    'a[href], button, summary, textarea, select, input:not([type=hidden]):not([type=radio]), '
-    + 'label.mark span, label.choice');
+    'a[href], button, summary, textarea, select, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), '
+    + 'label.mark span, label.choice, label.check');  // a radio's or a checkbox's target is its label
   const small = [];
   targets.forEach(el => {
     const box = el.getBoundingClientRect(), style = getComputedStyle(el);

@@ -58,3 +58,48 @@ def test_after_the_list_is_opened_online_every_assigned_card_and_file_opens_offl
     expect(row.locator(".card-status")).to_have_text("brouillon", timeout=20000)
     assert server_card(world, mast).marks == {world["criteria"][0].key: 6}
     context.close()
+
+
+def test_a_large_photo_is_kept_for_the_day_at_tablet_size_and_its_full_size_opens_online(
+    browser, live_server, make, app, artifacts
+):
+    world = make_world(make)
+    photo = io.BytesIO()
+    Image.effect_noise((3200, 2400), 60).convert("RGB").save(photo, "JPEG", quality=92)
+    stored = store_upload(photo.getvalue(), app.config["UPLOAD_FOLDER"])
+    db.session.add(
+        Attachment(
+            entry_id=world["entry"].id,
+            original_name="stand-photo.jpg",
+            stored_name=stored.stored_name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+        )
+    )
+    db.session.commit()
+
+    context = tablet(browser)
+    page = context.new_page()
+    login(page, live_server.url, world["juror"])
+    page.wait_for_selector("#jury-tablet[data-precached]", state="attached")
+    page.goto(card_url(live_server.url, world))
+    full_size = page.locator("ul.files a.original")
+    expect(full_size).to_contain_text(f"{round(stored.size / 1024)} KB")
+    with page.expect_popup() as popup:
+        full_size.click()
+    original = popup.value
+    original.wait_for_load_state()
+    assert original.evaluate("document.images[0].naturalWidth") == 3200
+    original.close()
+    page.screenshot(path=str(artifacts / "scorecard-files-tablet-size.png"), full_page=True)
+
+    live_server.stop()
+    with page.expect_popup() as popup:
+        page.locator("ul.files a", has_text="stand-photo.jpg").click()
+    shown = popup.value
+    shown.wait_for_load_state()
+    assert shown.evaluate("document.images[0].naturalWidth") == 1600  # the tablet copy, kept from the list
+    shown.close()
+    live_server.start()
+    context.close()
