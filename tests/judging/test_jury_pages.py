@@ -8,7 +8,8 @@ from judging.domain import juries as services
 from judging.extensions import db
 from judging.models import Assignment, CalibrationSample, JuryMember, utcnow
 
-# Not pages: the autosave API, the versioned scripts, the service worker, the files.
+# Not pages: the autosave API, the versioned scripts, the service worker, the files (and every JSON API under
+# /jury/api/, such as the floor's next stand).
 NOT_PAGES = {"jury.save_scorecard_json", "jury.asset", "jury.service_worker", "jury.attachment"}
 
 
@@ -32,12 +33,19 @@ def test_every_jury_page_carries_the_tablets_outbox_and_versioned_assets(app, cl
     login_as(juror)
     pages = {}
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("jury.") and "GET" in rule.methods and rule.endpoint not in NOT_PAGES:
+        if (
+            rule.endpoint.startswith("jury.")
+            and "GET" in rule.methods
+            and rule.endpoint not in NOT_PAGES
+            and not rule.rule.startswith("/jury/api/")
+        ):
             url = rule.rule
             for argument in rule.arguments:
-                value = (
-                    sample.id if rule.endpoint == "jury.calibration" and argument == "entry_id" else values[argument]
-                )
+                value = values[argument]
+                if rule.endpoint == "jury.calibration" and argument == "entry_id":
+                    value = sample.id
+                if rule.endpoint == "jury.floor_control" and argument == "round_id":
+                    value = final.id  # the floor is the final's, on the stands
                 url = url.replace(f"<int:{argument}>", str(value))
             pages[rule.endpoint] = url
     assert {"jury.my_entries", "jury.score", "jury.schedule", "jury.president_sign_off", "jury.offline_page"} <= set(
