@@ -331,6 +331,7 @@ def load_demo() -> bool:
     changed |= _judge(edition)
     changed |= _open_edition()
     changed |= _previous_edition(edition, organisations)
+    db.session.commit()  # the demo is a script of its own (also run outside a command, e.g. by the tests)
     return changed
 
 
