@@ -5,18 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import NotFound
 
 from scoring.flags import INCOMPLETE
 
-from ..domain import floor, juries as services, scorecards
+from ..domain import floor, juries as services, scorecards, worklist
 from ..domain.editions import current_edition
 from ..domain.permissions import may_judge, role_required
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
-from ..models import Assignment, Conflict, Entry, Organisation, Round, Scorecard
+from ..models import Assignment, Entry, Organisation, Round
 from ..templating import language
 from .forms import CONFLICT_LABELS, ConflictForm, RecuseForm, organisation_choices
 
@@ -31,59 +30,17 @@ def _jurors_only():
 
 def my_assignment(entry_id: int, round_id: int | None = None) -> Assignment:
     """The current juror's live assignment on the entry (in the given round, else the latest); 404 otherwise."""
-    query = (
-        db.select(Assignment)
-        .join(Round, Round.id == Assignment.round_id)
-        .where(Assignment.entry_id == entry_id, Assignment.juror_id == current_user.id, Assignment.recused_at.is_(None))
-        .order_by(Round.position.desc())
-    )
-    if round_id is not None:
-        query = query.where(Assignment.round_id == round_id)
-    assignment = db.session.scalars(query.limit(1)).first()
+    assignment = worklist.live_assignment(current_user, entry_id, round_id)
     if assignment is None:
         abort(404)
     return assignment
 
 
-def _my_rows(edition) -> tuple[list, dict]:
-    """The juror's live assignments (entry, assignment, round) in the order of the list, and their card statuses."""
-    rows = db.session.execute(
-        db.select(Entry, Assignment, Round)
-        .join(Assignment, Assignment.entry_id == Entry.id)
-        .join(Round, Round.id == Assignment.round_id)
-        .where(
-            Assignment.juror_id == current_user.id,
-            Assignment.recused_at.is_(None),
-            Entry.edition_id == edition.id,
-            Entry.status == "submitted",
-        )
-        .options(selectinload(Entry.category), selectinload(Entry.organisation), selectinload(Entry.attachments))
-        .order_by(Entry.category_id, Round.position, Entry.title)
-    ).all()
-    statuses = dict(
-        ((card.round_id, card.entry_id), card.status)
-        for card in db.session.scalars(
-            db.select(Scorecard).where(Scorecard.juror_id == current_user.id, Scorecard.purpose == "counted")
-        )
-    )
-    # The round being judged first, and in it what is still to do (drafts, then untouched) before what is done.
-    still_to_do = {"draft": 0, None: 1, "submitted": 2}
-    rows = sorted(
-        rows,
-        key=lambda row: (
-            row[0].category.position,
-            -row[2].position,
-            still_to_do.get(statuses.get((row[2].id, row[0].id)), 1),
-            row[0].title,
-        ),
-    )
-    return rows, statuses
-
-
 @bp.get("/")
 def my_entries():
     edition = current_edition()
-    rows, statuses = _my_rows(edition)
+    work = worklist.worklist(current_user, edition)
+    rows, statuses = work.rows, work.statuses
     progress: dict[tuple, list[int]] = {}
     for entry, _assignment, round_ in rows:
         counts = progress.setdefault((entry.category.name(language()), round_.display_name(language())), [0, 0])
@@ -121,12 +78,7 @@ def conflicts():
         )
         flash(_("Thank you: you will not judge this company's entries."), "success")
         return redirect(url_for("jury.conflicts"))
-    declared = db.session.execute(
-        db.select(Conflict, Organisation)
-        .join(Organisation, Organisation.id == Conflict.organisation_id)
-        .where(Conflict.juror_id == current_user.id)
-        .order_by(Organisation.name)
-    ).all()
+    declared = worklist.declared_conflicts(current_user)
     status = 400 if request.method == "POST" else 200
     return render_template(
         "jury/conflicts.html", form=form, declared=declared, labels=CONFLICT_LABELS, employer=current_user.organisation
@@ -150,24 +102,9 @@ def recuse(entry_id: int):
 
 
 def _scoring_target(entry_id: int, round_id: int | None, *, page: bool = False):
-    """The juror's live assignment on the entry (in the given round, else the latest) with the entry, its edition
-    and the round's criteria, in one query and the criteria's; 404 otherwise (no existence leak). The page also
-    loads what it shows; an autosave needs nothing more."""
-    query = (
-        db.select(Assignment, Entry, Round)
-        .join(Entry, Entry.id == Assignment.entry_id)
-        .join(Round, Round.id == Assignment.round_id)
-        .where(Assignment.entry_id == entry_id, Assignment.juror_id == current_user.id, Assignment.recused_at.is_(None))
-        .order_by(Round.position.desc())
-        .limit(1)
-        .options(joinedload(Entry.edition), selectinload(Round.criteria))
-    )
-    if round_id is not None:
-        query = query.where(Assignment.round_id == round_id)
-    if page:
-        query = query.options(selectinload(Entry.attachments), joinedload(Entry.organisation))
-    found = db.session.execute(query).first()
-    if found is None or not may_judge(current_user, found[1]):
+    """The juror's live assignment on the entry with the entry and its round; 404 otherwise (no existence leak)."""
+    found = worklist.scoring_target(current_user, entry_id, round_id, page=page)
+    if found is None:
         abort(404)
     return found
 
@@ -233,12 +170,7 @@ def score(entry_id: int):
 
 def _next_to_score(entry: Entry, round_: Round):
     """The juror's next entry still to score after this one, in the list's order: (entry, round) or None."""
-    rows, statuses = _my_rows(current_edition())
-    for other, _assignment, other_round in rows:
-        still_to_do = statuses.get((other_round.id, other.id)) != "submitted"
-        if still_to_do and (other.id, other_round.id) != (entry.id, round_.id):
-            return other, other_round
-    return None
+    return worklist.worklist(current_user, current_edition()).next_after(entry, round_)
 
 
 @bp.post("/api/scorecards/<int:round_id>/<int:entry_id>")
@@ -287,20 +219,7 @@ def save_scorecard_json(round_id: int, entry_id: int):
 
 
 def _my_rounds(on_stand_only: bool = False) -> list[Round]:
-    from ..models import Category, Jury, JuryMember
-
-    edition = current_edition()
-    query = (
-        db.select(Round)
-        .join(Category, Category.id == Round.category_id)
-        .join(Jury, Jury.category_id == Category.id)
-        .join(JuryMember, JuryMember.jury_id == Jury.id)
-        .where(JuryMember.user_id == current_user.id, Category.edition_id == edition.id)
-        .order_by(Category.position, Round.position)
-    )
-    if on_stand_only:
-        query = query.where(Round.on_stand.is_(True))
-    return db.session.scalars(query).all()
+    return worklist.rounds_of(current_user, current_edition(), on_stand_only=on_stand_only)
 
 
 def _my_round(round_id: int) -> Round:

@@ -192,16 +192,17 @@ def test_jurors_never_see_other_jurors_marks_and_exhibitors_never_see_scores(cli
     assert "Secret opinion" not in client.get("/entries/").get_data(as_text=True)
 
 
-def test_scoring_page_weighs_under_20_kb_and_with_its_css_and_scripts_under_58_kb(client, login_as, scoring_world):
+def test_scoring_page_weighs_under_20_kb_and_with_its_css_and_scripts_under_60_kb(client, login_as, scoring_world):
     """The stylesheet and scripts are cached for a year (versioned URLs): after the first visit only the page travels.
-    (58 KB: the reflow and contrast rules of the jury pages added 1.7 KB of CSS.)"""
+    (60 KB: the reflow and contrast rules of the jury pages added 1.7 KB of CSS, the final's pairwise question and
+    floor styles 1.6 KB; the stylesheet and scripts are versioned and cached for a year, so a tablet fetches them once.)"""
     w = scoring_world
     login_as(w["juror"])
     page = client.get(f"/jury/entries/{w['entry'].id}/score").get_data(as_text=True)
     scripts = re.findall(r'<script src="([^"]+)"', page)
     assert len(scripts) == 2
     sizes = [len(page.encode())] + [len(client.get(url).data) for url in ["/static/app.css", *scripts]]
-    assert sizes[0] <= 20 * 1024 and sum(sizes) <= 58 * 1024, sizes
+    assert sizes[0] <= 20 * 1024 and sum(sizes) <= 60 * 1024, sizes
 
 
 def test_jury_scripts_have_versioned_urls_cached_for_a_year(client, login_as, scoring_world):
