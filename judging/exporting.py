@@ -15,6 +15,7 @@ from exports import (
     CategoryResults,
     CriterionInfo,
     ExhibitorRow,
+    Flag,
     JurorImportRow,
     JurorRow,
     RankedRow,
@@ -25,13 +26,13 @@ from scoring.flags import INCOMPLETE, TIE_UNDECIDED
 
 from .domain import audit, lifecycle, rounds
 from .domain.organisations import find_organisation
-from .domain.results import counted_scorecards, juror_names, round_results
+from .domain.results import counted_scorecards, round_results
 from .errors import Refused
 from .extensions import db
 from .models import SCORING_METHODS, Assignment, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow
 from .templating import language as page_language
 from .transaction import atomic
-from .wording import describe_flag, method_label, translator
+from .wording import method_label, translator
 
 
 def app_version() -> str:
@@ -39,6 +40,12 @@ def app_version() -> str:
         return version("milipol-awards")
     except PackageNotFoundError:
         return "dev"
+
+
+def engine_flag(flag: scoring.Flag) -> Flag:
+    """A flag of `scoring.rank_entries` as the workbook's plain data (same kind, the outlier juror's id, the
+    jury's reason): the workbook words it, with the juror's name or, when anonymised, their label."""
+    return Flag(flag.kind.value, juror_id=flag.juror, reason=flag.reason or "")
 
 
 def results_book(
@@ -68,7 +75,6 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         missing = [line.entry for line in outcome.ranking if line.entry not in entries]
         if missing:
             entries = entries | {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(missing)))}
-        flagged = juror_names(outcome.juror_stats.keys())  # an outlier juror flag names the juror
         categories.append(
             CategoryResults(
                 name=category.name(language),
@@ -92,7 +98,7 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
                         score=line.score,
                         criterion_means=dict(line.criterion_means),
                         n_scorecards=line.n_scorecards,
-                        flags=tuple(describe_flag(f, flagged) for f in line.flags),
+                        flags=tuple(engine_flag(f) for f in line.flags),
                         p_first=line.p_first,
                         p_top3=line.p_top3,
                         complete=INCOMPLETE not in line.flags,
@@ -108,7 +114,10 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         for card in counted_scorecards(round_):
             juror_ids.add(card.juror_id)
             score_rows.append((category, round_, card))
-    names = {u.id: (u.name or u.email) for u in db.session.scalars(db.select(User).where(User.id.in_(juror_ids)))}
+    outliers = {flag.juror_id for c in categories for row in c.rows for flag in row.flags if flag.juror_id is not None}
+    people = list(db.session.scalars(db.select(User).where(User.id.in_(juror_ids | outliers))))
+    names = {u.id: (u.name or u.email) for u in people}
+    emails = {u.id: u.email for u in people}
     titles = {
         e.id: e.title
         for e in db.session.scalars(db.select(Entry).where(Entry.id.in_({card.entry_id for _, _, card in score_rows})))
@@ -117,6 +126,7 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         ScoreRow(
             juror_id=card.juror_id,
             juror=names[card.juror_id],
+            juror_email=emails[card.juror_id],
             category=category.name(language),
             round_name=round_.display_name(language),
             entry_title=titles[card.entry_id],
@@ -130,15 +140,14 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         )
         for category, round_, card in score_rows
     )
+    override_note = ""
     override = rounds.active_override(edition) if ceremony and rounds.unsigned_categories(edition) else ""
-    if override:
+    if override:  # this export is made under the override: it says so, and no other export does
         organiser = db.session.get(User, edition.signoff_override_by_id) if edition.signoff_override_by_id else None
-        notes.append(
-            _(
-                "Exported before every sign-off, on the decision of %(organiser)s: %(reason)s",
-                organiser=(organiser.name or organiser.email) if organiser else "?",
-                reason=override,
-            )
+        override_note = _(
+            "Exported before every sign-off, on the decision of %(organiser)s: %(reason)s",
+            organiser=(organiser.name or organiser.email) if organiser else "?",
+            reason=override,
         )
     return ResultsBook(
         edition=edition.name,
@@ -146,7 +155,7 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         parameters={"trim": edition.trim, "min_scorecards": edition.min_scorecards, "bootstrap resamples": 1000},
         categories=tuple(categories),
         scores=scores,
-        jurors=tuple(_juror_rows(edition, names, language)),
+        jurors=tuple(_juror_rows(edition, names, emails, language)),
         generated_at=utcnow(),
         app_version=app_version(),
         fingerprint=scoring.scores_fingerprint([]) if not fingerprints else _combine(fingerprints),
@@ -156,6 +165,7 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         ),
         notes=tuple(notes),
         method_names={method: method_label(method) for method in SCORING_METHODS},
+        override_note=override_note,
         translate=translator(language),
     )
 
@@ -166,7 +176,7 @@ def _combine(fingerprints: list[str]) -> str:
     return hashlib.sha256("".join(fingerprints).encode()).hexdigest()
 
 
-def _juror_rows(edition: Edition, names: dict[int, str], language: str) -> list[JurorRow]:
+def _juror_rows(edition: Edition, names: dict[int, str], emails: dict[int, str], language: str) -> list[JurorRow]:
     rows = []
     for category in edition.categories:
         round_ = rounds.deciding_round(category)
@@ -179,7 +189,10 @@ def _juror_rows(edition: Edition, names: dict[int, str], language: str) -> list[
             ).all()
         )
         for juror_id, stats in outcome.juror_stats.items():
-            names.setdefault(juror_id, str(juror_id))
+            if juror_id not in names:
+                user = db.session.get(User, juror_id)
+                names[juror_id] = (user.name or user.email) if user else str(juror_id)
+                emails[juror_id] = user.email if user else ""
             rows.append(
                 JurorRow(
                     juror_id=juror_id,
@@ -189,6 +202,7 @@ def _juror_rows(edition: Edition, names: dict[int, str], language: str) -> list[
                     mean=stats.mean,
                     severity=stats.severity,
                     category=category.name(language),
+                    email=emails.get(juror_id, ""),
                 )
             )
     return rows

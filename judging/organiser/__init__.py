@@ -1,9 +1,9 @@
 """The organiser's side, one blueprint per concern under `/organiser` (organisers only, checked once on the parent):
 the dashboard and edition settings here in `routes`, then entries, juries, rounds and results, exchange (spreadsheets),
-audit and people (accounts)."""
+ceremony (running order, press kit), audit and people (accounts)."""
 
-from . import audit_pages, entries, exchange, juries, people, results, rounds_pages, routes  # noqa: F401
+from . import audit_pages, ceremony, entries, exchange, juries, people, results, rounds_pages, routes  # noqa: F401
 
 bp = routes.bp
-for concern in (entries, juries, results, exchange, audit_pages, people):
+for concern in (entries, juries, results, exchange, ceremony, audit_pages, people):
     bp.register_blueprint(concern.bp)

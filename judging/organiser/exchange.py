@@ -11,7 +11,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from exports import (
-    category_csv,
+    book_category_csv,
+    csv_style,
     exhibitor_template,
     juror_template,
     read_exhibitors,
@@ -24,6 +25,7 @@ from ..domain.editions import current_edition
 from ..extensions import db
 from ..forms import country_codes
 from ..models import Category
+from ..templating import language as page_language
 from ..wording import LANGUAGES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,12 +63,22 @@ def export_results():
 
 @bp.get("/results/<int:category_id>.csv")
 def export_category_csv(category_id: int):
+    """A category's ranking as CSV for the reader's Excel: in French, columns split on `;` with a decimal
+    comma (what French Excel expects on a double-click); in English, `,` and a decimal point. `?lang=` picks
+    the language (and so the format), `?anonymise=1` shows jurors as J01, J02..."""
     category = db.get_or_404(Category, category_id)
-    book = exporting.results_book(category.edition, ceremony=False, language=_export_language())
+    language = _export_language() or page_language()
+    book = exporting.results_book(
+        category.edition,
+        ceremony=False,
+        language=language,
+        anonymise_jurors=request.args.get("anonymise") == "1",
+    )
     results = next(c for c in book.categories if c.position == category.position)
+    style = csv_style(language)
     # A byte-order mark so that Excel opens the accents of "Société" right.
     return Response(
-        "\ufeff" + category_csv(results, book.translate),
+        style.bom + book_category_csv(book, results, style),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{category.code}.csv"'},
     )
