@@ -286,6 +286,27 @@ def _column_width(values: Sequence, number_format: str | None) -> int:
     return widest
 
 
+LINE_HEIGHT = 1.3  # points of row height per point of font size, per line
+
+
+def wrapped_lines(text: str, width: float, font_size: float = 11) -> int:
+    """How many lines `text` takes when wrapped in a column `width` characters wide (Excel's unit: the width
+    of a digit at 11 pt) at `font_size`; generous, since the printer's font may be wider than Calibri."""
+    per_line = max(1, int((width - 1) * 11 / font_size * 0.9))
+    lines = 0
+    for paragraph in text.split("\n"):
+        used, count = 0, 1
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                count, used = count + 1, 0
+            while size > per_line:  # a word longer than the column is broken across lines
+                count, size = count + 1, size - per_line
+            used += (1 if used else 0) + size
+        lines += count
+    return max(lines, 1)
+
+
 def _keep_every_digit(cell, value: float) -> None:
     """Make openpyxl write the float's shortest exact text (repr) instead of its "%.16g", which loses the
     17th significant digit of some doubles: the file must read back as exactly the app's number.
@@ -306,6 +327,7 @@ def _table(
     formats: Mapping[int, str] | None = None,
     highlight: Iterable[int] = (),
     widths: Mapping[int, int] | None = None,
+    font_size: float = 11,
 ) -> None:
     """Write a table: bold header frozen above the data, autofilter, number formats, fitted column widths,
     highlighted rows (0-based indexes into `rows`), and a landscape A4 page one page wide with the header
@@ -313,6 +335,7 @@ def _table(
     text wraps. Text wider than `MAX_WIDTH` wraps too: nothing is ever cut. Nothing may be written below
     `header_row` before the call."""
     formats = dict(formats or {})
+    line_counts: dict[int, int] = {}
     for column, title in enumerate(header, start=1):
         cell = put_cell(sheet, header_row, column, title)
         cell.font = HEADER_FONT
@@ -349,10 +372,17 @@ def _table(
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
         if width + 2 > MAX_WIDTH or (widths and index in widths):
             # Text longer than its column wraps onto more lines instead of being cut at the column's edge.
+            shown = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
             for offset, row in enumerate(values):
                 if index < len(row) and isinstance(row[index], str):
                     cell = cells[(first + offset, index + 1)]
                     cell.alignment = WRAP
+                    lines = wrapped_lines(row[index], shown, font_size)
+                    if lines > line_counts.get(first + offset, 1):
+                        line_counts[first + offset] = lines
+    # Neither Excel nor LibreOffice grows a row to its wrapped text when it opens a file: the height is set.
+    for row_number, lines in line_counts.items():
+        sheet.row_dimensions[row_number].height = round(lines * font_size * LINE_HEIGHT + 3, 1)
     last_column = get_column_letter(max(len(header), 1))
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + max(len(rows), 1)}"
@@ -379,6 +409,8 @@ def _title(sheet, text: str, *, size: int = 13, row: int = 1, bold: bool = True,
     """A title line; `across` columns merged under it so a long title wraps within the printed width."""
     cell = put_cell(sheet, row, 1, text)
     cell.font = Font(bold=bold, italic=not bold, size=size)
+    if size > 11:
+        sheet.row_dimensions[row].height = round(size * LINE_HEIGHT + 3, 1)
     if across > 1:
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=across)
         cell.alignment = WRAP
@@ -473,6 +505,7 @@ def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryR
         header_row=header_row,
         formats={7: SCORE_FORMAT},
         widths=CEREMONY_WIDTHS,
+        font_size=CEREMONY_FONT_SIZE,
     )
     body, bold = Font(size=CEREMONY_FONT_SIZE), Font(size=CEREMONY_FONT_SIZE, bold=True)
     for row_number in range(header_row, header_row + 1 + len(rows)):

@@ -12,8 +12,6 @@ import pytest
 from hypothesis import assume, given, strategies as st
 from openpyxl import Workbook, load_workbook
 
-from exports.workbook import flag_words
-
 from exports import (
     CategoryResults,
     CriterionInfo,
@@ -30,6 +28,7 @@ from exports import (
     write_csv_files,
     write_results_workbook,
 )
+from exports.workbook import flag_words
 
 HOSTILE = '=HYPERLINK("http://evil.example","click")'
 NAMES = [
@@ -197,10 +196,12 @@ def test_every_category_sheet_matches_the_ranking_to_the_last_decimal(book, work
             assert row[1] == expected.title and row[2] == expected.organisation  # as typed, no apostrophe
             assert row[3] == expected.country
             assert list(row[5 : 5 + n]) == [expected.criterion_means[c.key] for c in category.criteria]
-            assert row[5 + n] == expected.n_scorecards and (row[6 + n] or "") == ", ".join(map(flag_words, expected.flags))
+            assert row[5 + n] == expected.n_scorecards
+            assert (row[6 + n] or "") == ", ".join(map(flag_words, expected.flags))
             assert row[7 + n] == expected.p_first and row[8 + n] == expected.p_top3
             assert all(isinstance(row[i], (int, float)) for i in (0, 4, 5 + n) if row[i] is not None)
-        assert rows[-1][4] is None and rows[-1][6 + n] == "incomplete (too few scorecards)"  # unranked entry, blank score
+        assert rows[-1][4] is None  # unranked entry, blank score
+        assert rows[-1][6 + n] == "incomplete (too few scorecards)"
 
 
 def test_category_sheet_formatting_print_setup_and_chart(book, workbook):
