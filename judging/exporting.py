@@ -6,6 +6,8 @@ the results page; `exports` only lays them out.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 from flask_babel import force_locale, gettext as _
@@ -171,8 +173,6 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
 
 
 def _combine(fingerprints: list[str]) -> str:
-    import hashlib
-
     return hashlib.sha256("".join(fingerprints).encode()).hexdigest()
 
 
@@ -283,3 +283,104 @@ def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, 
             after={"created": created, "seats": seats},
         )
     return created, seats
+
+
+# --- previews: what an import would change, shown before anything is written ------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    """One line of an import's preview. `action`: "new exhibitor", "updated exhibitor", "new juror", "new seat",
+    "new president" or "president replaced" (a warning: the jury's current president stops presiding)."""
+
+    action: str
+    subject: str
+    detail: str = ""
+
+    @property
+    def warning(self) -> bool:
+        return self.action == "president replaced"
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What applying an import would do; `digest` binds the confirmation to this very preview."""
+
+    kind: str
+    rows: int
+    changes: tuple[PlannedChange, ...]
+
+    @property
+    def unchanged(self) -> int:
+        touched = {c.subject for c in self.changes if c.action in ("new exhibitor", "updated exhibitor", "new juror")}
+        touched |= {c.subject for c in self.changes if self.kind == "jurors"}
+        return max(self.rows - len(touched), 0)
+
+    @property
+    def warnings(self) -> tuple[PlannedChange, ...]:
+        return tuple(c for c in self.changes if c.warning)
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(repr((self.kind, self.rows, self.changes)).encode()).hexdigest()
+
+
+EXHIBITOR_FIELDS = ("country", "hall", "stand", "is_startup", "contact_email")
+
+
+def plan_exhibitors(rows: tuple[ExhibitorRow, ...]) -> ImportPlan:
+    """What `import_exhibitors` would do with `rows`, without writing anything."""
+    changes = []
+    for row in rows:
+        organisation = find_organisation(row.organisation)
+        if organisation is None:
+            changes.append(PlannedChange("new exhibitor", row.organisation, f"{row.country} · {row.hall} {row.stand}"))
+            continue
+        changed = [
+            f"{key}: {getattr(organisation, key)!s} → {getattr(row, key)!s}"
+            for key in EXHIBITOR_FIELDS
+            if getattr(organisation, key) != getattr(row, key)
+        ]
+        if changed:
+            changes.append(PlannedChange("updated exhibitor", organisation.name, "; ".join(changed)))
+    return ImportPlan("exhibitors", len(rows), tuple(changes))
+
+
+def plan_jurors(*, edition: Edition, rows: tuple[JurorImportRow, ...]) -> ImportPlan:
+    """What `import_jurors` would do with `rows`, without writing anything: new accounts, new seats, and every
+    jury whose president would change (and who presides today)."""
+    categories = {c.code: c for c in edition.categories}
+    changes = []
+    for row in rows:
+        juror = db.session.scalar(db.select(User).where(User.email == row.email))
+        if juror is not None and juror.role != "juror":
+            raise Refused(_("%(email)s already has an account that is not a juror's.", email=row.email), 409)
+        if juror is None:
+            changes.append(PlannedChange("new juror", row.email, row.name))
+        for code in row.juries:
+            category = categories[code]
+            members = db.session.scalars(
+                db.select(JuryMember).join(Jury, Jury.id == JuryMember.jury_id).where(Jury.category_id == category.id)
+            ).all()
+            mine = next((m for m in members if juror is not None and m.user_id == juror.id), None)
+            if mine is None:
+                changes.append(PlannedChange("new seat", row.email, category.name(page_language())))
+            if row.president and not (mine is not None and mine.is_president):
+                current = next((m for m in members if m.is_president), None)
+                if current is None:
+                    changes.append(PlannedChange("new president", row.email, category.name(page_language())))
+                else:
+                    president = db.session.get(User, current.user_id)
+                    changes.append(
+                        PlannedChange(
+                            "president replaced",
+                            row.email,
+                            _(
+                                "%(jury)s: %(new)s replaces %(old)s as president",
+                                jury=category.name(page_language()),
+                                new=row.name or row.email,
+                                old=(president.name or president.email) if president else "?",
+                            ),
+                        )
+                    )
+    return ImportPlan("jurors", len(rows), tuple(changes))

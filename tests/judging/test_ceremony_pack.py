@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from judging.demo import load_demo
 from judging.domain import lifecycle, rounds
 from judging.extensions import db
-from judging.models import Attachment, Edition, Entry, Scorecard, User
+from judging.models import Attachment, Edition, Scorecard, User
 from support import sign_off_as_president
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
