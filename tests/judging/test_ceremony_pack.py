@@ -23,14 +23,6 @@ def _demo_edition():
     return db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True)))
 
 
-def _published(edition, organiser):
-    lifecycle.freeze(actor=organiser, edition=edition)
-    for category in edition.categories:
-        sign_off_as_president(category)
-    lifecycle.publish(actor=organiser, edition=edition, confirmed=True)
-    db.session.commit()
-
-
 def _leaks(identities, text: str) -> list[str]:
     """The names and emails found in `text` as words (a surname "Tan" is not found in "standard")."""
     return [who for who in identities if re.search(rf"(?<!\w){re.escape(who.lower())}(?!\w)", text)]
