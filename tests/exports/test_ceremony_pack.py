@@ -81,11 +81,11 @@ def _book(*, anonymise=False, override_note="", n_categories=6):
                 score=88.5,
                 flags=(
                     Flag(
-                        "joint winner", reason="Laura Rossi and jp.lefebvre@interieur.example.fr could not split them"
+                        "joint_winner", reason="Laura Rossi and jp.lefebvre@interieur.example.fr could not split them"
                     ),
                 )
                 if joint
-                else (Flag("outlier juror", juror_id=3),),
+                else (Flag("outlier_juror", juror_id=3),),
             ),
             _row(
                 1 if joint else 2,
@@ -94,7 +94,7 @@ def _book(*, anonymise=False, override_note="", n_categories=6):
                 score=88.5 if joint else 80.0,
                 flags=(
                     Flag(
-                        "joint winner", reason="Laura Rossi and jp.lefebvre@interieur.example.fr could not split them"
+                        "joint_winner", reason="Laura Rossi and jp.lefebvre@interieur.example.fr could not split them"
                     ),
                 )
                 if joint
