@@ -13,12 +13,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Generic, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 
 MAX_ROWS = 5000
@@ -27,6 +28,7 @@ MAX_NAME = 200
 MAX_HALL = 20
 MAX_STAND = 20
 HEADER_SEARCH_ROWS = 10  # people often put a title line or two above the header
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
 T = TypeVar("T")
 
 
@@ -251,7 +253,8 @@ def _data_sheet(workbook):
 def _read(
     data: bytes, columns: tuple[_Column, ...], kind: str
 ) -> tuple[list[tuple[int, dict[str, object]]], list[RowError]]:
-    """(rows as (Excel row number, column title -> raw value), file-level errors)."""
+    """(rows as (Excel row number, column title -> raw value), errors): no rows when the file itself is
+    refused; rows and their cell errors (a date where text was typed) otherwise."""
     if not data:
         return [], [RowError(0, "", "The file is empty. " + NOT_A_WORKBOOK)]
     try:
@@ -260,14 +263,79 @@ def _read(
         # InvalidFileException, XML parse errors, ...): the organiser needs that sentence, never a traceback.
         return [], [RowError(0, "", NOT_A_WORKBOOK)]
     try:
-        return _read_sheet(_data_sheet(workbook), columns, kind)
+        sheet = _data_sheet(workbook)
+        return _read_sheet(sheet, columns, kind, merged=_merged_ranges(sheet))
     except Exception:  # noqa: BLE001 - read-only mode parses lazily, so a broken sheet fails here, not above.
         return [], [RowError(0, "", NOT_A_WORKBOOK)]
     finally:
         workbook.close()
 
 
-def _read_sheet(sheet, columns: tuple[_Column, ...], kind: str):
+def _merged_ranges(sheet) -> list[str]:
+    """The merged ranges of a read-only sheet ("B5:B7"), found in its XML as it streams past (read-only
+    worksheets do not parse them)."""
+    source = getattr(sheet, "_get_source", None)
+    if source is None:  # a normal worksheet knows them
+        return [str(r) for r in getattr(sheet, "merged_cells", ())]
+    found, tail = [], b""
+    with source() as stream:
+        while chunk := stream.read(1 << 16):
+            text = tail + chunk
+            found += [m.group(1).decode() for m in MERGE_CELL.finditer(text)]
+            # Keep the end of the chunk: a tag cut in two is found whole in the next round (and not twice,
+            # since only text after the last complete match is kept).
+            last = max((m.end() for m in MERGE_CELL.finditer(text)), default=0)
+            tail = text[max(last, len(text) - 200) :]
+    return list(dict.fromkeys(found))
+
+
+def _short(title: str) -> str:
+    """'Country (ISO 2-letter code)' -> 'Country': the column's name in messages."""
+    return title.split(" (")[0]
+
+
+def _merged_errors(merged: list[str], header_row: int, found: dict[str, int]) -> list[RowError]:
+    """A merged range on the header or the data rows of an imported column keeps its value in its first cell
+    only: the other rows would silently come out empty, so the file is refused with the cells named."""
+    by_index = {index: title for title, index in found.items()}
+    errors = []
+    for ref in merged:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        if max_row <= header_row - 1:
+            continue  # a title merged above the header is harmless
+        titles = [by_index[i] for i in range(min_col - 1, max_col) if i in by_index]
+        if not titles:
+            continue
+        errors.append(
+            RowError(
+                max(min_row, header_row),
+                _short(titles[0]),
+                f"cells {ref} are merged: unmerge them and fill in every cell (a merged range keeps its "
+                "value in its first cell only), then import again.",
+            )
+        )
+    return errors
+
+
+def _typed_errors(number: int, values: dict[str, object]) -> list[RowError]:
+    """A text column holding a date: Excel turned what was typed ("3/12") into a date, and guessing the text
+    back would be wrong as often as right, so the row is refused with the cell named."""
+    errors = []
+    for title, value in values.items():
+        if isinstance(value, (datetime, date, time)):
+            shown = value.strftime("%Y-%m-%d") if isinstance(value, (datetime, date)) else value.strftime("%H:%M")
+            errors.append(
+                RowError(
+                    number,
+                    _short(title),
+                    f"the cell holds a date ({shown}), not text: the spreadsheet converted what was typed. "
+                    "Format the column as Text, type the value again and import again.",
+                )
+            )
+    return errors
+
+
+def _read_sheet(sheet, columns: tuple[_Column, ...], kind: str, merged: list[str] = ()):
     rows: Iterator = iter(sheet.iter_rows(values_only=True))
     top = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     if all(_is_blank(values) for values in top):
@@ -293,17 +361,23 @@ def _read_sheet(sheet, columns: tuple[_Column, ...], kind: str):
                 "template (column names in English or French).",
             )
         ]
+    merged_errors = _merged_errors(list(merged), header_index + 1, found)
+    if merged_errors:
+        return [], merged_errors
     parsed: list[tuple[int, dict[str, object]]] = []
+    typed: list[RowError] = []
     data_rows = itertools.chain(top[header_index + 1 :], rows)
     for number, values in enumerate(data_rows, start=header_index + 2):  # Excel numbers rows from 1
         if _is_blank(values):
             continue
         if len(parsed) >= MAX_ROWS:
             return [], [RowError(0, "", f"The file has more than {MAX_ROWS} {kind} rows: split it into several files.")]
-        parsed.append((number, {title: (values[i] if i < len(values) else None) for title, i in found.items()}))
+        cells = {title: (values[i] if i < len(values) else None) for title, i in found.items()}
+        typed += _typed_errors(number, cells)
+        parsed.append((number, cells))
     if not parsed:
         return [], [RowError(0, "", f"The file has a header row but no {kind} rows.")]
-    return parsed, []
+    return parsed, typed
 
 
 def _email(value, row: int, column: str, errors: list[RowError]) -> str:
@@ -362,7 +436,7 @@ def read_exhibitors(data: bytes, *, valid_countries: set[str]) -> ImportResult[E
     """Exhibitors from an .xlsx (organisation, country, hall, stand, start-up, contact email): all rows, or
     every problem found with its Excel row number."""
     rows, errors = _read(data, EXHIBITOR_COLUMNS, "exhibitor")
-    if errors:
+    if not rows:
         return ImportResult((), tuple(errors))
     countries = {c.upper() for c in valid_countries}
     country_column, startup_column = "Country (ISO 2-letter code)", "Start-up (yes/no)"
@@ -421,7 +495,7 @@ def read_jurors(data: bytes, *, valid_juries: set[str]) -> ImportResult[JurorImp
     """Jurors from an .xlsx (name, email, organisation, juries as category codes, language, president): all
     rows, or every problem found with its Excel row number."""
     rows, errors = _read(data, JUROR_COLUMNS, "juror")
-    if errors:
+    if not rows:
         return ImportResult((), tuple(errors))
     valid = {code.lower(): code for code in valid_juries}
     parsed = []

@@ -26,7 +26,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .spreadsheet import cell_value, safe_cell
+from .spreadsheet import cell_value, guard_cell, put_cell, safe_cell
 
 SCORE_FORMAT = "0.0"
 PERCENT_FORMAT = "0%"
@@ -35,6 +35,7 @@ SEVERITY_FORMAT = "+0.0;-0.0;0.0"
 PODIUM_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FONT = Font(bold=True)
 MAX_WIDTH = 60
+WRAP = Alignment(wrap_text=True, vertical="top")
 MIN_WIDTH = 6
 CHART_ENTRIES = 10
 SHEET_TITLE_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
@@ -66,6 +67,30 @@ class CriterionInfo:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """A ranking flag as data, worded by the workbook in the book's language (never a sentence carrying a
+    name: an anonymised workbook shows the juror's label, a named one the juror's name).
+
+    `kind`: the engine's flag kinds (`scoring.flags.FlagKind` values, copied here so that `exports` never
+    imports the engine): "incomplete", "tie_broken", "tie_undecided" (the jury decides), "outlier_juror"
+    (with `juror_id`), "joint_winner" (with the jury's `reason`); any other kind is shown as it is.
+    """
+
+    kind: str
+    juror_id: int | None = None
+    reason: str = ""
+
+
+FLAG_WORDS = {
+    "incomplete": N_("incomplete (too few scorecards)"),
+    "tie_broken": N_("tie broken"),
+    "tie_undecided": N_("tie: the jury decides"),
+    "outlier_juror": N_("scored by an outlier juror (%(juror)s)"),
+    "joint_winner": N_("joint winner: %(reason)s"),
+}
+
+
+@dataclass(frozen=True)
 class RankedRow:
     """One line of a category's ranking, as shown on the results page."""
 
@@ -79,7 +104,7 @@ class RankedRow:
     score: float | None  # None: not enough scorecards to rank
     criterion_means: Mapping[str, float]
     n_scorecards: int
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag | str, ...] = ()  # a plain string is a flag's kind
     p_first: float | None = None
     p_top3: float | None = None
     complete: bool = True  # False: fewer scorecards than the minimum; such a row is never on the podium
@@ -125,6 +150,7 @@ class ScoreRow:
     submitted_at: datetime | None
     round_name: str = ""
     entry_id: int | None = None
+    juror_email: str = ""  # only to redact it from free text when anonymised; never written
 
 
 @dataclass(frozen=True)
@@ -138,6 +164,7 @@ class JurorRow:
     mean: float | None
     severity: float | None
     category: str = ""  # set when a juror sits on several juries and has a row for each
+    email: str = ""  # only to redact it from free text when anonymised; never written
 
 
 @dataclass(frozen=True)
@@ -159,6 +186,7 @@ class ResultsBook:
     notes: tuple[str, ...] = field(default_factory=tuple)
     # Each method's name in the book's language, from the app's one wording of methods (the results page's words).
     method_names: Mapping[str, str] = field(default_factory=dict)
+    override_note: str = ""  # set on the one export made under a sign-off override, never stored with the results
     translate: Callable[[str], str] = field(default=as_is, compare=False, repr=False)  # labels' language
 
 
@@ -201,13 +229,35 @@ def category_header(category: CategoryResults, translate: Callable[[str], str] =
     )
 
 
-def category_values(category: CategoryResults) -> list[list]:
-    """The category sheet's rows, as values (shared by the sheet and the CSV, so they always agree)."""
+def flag_words(
+    flag: Flag | str,
+    translate: Callable[[str], str] = as_is,
+    jurors: Mapping[int, str] | None = None,
+    scrub: Callable[[str], str] | None = None,
+) -> str:
+    """One flag in words: an outlier juror is shown as `jurors[juror_id]` (a name, or a label such as J03
+    in an anonymised book); a joint-winner reason passes `scrub` (names and emails redacted when anonymised)."""
+    if isinstance(flag, str):
+        flag = Flag(flag)
+    if flag.kind not in FLAG_WORDS:
+        return flag.kind
+    words = translate(FLAG_WORDS[flag.kind])
+    if flag.kind == "outlier_juror":
+        juror = (jurors or {}).get(flag.juror_id) if flag.juror_id is not None else None
+        return words % {"juror": juror or "?"}
+    if flag.kind == "joint_winner":
+        return words % {"reason": scrub(flag.reason) if scrub else flag.reason}
+    return words
+
+
+def category_values(category: CategoryResults, describe: Callable[[Flag | str], str] = flag_words) -> list[list]:
+    """The category sheet's rows, as values (shared by the sheet and the CSV, so they always agree);
+    `describe` words a flag (see `book_flag_words`)."""
     top3 = _show_top3(category)
     return [
         [row.rank, row.title, row.organisation, row.country, row.score]
         + [row.criterion_means.get(c.key) for c in category.criteria]
-        + [row.n_scorecards, ", ".join(row.flags), row.p_first]
+        + [row.n_scorecards, ", ".join(describe(f) for f in row.flags), row.p_first]
         + ([row.p_top3] if top3 else [])
         for row in category.rows
     ]
@@ -248,6 +298,27 @@ def _column_width(values: Sequence, number_format: str | None) -> int:
     return widest
 
 
+LINE_HEIGHT = 1.3  # points of row height per point of font size, per line
+
+
+def wrapped_lines(text: str, width: float, font_size: float = 11) -> int:
+    """How many lines `text` takes when wrapped in a column `width` characters wide (Excel's unit: the width
+    of a digit at 11 pt) at `font_size`; generous, since the printer's font may be wider than Calibri."""
+    per_line = max(1, int((width - 1) * 11 / font_size * 0.9))
+    lines = 0
+    for paragraph in text.split("\n"):
+        used, count = 0, 1
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                count, used = count + 1, 0
+            while size > per_line:  # a word longer than the column is broken across lines
+                count, size = count + 1, size - per_line
+            used += (1 if used else 0) + size
+        lines += count
+    return max(lines, 1)
+
+
 def _keep_every_digit(cell, value: float) -> None:
     """Make openpyxl write the float's shortest exact text (repr) instead of its "%.16g", which loses the
     17th significant digit of some doubles: the file must read back as exactly the app's number.
@@ -267,15 +338,20 @@ def _table(
     header_row: int,
     formats: Mapping[int, str] | None = None,
     highlight: Iterable[int] = (),
+    widths: Mapping[int, int] | None = None,
+    font_size: float = 11,
 ) -> None:
     """Write a table: bold header frozen above the data, autofilter, number formats, fitted column widths,
-    highlighted rows (0-based indexes into `rows`), and a landscape page one page wide with the header
-    repeated on every printed page. Nothing may be written below `header_row` before the call."""
+    highlighted rows (0-based indexes into `rows`), and a landscape A4 page one page wide with the header
+    repeated on every printed page. `widths` fixes some columns' widths (0-based index -> characters); their
+    text wraps. Text wider than `MAX_WIDTH` wraps too: nothing is ever cut. Nothing may be written below
+    `header_row` before the call."""
     formats = dict(formats or {})
+    line_counts: dict[int, int] = {}
     for column, title in enumerate(header, start=1):
-        cell = sheet.cell(row=header_row, column=column, value=safe_cell(title))
+        cell = put_cell(sheet, header_row, column, title)
         cell.font = HEADER_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = WRAP
     values = [[cell_value(v) for v in row] for row in rows]
     for row in values:
         sheet.append(row)  # far cheaper than sheet.cell() per value on the 6,000-row Scores sheet
@@ -285,6 +361,8 @@ def _table(
         for index, value in enumerate(row):
             if type(value) is float:
                 _keep_every_digit(cells[(first + offset, index + 1)], value)
+            elif type(value) is str:
+                guard_cell(cells[(first + offset, index + 1)])
     for index, number_format in formats.items():
         for row_number in range(first, first + len(values)):
             cell = cells.get((row_number, index + 1))
@@ -301,19 +379,53 @@ def _table(
                     cells[(first + offset, index + 1)].number_format = DATETIME_FORMAT
         # A long header wraps rather than widening its column.
         width = max(min(len(str(title)), 30), _column_width(column, formats.get(index)))
+        if widths and index in widths:
+            width = widths[index] - 2
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
+        if width + 2 > MAX_WIDTH or (widths and index in widths):
+            # Text longer than its column wraps onto more lines instead of being cut at the column's edge.
+            shown = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
+            for offset, row in enumerate(values):
+                if index < len(row) and isinstance(row[index], str):
+                    cell = cells[(first + offset, index + 1)]
+                    cell.alignment = WRAP
+                    lines = wrapped_lines(row[index], shown, font_size)
+                    if lines > line_counts.get(first + offset, 1):
+                        line_counts[first + offset] = lines
+    # Neither Excel nor LibreOffice grows a row to its wrapped text when it opens a file: the height is set.
+    for row_number, lines in line_counts.items():
+        sheet.row_dimensions[row_number].height = round(lines * font_size * LINE_HEIGHT + 3, 1)
     last_column = get_column_letter(max(len(header), 1))
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + max(len(rows), 1)}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
+    print_setup(sheet)
+
+
+def print_setup(sheet, *, orientation: str = "landscape") -> None:
+    """A4, one page wide and as many down as needed, page margins of about 1.5 cm, and the page number in
+    the footer."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = orientation
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as needed
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.6
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.7
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "&P / &N"
 
 
-def _title(sheet, text: str, *, size: int = 13, row: int = 1, bold: bool = True) -> None:
-    sheet.cell(row=row, column=1, value=safe_cell(text)).font = Font(bold=bold, italic=not bold, size=size)
+def _title(sheet, text: str, *, size: int = 13, row: int = 1, bold: bool = True, across: int = 0) -> None:
+    """A title line; `across` columns merged under it so a long title wraps within the printed width."""
+    cell = put_cell(sheet, row, 1, text)
+    cell.font = Font(bold=bold, italic=not bold, size=size)
+    if size > 11:
+        sheet.row_dimensions[row].height = round(size * LINE_HEIGHT + 3, 1)
+    if across > 1:
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=across)
+        cell.alignment = WRAP
 
 
 # --- the sheets ---------------------------------------------------------------------------------------------
@@ -361,18 +473,32 @@ CEREMONY_HEADER = [
 ]
 
 
+# Printed on A4 landscape at (about) full scale: the widths add up to the page's printable width, so the
+# 12 pt text prints at 11 pt or more; long names wrap onto a second line instead of being cut.
+CEREMONY_WIDTHS = {0: 22, 1: 7, 2: 17, 3: 30, 4: 28, 5: 9, 6: 16, 7: 8}
+CEREMONY_FONT_SIZE = 12
+
+
 def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResults]) -> None:
     _ = book.translate
     sheet = workbook.active
     sheet.title = _("Ceremony")
-    _title(sheet, _("%(edition)s - Innovation Awards ceremony") % {"edition": book.edition}, size=14)
+    across = len(CEREMONY_HEADER)
+    _title(sheet, _("%(edition)s - Innovation Awards ceremony") % {"edition": book.edition}, size=16, across=across)
     _title(
         sheet,
         _("Categories in ceremony order; a shared place is shown for every entry holding it."),
-        size=10,
+        size=CEREMONY_FONT_SIZE,
         row=2,
         bold=False,
+        across=across,
     )
+    header_row = 3
+    if book.override_note:  # an export made under a sign-off override says so under its title
+        scrub = _scrubber(book, juror_labels(book))
+        _title(sheet, scrub(book.override_note), size=CEREMONY_FONT_SIZE, row=3, across=across)
+        sheet.cell(row=3, column=1).font = Font(bold=True, color="C00000", size=CEREMONY_FONT_SIZE)
+        header_row = 4
     rows, winners = [], []
     for category in ordered:
         placed = podium(category)
@@ -384,20 +510,40 @@ def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryR
             rows.append(
                 [category.name, row.rank, award, row.title, row.organisation, row.country, _stand(row, _), row.score]
             )
-    _table(sheet, [_(title) for title in CEREMONY_HEADER], rows, header_row=3, formats={7: SCORE_FORMAT})
+    _table(
+        sheet,
+        [_(title) for title in CEREMONY_HEADER],
+        rows,
+        header_row=header_row,
+        formats={7: SCORE_FORMAT},
+        widths=CEREMONY_WIDTHS,
+        font_size=CEREMONY_FONT_SIZE,
+    )
+    body, bold = Font(size=CEREMONY_FONT_SIZE), Font(size=CEREMONY_FONT_SIZE, bold=True)
+    for row_number in range(header_row, header_row + 1 + len(rows)):
+        for column in range(1, across + 1):
+            cell = sheet.cell(row=row_number, column=column)
+            cell.font = bold if row_number == header_row else body
+            cell.alignment = WRAP
     for index in winners:  # the winner's line stands out when read from a lectern
-        for column in range(1, len(CEREMONY_HEADER) + 1):
-            sheet.cell(row=4 + index, column=column).font = HEADER_FONT
+        for column in range(1, across + 1):
+            sheet.cell(row=header_row + 1 + index, column=column).font = bold
 
 
-def _category_sheet(workbook: Workbook, book: ResultsBook, category: CategoryResults, title: str) -> None:
+def _category_sheet(
+    workbook: Workbook,
+    book: ResultsBook,
+    category: CategoryResults,
+    title: str,
+    describe: Callable[[Flag | str], str],
+) -> None:
     _ = book.translate
     sheet = workbook.create_sheet(title)
     heading = category.name + (f" - {category.round_name}" if category.round_name else "")
     _title(sheet, f"{heading}: {describe_method(category.method, book.method_names, _)}")
     if category.combined_note:
         _title(sheet, category.combined_note, size=10, row=2, bold=False)
-    header, values = category_header(category, _), category_values(category)
+    header, values = category_header(category, _), category_values(category, describe)
     top = [i for i, row in enumerate(category.rows) if row.rank <= 3 and _has_score(row)]
     _table(sheet, header, values, header_row=3, formats=_category_formats(category), highlight=top)
     scored = 0
@@ -432,17 +578,52 @@ def juror_labels(book: ResultsBook) -> dict[int, str]:
     return {juror_id: names[juror_id] for juror_id in ids}
 
 
-def _scrubber(book: ResultsBook, labels: Mapping[int, str]):
-    """Replace jurors' names in free text (a comment signed "- Claire Dubois") by their labels."""
+EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+NAME_PARTICLES = {"van", "von", "der", "den", "del", "della", "des", "les", "dos", "das", "bin", "ibn"}
+REDACTED_EMAIL = "[email]"
+
+
+def _scrubber(book: ResultsBook, labels: Mapping[int, str]) -> Callable[[str], str]:
+    """In an anonymised book, free text (comments, a joint-winner reason, notes) loses every juror's name:
+    the full name, or any part of it of three letters or more (a comment signed "- Dubois" or "Claire
+    thought..."), becomes the juror's label, and every email address becomes "[email]"."""
     if not book.anonymise_jurors:
         return lambda text: text
-    names = {s.juror: labels[s.juror_id] for s in book.scores} | {j.juror: labels[j.juror_id] for j in book.jurors}
+    people = [(s.juror, s.juror_email, labels[s.juror_id]) for s in book.scores]
+    people += [(j.juror, j.email, labels[j.juror_id]) for j in book.jurors]
+    names: dict[str, str] = {}
+    for name, email, label in people:
+        for address in (email, name if "@" in name else ""):
+            if address:
+                names.setdefault(address.lower(), label)
+        if "@" in name:
+            continue
+        names.setdefault(" ".join(name.split()).lower(), label)
+        for part in re.split(r"[\s]+", name):
+            if len(part) >= 3 and part.lower() not in NAME_PARTICLES:
+                names.setdefault(part.lower(), label)
+                for piece in part.split("-"):  # "Al-Thani" is also written "Thani"
+                    if len(piece) >= 4:
+                        names.setdefault(piece.lower(), label)
     names = {name: label for name, label in names.items() if len(name.strip()) >= 3}
-    if not names:
-        return lambda text: text
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE)
-    lowered = {name.lower(): label for name, label in names.items()}
-    return lambda text: pattern.sub(lambda m: lowered[m.group(0).lower()], text) if text else text
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w@.])(?:{alternatives})(?![\w@])", re.IGNORECASE) if names else None
+
+    def scrub(text: str) -> str:
+        if not text:
+            return text
+        if pattern is not None:
+            text = pattern.sub(lambda m: names[m.group(0).lower()], text)
+        return EMAIL.sub(REDACTED_EMAIL, text)
+
+    return scrub
+
+
+def book_flag_words(book: ResultsBook) -> Callable[[Flag | str], str]:
+    """The book's way of wording a flag: its language, its jurors' names or labels, its redaction."""
+    labels = juror_labels(book)
+    scrub = _scrubber(book, labels)
+    return lambda flag: flag_words(flag, book.translate, labels, scrub)
 
 
 def _criterion_columns(book: ResultsBook) -> list[tuple[str, str]]:
@@ -524,7 +705,10 @@ def _about(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResu
     ]
     if book.combined_note:
         facts.append([_("Combined rounds"), book.combined_note])
-    facts += [[_("Note"), note] for note in book.notes]
+    scrub = _scrubber(book, juror_labels(book))
+    if book.override_note:
+        facts.append([_("Sign-off override"), scrub(book.override_note)])
+    facts += [[_("Note"), scrub(note)] for note in book.notes]
     for category in ordered:
         label = category.name + (f" - {category.round_name}" if category.round_name else "")
         text = "; ".join(_criterion_text(c, _) for c in category.criteria)
@@ -564,11 +748,13 @@ def results_workbook(book: ResultsBook) -> Workbook:
     workbook = Workbook()
     workbook.properties.title = _("%(edition)s - results") % {"edition": book.edition}
     workbook.properties.creator = "Milipol Innovation Awards"  # never the organiser's or a juror's name
+    workbook.properties.lastModifiedBy = "Milipol Innovation Awards"
     ordered = sorted(book.categories, key=lambda c: c.position)
     _ceremony(workbook, book, ordered)
     used = {_(name).lower() for name in SHEET_NAMES}
+    describe = book_flag_words(book)
     for category in ordered:
-        _category_sheet(workbook, book, category, sheet_title(category, used))
+        _category_sheet(workbook, book, category, sheet_title(category, used), describe)
     labels = juror_labels(book)
     _scores(workbook, book, labels)
     _jurors(workbook, book, labels)
@@ -598,23 +784,56 @@ def write_results_workbook(book: ResultsBook, target: str | Path | IO[bytes]) ->
 # --- CSV ----------------------------------------------------------------------------------------------------
 
 
-def _csv_text(value) -> str:
+@dataclass(frozen=True)
+class CsvStyle:
+    """How a CSV file is written for its reader's spreadsheet: Excel set to French (and most of continental
+    Europe) splits columns on `;` and reads `62,5` as a number, so the French download uses those; English
+    Excel expects `,` and `62.5`. Both start with a UTF-8 byte-order mark so that "Société" opens right."""
+
+    delimiter: str = ","
+    decimal: str = "."
+    bom: str = "\ufeff"
+
+
+ENGLISH_CSV = CsvStyle()
+FRENCH_CSV = CsvStyle(delimiter=";", decimal=",")
+CSV_STYLES = {"en": ENGLISH_CSV, "fr": FRENCH_CSV}
+
+
+def csv_style(language: str) -> CsvStyle:
+    """The CSV style of a language's Excel: `;` and decimal comma for French, `,` and a point otherwise."""
+    return CSV_STYLES.get(language, ENGLISH_CSV)
+
+
+def _csv_text(value, style: CsvStyle = ENGLISH_CSV) -> str:
     value = cell_value(value)
     if value is None:
         return ""
     if isinstance(value, float):
-        return repr(value)  # the shortest text that reads back as the same float
-    return str(value)
+        return repr(value).replace(".", style.decimal)  # the shortest text that reads back as the same float
+    return str(safe_cell(value))
 
 
-def category_csv(category: CategoryResults, translate: Callable[[str], str] = as_is) -> str:
-    """The category sheet as CSV text, same columns and values (full precision), for other tools."""
+def category_csv(
+    category: CategoryResults,
+    translate: Callable[[str], str] = as_is,
+    *,
+    style: CsvStyle = ENGLISH_CSV,
+    describe: Callable[[Flag | str], str] | None = None,
+) -> str:
+    """The category sheet as CSV text, same columns and values (full precision), for other tools; without
+    the byte-order mark (`style.bom`), which the file or download adds in front."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_csv_text(h) for h in category_header(category, translate)])
-    for values in category_values(category):
-        writer.writerow([_csv_text(v) for v in values])
+    writer = csv.writer(buffer, delimiter=style.delimiter)
+    writer.writerow([_csv_text(h, style) for h in category_header(category, translate)])
+    for values in category_values(category, describe or (lambda flag: flag_words(flag, translate))):
+        writer.writerow([_csv_text(v, style) for v in values])
     return buffer.getvalue()
+
+
+def book_category_csv(book: ResultsBook, category: CategoryResults, style: CsvStyle = ENGLISH_CSV) -> str:
+    """A category of the book as CSV text, flags worded as in the workbook (labels when anonymised)."""
+    return category_csv(category, book.translate, style=style, describe=book_flag_words(book))
 
 
 def csv_filename(category: CategoryResults, used: set[str]) -> str:
@@ -627,24 +846,24 @@ def csv_filename(category: CategoryResults, used: set[str]) -> str:
     return name
 
 
-def csv_files(book: ResultsBook) -> dict[str, str]:
+def csv_files(book: ResultsBook, style: CsvStyle = ENGLISH_CSV) -> dict[str, str]:
     """File name -> CSV text, one per category, in ceremony order."""
     used: set[str] = set()
     return {
-        csv_filename(c, used): category_csv(c, book.translate)
+        csv_filename(c, used): book_category_csv(book, c, style)
         for c in sorted(book.categories, key=lambda c: c.position)
     }
 
 
-def write_csv_files(book: ResultsBook, folder: str | Path) -> list[Path]:
+def write_csv_files(book: ResultsBook, folder: str | Path, style: CsvStyle = ENGLISH_CSV) -> list[Path]:
     """Write `csv_files(book)` into `folder`; returns the paths written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, text in csv_files(book).items():
+    for name, text in csv_files(book, style).items():
         path = folder / name
         # With a byte-order mark, Excel opens the file as UTF-8 instead of mangling "Société" on double-click.
-        path.write_text(text, encoding="utf-8-sig", newline="")
+        path.write_text(style.bom + text, encoding="utf-8", newline="")
         paths.append(path)
     return paths
 

@@ -175,7 +175,7 @@ def _jury_commands(app: Flask) -> None:
     )
     def export(edition_id, output, anonymise, csv_dir, language):
         """Write the ceremony workbook (refused until every category is signed off, unless overridden)."""
-        from exports import write_csv_files, write_results_workbook
+        from exports import csv_style, write_csv_files, write_results_workbook
 
         from .errors import Refused
         from .exporting import results_book
@@ -195,7 +195,7 @@ def _jury_commands(app: Flask) -> None:
         write_results_workbook(book, output)
         click.echo(f"Wrote {output} ({len(book.categories)} categories, {len(book.scores)} scorecards).")
         if csv_dir:
-            for path in write_csv_files(book, csv_dir):
+            for path in write_csv_files(book, csv_dir, csv_style(language)):
                 click.echo(f"Wrote {path}")
 
     @app.cli.command("backup")

@@ -6,6 +6,8 @@ the results page; `exports` only lays them out.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 from flask_babel import force_locale, gettext as _
@@ -26,13 +28,13 @@ from scoring.flags import INCOMPLETE, TIE_UNDECIDED
 
 from .domain import audit, floor, lifecycle, rounds
 from .domain.organisations import find_organisation
-from .domain.results import counted_scorecards, juror_names, round_results
+from .domain.results import counted_scorecards, round_results
 from .errors import Refused
 from .extensions import db
 from .models import SCORING_METHODS, Assignment, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow
 from .templating import language as page_language
 from .transaction import atomic
-from .wording import describe_flag, method_label, translator
+from .wording import engine_flag, method_label, translator
 
 
 def app_version() -> str:
@@ -69,7 +71,6 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         missing = [line.entry for line in outcome.ranking if line.entry not in entries]
         if missing:
             entries = entries | {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(missing)))}
-        flagged = juror_names(outcome.juror_stats.keys())  # an outlier juror flag names the juror
         check = floor.pairwise_check(round_, outcome.ranking) if round_.on_stand else None
         categories.append(
             CategoryResults(
@@ -101,7 +102,7 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
                         score=line.score,
                         criterion_means=dict(line.criterion_means),
                         n_scorecards=line.n_scorecards,
-                        flags=tuple(describe_flag(f, flagged) for f in line.flags),
+                        flags=tuple(engine_flag(f) for f in line.flags),
                         p_first=line.p_first,
                         p_top3=line.p_top3,
                         complete=INCOMPLETE not in line.flags,
@@ -117,7 +118,10 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         for card in counted_scorecards(round_):
             juror_ids.add(card.juror_id)
             score_rows.append((category, round_, card))
-    names = {u.id: (u.name or u.email) for u in db.session.scalars(db.select(User).where(User.id.in_(juror_ids)))}
+    outliers = {flag.juror_id for c in categories for row in c.rows for flag in row.flags if flag.juror_id is not None}
+    people = list(db.session.scalars(db.select(User).where(User.id.in_(juror_ids | outliers))))
+    names = {u.id: (u.name or u.email) for u in people}
+    emails = {u.id: u.email for u in people}
     titles = {
         e.id: e.title
         for e in db.session.scalars(db.select(Entry).where(Entry.id.in_({card.entry_id for _, _, card in score_rows})))
@@ -126,6 +130,7 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         ScoreRow(
             juror_id=card.juror_id,
             juror=names[card.juror_id],
+            juror_email=emails[card.juror_id],
             category=category.name(language),
             round_name=round_.display_name(language),
             entry_title=titles[card.entry_id],
@@ -139,15 +144,14 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         )
         for category, round_, card in score_rows
     )
+    override_note = ""
     override = rounds.active_override(edition) if ceremony and rounds.unsigned_categories(edition) else ""
-    if override:
+    if override:  # this export is made under the override: it says so, and no other export does
         organiser = db.session.get(User, edition.signoff_override_by_id) if edition.signoff_override_by_id else None
-        notes.append(
-            _(
-                "Exported before every sign-off, on the decision of %(organiser)s: %(reason)s",
-                organiser=(organiser.name or organiser.email) if organiser else "?",
-                reason=override,
-            )
+        override_note = _(
+            "Exported before every sign-off, on the decision of %(organiser)s: %(reason)s",
+            organiser=(organiser.name or organiser.email) if organiser else "?",
+            reason=override,
         )
     return ResultsBook(
         edition=edition.name,
@@ -155,7 +159,7 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         parameters={"trim": edition.trim, "min_scorecards": edition.min_scorecards, "bootstrap resamples": 1000},
         categories=tuple(categories),
         scores=scores,
-        jurors=tuple(_juror_rows(edition, names, language)),
+        jurors=tuple(_juror_rows(edition, names, emails, language)),
         generated_at=utcnow(),
         app_version=app_version(),
         fingerprint=scoring.scores_fingerprint([]) if not fingerprints else _combine(fingerprints),
@@ -165,17 +169,16 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         ),
         notes=tuple(notes),
         method_names={method: method_label(method) for method in SCORING_METHODS},
+        override_note=override_note,
         translate=translator(language),
     )
 
 
 def _combine(fingerprints: list[str]) -> str:
-    import hashlib
-
     return hashlib.sha256("".join(fingerprints).encode()).hexdigest()
 
 
-def _juror_rows(edition: Edition, names: dict[int, str], language: str) -> list[JurorRow]:
+def _juror_rows(edition: Edition, names: dict[int, str], emails: dict[int, str], language: str) -> list[JurorRow]:
     rows = []
     for category in edition.categories:
         round_ = rounds.deciding_round(category)
@@ -188,7 +191,10 @@ def _juror_rows(edition: Edition, names: dict[int, str], language: str) -> list[
             ).all()
         )
         for juror_id, stats in outcome.juror_stats.items():
-            names.setdefault(juror_id, str(juror_id))
+            if juror_id not in names:
+                user = db.session.get(User, juror_id)
+                names[juror_id] = (user.name or user.email) if user else str(juror_id)
+                emails[juror_id] = user.email if user else ""
             rows.append(
                 JurorRow(
                     juror_id=juror_id,
@@ -198,6 +204,7 @@ def _juror_rows(edition: Edition, names: dict[int, str], language: str) -> list[
                     mean=stats.mean,
                     severity=stats.severity,
                     category=category.name(language),
+                    email=emails.get(juror_id, ""),
                 )
             )
     return rows
@@ -278,3 +285,104 @@ def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, 
             after={"created": created, "seats": seats},
         )
     return created, seats
+
+
+# --- previews: what an import would change, shown before anything is written ------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    """One line of an import's preview. `action`: "new exhibitor", "updated exhibitor", "new juror", "new seat",
+    "new president" or "president replaced" (a warning: the jury's current president stops presiding)."""
+
+    action: str
+    subject: str
+    detail: str = ""
+
+    @property
+    def warning(self) -> bool:
+        return self.action == "president replaced"
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What applying an import would do; `digest` binds the confirmation to this very preview."""
+
+    kind: str
+    rows: int
+    changes: tuple[PlannedChange, ...]
+
+    @property
+    def unchanged(self) -> int:
+        touched = {c.subject for c in self.changes if c.action in ("new exhibitor", "updated exhibitor", "new juror")}
+        touched |= {c.subject for c in self.changes if self.kind == "jurors"}
+        return max(self.rows - len(touched), 0)
+
+    @property
+    def warnings(self) -> tuple[PlannedChange, ...]:
+        return tuple(c for c in self.changes if c.warning)
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(repr((self.kind, self.rows, self.changes)).encode()).hexdigest()
+
+
+EXHIBITOR_FIELDS = ("country", "hall", "stand", "is_startup", "contact_email")
+
+
+def plan_exhibitors(rows: tuple[ExhibitorRow, ...]) -> ImportPlan:
+    """What `import_exhibitors` would do with `rows`, without writing anything."""
+    changes = []
+    for row in rows:
+        organisation = find_organisation(row.organisation)
+        if organisation is None:
+            changes.append(PlannedChange("new exhibitor", row.organisation, f"{row.country} · {row.hall} {row.stand}"))
+            continue
+        changed = [
+            f"{key}: {getattr(organisation, key)!s} → {getattr(row, key)!s}"
+            for key in EXHIBITOR_FIELDS
+            if getattr(organisation, key) != getattr(row, key)
+        ]
+        if changed:
+            changes.append(PlannedChange("updated exhibitor", organisation.name, "; ".join(changed)))
+    return ImportPlan("exhibitors", len(rows), tuple(changes))
+
+
+def plan_jurors(*, edition: Edition, rows: tuple[JurorImportRow, ...]) -> ImportPlan:
+    """What `import_jurors` would do with `rows`, without writing anything: new accounts, new seats, and every
+    jury whose president would change (and who presides today)."""
+    categories = {c.code: c for c in edition.categories}
+    changes = []
+    for row in rows:
+        juror = db.session.scalar(db.select(User).where(User.email == row.email))
+        if juror is not None and juror.role != "juror":
+            raise Refused(_("%(email)s already has an account that is not a juror's.", email=row.email), 409)
+        if juror is None:
+            changes.append(PlannedChange("new juror", row.email, row.name))
+        for code in row.juries:
+            category = categories[code]
+            members = db.session.scalars(
+                db.select(JuryMember).join(Jury, Jury.id == JuryMember.jury_id).where(Jury.category_id == category.id)
+            ).all()
+            mine = next((m for m in members if juror is not None and m.user_id == juror.id), None)
+            if mine is None:
+                changes.append(PlannedChange("new seat", row.email, category.name(page_language())))
+            if row.president and not (mine is not None and mine.is_president):
+                current = next((m for m in members if m.is_president), None)
+                if current is None:
+                    changes.append(PlannedChange("new president", row.email, category.name(page_language())))
+                else:
+                    president = db.session.get(User, current.user_id)
+                    changes.append(
+                        PlannedChange(
+                            "president replaced",
+                            row.email,
+                            _(
+                                "%(jury)s: %(new)s replaces %(old)s as president",
+                                jury=category.name(page_language()),
+                                new=row.name or row.email,
+                                old=(president.name or president.email) if president else "?",
+                            ),
+                        )
+                    )
+    return ImportPlan("jurors", len(rows), tuple(changes))

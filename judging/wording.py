@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 
 from flask_babel import force_locale, format_decimal, gettext as _, lazy_gettext as _l, ngettext
 
+import exports
 import scoring
-from scoring import FlagKind
 
 LANGUAGES = ("en", "fr")
 
@@ -47,20 +47,16 @@ def _number(value: float, digits: int = 2) -> str:
     return format_decimal(value, "0." + "0" * digits)
 
 
+def engine_flag(flag: scoring.Flag) -> exports.Flag:
+    """A flag of `scoring.rank_entries` as the workbook's plain data (same kind, the outlier juror's id, the
+    jury's reason): the workbook words it, with the juror's name or, when anonymised, their label."""
+    return exports.Flag(flag.kind.value, juror_id=flag.juror, reason=flag.reason or "")
+
+
 def describe_flag(flag: scoring.Flag, juror_names: Mapping | None = None) -> str:
-    """One ranking flag of `scoring.rank_entries` in words; an outlier juror is named only when `juror_names`
-    has them (never in an anonymised export)."""
-    kind = flag.kind
-    if kind is FlagKind.INCOMPLETE:
-        return _("incomplete (too few scorecards)")
-    if kind is FlagKind.TIE_BROKEN:
-        return _("tie broken")
-    if kind is FlagKind.TIE_UNDECIDED:
-        return _("tie: the jury decides")
-    if kind is FlagKind.OUTLIER_JUROR:
-        name = (juror_names or {}).get(flag.juror)
-        return _("scored by an outlier juror (%(juror)s)", juror=name) if name else _("scored by an outlier juror")
-    return _("joint winner: %(reason)s", reason=flag.reason)
+    """One ranking flag of `scoring.rank_entries` in words, the same words as the workbook's
+    (`exports.flag_words`, one list of flag words for the page and the book)."""
+    return exports.flag_words(engine_flag(flag), translate=_, jurors=juror_names)
 
 
 def _quoted(title) -> str:

@@ -60,3 +60,24 @@ def sign_off_as_president(category, *, accept_incomplete: bool = True):
     return rounds.sign_off(
         actor=president.user, round_=rounds.deciding_round(category), accept_incomplete=accept_incomplete
     )
+
+
+def import_through_preview(client, kind: str, data: bytes, *, follow_redirects: bool = False):
+    """Upload an import file as the organiser does, then confirm the preview it shows (when it shows one):
+    the response of the confirmation, or of the upload when it was refused."""
+    import io
+    import re
+
+    preview = client.post(f"/organiser/import/{kind}", data={"file": (io.BytesIO(data), f"{kind}.xlsx")})
+    html = preview.get_data(as_text=True)
+    if preview.status_code != 200 or 'name="token"' not in html:
+        return preview
+    token = re.search(r'name="token" value="([0-9a-f]+)"', html).group(1)
+    digest = re.search(r'name="digest" type="hidden" value="([0-9a-f]+)"', html) or re.search(
+        r'id="digest" name="digest" type="hidden" value="([0-9a-f]+)"', html
+    )
+    return client.post(
+        f"/organiser/import/{kind}/confirm",
+        data={"token": token, "digest": digest.group(1)},
+        follow_redirects=follow_redirects,
+    )

@@ -3,27 +3,48 @@
 from __future__ import annotations
 
 import io
+import re
+import secrets
+import time
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField
+from wtforms.validators import DataRequired
 
 from exports import (
-    category_csv,
+    book_category_csv,
+    csv_style,
     exhibitor_template,
     juror_template,
     read_exhibitors,
     read_jurors,
     results_workbook_bytes,
 )
+from exports.imports import MAX_ROWS
 
 from .. import exporting
 from ..domain.editions import current_edition
 from ..extensions import db
 from ..forms import country_codes
 from ..models import Category
+from ..templating import language as page_language
 from ..wording import LANGUAGES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,6 +52,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class ImportForm(FlaskForm):
     file = FileField(validators=[FileRequired()])
+
+
+class ConfirmImportForm(FlaskForm):
+    digest = HiddenField(validators=[DataRequired()])
+
+
+def _limits() -> dict:
+    """The limits an import file must respect, shown on the import page (and in README)."""
+    return {"rows": MAX_ROWS, "megabytes": current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)}
 
 
 bp = Blueprint("exchange", __name__)
@@ -61,12 +91,22 @@ def export_results():
 
 @bp.get("/results/<int:category_id>.csv")
 def export_category_csv(category_id: int):
+    """A category's ranking as CSV for the reader's Excel: in French, columns split on `;` with a decimal
+    comma (what French Excel expects on a double-click); in English, `,` and a decimal point. `?lang=` picks
+    the language (and so the format), `?anonymise=1` shows jurors as J01, J02..."""
     category = db.get_or_404(Category, category_id)
-    book = exporting.results_book(category.edition, ceremony=False, language=_export_language())
+    language = _export_language() or page_language()
+    book = exporting.results_book(
+        category.edition,
+        ceremony=False,
+        language=language,
+        anonymise_jurors=request.args.get("anonymise") == "1",
+    )
     results = next(c for c in book.categories if c.position == category.position)
+    style = csv_style(language)
     # A byte-order mark so that Excel opens the accents of "Société" right.
     return Response(
-        "\ufeff" + category_csv(results, book.translate),
+        style.bom + book_category_csv(book, results, style),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{category.code}.csv"'},
     )
@@ -74,7 +114,9 @@ def export_category_csv(category_id: int):
 
 @bp.get("/import")
 def import_page():
-    return render_template("organiser/import.html", edition=current_edition(), form=ImportForm(), errors=[])
+    return render_template(
+        "organiser/import.html", edition=current_edition(), form=ImportForm(), errors=[], limits=_limits()
+    )
 
 
 @bp.get("/import/<kind>-template.xlsx")
@@ -87,33 +129,111 @@ def import_template(kind: str):
     )
 
 
+PENDING_IMPORT_HOURS = 24  # an upload waiting for its confirmation is deleted after this
+
+
+def _pending_folder() -> Path:
+    folder = Path(current_app.instance_path) / "pending-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _keep_pending(data: bytes, kind: str) -> str:
+    """Keep an uploaded file until the organiser confirms its preview; the token is bound to their session."""
+    folder = _pending_folder()
+    cutoff = time.time() - PENDING_IMPORT_HOURS * 3600
+    for old in folder.glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    (folder / f"{token}.xlsx").write_bytes(data)
+    session.setdefault("pending_imports", {})[token] = kind
+    session.modified = True
+    return token
+
+
+def _pending(token: str, kind: str) -> bytes | None:
+    if not re.fullmatch(r"[0-9a-f]{32}", token or "") or session.get("pending_imports", {}).get(token) != kind:
+        return None
+    path = _pending_folder() / f"{token}.xlsx"
+    return path.read_bytes() if path.exists() else None
+
+
+def _forget_pending(token: str) -> None:
+    (_pending_folder() / f"{token}.xlsx").unlink(missing_ok=True)
+    session.get("pending_imports", {}).pop(token, None)
+    session.modified = True
+
+
+def _read_import(kind: str, data: bytes, edition):
+    if kind == "exhibitors":
+        return read_exhibitors(data, valid_countries=country_codes())
+    return read_jurors(data, valid_juries={c.code for c in edition.categories})
+
+
+def _plan(kind: str, rows, edition) -> exporting.ImportPlan:
+    if kind == "exhibitors":
+        return exporting.plan_exhibitors(rows)
+    return exporting.plan_jurors(edition=edition, rows=rows)
+
+
+def _refused(edition, kind: str, errors, status: int = 400):
+    return render_template(
+        "organiser/import.html", edition=edition, form=ImportForm(), kind=kind, errors=errors, limits=_limits()
+    ), status
+
+
 @bp.post("/import/<kind>")
 def import_file(kind: str):
+    """Upload -> every row checked -> a preview of what would change; nothing is written until it is confirmed."""
     edition = current_edition()
     if kind not in ("exhibitors", "jurors"):
         abort(404)
     form = ImportForm()
     if not form.validate_on_submit():
-        return render_template(
-            "organiser/import.html",
-            edition=edition,
-            form=form,
-            kind=kind,
-            errors=[_("Choose an .xlsx file to import.")],
-        ), 400
+        return _refused(edition, kind, [_("Choose an .xlsx file to import.")])
     data = form.file.data.read()
-    if kind == "exhibitors":
-        result = read_exhibitors(data, valid_countries=country_codes())
-    else:
-        result = read_jurors(data, valid_juries={c.code for c in edition.categories})
+    result = _read_import(kind, data, edition)
     if not result.ok:
+        return _refused(edition, kind, [str(e) for e in result.errors])
+    plan = _plan(kind, result.rows, edition)
+    return render_template(
+        "organiser/import_preview.html",
+        edition=edition,
+        kind=kind,
+        plan=plan,
+        token=_keep_pending(data, kind),
+        form=ConfirmImportForm(digest=plan.digest),
+    )
+
+
+@bp.post("/import/<kind>/confirm")
+def confirm_import(kind: str):
+    """Apply the previewed import, provided it would still make exactly the changes shown."""
+    edition = current_edition()
+    if kind not in ("exhibitors", "jurors"):
+        abort(404)
+    form = ConfirmImportForm()
+    data = _pending(request.form.get("token", ""), kind) if form.validate_on_submit() else None
+    if data is None:
+        return _refused(edition, kind, [_("This preview has expired: upload the file again.")], 409)
+    token = request.form["token"]
+    result = _read_import(kind, data, edition)
+    if not result.ok:
+        _forget_pending(token)
+        return _refused(edition, kind, [str(e) for e in result.errors])
+    plan = _plan(kind, result.rows, edition)
+    if plan.digest != form.digest.data:
+        flash(_("Something changed since the preview: check the changes below again before confirming."), "warning")
         return render_template(
-            "organiser/import.html",
+            "organiser/import_preview.html",
             edition=edition,
-            form=ImportForm(),
             kind=kind,
-            errors=[str(e) for e in result.errors],
-        ), 400
+            plan=plan,
+            token=token,
+            form=ConfirmImportForm(formdata=None, digest=plan.digest),
+        ), 409
+    _forget_pending(token)
     if kind == "exhibitors":
         created, updated = exporting.import_exhibitors(actor=current_user, rows=result.rows)
         flash(

@@ -22,11 +22,13 @@ from exports import (
     build_results_workbook,
     category_csv,
     csv_files,
+    put_cell,
     safe_cell,
     table_workbook_bytes,
     write_csv_files,
     write_results_workbook,
 )
+from exports.workbook import flag_words
 
 HOSTILE = '=HYPERLINK("http://evil.example","click")'
 NAMES = [
@@ -191,13 +193,15 @@ def test_every_category_sheet_matches_the_ranking_to_the_last_decimal(book, work
         assert len(rows) == len(category.rows)
         for row, expected in zip(rows, category.rows):
             assert row[0] == expected.rank and row[4] == expected.score  # the full float, not a rounded copy
-            assert row[1] == safe_cell(expected.title) and row[2] == safe_cell(expected.organisation)
+            assert row[1] == expected.title and row[2] == expected.organisation  # as typed, no apostrophe
             assert row[3] == expected.country
             assert list(row[5 : 5 + n]) == [expected.criterion_means[c.key] for c in category.criteria]
-            assert row[5 + n] == expected.n_scorecards and (row[6 + n] or "") == ", ".join(expected.flags)
+            assert row[5 + n] == expected.n_scorecards
+            assert (row[6 + n] or "") == ", ".join(map(flag_words, expected.flags))
             assert row[7 + n] == expected.p_first and row[8 + n] == expected.p_top3
             assert all(isinstance(row[i], (int, float)) for i in (0, 4, 5 + n) if row[i] is not None)
-        assert rows[-1][4] is None and rows[-1][6 + n] == "incomplete"  # unranked entry, blank score
+        assert rows[-1][4] is None  # unranked entry, blank score
+        assert rows[-1][6 + n] == "incomplete (too few scorecards)"
 
 
 def test_category_sheet_formatting_print_setup_and_chart(book, workbook):
@@ -246,7 +250,7 @@ def test_ceremony_sheet_is_every_podium_row_of_each_category_sheet_in_ceremony_o
 
 def test_hostile_text_stays_text_in_the_workbook_and_the_csv(book, workbook):
     cells = [c for c in _all_cells(workbook) if "HYPERLINK" in str(c.value) or "Minus Corp" in str(c.value)]
-    assert len(cells) > 5 and all(c.data_type == "s" and c.value.startswith("'") for c in cells)
+    assert len(cells) > 5 and all(c.data_type == "s" and c.quotePrefix and not c.value.startswith("'") for c in cells)
     assert not [c for c in _all_cells(workbook) if c.data_type == "f"]
     rows = list(csv.reader(io.StringIO(category_csv(book.categories[1]))))
     assert any(r[1] == "'" + HOSTILE for r in rows) and any(r[2] == "'-Minus Corp" for r in rows)
@@ -270,9 +274,9 @@ def test_scores_sheet_holds_every_scorecard_with_blank_marks_where_a_criterion_d
     ]
     assert len(rows) == len(book.scores)
     for row, card in zip(rows, book.scores):
-        assert row[0] == card.juror and row[1] == card.category and row[3] == safe_cell(card.entry_title)
+        assert row[0] == card.juror and row[1] == card.category and row[3] == card.entry_title
         assert list(row[4:8]) == [card.marks.get(k) for k in ("innovation", "value", "maturity", "impact")]
-        assert row[8] == card.weighted_total and row[9] == safe_cell(card.comment) and row[10] == card.submitted_at
+        assert row[8] == card.weighted_total and row[9] == card.comment and row[10] == card.submitted_at
     sheet = workbook["Scores"]
     assert sheet["I2"].number_format == "0.0" and sheet["K2"].number_format == "yyyy-mm-dd hh:mm"
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:K{len(rows) + 1}"
@@ -314,7 +318,7 @@ def test_about_sheet_names_method_parameters_criteria_and_fingerprint():
 
 
 def _as_csv(value):
-    return "" if value is None else repr(value) if isinstance(value, float) else str(value)
+    return "" if value is None else repr(value) if isinstance(value, float) else str(safe_cell(value))
 
 
 def test_csv_per_category_equals_the_sheet_rows(book, workbook, tmp_path):
@@ -382,7 +386,7 @@ def test_awkward_values_do_not_break_the_export():
     assert not sheet._charts and _table(workbook["Ceremony"], 3)[1] == []  # no score, no podium, no bar
     assert "standardised" in sheet["A1"].value
     _, scores = _table(workbook["Scores"], 1)
-    assert scores[0][-1] == datetime(2027, 11, 16, 9) and scores[0][-2] == "'=cmd" and scores[0][-3] is None
+    assert scores[0][-1] == datetime(2027, 11, 16, 9) and scores[0][-2] == "=cmd" and scores[0][-3] is None
     _, about = _table(workbook["About"], 1)
     assert ("Parameter: weights", "{'a': 1}") in about
 
@@ -390,7 +394,7 @@ def test_awkward_values_do_not_break_the_export():
 def test_table_workbook_guards_every_text_cell():
     data = table_workbook_bytes("Audit: trail/2027", ["When", "What"], [[datetime(2027, 1, 1), "@SUM(A1)"]])
     sheet = load_workbook(io.BytesIO(data)).active
-    assert sheet.title == "Audit trail 2027" and sheet["B2"].value == "'@SUM(A1)" and sheet["B2"].data_type == "s"
+    assert sheet.title == "Audit trail 2027" and sheet["B2"].value == "@SUM(A1)" and sheet["B2"].data_type == "s"
 
 
 @given(st.sampled_from(TRIGGERS), st.text(max_size=30), st.text(alphabet=" \t\n\r", max_size=3))
@@ -398,10 +402,10 @@ def test_property_safe_cell_makes_every_formula_trigger_inert(trigger, rest, bla
     text = blank + trigger + rest
     guarded = safe_cell(text)
     clean = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
-    assert guarded == "'" + clean
+    assert guarded == "'" + clean  # the CSV guard
     sheet = Workbook().active
-    sheet["A1"] = guarded
-    assert sheet["A1"].data_type == "s"
+    cell = put_cell(sheet, 1, 1, text)  # the workbook guard: a text cell, shown as typed
+    assert cell.data_type == "s" and cell.quotePrefix and cell.value == clean
 
 
 @given(st.text(max_size=30))

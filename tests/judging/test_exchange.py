@@ -10,7 +10,7 @@ from judging.domain import rounds
 from judging.domain.results import round_results
 from judging.extensions import db
 from judging.models import AuditEvent, Edition, JuryMember, Organisation, User
-from support import sign_off_as_president
+from support import import_through_preview, sign_off_as_president
 
 
 def _demo_edition():
@@ -52,7 +52,8 @@ def test_export_command_writes_the_workbook_and_csv(runner, make, tmp_path):
     assert result.exit_code == 0, result.output
     workbook = load_workbook(tmp_path / "r.xlsx")
     about = {r[0]: r[1] for r in workbook["About"].iter_rows(min_row=2, values_only=True)}
-    assert "Dress rehearsal" in about["Note"] and about["Jurors anonymised"] == "yes"
+    assert "Dress rehearsal" in about["Sign-off override"] and about["Jurors anonymised"] == "yes"
+    assert "Dress rehearsal" in workbook["Ceremony"]["A3"].value  # under the title of the sheet read on stage
     assert len(list(tmp_path.glob("*.csv"))) == 6
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "results.signoff_override"))
 
@@ -111,7 +112,8 @@ def test_a_french_organiser_gets_the_ceremony_workbook_and_csv_in_french_or_asks
     assert english.sheetnames[0] == "Ceremony" and "Scores" in english.sheetnames
     category = edition.categories[0]
     csv_text = client.get(f"/organiser/results/{category.id}.csv").get_data(as_text=True)
-    assert csv_text.lstrip("\ufeff").startswith("Rang,Candidature,Société,Pays,Note,")
+    # French Excel's CSV: columns split on semicolons.
+    assert csv_text.lstrip("\ufeff").startswith("Rang;Candidature;Société;Pays;Note;")
     assert client.get("/organiser/results/export.xlsx?lang=de").status_code == 400
 
 
@@ -123,7 +125,8 @@ def test_export_command_writes_french_labels_on_request(runner, make, tmp_path):
     assert result.exit_code == 0, result.output
     workbook = load_workbook(tmp_path / "r.xlsx")
     about = {r[0]: r[1] for r in workbook["À propos"].iter_rows(min_row=2, values_only=True)}
-    assert "Répétition générale" in about["Remarque"] and about["Source des résultats"] == "résultats en direct"
+    assert "Répétition générale" in about["Dérogation à la validation"]
+    assert about["Source des résultats"] == "résultats en direct"
     assert not _labels(workbook) & ENGLISH_LABELS
 
 
@@ -151,12 +154,10 @@ def test_import_round_trip_demo_exhibitors_change_nothing(client, make, login_as
     before = _snapshot()
     rows = [[o[0], o[1], o[2], o[3], "yes" if o[4] else "no", o[5]] for o in before]
     data = _exhibitor_file(rows)
-    response = client.post("/organiser/import/exhibitors", data={"file": (io.BytesIO(data), "exhibitors.xlsx")})
+    response = import_through_preview(client, "exhibitors", data)
     assert response.status_code == 302
     assert _snapshot() == before
-    again = client.post(
-        "/organiser/import/exhibitors", data={"file": (io.BytesIO(data), "exhibitors.xlsx")}, follow_redirects=True
-    )
+    again = import_through_preview(client, "exhibitors", data, follow_redirects=True)
     assert "0 created, 0 updated" in again.get_data(as_text=True) and _snapshot() == before
 
 
@@ -169,10 +170,10 @@ def test_bad_import_file_imports_nothing_and_lists_the_problems(client, make, lo
             ["Bad Co", "ZZ", "5", "A2", "yes", "bad@co.example.com"],
         ]
     )
-    response = client.post("/organiser/import/exhibitors", data={"file": (io.BytesIO(data), "x.xlsx")})
+    response = import_through_preview(client, "exhibitors", data)
     assert response.status_code == 400 and "Row 3, Country" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(Organisation).where(Organisation.name == "New Co")) is None
-    not_xlsx = client.post("/organiser/import/jurors", data={"file": (io.BytesIO(b"hello"), "x.xlsx")})
+    not_xlsx = import_through_preview(client, "jurors", b"hello")
     assert not_xlsx.status_code == 400 and "not an Excel workbook" in not_xlsx.get_data(as_text=True)
 
 
@@ -186,7 +187,7 @@ def test_juror_import_seats_jurors_on_their_juries_and_is_idempotent(client, mak
     buffer = io.BytesIO()
     workbook.save(buffer)
     for _ in range(2):
-        response = client.post("/organiser/import/jurors", data={"file": (io.BytesIO(buffer.getvalue()), "j.xlsx")})
+        response = import_through_preview(client, "jurors", buffer.getvalue())
         assert response.status_code == 302
     juror = db.session.scalar(db.select(User).where(User.email == "claire@police.example.com"))
     seats = db.session.scalars(db.select(JuryMember).where(JuryMember.user_id == juror.id)).all()

@@ -10,6 +10,7 @@ from judging.domain.juries import conflicted_organisations
 from judging.extensions import db
 from judging.models import Organisation, User
 from judging.text import fold, slugify
+from support import import_through_preview
 
 
 def test_fold_drops_accents_case_and_extra_spaces():
@@ -53,10 +54,8 @@ def test_reimporting_a_company_with_an_accented_capital_updates_it(client, make,
     login_as(make.user("organiser"))
     first = _exhibitor_file([["Équipements Dupont", "FR", "5", "A1", "no", "contact@dupont.example.com"]])
     again = _exhibitor_file([["ÉQUIPEMENTS  DUPONT", "FR", "6", "B2", "no", "contact@dupont.example.com"]])
-    assert client.post("/organiser/import/exhibitors", data={"file": (io.BytesIO(first), "e.xlsx")}).status_code == 302
-    response = client.post(
-        "/organiser/import/exhibitors", data={"file": (io.BytesIO(again), "e.xlsx")}, follow_redirects=True
-    )
+    assert import_through_preview(client, "exhibitors", first).status_code == 302
+    response = import_through_preview(client, "exhibitors", again, follow_redirects=True)
     assert response.status_code == 200 and "0 created, 1 updated" in response.get_data(as_text=True)
     companies = db.session.scalars(db.select(Organisation)).all()
     assert [(c.name, c.hall, c.stand) for c in companies] == [("Équipements Dupont", "6", "B2")]
@@ -72,7 +71,7 @@ def test_juror_import_keeps_an_accented_employer_and_its_conflict(client, make, 
     sheet.append(["Claire Dubois", "claire@police.example.com", "electronique surete", "cyber", "fr", "no"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = client.post("/organiser/import/jurors", data={"file": (io.BytesIO(buffer.getvalue()), "j.xlsx")})
+    response = import_through_preview(client, "jurors", buffer.getvalue())
     assert response.status_code == 302
     juror = db.session.scalar(db.select(User).where(User.email == "claire@police.example.com"))
     assert juror.organisation_id == employer.id

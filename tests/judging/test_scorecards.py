@@ -195,7 +195,7 @@ def test_jurors_never_see_other_jurors_marks_and_exhibitors_never_see_scores(cli
 def test_scoring_page_weighs_under_20_kb_and_with_its_css_and_scripts_under_60_kb(client, login_as, scoring_world):
     """The stylesheet and scripts are cached for a year (versioned URLs): after the first visit only the page travels.
     (60 KB: the reflow and contrast rules of the jury pages added 1.7 KB of CSS, the final's pairwise question and
-    floor styles 1.6 KB; the stylesheet and scripts are versioned and cached for a year, so a tablet fetches them once.)"""
+    floor styles 1.6 KB; the stylesheet and scripts are versioned and cached for a year: a tablet fetches them once.)"""
     w = scoring_world
     login_as(w["juror"])
     page = client.get(f"/jury/entries/{w['entry'].id}/score").get_data(as_text=True)

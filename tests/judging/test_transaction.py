@@ -10,6 +10,7 @@ from judging import exporting
 from judging.errors import Refused
 from judging.extensions import db
 from judging.models import AuditEvent, JuryMember, User
+from support import import_through_preview
 
 
 def _rows(last_email):
@@ -55,7 +56,7 @@ def test_a_refused_import_through_the_page_is_a_clear_409_and_keeps_nothing(clie
     sheet.append(["Someone", exhibitor.email, "", "cyber", "en", "no"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = client.post("/organiser/import/jurors", data={"file": (io.BytesIO(buffer.getvalue()), "j.xlsx")})
+    response = import_through_preview(client, "jurors", buffer.getvalue())
     assert response.status_code == 409 and "not a juror" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(User).where(User.email == "claire@police.example.com")) is None
 
