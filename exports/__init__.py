@@ -32,8 +32,13 @@ from .workbook import (
     write_csv_files,
     write_results_workbook,
 )
+from .workbook_limits import IMPORT_LIMITS, Limit, TooLarge, WorkbookLimits
 
 __all__ = [
+    "IMPORT_LIMITS",
+    "Limit",
+    "TooLarge",
+    "WorkbookLimits",
     "CategoryResults",
     "PairwiseSummary",
     "CriterionInfo",

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from exports import (
+    IMPORT_LIMITS,
     category_csv,
     exhibitor_template,
     juror_template,
@@ -18,13 +19,16 @@ from exports import (
     read_jurors,
     results_workbook_bytes,
 )
+from exports.imports import MAX_ROWS as MAX_IMPORT_ROWS
 
 from .. import exporting
+from ..domain.accounts import unclaimed_companies
 from ..domain.editions import current_edition
+from ..entries.forms import ConfirmForm
 from ..extensions import db
 from ..forms import country_codes
 from ..models import Category
-from ..wording import LANGUAGES
+from ..wording import LANGUAGES, describe_import_limits, describe_too_large
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -72,9 +76,22 @@ def export_category_csv(category_id: int):
     )
 
 
+def _import_page(*, form, errors, kind=None):
+    return render_template(
+        "organiser/import.html",
+        edition=current_edition(),
+        form=form,
+        kind=kind,
+        errors=errors,
+        limits_text=describe_import_limits(IMPORT_LIMITS, MAX_IMPORT_ROWS),
+        unclaimed=unclaimed_companies(),
+        confirm=ConfirmForm(),
+    )
+
+
 @bp.get("/import")
 def import_page():
-    return render_template("organiser/import.html", edition=current_edition(), form=ImportForm(), errors=[])
+    return _import_page(form=ImportForm(), errors=[])
 
 
 @bp.get("/import/<kind>-template.xlsx")
@@ -94,26 +111,17 @@ def import_file(kind: str):
         abort(404)
     form = ImportForm()
     if not form.validate_on_submit():
-        return render_template(
-            "organiser/import.html",
-            edition=edition,
-            form=form,
-            kind=kind,
-            errors=[_("Choose an .xlsx file to import.")],
-        ), 400
-    data = form.file.data.read()
+        return _import_page(form=form, kind=kind, errors=[_("Choose an .xlsx file to import.")]), 400
+    # Read no more than the limit allows, plus one byte to know it was over.
+    data = form.file.data.read(IMPORT_LIMITS.max_file_bytes + 1)
     if kind == "exhibitors":
         result = read_exhibitors(data, valid_countries=country_codes())
     else:
         result = read_jurors(data, valid_juries={c.code for c in edition.categories})
+    if result.too_large is not None:  # refused before any row was read
+        return _import_page(form=ImportForm(), kind=kind, errors=[describe_too_large(result.too_large)]), 413
     if not result.ok:
-        return render_template(
-            "organiser/import.html",
-            edition=edition,
-            form=ImportForm(),
-            kind=kind,
-            errors=[str(e) for e in result.errors],
-        ), 400
+        return _import_page(form=ImportForm(), kind=kind, errors=[str(e) for e in result.errors]), 400
     if kind == "exhibitors":
         created, updated = exporting.import_exhibitors(actor=current_user, rows=result.rows)
         flash(
