@@ -192,6 +192,8 @@ ACTION_LABELS = {
     "floor.send": _l("Juror sent to a stand"),
     "floor.close_stand": _l("Stand closed for a while"),
     "floor.reopen_stand": _l("Stand reopened"),
+    "company.contact_invited": _l("Company contact invited"),
+    "user.sessions_ended": _l("Logged out everywhere"),
 }
 OBJECT_LABELS = {
     "Scorecard": _l("scorecard"),
@@ -206,6 +208,7 @@ OBJECT_LABELS = {
     "Round": _l("round"),
     "FloorDispatch": _l("stand dispatch"),
     "StandClosure": _l("closed stand"),
+    "Organisation": _l("company"),
 }
 
 

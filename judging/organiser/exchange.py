@@ -123,7 +123,11 @@ def import_file(kind: str):
     if not result.ok:
         return _import_page(form=ImportForm(), kind=kind, errors=[str(e) for e in result.errors]), 400
     if kind == "exhibitors":
-        created, updated = exporting.import_exhibitors(actor=current_user, rows=result.rows)
+        try:
+            created, updated = exporting.import_exhibitors(actor=current_user, rows=result.rows)
+        except exporting.ImportContested as contested:
+            db.session.rollback()
+            return _import_page(form=ImportForm(), kind=kind, errors=contested.messages), 409
         flash(
             _(
                 "%(n)d exhibitors read: %(c)d created, %(u)d updated, the rest unchanged.",
