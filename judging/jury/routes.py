@@ -12,7 +12,7 @@ from scoring.flags import INCOMPLETE
 
 from ..domain import floor, juries as services, scorecards
 from ..domain.editions import current_edition
-from ..domain.permissions import may_judge, role_required
+from ..domain.permissions import judgeable_by, may_judge, role_required
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
@@ -30,7 +30,8 @@ def _jurors_only():
 
 
 def my_assignment(entry_id: int, round_id: int | None = None) -> Assignment:
-    """The current juror's live assignment on the entry (in the given round, else the latest); 404 otherwise."""
+    """The current juror's live assignment on the entry (in the given round, else the latest), while the juror may
+    still judge it (may_judge); 404 otherwise."""
     query = (
         db.select(Assignment)
         .join(Round, Round.id == Assignment.round_id)
@@ -40,7 +41,8 @@ def my_assignment(entry_id: int, round_id: int | None = None) -> Assignment:
     if round_id is not None:
         query = query.where(Assignment.round_id == round_id)
     assignment = db.session.scalars(query.limit(1)).first()
-    if assignment is None:
+    # The seat decides, not the row: a juror removed from the jury, or conflicted since, reaches nothing.
+    if assignment is None or not may_judge(current_user, db.session.get(Entry, assignment.entry_id)):
         abort(404)
     return assignment
 
@@ -56,6 +58,7 @@ def _my_rows(edition) -> tuple[list, dict]:
             Assignment.recused_at.is_(None),
             Entry.edition_id == edition.id,
             Entry.status == "submitted",
+            judgeable_by(current_user),  # a leftover row of a removed or conflicted juror lists nothing
         )
         .options(selectinload(Entry.category), selectinload(Entry.organisation), selectinload(Entry.attachments))
         .order_by(Entry.category_id, Round.position, Entry.title)
@@ -93,7 +96,7 @@ def my_entries():
     from ..domain import rounds as rounds_service
 
     for round_ in _my_rounds():
-        samples += [(round_, e) for e in rounds_service.calibration_samples(round_)]
+        samples += [(round_, e) for e in rounds_service.calibration_samples(round_) if may_judge(current_user, e)]
     return render_template(
         "jury/my_entries.html",
         edition=edition,
