@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from functools import cache
 
 from flask_babel import gettext as _
@@ -353,8 +354,22 @@ def invite_company_contact(*, actor: User, organisation: Organisation, link_for)
     return email
 
 
-def unclaimed_companies() -> list[Organisation]:
-    """Companies with a contact address and no exhibitor account yet (imported exhibitors), by name."""
+def unclaimed_companies() -> list[tuple[Organisation, datetime | None]]:
+    """Companies with a contact address and no exhibitor account yet (imported exhibitors), by name, each with
+    the time the organisers last invited its contact (None if never)."""
+    from ..models import AuditEvent
+
     has_account = db.exists().where(User.organisation_id == Organisation.id, User.role == "exhibitor")
-    query = db.select(Organisation).where(~has_account, Organisation.contact_email != "")
-    return list(db.session.scalars(query.order_by(Organisation.name_key)))
+    invited = (
+        db.select(AuditEvent.object_id, db.func.max(AuditEvent.at).label("at"))
+        .where(AuditEvent.action == "company.contact_invited", AuditEvent.object_type == "Organisation")
+        .group_by(AuditEvent.object_id)
+        .subquery()
+    )
+    query = (
+        db.select(Organisation, invited.c.at)
+        .outerjoin(invited, invited.c.object_id == Organisation.id)
+        .where(~has_account, Organisation.contact_email != "")
+        .order_by(Organisation.name_key)
+    )
+    return [(company, at) for company, at in db.session.execute(query)]

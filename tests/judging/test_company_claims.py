@@ -89,6 +89,8 @@ def test_the_organisers_invite_an_imported_companys_contact_who_claims_it_once(a
     assert "Vos candidatures" in mail.subject  # a French company hears in French
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "company.contact_invited"))
     assert event is not None and event.actor_id == organiser.id
+    listed = client.get("/organiser/import").get_data(as_text=True)
+    assert "Invited " in listed and "Invite again" in listed  # the organisers see it went, and may resend
     contact = app.test_client()
     link = _link(mail)
     assert contact.get(link).status_code == 200
