@@ -322,12 +322,15 @@ def describe_too_large(too_large) -> str:
     }[limit]
     if found is None:
         return _(
-            "A sheet of the workbook has more than %(n)d %(noun)s: %(advice)s", n=allowed, noun=noun, advice=advice
+            "A sheet of the workbook has more than %(n)s %(noun)s: %(advice)s",
+            n=format_decimal(allowed),
+            noun=noun,
+            advice=advice,
         )
     return _(
-        "A sheet of the workbook has %(found)d %(noun)s (at most %(n)d): %(advice)s",
-        found=found,
-        n=allowed,
+        "A sheet of the workbook has %(found)s %(noun)s (at most %(n)s): %(advice)s",
+        found=format_decimal(found),
+        n=format_decimal(allowed),
         noun=noun,
         advice=advice,
     )

@@ -68,5 +68,15 @@ def test_a_french_organiser_reads_the_refusal_in_french(client, make, login_as):
     )
     assert response.status_code == 413
     assert "Le fichier dépasse 5 Mo : répartissez-le en plusieurs fichiers." in response.get_data(as_text=True)
+    hostile = client.post(
+        "/organiser/import/jurors",
+        data={"file": (io.BytesIO(_hostile_workbook()), "jurors.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert hostile.status_code == 413
+    assert (
+        "Une feuille du classeur a 20\u202f000 lignes (au plus 10\u202f000) : supprimez les lignes vides sous les "
+        "données, ou répartissez le fichier." in html.unescape(hostile.get_data(as_text=True)).replace("\xa0", "\u202f")
+    )
     page = html.unescape(client.get("/organiser/import").get_data(as_text=True))
     assert "Limites : un fichier d'au plus 5 Mo" in page
