@@ -42,7 +42,8 @@ class WorkbookLimits:
     max_parts: int = 200  # files inside the zip
     max_rows: int = 10_000  # rows of a sheet, blank ones included, up to its last one
     max_columns: int = 100  # columns of a sheet
-    max_cells: int = 200_000  # cells written in a sheet, and texts in the workbook's shared strings
+    max_cells: int = 100_000  # cells written in a sheet
+    max_texts: int = 50_000  # texts in the workbook's shared strings (parsed whole when the workbook opens)
     max_cell_chars: int = 2_000  # characters in one cell
     max_seconds: float = 10.0  # reading one sheet, however it is built
 
@@ -137,8 +138,8 @@ def check_workbook(data: bytes, limits: WorkbookLimits = IMPORT_LIMITS) -> None:
                 _check_sheet_xml(xml, limits)
             else:
                 texts = sum(1 for _ in _SHARED_STRING.finditer(xml))
-                if texts > limits.max_cells:
-                    raise WorkbookTooLarge(TooLarge(Limit.STRINGS, limits.max_cells, texts))
+                if texts > limits.max_texts:
+                    raise WorkbookTooLarge(TooLarge(Limit.STRINGS, limits.max_texts, texts))
 
 
 def _check_sheet_xml(xml: bytes, limits: WorkbookLimits) -> None:
