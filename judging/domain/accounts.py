@@ -373,3 +373,19 @@ def unclaimed_companies() -> list[tuple[Organisation, datetime | None]]:
         .order_by(Organisation.name_key)
     )
     return [(company, at) for company, at in db.session.execute(query)]
+
+
+def invite_uninvited_contacts(*, actor: User, link_for) -> tuple[int, int]:
+    """Invite the contact of every company nobody manages yet and whose contact was never invited (after an
+    import, one click for the whole hall). Returns (invitations sent, companies skipped because their contact
+    address already has an account elsewhere)."""
+    sent = skipped = 0
+    for company, invited_at in unclaimed_companies():
+        if invited_at is not None:
+            continue
+        if find_user(company.contact_email) is not None:
+            skipped += 1
+            continue
+        invite_company_contact(actor=actor, organisation=company, link_for=link_for)
+        sent += 1
+    return sent, skipped

@@ -46,3 +46,24 @@ def invite_company_contact(organisation_id: int):
         _("We have sent %(company)s's contact, %(email)s, an invitation.", company=company.name, email=email), "success"
     )
     return redirect(url_for("organiser.exchange.import_page"))
+
+
+@bp.post("/companies/invite-contacts")
+def invite_uninvited_contacts():
+    """Invite, in one go, the contact of every company nobody manages yet that was never invited."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    sent, skipped = account_services.invite_uninvited_contacts(
+        actor=current_user, link_for=lambda data: public_url("auth.join_company", token=sign(data, "join"))
+    )
+    flash(_("Invitations sent: %(sent)d.", sent=sent), "success")
+    if skipped:
+        flash(
+            _(
+                "Not invited, because their contact address already has an account: %(n)d. Correct their contact "
+                "in the import file.",
+                n=skipped,
+            ),
+            "info",
+        )
+    return redirect(url_for("organiser.exchange.import_page"))

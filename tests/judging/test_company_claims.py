@@ -161,3 +161,21 @@ def test_an_import_never_hands_a_self_registered_company_to_another_contact(clie
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Organisation, squatted.id).stand == "C42"
+
+
+def test_one_click_invites_every_contact_never_invited_and_skips_addresses_with_an_account(client, make, login_as):
+    make.edition()
+    first = make.organisation("Aegis Systems", contact_email="contact@aegis.example")
+    second = make.organisation("Cerberus Protect", contact_email="info@cerberus.example")
+    make.organisation("Shared Contact", contact_email="taken@example.com")
+    make.user("exhibitor", email="taken@example.com")
+    login_as(make.user("organiser"))
+    client.post(f"/organiser/companies/{first.id}/invite-contact")  # invited already: not again
+    page = client.get("/organiser/import").get_data(as_text=True)
+    assert "Invite every contact not yet invited (2)" in page
+    response = client.post("/organiser/companies/invite-contacts", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Invitations sent: 1." in page and "already has an account: 1." in page
+    assert [m.to for m in outbox()] == ["contact@aegis.example", "info@cerberus.example"]
+    assert "/auth/join/" in outbox()[-1].body and second.name in outbox()[-1].body
+    assert "not yet invited (1)" in client.get("/organiser/import").get_data(as_text=True)
