@@ -84,7 +84,7 @@ ACCESS = {
     "jury.attachment": JUDGES_OF_THE_ENTRY,
     # The floor of a final. Without `?round` the page opens the juror's first final; the round of this world is a
     # pre-selection, which has no floor: refused to all (tests/judging/test_floor.py checks the final's access).
-    "jury.next_stand_page": JURORS,
+    "jury.next_stand_page": SEATED,  # a juror on no jury has no final to open: a 404, as for the schedule
     "jury.next_stand_json": set(),
     "jury.go_to_stand": set(),
     "jury.skip_stand": set(),
