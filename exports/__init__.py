@@ -40,10 +40,15 @@ from .workbook import (
     write_csv_files,
     write_results_workbook,
 )
+from .workbook_limits import IMPORT_LIMITS, Limit, TooLarge, WorkbookLimits
 
 __all__ = [
     "ENGLISH_CSV",
     "FRENCH_CSV",
+    "IMPORT_LIMITS",
+    "Limit",
+    "TooLarge",
+    "WorkbookLimits",
     "CategoryResults",
     "PairwiseSummary",
     "CriterionInfo",

@@ -22,6 +22,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .workbook_limits import IMPORT_LIMITS, SheetGuard, TooLarge, WorkbookLimits, WorkbookTooLarge, check_workbook
+
 MAX_ROWS = 5000
 MAX_ORGANISATION = 200
 MAX_NAME = 200
@@ -48,10 +50,12 @@ class RowError:
 
 @dataclass(frozen=True)
 class ImportResult(Generic[T]):
-    """Either `rows` (all of them) or `errors` (all that were found); never both."""
+    """Either `rows` (all of them) or `errors` (all that were found); never both. `too_large` says which limit
+    refused the file before any row was read (its one error says the same in English)."""
 
     rows: tuple[T, ...]
     errors: tuple[RowError, ...]
+    too_large: TooLarge | None = None
 
     @property
     def ok(self) -> bool:
@@ -251,12 +255,15 @@ def _data_sheet(workbook):
 
 
 def _read(
-    data: bytes, columns: tuple[_Column, ...], kind: str
+    data: bytes, columns: tuple[_Column, ...], kind: str, limits: WorkbookLimits
 ) -> tuple[list[tuple[int, dict[str, object]]], list[RowError]]:
     """(rows as (Excel row number, column title -> raw value), errors): no rows when the file itself is
-    refused; rows and their cell errors (a date where text was typed) otherwise."""
+    refused; rows and their cell errors (a date where text was typed) otherwise.
+
+    Raises WorkbookTooLarge before any work when the file is over a limit, or while reading the sheet."""
     if not data:
         return [], [RowError(0, "", "The file is empty. " + NOT_A_WORKBOOK)]
+    check_workbook(data, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any failure to open means "not a workbook" (BadZipFile, KeyError,
@@ -264,7 +271,9 @@ def _read(
         return [], [RowError(0, "", NOT_A_WORKBOOK)]
     try:
         sheet = _data_sheet(workbook)
-        return _read_sheet(sheet, columns, kind, merged=_merged_ranges(sheet))
+        return _read_sheet(sheet, columns, kind, SheetGuard(limits), merged=_merged_ranges(sheet))
+    except WorkbookTooLarge:
+        raise
     except Exception:  # noqa: BLE001 - read-only mode parses lazily, so a broken sheet fails here, not above.
         return [], [RowError(0, "", NOT_A_WORKBOOK)]
     finally:
@@ -335,8 +344,8 @@ def _typed_errors(number: int, values: dict[str, object]) -> list[RowError]:
     return errors
 
 
-def _read_sheet(sheet, columns: tuple[_Column, ...], kind: str, merged: list[str] = ()):
-    rows: Iterator = iter(sheet.iter_rows(values_only=True))
+def _read_sheet(sheet, columns: tuple[_Column, ...], kind: str, guard: SheetGuard, merged: list[str] = ()):
+    rows: Iterator = iter(guard.rows_of(sheet))
     top = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     if all(_is_blank(values) for values in top):
         return [], [
@@ -432,10 +441,19 @@ def _result(parsed: list, errors: list[RowError]) -> ImportResult:
     return ImportResult(tuple(row for _, row in parsed), ())
 
 
-def read_exhibitors(data: bytes, *, valid_countries: set[str]) -> ImportResult[ExhibitorRow]:
+def _refused(too_large: TooLarge) -> ImportResult:
+    return ImportResult((), (RowError(0, "", str(too_large)),), too_large)
+
+
+def read_exhibitors(
+    data: bytes, *, valid_countries: set[str], limits: WorkbookLimits = IMPORT_LIMITS
+) -> ImportResult[ExhibitorRow]:
     """Exhibitors from an .xlsx (organisation, country, hall, stand, start-up, contact email): all rows, or
-    every problem found with its Excel row number."""
-    rows, errors = _read(data, EXHIBITOR_COLUMNS, "exhibitor")
+    every problem found with its Excel row number; a file over `limits` is refused before it is read."""
+    try:
+        rows, errors = _read(data, EXHIBITOR_COLUMNS, "exhibitor", limits)
+    except WorkbookTooLarge as refusal:
+        return _refused(refusal.too_large)
     if not rows:
         return ImportResult((), tuple(errors))
     countries = {c.upper() for c in valid_countries}
@@ -491,10 +509,15 @@ def _juries(value, row: int, valid: Mapping[str, str], errors: list[RowError]) -
     return tuple(dict.fromkeys(valid.get(code, code) for code in codes))
 
 
-def read_jurors(data: bytes, *, valid_juries: set[str]) -> ImportResult[JurorImportRow]:
+def read_jurors(
+    data: bytes, *, valid_juries: set[str], limits: WorkbookLimits = IMPORT_LIMITS
+) -> ImportResult[JurorImportRow]:
     """Jurors from an .xlsx (name, email, organisation, juries as category codes, language, president): all
-    rows, or every problem found with its Excel row number."""
-    rows, errors = _read(data, JUROR_COLUMNS, "juror")
+    rows, or every problem found with its Excel row number; a file over `limits` is refused before it is read."""
+    try:
+        rows, errors = _read(data, JUROR_COLUMNS, "juror", limits)
+    except WorkbookTooLarge as refusal:
+        return _refused(refusal.too_large)
     if not rows:
         return ImportResult((), tuple(errors))
     valid = {code.lower(): code for code in valid_juries}

@@ -213,8 +213,57 @@ def _juror_rows(edition: Edition, names: dict[int, str], emails: dict[int, str],
 # --- imports ------------------------------------------------------------------------------------------------------
 
 
+class ImportContested(Refused):
+    """Companies of an import file that registered themselves under another address: one message each."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__(" ".join(messages), 409)
+        self.messages = messages
+
+
+def _registered_under_another_address(row: ExhibitorRow, organisation: Organisation) -> str | None:
+    """The address a company registered itself with, when it is not the file's contact (else None).
+
+    Someone may register a company's name before the organisers' import: the import must not then hand that
+    person the real company (its stand, its contact, its entries). The organisers decide, with the file."""
+    registered = organisation.contact_email.strip().lower()
+    if registered == row.contact_email:
+        return None
+    has_accounts = db.session.scalar(
+        db.select(User.id).where(User.organisation_id == organisation.id, User.role == "exhibitor").limit(1)
+    )
+    return registered if has_accounts is not None else None
+
+
+def contested_companies(rows: tuple[ExhibitorRow, ...]) -> list[str]:
+    """One message per company of the file that registered itself under another contact address than the
+    file's (the preview refuses the file with them, and so does the import itself)."""
+    contested = []
+    for row in rows:
+        organisation = find_organisation(row.organisation)
+        registered = organisation and _registered_under_another_address(row, organisation)
+        if registered:
+            contested.append(
+                _(
+                    "“%(company)s” registered itself with the address %(registered)s, not the file's %(contact)s. "
+                    "If that address belongs to the company, put it in the file as the contact; if it does not, "
+                    "leave the company out of the file and check who registered it.",
+                    company=organisation.name,
+                    registered=registered,
+                    contact=row.contact_email,
+                )
+            )
+    return contested
+
+
 def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...]) -> tuple[int, int]:
-    """Create or update organisations by name; the same file imported twice changes nothing. (created, updated)"""
+    """Create or update organisations by name; the same file imported twice changes nothing. (created, updated)
+
+    Refused (409, nothing imported) when a company of the file registered itself with another contact address
+    than the file's: the organisers check who that is before the company's data goes to them."""
+    contested = contested_companies(rows)
+    if contested:
+        raise ImportContested(contested)
     created = updated = 0
     for row in rows:
         organisation = find_organisation(row.organisation)

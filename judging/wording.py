@@ -188,6 +188,8 @@ ACTION_LABELS = {
     "floor.send": _l("Juror sent to a stand"),
     "floor.close_stand": _l("Stand closed for a while"),
     "floor.reopen_stand": _l("Stand reopened"),
+    "company.contact_invited": _l("Company contact invited"),
+    "user.sessions_ended": _l("Logged out everywhere"),
 }
 OBJECT_LABELS = {
     "Scorecard": _l("scorecard"),
@@ -202,6 +204,7 @@ OBJECT_LABELS = {
     "Round": _l("round"),
     "FloorDispatch": _l("stand dispatch"),
     "StandClosure": _l("closed stand"),
+    "Organisation": _l("company"),
 }
 
 
@@ -272,3 +275,70 @@ STATUS_LABELS = {
 def status_label(status: str) -> str:
     """An entry's status in words, to be read inside a sentence ("it is submitted again")."""
     return str(STATUS_LABELS.get(status, status))
+
+
+def describe_too_large(too_large) -> str:
+    """Why an uploaded workbook (an exports.TooLarge) is refused before it is read, and what to do."""
+    from exports import Limit
+
+    allowed, found = too_large.allowed, too_large.found
+    megabytes = format_decimal(allowed / (1024 * 1024), format="#,##0.#")
+    limit = too_large.limit
+    if limit is Limit.FILE_SIZE:
+        return _("The file is larger than %(mb)s MB: split it into several files.", mb=megabytes)
+    if limit is Limit.UNPACKED_SIZE:
+        return _(
+            "The workbook unpacks to more than %(mb)s MB: save only the data sheet into a new workbook.", mb=megabytes
+        )
+    if limit is Limit.PARTS:
+        return _("The workbook holds more than %(n)d parts: save only the data sheet into a new workbook.", n=allowed)
+    if limit is Limit.STRINGS:
+        return _(
+            "The workbook holds %(found)d texts (at most %(n)d): save only the data sheet into a new workbook.",
+            found=found,
+            n=allowed,
+        )
+    if limit is Limit.CELL_LENGTH:
+        return _(
+            "Row %(row)d, column %(column)s: the cell holds %(found)d characters, at most %(n)d are accepted.",
+            row=too_large.row,
+            column=too_large.column,
+            found=found,
+            n=allowed,
+        )
+    if limit is Limit.TIME:
+        return _(
+            "Reading the workbook took longer than %(n)d seconds: save only the data sheet into a new workbook.",
+            n=allowed,
+        )
+    noun, advice = {
+        Limit.ROWS: (_("rows"), _("delete the empty rows below the data, or split the file.")),
+        Limit.COLUMNS: (_("columns"), _("keep only the template's columns.")),
+        Limit.CELLS: (_("cells"), _("keep only the template's columns, or split the file.")),
+    }[limit]
+    if found is None:
+        return _(
+            "A sheet of the workbook has more than %(n)s %(noun)s: %(advice)s",
+            n=format_decimal(allowed),
+            noun=noun,
+            advice=advice,
+        )
+    return _(
+        "A sheet of the workbook has %(found)s %(noun)s (at most %(n)s): %(advice)s",
+        found=format_decimal(found),
+        n=format_decimal(allowed),
+        noun=noun,
+        advice=advice,
+    )
+
+
+def describe_import_limits(limits, max_rows: int) -> str:
+    """The bounds of an Excel import (an exports.WorkbookLimits), as the import page states them."""
+    return _(
+        "Limits: a file of at most %(mb)s MB, %(rows)s rows of data, %(columns)s columns and %(chars)s characters "
+        "a cell. A larger file is refused before it is read.",
+        mb=format_decimal(limits.max_file_bytes / (1024 * 1024), format="#,##0.#"),
+        rows=format_decimal(max_rows),
+        columns=format_decimal(limits.max_columns),
+        chars=format_decimal(limits.max_cell_chars),
+    )

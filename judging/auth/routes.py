@@ -150,13 +150,20 @@ def join_company(token: str):
         if data and isinstance(data.get("organisation"), int)
         else None
     )
-    if company is None or services.find_user(data.get("email", "")) is not None:
+    # The organisers' invitation to a contact address is void once the company's contact changes.
+    stale_contact = bool(
+        company is not None
+        and data.get("contact")
+        and services.normalise_email(company.contact_email) != data.get("email")
+    )
+    if company is None or stale_contact or services.find_user(data.get("email", "")) is not None:
         return render_template(
             "errors.html",
             status=400,
             title=_("Link expired"),
             message=_(
-                "This invitation is invalid, expired or already used. Ask your colleague for a new one, or log in."
+                "This invitation is invalid, expired or already used. Ask your colleague or the organisers for a "
+                "new one, or log in."
             ),
         ), 400
     form = ResetPasswordForm()

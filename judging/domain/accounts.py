@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from functools import cache
 
 from flask_babel import gettext as _
@@ -46,33 +47,16 @@ def authenticate(email: str, password: str) -> User | None:
 REGISTRATION_MAX_AGE = 2 * 24 * 3600
 
 
-def _existing_company(organisation: str, email: str) -> Organisation | None:
-    """The company of that name, if this address may join it; Refused when it belongs to someone else.
-
-    A company that already exists is joined only by the email it was registered or imported with, so
-    nobody can claim another company's entries by typing its name.
-    """
-    company_name = " ".join(organisation.split())
-    company = find_organisation(company_name)
-    if company is not None and normalise_email(company.contact_email) != normalise_email(email):
-        raise Refused(
-            _(
-                "The company '%(name)s' is already registered. Ask its contact or the organisers to give you access.",
-                name=company.name,
-            ),
-            409,
-        )
-    return company
-
-
 def start_registration(*, details: dict, link_for) -> None:
-    """Mail the address a link to finish the registration, or, when it already has an account, a reminder.
+    """Mail the address a link to finish the registration; or, when it already has an account, a reminder;
+    or, when a company of that name exists already (accents and case aside), how to be invited into it.
 
     Nothing is created before the owner of the address opens the link, and the page's answer is the same
-    either way: registration does not reveal which addresses have an account.
+    in every case: registration does not reveal which addresses have an account, nor which companies exist.
+    Nobody joins or claims a company by typing its name: only an invitation does that (a member's, or the
+    organisers' to the company's contact address).
     """
     email = normalise_email(details["email"])
-    _existing_company(details["organisation"], email)
     user = find_user(email)
     if user is not None:
         from ..links import public_url
@@ -94,8 +78,32 @@ def start_registration(*, details: dict, link_for) -> None:
             ),
         )
         return
+    if find_organisation(details["organisation"]) is not None:
+        send_mail(to=email, **_company_taken_mail(details["language"], details["name"], details["organisation"]))
+        return
     link = link_for(dict(details, email=email))
     send_mail(to=email, **_registration_mail(details["language"], details["name"], link))
+
+
+def _company_taken_mail(language: str, name: str, company: str) -> dict:
+    company = " ".join(company.split())
+    if language == "fr":
+        return dict(
+            subject="Votre inscription - Milipol Innovation Awards",
+            body=f"Bonjour {name},\n\nUne entreprise nommée « {company} » est déjà inscrite aux Milipol Innovation "
+            "Awards : aucun compte n'a été créé. Pour gérer ses candidatures, demandez à un collègue qui a déjà un "
+            "compte de vous inviter (« Inviter un collègue » sur sa page des candidatures), ou aux organisateurs "
+            "d'envoyer une invitation à l'adresse de contact de l'entreprise. S'il s'agit d'une autre entreprise, "
+            "inscrivez-vous de nouveau avec son nom complet.\n\nSi vous n'avez rien demandé, ignorez ce message.",
+        )
+    return dict(
+        subject="Your registration - Milipol Innovation Awards",
+        body=f'Hello {name},\n\nA company named "{company}" is already registered for the Milipol Innovation '
+        "Awards: no account was created. To manage its entries, ask a colleague who has an account to invite you "
+        '("Invite a colleague" on their entries page), or ask the organisers to send an invitation to the '
+        "company's contact address. If yours is another company, register again with its full name.\n\n"
+        "If you did not ask for this, ignore this message.",
+    )
 
 
 def _registration_mail(language: str, name: str, link: str) -> dict:
@@ -124,21 +132,29 @@ def register_exhibitor(
     stand: str,
     is_startup: bool,
 ) -> User:
-    """Create an exhibitor account and its company, once the address is proven (the emailed link)."""
+    """Create an exhibitor account and its new company, once the address is proven (the emailed link).
+
+    Never an existing company: that one is joined only by invitation."""
     email = normalise_email(email)
     if find_user(email) is not None:
         raise Refused(_("An account with this email already exists. Log in, or reset your password."), 409)
-    company = _existing_company(organisation, email)
-    if company is None:
-        company = Organisation(
-            name=" ".join(organisation.split()),
-            country=country,
-            hall=hall.strip(),
-            stand=stand.strip(),
-            is_startup=is_startup,
-            contact_email=email,
+    if find_organisation(organisation) is not None:  # registered or imported since the link was mailed
+        raise Refused(
+            _(
+                "A company of this name is already registered: no account was created. Ask a colleague who has an "
+                "account, or the organisers, for an invitation."
+            ),
+            409,
         )
-        db.session.add(company)
+    company = Organisation(
+        name=" ".join(organisation.split()),
+        country=country,
+        hall=hall.strip(),
+        stand=stand.strip(),
+        is_startup=is_startup,
+        contact_email=email,
+    )
+    db.session.add(company)
     user = User(email=email, name=name.strip(), role="exhibitor", language=language, organisation=company)
     user.set_password(password)
     db.session.add(user)
@@ -281,3 +297,95 @@ def join_company(*, organisation: Organisation, email: str, name: str, language:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def contact_language(organisation: Organisation) -> str:
+    """The language of a mail to a company nobody has an account for yet: French for French companies."""
+    return "fr" if organisation.country == "FR" else "en"
+
+
+def invite_company_contact(*, actor: User, organisation: Organisation, link_for) -> str:
+    """The organisers' invitation to a company's contact address: the way into a company nobody holds yet
+    (an imported exhibitor). The single-use link proves the address and creates the contact's account in
+    that company; it stops working if the contact address changes meanwhile. Returns the address mailed."""
+    from .audit import record
+
+    email = normalise_email(organisation.contact_email)
+    if not email:
+        raise Refused(
+            _("%(company)s has no contact address: import it again with one.", company=organisation.name), 409
+        )
+    existing = find_user(email)
+    if existing is not None:
+        raise Refused(
+            _("%(email)s already has an account: nothing was sent.", email=email)
+            if existing.organisation_id != organisation.id or existing.role != "exhibitor"
+            else _("%(email)s already manages %(company)s.", email=email, company=organisation.name),
+            409,
+        )
+    language = contact_language(organisation)
+    link = link_for(
+        {
+            "organisation": organisation.id,
+            "email": email,
+            "name": organisation.name,
+            "language": language,
+            "contact": True,
+        }
+    )
+    subject, body = (
+        (
+            f"Vos candidatures pour {organisation.name} - Milipol Innovation Awards",
+            f"Bonjour,\n\nLes organisateurs des Milipol Innovation Awards vous invitent à gérer les candidatures de "
+            f"{organisation.name}, dont cette adresse est le contact. Pour choisir votre mot de passe, ouvrez ce lien "
+            f"(valable 7 jours, une seule fois) :\n{link}\n\nVous pourrez ensuite inviter vos collègues.",
+        )
+        if language == "fr"
+        else (
+            f"Your entries for {organisation.name} - Milipol Innovation Awards",
+            f"Hello,\n\nThe organisers of the Milipol Innovation Awards invite you to manage the entries of "
+            f"{organisation.name}, whose contact this address is. To choose your password, open this link (valid "
+            f"for 7 days, once):\n{link}\n\nYou can then invite your colleagues.",
+        )
+    )
+    send_mail(to=email, subject=subject, body=body)
+    record(actor=actor, action="company.contact_invited", obj=organisation, edition_id=None, after={"email": email})
+    db.session.flush()
+    return email
+
+
+def unclaimed_companies() -> list[tuple[Organisation, datetime | None]]:
+    """Companies with a contact address and no exhibitor account yet (imported exhibitors), by name, each with
+    the time the organisers last invited its contact (None if never)."""
+    from ..models import AuditEvent
+
+    has_account = db.exists().where(User.organisation_id == Organisation.id, User.role == "exhibitor")
+    invited = (
+        db.select(AuditEvent.object_id, db.func.max(AuditEvent.at).label("at"))
+        .where(AuditEvent.action == "company.contact_invited", AuditEvent.object_type == "Organisation")
+        .group_by(AuditEvent.object_id)
+        .subquery()
+    )
+    query = (
+        db.select(Organisation, invited.c.at)
+        .outerjoin(invited, invited.c.object_id == Organisation.id)
+        .where(~has_account, Organisation.contact_email != "")
+        .order_by(Organisation.name_key)
+    )
+    return [(company, at) for company, at in db.session.execute(query)]
+
+
+def invite_uninvited_contacts(*, actor: User, link_for) -> tuple[int, int]:
+    """Invite the contact of every company nobody manages yet and whose contact was never invited (after an
+    import, one click for the whole hall). Returns (invitations sent, companies skipped because their contact
+    address already has an account elsewhere)."""
+    sent = skipped = 0
+    for company, invited_at in unclaimed_companies():
+        if invited_at is not None:
+            continue
+        if find_user(company.contact_email) is not None:
+            skipped += 1
+            continue
+        invite_company_contact(actor=actor, organisation=company, link_for=link_for)
+        sent += 1
+    return sent, skipped

@@ -55,20 +55,31 @@ def role_required(*roles: str):
     return decorator
 
 
-def may_judge(user: User, entry: Entry) -> bool:
-    """A juror may see and score an entry only while sitting on its category's jury (in any jury role) and not
-    conflicted with its company (a declared conflict, or the juror's employer). One query; checked by every
-    jury path to an entry: scorecards, autosave, attachments, calibration samples."""
+def judgeable_by(user: User):
+    """SQL condition on `Entry`: the entries `user` may judge, the rule of `may_judge` for queries of many entries
+    (a juror's list of dossiers), so that a list never shows what its links would refuse."""
     from ..extensions import db
     from ..models import Conflict, Jury, JuryMember
 
-    if not is_juror(user) or user.organisation_id == entry.organisation_id:
-        return False
     seated = db.exists().where(
-        JuryMember.user_id == user.id, JuryMember.jury_id == Jury.id, Jury.category_id == entry.category_id
+        JuryMember.user_id == user.id, JuryMember.jury_id == Jury.id, Jury.category_id == Entry.category_id
     )
-    conflicted = db.exists().where(Conflict.juror_id == user.id, Conflict.organisation_id == entry.organisation_id)
-    return bool(db.session.scalar(db.select(seated & ~conflicted)))
+    conflicted = db.exists().where(Conflict.juror_id == user.id, Conflict.organisation_id == Entry.organisation_id)
+    condition = seated & ~conflicted
+    if user.organisation_id is not None:
+        condition = condition & (Entry.organisation_id != user.organisation_id)
+    return condition
+
+
+def may_judge(user: User, entry: Entry) -> bool:
+    """A juror may see and score an entry only while sitting on its category's jury (in any jury role) and not
+    conflicted with its company (a declared conflict, or the juror's employer). One query; checked by every
+    jury path to an entry: scorecards, autosave, recusal, attachments, calibration samples."""
+    from ..extensions import db
+
+    if not is_juror(user) or entry is None:
+        return False
+    return db.session.scalar(db.select(Entry.id).where(Entry.id == entry.id, judgeable_by(user))) is not None
 
 
 def is_assigned(user: User, entry: Entry) -> bool:

@@ -21,7 +21,7 @@ from ..models import (
     Scorecard,
     User,
 )
-from .permissions import may_judge
+from .permissions import judgeable_by, may_judge
 
 # In a round, what is still to do comes first: drafts, then untouched entries, then what is submitted.
 _STILL_TO_DO = {"draft": 0, None: 1, "submitted": 2}
@@ -54,6 +54,7 @@ def worklist(juror: User, edition: Edition) -> Worklist:
             Assignment.recused_at.is_(None),
             Entry.edition_id == edition.id,
             Entry.status == "submitted",
+            judgeable_by(juror),  # a leftover row of a removed or conflicted juror lists nothing
         )
         .options(selectinload(Entry.category), selectinload(Entry.organisation), selectinload(Entry.attachments))
         .order_by(Entry.category_id, Round.position, Entry.title)

@@ -29,9 +29,11 @@ def _jurors_only():
 
 
 def my_assignment(entry_id: int, round_id: int | None = None) -> Assignment:
-    """The current juror's live assignment on the entry (in the given round, else the latest); 404 otherwise."""
+    """The current juror's live assignment on the entry (in the given round, else the latest), while the juror may
+    still judge it (may_judge); 404 otherwise."""
     assignment = worklist.live_assignment(current_user, entry_id, round_id)
-    if assignment is None:
+    # The seat decides, not the row: a juror removed from the jury, or conflicted since, reaches nothing.
+    if assignment is None or not may_judge(current_user, db.session.get(Entry, assignment.entry_id)):
         abort(404)
     return assignment
 
@@ -50,7 +52,7 @@ def my_entries():
     from ..domain import rounds as rounds_service
 
     for round_ in _my_rounds():
-        samples += [(round_, e) for e in rounds_service.calibration_samples(round_)]
+        samples += [(round_, e) for e in rounds_service.calibration_samples(round_) if may_judge(current_user, e)]
     return render_template(
         "jury/my_entries.html",
         edition=edition,

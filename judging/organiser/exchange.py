@@ -29,6 +29,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from exports import (
+    IMPORT_LIMITS,
     book_category_csv,
     csv_style,
     exhibitor_template,
@@ -37,15 +38,17 @@ from exports import (
     read_jurors,
     results_workbook_bytes,
 )
-from exports.imports import MAX_ROWS
+from exports.imports import MAX_ROWS as MAX_IMPORT_ROWS
 
 from .. import exporting
+from ..domain.accounts import unclaimed_companies
 from ..domain.editions import current_edition
+from ..entries.forms import ConfirmForm
 from ..extensions import db
 from ..forms import country_codes
 from ..models import Category
 from ..templating import language as page_language
-from ..wording import LANGUAGES
+from ..wording import LANGUAGES, describe_import_limits, describe_too_large
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -56,11 +59,6 @@ class ImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     digest = HiddenField(validators=[DataRequired()])
-
-
-def _limits() -> dict:
-    """The limits an import file must respect, shown on the import page (and in README)."""
-    return {"rows": MAX_ROWS, "megabytes": current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)}
 
 
 bp = Blueprint("exchange", __name__)
@@ -112,11 +110,22 @@ def export_category_csv(category_id: int):
     )
 
 
+def _import_page(*, form, errors, kind=None):
+    return render_template(
+        "organiser/import.html",
+        edition=current_edition(),
+        form=form,
+        kind=kind,
+        errors=errors,
+        limits_text=describe_import_limits(IMPORT_LIMITS, MAX_IMPORT_ROWS),
+        unclaimed=unclaimed_companies(),
+        confirm=ConfirmForm(),
+    )
+
+
 @bp.get("/import")
 def import_page():
-    return render_template(
-        "organiser/import.html", edition=current_edition(), form=ImportForm(), errors=[], limits=_limits()
-    )
+    return _import_page(form=ImportForm(), errors=[])
 
 
 @bp.get("/import/<kind>-template.xlsx")
@@ -178,9 +187,7 @@ def _plan(kind: str, rows, edition) -> exporting.ImportPlan:
 
 
 def _refused(edition, kind: str, errors, status: int = 400):
-    return render_template(
-        "organiser/import.html", edition=edition, form=ImportForm(), kind=kind, errors=errors, limits=_limits()
-    ), status
+    return _import_page(form=ImportForm(), kind=kind, errors=errors), status
 
 
 @bp.post("/import/<kind>")
@@ -192,10 +199,15 @@ def import_file(kind: str):
     form = ImportForm()
     if not form.validate_on_submit():
         return _refused(edition, kind, [_("Choose an .xlsx file to import.")])
-    data = form.file.data.read()
+    # Read no more than the limit allows, plus one byte to know it was over.
+    data = form.file.data.read(IMPORT_LIMITS.max_file_bytes + 1)
     result = _read_import(kind, data, edition)
+    if result.too_large is not None:  # refused before any row was read
+        return _refused(edition, kind, [describe_too_large(result.too_large)], 413)
     if not result.ok:
         return _refused(edition, kind, [str(e) for e in result.errors])
+    if kind == "exhibitors" and (contested := exporting.contested_companies(result.rows)):
+        return _refused(edition, kind, contested, 409)  # the organisers check who registered them first
     plan = _plan(kind, result.rows, edition)
     return render_template(
         "organiser/import_preview.html",
@@ -235,7 +247,11 @@ def confirm_import(kind: str):
         ), 409
     _forget_pending(token)
     if kind == "exhibitors":
-        created, updated = exporting.import_exhibitors(actor=current_user, rows=result.rows)
+        try:
+            created, updated = exporting.import_exhibitors(actor=current_user, rows=result.rows)
+        except exporting.ImportContested as contested:
+            db.session.rollback()
+            return _import_page(form=ImportForm(), kind=kind, errors=contested.messages), 409
         flash(
             _(
                 "%(n)d exhibitors read: %(c)d created, %(u)d updated, the rest unchanged.",

@@ -21,11 +21,25 @@ VISITORS = (
     "juror_of_jury",
     "juror_of_other_jury",
     "conflicted_juror",
+    "removed_juror",
+    "trainee_juror",
+    "observer_juror",
     "organiser",
 )
 EVERYONE = set(VISITORS)
 LOGGED_IN = EVERYONE - {"anonymous"}
-JURORS = {"juror_of_jury", "juror_of_other_jury", "conflicted_juror"}
+JURORS = {
+    "juror_of_jury",
+    "juror_of_other_jury",
+    "conflicted_juror",
+    "removed_juror",
+    "trainee_juror",
+    "observer_juror",
+}
+# Seated on the entry's jury, assigned to it: trainees and observers score like members (their marks do not count).
+JUDGES_OF_THE_ENTRY = {"juror_of_jury", "trainee_juror", "observer_juror"}
+# Jurors who sit on a jury today (the removed juror sat on the entry's jury, with an assignment, and was removed).
+SEATED = JURORS - {"removed_juror"}
 EXHIBITORS = {"exhibitor_a", "exhibitor_b"}
 ORGANISER = {"organiser"}
 
@@ -54,22 +68,23 @@ ACCESS = {
     "entries.withdraw": {"exhibitor_a"},
     "entries.upload": {"exhibitor_a"},
     "entries.delete_attachment": {"exhibitor_a"},
-    "entries.attachment": {"exhibitor_a", "organiser", "juror_of_jury"},
+    "entries.attachment": {"exhibitor_a", "organiser", *JUDGES_OF_THE_ENTRY},
     "jury.my_entries": JURORS,
     "jury.conflicts": JURORS,
-    "jury.schedule": JURORS,
+    "jury.schedule": SEATED,  # a juror on no jury has no stand visits: a 404 that says so
     "jury.service_worker": JURORS,
-    "jury.score": {"juror_of_jury"},
-    "jury.save_scorecard_json": {"juror_of_jury"},
-    "jury.recuse": {"juror_of_jury"},
-    "jury.calibration": {"juror_of_jury"},  # the sample is company A's entry: a conflicted juror never reads it
-    "jury.president_sign_off": {"juror_of_jury"},
+    "jury.score": JUDGES_OF_THE_ENTRY,
+    "jury.save_scorecard_json": JUDGES_OF_THE_ENTRY,
+    "jury.recuse": JUDGES_OF_THE_ENTRY,
+    # The sample is company A's entry: a conflicted juror never reads it, a removed one no longer does.
+    "jury.calibration": JUDGES_OF_THE_ENTRY,
+    "jury.president_sign_off": {"juror_of_jury"},  # the president only, never a trainee or an observer
     "jury.asset": JURORS,
     "jury.offline_page": JURORS,
-    "jury.attachment": {"juror_of_jury"},
+    "jury.attachment": JUDGES_OF_THE_ENTRY,
     # The floor of a final. Without `?round` the page opens the juror's first final; the round of this world is a
     # pre-selection, which has no floor: refused to all (tests/judging/test_floor.py checks the final's access).
-    "jury.next_stand_page": JURORS,
+    "jury.next_stand_page": SEATED,  # a juror on no jury has no final to open: a 404, as for the schedule
     "jury.next_stand_json": set(),
     "jury.go_to_stand": set(),
     "jury.skip_stand": set(),
@@ -100,8 +115,10 @@ def _world(make):
     people["exhibitor_b"] = make.user("exhibitor", organisation=company_b, email="b@exhibitor.example.com")
     for key in JURORS:
         people[key] = make.user("juror", email=f"{key}@jury.example.com")
-    for key in ("juror_of_jury", "conflicted_juror"):
+    for key in ("juror_of_jury", "conflicted_juror", "removed_juror"):
         services.add_member(actor=people["organiser"], category=cyber, juror=people[key])
+    for key, role in (("trainee_juror", "trainee"), ("observer_juror", "observer")):
+        services.add_member(actor=people["organiser"], category=cyber, juror=people[key], role=role)
     services.add_member(
         actor=people["organiser"], category=make.category(edition, "drones"), juror=people["juror_of_other_jury"]
     )
@@ -121,7 +138,19 @@ def _world(make):
         juror_id=people["conflicted_juror"].id, organisation_id=company_a.id, kind="client", reason="Buys from A"
     )
     assignment = Assignment(round_id=round_.id, entry_id=entry.id, juror_id=people["juror_of_jury"].id)
-    db.session.add_all([attachment, conflict, assignment, CalibrationSample(round_id=round_.id, entry_id=entry.id)])
+    dossier = Assignment(round_id=round_.id, entry_id=entry.id, juror_id=people["removed_juror"].id)
+    db.session.add_all(
+        [attachment, conflict, assignment, dossier, CalibrationSample(round_id=round_.id, entry_id=entry.id)]
+    )
+    db.session.flush()
+    removed = db.session.scalar(db.select(JuryMember).where(JuryMember.user_id == people["removed_juror"].id))
+    services.remove_member(actor=people["organiser"], member=removed)  # the real path: seat and dossiers go
+    # Trainees and observers get dossiers like members (assigned after the removal, which reassigns the entry);
+    # the removed juror's dossier is put back as a leftover row would be: the seat decides, not the row.
+    db.session.add_all(
+        Assignment(round_id=round_.id, entry_id=entry.id, juror_id=people[key].id)
+        for key in ("trainee_juror", "observer_juror", "removed_juror")
+    )
     from pathlib import Path
 
     from flask import current_app
@@ -146,6 +175,7 @@ def _world(make):
         kind="exhibitors",
         filename="app.css",
         user_id=people["exhibitor_b"].id,
+        organisation_id=company_b.id,
         name="jury.js",
         version=asset_version("jury.js"),
     )
@@ -215,11 +245,11 @@ def test_authorisation_matrix(app, client, make):
                     f"({'allowed' if _allowed(response) else 'refused'})"
                 )
         db.session.remove()
-    assert failures == []
+    assert failures == [], "\n".join(failures)
     assert isinstance(clients["anonymous"], FlaskClient)
 
 
-@pytest.mark.parametrize("visitor", ["exhibitor_b", "juror_of_other_jury", "conflicted_juror"])
+@pytest.mark.parametrize("visitor", ["exhibitor_b", "juror_of_other_jury", "conflicted_juror", "removed_juror"])
 def test_refusals_never_reveal_another_companys_entry_title(app, client, make, visitor):
     people, values, _ = _world(make)
     client.post("/auth/login", data={"email": people[visitor].email, "password": PASSWORD})
@@ -227,6 +257,8 @@ def test_refusals_never_reveal_another_companys_entry_title(app, client, make, v
         f"/entries/{values['entry_id']}",
         f"/jury/entries/{values['entry_id']}/score",
         f"/entries/files/{values['attachment_id']}",
+        f"/jury/entries/{values['entry_id']}/recuse",
+        "/jury/",
     ):
         assert "Entry of A" not in client.get(url).get_data(as_text=True)
 
@@ -264,3 +296,19 @@ def test_back_office_routes_are_organiser_pages(app):
     ):
         assert expected_visitors(endpoint) == ORGANISER
     assert "POST" in endpoints["organiser.new_edition"] and "POST" in endpoints["organiser.entries.reinstate_entry"]
+
+
+# Each kind of account and each jury role has its visitor above: a new role fails here until the matrix meets it.
+JURY_ROLE_VISITORS = {"member": "juror_of_jury", "trainee": "trainee_juror", "observer": "observer_juror"}
+
+
+def test_every_account_role_and_jury_role_visits_the_matrix(app, make):
+    from judging.models import JURY_ROLES, ROLES
+
+    people, _values, _edition = _world(make)
+    assert {people[v].role for v in VISITORS if v != "anonymous"} == set(ROLES)
+    assert set(JURY_ROLE_VISITORS) == set(JURY_ROLES)
+    for role, visitor in JURY_ROLE_VISITORS.items():
+        seat = db.session.scalar(db.select(JuryMember).where(JuryMember.user_id == people[visitor].id))
+        assert seat.role == role
+    assert db.session.scalar(db.select(JuryMember).where(JuryMember.user_id == people["removed_juror"].id)) is None

@@ -38,7 +38,7 @@ def test_the_import_page_states_the_limits(client, make, login_as):
     make.edition()
     login_as(make.user("organiser"))
     page = client.get("/organiser/import").get_data(as_text=True)
-    assert "5000 rows" in page and "20 MB" in page and "merged cells" in page
+    assert "5,000 rows" in page and "5 MB" in page and "merged cells" in page
 
 
 def test_exhibitor_import_previews_the_changes_and_writes_only_on_confirmation(client, make, login_as):
