@@ -39,7 +39,7 @@ from exports import (
 )
 from exports.imports import MAX_ROWS
 
-from .. import exporting
+from .. import exporting, jobs
 from ..domain.editions import current_edition
 from ..extensions import db
 from ..forms import country_codes
@@ -234,6 +234,10 @@ def confirm_import(kind: str):
             form=ConfirmImportForm(formdata=None, digest=plan.digest),
         ), 409
     _forget_pending(token)
+    if len(result.rows) > current_app.config["IMPORT_JOB_ROWS"]:
+        # Thousands of rows take a while: the worker imports them, the job's page shows how far it got.
+        job = jobs.start(f"import_{kind}", actor=current_user, edition=edition, payload=data, total=len(result.rows))
+        return redirect(url_for("organiser.jobs.job_page", job_id=job.id))
     if kind == "exhibitors":
         created, updated = exporting.import_exhibitors(actor=current_user, rows=result.rows)
         flash(
