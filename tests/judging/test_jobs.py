@@ -32,9 +32,7 @@ def test_a_large_import_runs_as_a_job_and_its_page_shows_the_result(app, client,
     app.config["IMPORT_JOB_ROWS"] = 100
     make.edition()
     login_as(make.user("organiser"))
-    response = client.post(
-        "/organiser/import/jurors", data={"file": (io.BytesIO(_jurors_file(_jurors(120))), "j.xlsx")}
-    )
+    response = import_through_preview(client, "jurors", _jurors_file(_jurors(120)))
     assert response.status_code == 302 and "/organiser/jobs/" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "120 jurors read: 120 new accounts, 120 jury seats added" in page
