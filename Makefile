@@ -53,7 +53,10 @@ run: $(RUN_STAMP) $(MO)
 	$(BIN)/flask init-db
 	@if [ ! -f instance/.demo-loaded ]; then $(BIN)/flask demo && touch instance/.demo-loaded; \
 	else echo "Demo logins (password demo-awards-2027): organiser@demo.milipol.example, juror01@demo.milipol.example, contact@aegis-systems.demo.example"; fi
-	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(LINK_HOST):$(PORT)} $(BIN)/flask run --host $(HOST) --port $(PORT)
+	@# The task worker (mail, long jobs) runs beside the web server and stops with it.
+	export PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(LINK_HOST):$(PORT)}; \
+	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -70,13 +70,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(jury_bp)
     app.register_blueprint(organiser_bp)
 
-    from . import assets, cli, errors, mail, templating, transaction
+    from . import assets, cli, errors, jobs, mail, tasks, templating, transaction
     from .domain import seal
+
+    # Tests run each task at once in the caller (the outbox is still written and read back the same way).
+    if app.config.get("TASKS_IMMEDIATE", app.config.get("TESTING", False)):
+        tasks.huey.immediate = True
 
     assets.register(app)
     transaction.register(app)
     seal.register()
     mail.register()
+    jobs.register()
     security.register(app)
     errors.register(app)
     templating.register(app)

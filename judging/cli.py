@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from flask_migrate import upgrade
@@ -20,6 +22,7 @@ def register(app: Flask) -> None:
     # Each command is one action, like a request: committed when it ends, nothing kept if it fails halfway.
     for command in app.cli.commands.values():
         command.callback = in_one_transaction(command.callback)
+    _worker_commands(app)  # after the wrap: the worker runs for days, each task is its own transaction
 
 
 def _edition_commands(app: Flask) -> None:
@@ -252,5 +255,54 @@ def _jury_commands(app: Flask) -> None:
             raise click.ClickException("No such edition.")
         from .links import public_url
 
-        reminded = remind_late_jurors(edition, scoring_url=url or public_url("jury.my_entries"))
-        click.echo(f"{reminded} juror(s) reminded.")
+        with _ProgressBar("Queuing reminders") as progress:
+            reminded = remind_late_jurors(edition, scoring_url=url or public_url("jury.my_entries"), progress=progress)
+        click.echo(f"{reminded} juror(s) reminded (the worker sends the mails; see the mail log).")
+
+
+class _ProgressBar:
+    """A click progress bar fed by a service's `progress(done, total)` callback, drawn once the total is known."""
+
+    def __init__(self, label: str):
+        self.label, self.bar = label, None
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def _worker_commands(app: Flask) -> None:
+    @app.cli.command("worker")
+    @click.option("--workers", default=2, show_default=True, help="Threads running tasks in parallel.")
+    def worker(workers):
+        """Run the task worker (mail delivery and long jobs) until stopped; `make run` starts one beside the web
+        server, production runs it as its own service (see README)."""
+        from flask import current_app
+
+        from . import tasks
+
+        if tasks.huey.immediate:
+            raise click.ClickException("The task queue is 'immediate' (tests): there is no queue for a worker to read.")
+        tasks.use_app(current_app._get_current_object())
+        tasks.recover()  # what was queued, or interrupted, while no worker ran
+        consumer = tasks.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+        consumer.run()
+
+    @app.cli.command("send-mail")
+    def send_mail():
+        """Send every mail due in the outbox now, in this process, and say how it went."""
+        from .mail import deliver_due
+
+        report = deliver_due()
+        click.echo(f"Sent {report.sent}, to retry {report.retrying}, failed {report.failed}.")
+        for error in report.errors:
+            click.echo(f"  {error}", err=True)

@@ -65,6 +65,18 @@ def from_environment(instance_path: Path) -> dict:
         "SMTP_USER": os.environ.get("SMTP_USER", ""),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS"),
+        "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "20")),
+        # The worker sends this many mails over one connection, then claims the next batch.
+        "MAIL_BATCH_SIZE": int(os.environ.get("MAIL_BATCH_SIZE", "100")),
+        # A claimed batch is another worker's to take again after this (its worker died mid-batch).
+        "MAIL_CLAIM_SECONDS": float(os.environ.get("MAIL_CLAIM_SECONDS", "600")),
+        # Temporary failures (4xx, connection lost) wait 30 s, 60 s, 120 s... before the next attempt.
+        "MAIL_RETRY_SECONDS": float(os.environ.get("MAIL_RETRY_SECONDS", "30")),
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
+        # An import of more rows than this runs as a job in the worker, with a progress page.
+        "IMPORT_JOB_ROWS": int(os.environ.get("IMPORT_JOB_ROWS", "300")),
+        # Tasks run in the caller instead of the worker (tests only): TASKS_IMMEDIATE=1.
+        **({"TASKS_IMMEDIATE": True} if _bool("TASKS_IMMEDIATE") else {}),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(2 * 3600))),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),

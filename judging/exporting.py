@@ -256,16 +256,26 @@ def contested_companies(rows: tuple[ExhibitorRow, ...]) -> list[str]:
     return contested
 
 
-def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...]) -> tuple[int, int]:
+PROGRESS_EVERY = 50  # rows between two progress reports of a long import
+
+
+def _report(progress, done: int, total: int) -> None:
+    if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+        progress(done, total)
+
+
+def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...], progress=None) -> tuple[int, int]:
     """Create or update organisations by name; the same file imported twice changes nothing. (created, updated)
 
-    Refused (409, nothing imported) when a company of the file registered itself with another contact address
-    than the file's: the organisers check who that is before the company's data goes to them."""
+    `progress(done, total)` is called every few rows (a job's progress bar). Refused (409, nothing imported)
+    when a company of the file registered itself with another contact address than the file's: the organisers
+    check who that is before the company's data goes to them."""
     contested = contested_companies(rows)
     if contested:
         raise ImportContested(contested)
     created = updated = 0
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        _report(progress, done, len(rows))
         organisation = find_organisation(row.organisation)
         values = dict(
             country=row.country,
@@ -292,15 +302,16 @@ def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...]) -> tuple[i
     return created, updated
 
 
-def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, ...]) -> tuple[int, int]:
+def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, ...], progress=None) -> tuple[int, int]:
     """Create jurors (invited later) and seat them on their juries with the jury services the pages use; one
-    action: all rows or none. Returns (jurors created, seats added)."""
+    action: all rows or none. Returns (jurors created, seats added); `progress(done, total)` as for exhibitors."""
     from .domain import juries as jury
 
     categories = {c.code: c for c in edition.categories}
     created = seats = 0
     with atomic():
-        for row in rows:
+        for done, row in enumerate(rows, start=1):
+            _report(progress, done, len(rows))
             juror = db.session.scalar(db.select(User).where(User.email == row.email))
             if juror is not None and juror.role != "juror":
                 raise Refused(_("%(email)s already has an account that is not a juror's.", email=row.email), 409)

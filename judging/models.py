@@ -629,3 +629,62 @@ class PairwiseAnswer(db.Model):
     previous_entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"))
     better: Mapped[bool]  # the entry just scored is better than the previous one
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+OUTBOX_STATUSES = ("queued", "sending", "retrying", "sent", "failed")
+
+
+class OutboxMessage(db.Model):
+    """A mail written in the same transaction as the action that causes it, sent later by the worker.
+
+    `key` is unique per recipient and message, so the same notification is never queued twice; `status` goes
+    queued -> sending (claimed by one worker until `claimed_until`) -> sent, or retrying (after a temporary
+    failure, at `next_attempt_at`) and finally failed (a permanent refusal, or too many attempts).
+    """
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    to: Mapped[str] = mapped_column(sa.String(254), index=True)
+    language: Mapped[str] = mapped_column(sa.String(2), default="en")
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(64))
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    resent_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_message.id", ondelete="SET NULL"))
+
+
+JOB_STATUSES = ("queued", "running", "done", "failed")
+
+
+class Job(db.Model):
+    """Long work run by the worker (an import of thousands of rows): its page shows the progress, then the result
+    or the reason it failed. The work itself is one transaction, so a job that fails or is interrupted by a
+    restart has applied nothing."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    status: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    edition_id: Mapped[int | None] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    # The uploaded file, in the database so that a worker on another machine reads it; emptied when the job ends.
+    payload: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    result: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+
+    created_by: Mapped[User | None] = relationship()

@@ -149,6 +149,7 @@ def signoff_changes(kinds) -> str:
 
 
 ACTION_LABELS = {
+    "mail.resend": _l("Mail resent"),
     "scorecard.save": _l("Scorecard saved"),
     "scorecard.submit": _l("Scorecard submitted"),
     "scorecard.reopen": _l("Scorecard reopened"),
@@ -200,6 +201,7 @@ OBJECT_LABELS = {
     "Edition": _l("edition"),
     "Entry": _l("entry"),
     "User": _l("user"),
+    "OutboxMessage": _l("mail"),
     "JuryMember": _l("jury member"),
     "Round": _l("round"),
     "FloorDispatch": _l("stand dispatch"),

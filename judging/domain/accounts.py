@@ -11,8 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Refused
 from ..extensions import db
-from ..mail import send_in_language, send_mail
 from ..models import Organisation, User, utcnow
+from . import notifications
 from .organisations import find_organisation
 
 
@@ -61,63 +61,21 @@ def start_registration(*, details: dict, link_for) -> None:
     if user is not None:
         from ..links import public_url
 
-        login, forgot = public_url("auth.login"), public_url("auth.forgot_password")
-        send_in_language(
-            user,
-            fr=(
-                "Vous avez déjà un compte - Milipol Innovation Awards",
-                f"Bonjour {user.name},\n\nQuelqu'un (vous, sans doute) a voulu créer un compte avec cette adresse, "
-                f"qui en a déjà un. Connectez-vous : {login}\nMot de passe oublié : {forgot}\n\n"
-                "Si ce n'était pas vous, ignorez ce message.",
-            ),
-            en=(
-                "You already have an account - Milipol Innovation Awards",
-                f"Hello {user.name},\n\nSomeone (probably you) tried to register with this address, which already "
-                f"has an account. Log in: {login}\nForgotten password: {forgot}\n\n"
-                "If it was not you, ignore this message.",
-            ),
+        notifications.notify(
+            user, "account_exists", login=public_url("auth.login"), forgot=public_url("auth.forgot_password")
         )
         return
     if find_organisation(details["organisation"]) is not None:
-        send_mail(to=email, **_company_taken_mail(details["language"], details["name"], details["organisation"]))
+        notifications.queue(
+            "company_taken",
+            to=email,
+            language=details["language"],
+            name=details["name"],
+            company=" ".join(details["organisation"].split()),
+        )
         return
     link = link_for(dict(details, email=email))
-    send_mail(to=email, **_registration_mail(details["language"], details["name"], link))
-
-
-def _company_taken_mail(language: str, name: str, company: str) -> dict:
-    company = " ".join(company.split())
-    if language == "fr":
-        return dict(
-            subject="Votre inscription - Milipol Innovation Awards",
-            body=f"Bonjour {name},\n\nUne entreprise nommée « {company} » est déjà inscrite aux Milipol Innovation "
-            "Awards : aucun compte n'a été créé. Pour gérer ses candidatures, demandez à un collègue qui a déjà un "
-            "compte de vous inviter (« Inviter un collègue » sur sa page des candidatures), ou aux organisateurs "
-            "d'envoyer une invitation à l'adresse de contact de l'entreprise. S'il s'agit d'une autre entreprise, "
-            "inscrivez-vous de nouveau avec son nom complet.\n\nSi vous n'avez rien demandé, ignorez ce message.",
-        )
-    return dict(
-        subject="Your registration - Milipol Innovation Awards",
-        body=f'Hello {name},\n\nA company named "{company}" is already registered for the Milipol Innovation '
-        "Awards: no account was created. To manage its entries, ask a colleague who has an account to invite you "
-        '("Invite a colleague" on their entries page), or ask the organisers to send an invitation to the '
-        "company's contact address. If yours is another company, register again with its full name.\n\n"
-        "If you did not ask for this, ignore this message.",
-    )
-
-
-def _registration_mail(language: str, name: str, link: str) -> dict:
-    if language == "fr":
-        return dict(
-            subject="Confirmez votre adresse - Milipol Innovation Awards",
-            body=f"Bonjour {name},\n\nPour confirmer votre adresse et choisir votre mot de passe, ouvrez ce "
-            f"lien (valable 2 jours) :\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message.",
-        )
-    return dict(
-        subject="Confirm your address - Milipol Innovation Awards",
-        body=f"Hello {name},\n\nTo confirm your address and choose your password, open this link "
-        f"(valid for 2 days):\n{link}\n\nIf you did not ask for this, ignore this message.",
-    )
+    notifications.queue("confirm_address", to=email, language=details["language"], name=details["name"], link=link)
 
 
 def register_exhibitor(
@@ -207,42 +165,14 @@ def touch_login(user: User) -> None:
 
 
 def send_password_reset(user: User, reset_url: str) -> None:
-    send_in_language(
-        user,
-        fr=(
-            "Réinitialiser votre mot de passe - Milipol Innovation Awards",
-            f"Bonjour {user.name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 2 heures, "
-            f"une seule fois) :\n{reset_url}\n\nSi vous n'avez rien demandé, ignorez ce message.",
-        ),
-        en=(
-            "Reset your password - Milipol Innovation Awards",
-            f"Hello {user.name},\n\nTo choose a new password, open this link (valid for 2 hours, once):\n"
-            f"{reset_url}\n\nIf you did not ask for this, ignore this message.",
-        ),
-    )
+    notifications.notify(user, "password_reset", link=reset_url)
 
 
 def send_no_account(email: str, *, language: str) -> None:
     """The answer to a reset request for an address without a usable account (throttled per recipient)."""
     from ..links import public_url
 
-    register = public_url("auth.register")
-    if language == "fr":
-        send_mail(
-            to=email,
-            subject="Mot de passe oublié - Milipol Innovation Awards",
-            body="Bonjour,\n\nQuelqu'un a demandé à réinitialiser le mot de passe de cette adresse, qui n'a pas "
-            "de compte actif. Exposant, vous pouvez vous inscrire ici : " + register + "\nJuré, demandez "
-            "une nouvelle invitation aux organisateurs.\n\nSi vous n'avez rien demandé, ignorez ce message.",
-        )
-        return
-    send_mail(
-        to=email,
-        subject="Forgotten password - Milipol Innovation Awards",
-        body="Hello,\n\nSomeone asked to reset the password of this address, which has no active account. "
-        "Exhibitors can register here: " + register + "\nJurors, ask the organisers for a new "
-        "invitation.\n\nIf you did not ask for this, ignore this message.",
-    )
+    notifications.queue("no_account", to=email, language=language, register=public_url("auth.register"))
 
 
 JOIN_MAX_AGE = 7 * 24 * 3600
@@ -257,35 +187,18 @@ def invite_colleague(*, inviter: User, name: str, email: str, language: str, lin
     company = inviter.organisation
     existing = find_user(email)
     if existing is not None:
-        send_in_language(
-            existing,
-            fr=(
-                f"Invitation de {company.name} - Milipol Innovation Awards",
-                f"Bonjour {existing.name},\n\n{inviter.name} ({company.name}) vous a invité à rejoindre son "
-                "entreprise, mais cette adresse a déjà un compte. Demandez aux organisateurs de le rattacher.",
-            ),
-            en=(
-                f"Invitation from {company.name} - Milipol Innovation Awards",
-                f"Hello {existing.name},\n\n{inviter.name} ({company.name}) invited you to join their company, but "
-                "this address already has an account. Ask the organisers to move it.",
-            ),
-        )
+        notifications.notify(existing, "colleague_exists", inviter=inviter.name, company=company.name)
         return
     link = link_for({"organisation": company.id, "email": email, "name": name.strip(), "language": language})
-    subject, body = (
-        (
-            f"{inviter.name} vous invite - Milipol Innovation Awards",
-            f"Bonjour {name},\n\n{inviter.name} vous invite à gérer les candidatures de {company.name}. Pour "
-            f"choisir votre mot de passe, ouvrez ce lien (valable 7 jours, une seule fois) :\n{link}",
-        )
-        if language == "fr"
-        else (
-            f"{inviter.name} invites you - Milipol Innovation Awards",
-            f"Hello {name},\n\n{inviter.name} invites you to manage the entries of {company.name}. To choose your "
-            f"password, open this link (valid for 7 days, once):\n{link}",
-        )
+    notifications.queue(
+        "colleague_invitation",
+        to=email,
+        language=language,
+        name=name,
+        inviter=inviter.name,
+        company=company.name,
+        link=link,
     )
-    send_mail(to=email, subject=subject, body=body)
 
 
 def join_company(*, organisation: Organisation, email: str, name: str, language: str, password: str) -> User:
@@ -333,22 +246,7 @@ def invite_company_contact(*, actor: User, organisation: Organisation, link_for)
             "contact": True,
         }
     )
-    subject, body = (
-        (
-            f"Vos candidatures pour {organisation.name} - Milipol Innovation Awards",
-            f"Bonjour,\n\nLes organisateurs des Milipol Innovation Awards vous invitent à gérer les candidatures de "
-            f"{organisation.name}, dont cette adresse est le contact. Pour choisir votre mot de passe, ouvrez ce lien "
-            f"(valable 7 jours, une seule fois) :\n{link}\n\nVous pourrez ensuite inviter vos collègues.",
-        )
-        if language == "fr"
-        else (
-            f"Your entries for {organisation.name} - Milipol Innovation Awards",
-            f"Hello,\n\nThe organisers of the Milipol Innovation Awards invite you to manage the entries of "
-            f"{organisation.name}, whose contact this address is. To choose your password, open this link (valid "
-            f"for 7 days, once):\n{link}\n\nYou can then invite your colleagues.",
-        )
-    )
-    send_mail(to=email, subject=subject, body=body)
+    notifications.queue("company_contact_invitation", to=email, language=language, company=organisation.name, link=link)
     record(actor=actor, action="company.contact_invited", obj=organisation, edition_id=None, after={"email": email})
     db.session.flush()
     return email

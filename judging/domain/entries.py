@@ -146,24 +146,20 @@ def submit_entry(*, entry: Entry) -> Entry:
 
 def send_receipt(entry: Entry) -> None:
     """The submission receipt, to each contact of the company, in their language."""
-    from ..mail import send_in_language
+    from . import notifications
 
     when = entry.submitted_at.strftime("%Y-%m-%d %H:%M UTC")
     for user in db.session.scalars(
         db.select(User).where(User.organisation_id == entry.organisation_id, User.role == "exhibitor")
     ):
-        send_in_language(
+        notifications.notify(
             user,
-            fr=(
-                f"Candidature reçue : {entry.title}",
-                f"Bonjour {user.name},\n\nNous avons bien reçu la candidature « {entry.title} » "
-                f"({entry.category.name_fr}) le {when}. Vous pouvez la modifier jusqu'à la date limite.\n",
-            ),
-            en=(
-                f"Entry received: {entry.title}",
-                f"Hello {user.name},\n\nWe have received the entry '{entry.title}' ({entry.category.name_en}) "
-                f"on {when}. You can still change it until the deadline.\n",
-            ),
+            "receipt",
+            # One receipt per submission: submitted again after "back to draft", it is a new one.
+            key=f"entry:{entry.id}:{entry.submitted_at.isoformat()}",
+            title=entry.title,
+            category=entry.category.name(user.language),
+            when=when,
         )
 
 

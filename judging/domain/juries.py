@@ -16,7 +16,6 @@ from scoring.assignment import EntryToAssign, Existing, assign_jurors
 
 from ..errors import Refused
 from ..extensions import db
-from ..mail import send_in_language
 from ..models import (
     Assignment,
     Category,
@@ -154,19 +153,9 @@ def invite_juror(*, actor: User, category: Category, email: str, name: str, lang
 
 
 def send_invitation(juror: User, url: str) -> None:
-    send_in_language(
-        juror,
-        fr=(
-            "Invitation au jury des Milipol Innovation Awards",
-            f"Bonjour {juror.name},\n\nVous êtes invité(e) à rejoindre le jury des Milipol Innovation Awards. "
-            f"Choisissez votre mot de passe et votre langue ici (lien valable 14 jours, une seule fois) :\n{url}\n",
-        ),
-        en=(
-            "Your invitation to the Milipol Innovation Awards jury",
-            f"Hello {juror.name},\n\nYou are invited to join the jury of the Milipol Innovation Awards. "
-            f"Choose your password and language here (link valid for 14 days, once):\n{url}\n",
-        ),
-    )
+    from . import notifications
+
+    notifications.notify(juror, "jury_invitation", link=url)
 
 
 def accept_invitation(*, juror: User, password: str, language: str) -> None:
@@ -287,25 +276,13 @@ def end_assignments(
 
 
 def _tell_organisers_of_voided_cards(*, juror: User, organisation: Organisation, voided: list[Scorecard]) -> None:
-    from ..mail import send_in_language_after_commit
+    from . import notifications
 
     titles = ", ".join(sorted({db.session.get(Entry, card.entry_id).title for card in voided}))
     name = juror.name or juror.email
     for organiser in db.session.scalars(db.select(User).where(User.role == "organiser", User.active.is_(True))):
-        send_in_language_after_commit(
-            organiser,
-            fr=(
-                f"Conflit d'intérêts : {len(voided)} grille(s) de {name} ne comptent plus",
-                f"Bonjour,\n\n{name} a déclaré un conflit d'intérêts avec {organisation.name}. Ses grilles déposées "
-                f"pour {titles} ne comptent plus ; les candidatures ont été réattribuées. Les validations du jury "
-                "concernées sont annulées.\n",
-            ),
-            en=(
-                f"Conflict of interest: {len(voided)} scorecard(s) of {name} no longer count",
-                f"Hello,\n\n{name} declared a conflict of interest with {organisation.name}. Their submitted "
-                f"scorecards for {titles} no longer count; the entries were reassigned. Any sign-off they fed is "
-                "void.\n",
-            ),
+        notifications.notify(
+            organiser, "cards_voided", count=len(voided), juror=name, company=organisation.name, titles=titles
         )
 
 
@@ -569,25 +546,21 @@ def recuse(*, juror: User, assignment: Assignment, reason: str) -> AssignmentPre
     return preview
 
 
-def remind_late_jurors(edition, *, scoring_url: str) -> int:
-    """Mail every juror behind schedule, in their language; returns how many were reminded."""
+def remind_late_jurors(edition, *, scoring_url: str, progress=None) -> int:
+    """Mail every juror behind schedule, in their language; returns how many were reminded.
+
+    `progress(done, total)` follows the queuing (the command line's progress bar)."""
+    from . import notifications
     from .progress import jurors_behind
 
     sent = 0
-    for juror, submitted, assigned in jurors_behind(edition):
-        send_in_language(
-            juror,
-            fr=(
-                f"Rappel : {assigned - submitted} grille(s) à compléter - {edition.name}",
-                f"Bonjour {juror.name},\n\nVous avez déposé {submitted} grille(s) sur {assigned}. "
-                f"Merci de compléter les autres avant la clôture :\n{scoring_url}\n",
-            ),
-            en=(
-                f"Reminder: {assigned - submitted} scorecard(s) to complete - {edition.name}",
-                f"Hello {juror.name},\n\nYou have submitted {submitted} of {assigned} scorecards. "
-                f"Please complete the others before scoring closes:\n{scoring_url}\n",
-            ),
+    behind = list(jurors_behind(edition))
+    for juror, submitted, assigned in behind:
+        notifications.notify(
+            juror, "reminder", edition=edition.name, submitted=submitted, assigned=assigned, link=scoring_url
         )
+        if progress is not None:
+            progress(sent + 1, len(behind))
         sent += 1
     if sent:
         audit.record(actor=None, action="jury.remind", obj=edition, edition_id=edition.id, after={"reminded": sent})

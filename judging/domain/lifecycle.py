@@ -9,7 +9,7 @@ fingerprint of the scorecards it came from; while frozen, every score change is 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from flask_babel import gettext as _
 
@@ -18,10 +18,9 @@ from scoring.flags import INCOMPLETE, TIE_UNDECIDED, FlagKind
 
 from ..errors import Refused
 from ..extensions import db
-from ..mail import send_after_commit
 from ..models import Category, Edition, Entry, ResultSnapshot, Round, User, utcnow
 from ..templating import language
-from . import audit
+from . import audit, notifications
 from .results import round_results, winners
 
 WINNER, FINALIST = "winner", "finalist"
@@ -208,33 +207,15 @@ class ResultMail:
     language: str
     subject: str
     body: str
+    context: dict = field(default_factory=dict, compare=False, repr=False)  # what the template was given
 
 
 def _result_mail(
     user: User, entries: list[Entry], by_entry: dict[int, str], edition: Edition, language: str
 ) -> ResultMail:
-    lines = []
-    for entry in entries:
-        outcome = by_entry.get(entry.id)
-        if language == "fr":
-            label = {WINNER: "lauréat", FINALIST: "finaliste"}.get(outcome, "non retenu")
-        else:
-            label = {WINNER: "winner", FINALIST: "finalist"}.get(outcome, "not shortlisted")
-        lines.append(f"- {entry.title}: {label}")
-    listing = "\n".join(lines)
-    if language == "fr":
-        return ResultMail(
-            user,
-            "fr",
-            f"Résultats des Milipol Innovation Awards - {edition.name}",
-            f"Bonjour {user.name},\n\nLes résultats sont publiés :\n{listing}\n\nMerci de votre participation.",
-        )
-    return ResultMail(
-        user,
-        "en",
-        f"Milipol Innovation Awards results - {edition.name}",
-        f"Hello {user.name},\n\nThe results are published:\n{listing}\n\nThank you for taking part.",
-    )
+    context = dict(user=user, edition=edition.name, outcomes=[(e.title, by_entry.get(e.id)) for e in entries])
+    subject, body, _html = notifications.render("results", language=language, **context)
+    return ResultMail(user, language, subject, body, context)
 
 
 def _recipients(edition: Edition) -> list[tuple[User, list[Entry]]]:
@@ -483,7 +464,9 @@ def send_result_mails(*, actor: User, edition: Edition, confirmed: bool) -> int:
         after={"mails": len(mails), "per_language": counts},
     )
     for mail in mails:
-        send_after_commit(to=mail.to.email, subject=mail.subject, body=mail.body)
+        notifications.queue(
+            "results", to=mail.to.email, language=mail.language, key=f"edition:{edition.id}", **mail.context
+        )
     db.session.flush()
     db.session.refresh(edition)
     return len(mails)

@@ -17,7 +17,6 @@ from scoring.flags import INCOMPLETE
 
 from ..errors import Refused
 from ..extensions import db
-from ..mail import send_in_language
 from ..models import (
     CalibrationSample,
     Category,
@@ -34,7 +33,7 @@ from ..models import (
     utcnow,
 )
 from ..templating import language
-from . import audit
+from . import audit, notifications
 from .results import inputs_fingerprint, result_inputs, round_results
 
 SHORTLIST_RULES = ("top", "threshold", "manual")
@@ -219,9 +218,9 @@ def apply_shortlist(*, actor: User, preview: ShortlistPreview, notify: bool = Fa
             "assigned": len(assignment.plan.added),
         },
     )
-    db.session.flush()
-    if notify:
+    if notify:  # in the same transaction: the mails exist exactly when the shortlist does
         notify_shortlist(preview, entries)
+    db.session.flush()
 
 
 def notify_shortlist(preview: ShortlistPreview, entries: dict[int, Entry]) -> int:
@@ -234,28 +233,13 @@ def notify_shortlist(preview: ShortlistPreview, entries: dict[int, Entry]) -> in
             db.select(User).where(User.organisation_id == entry.organisation_id, User.role == "exhibitor")
         ):
             stand = f"{entry.organisation.hall} {entry.organisation.stand}".strip()
-            send_in_language(
+            notifications.notify(
                 user,
-                fr=(
-                    f"Milipol Innovation Awards : {entry.title}",
-                    f"Bonjour {user.name},\n\n"
-                    + (
-                        f"Félicitations : « {entry.title} » est finaliste. Le jury viendra sur votre stand {stand} "
-                        "pendant le salon."
-                        if through
-                        else f"« {entry.title} » n'a pas été retenu pour la finale. Merci de votre participation."
-                    ),
-                ),
-                en=(
-                    f"Milipol Innovation Awards: {entry.title}",
-                    f"Hello {user.name},\n\n"
-                    + (
-                        f"Congratulations: '{entry.title}' is a finalist. "
-                        f"The jury will visit your stand {stand} during the show."
-                        if through
-                        else f"'{entry.title}' was not shortlisted for the final. Thank you for taking part."
-                    ),
-                ),
+                "shortlist",
+                key=f"round:{preview.round.id}:entry:{entry.id}:{'finalist' if through else 'out'}",
+                title=entry.title,
+                through=through,
+                stand=stand,
             )
             sent += 1
     return sent

@@ -175,8 +175,8 @@ def void_stale_sign_offs(session: Session, edition_ids) -> list[SignOff]:
 
 
 def _queue_president_mail(session: Session, round_: Round, reasons: list[str]) -> None:
-    from ..mail import send_after_commit
     from ..wording import signoff_changes
+    from . import notifications
 
     category = round_.category
     presidents = (
@@ -189,17 +189,14 @@ def _queue_president_mail(session: Session, round_: Round, reasons: list[str]) -
     for president in presidents:
         with force_locale(president.language):
             changed = signoff_changes(reasons)
-            subject = _("Your sign-off of %(category)s no longer holds", category=category.name(president.language))
-            body = _(
-                "Hello %(name)s,\n\nThe ranking of %(category)s (%(round)s) you signed off has changed since "
-                "(%(changed)s). Your sign-off is void: please review the ranking on your tablet and sign it "
-                "off again.\n",
-                name=president.name,
-                category=category.name(president.language),
-                round=round_.display_name(president.language),
-                changed=changed,
-            )
-        send_after_commit(to=president.email, subject=subject, body=body)
+        notifications.notify(
+            president,
+            "signoff_void",
+            session=session,
+            category=category.name(president.language),
+            round=round_.display_name(president.language),
+            changed=changed,
+        )
 
 
 def _before_commit(session: Session) -> None:

@@ -40,7 +40,7 @@ from exports import (
 )
 from exports.imports import MAX_ROWS as MAX_IMPORT_ROWS
 
-from .. import exporting
+from .. import exporting, jobs
 from ..domain.accounts import unclaimed_companies
 from ..domain.editions import current_edition
 from ..entries.forms import ConfirmForm
@@ -246,6 +246,10 @@ def confirm_import(kind: str):
             form=ConfirmImportForm(formdata=None, digest=plan.digest),
         ), 409
     _forget_pending(token)
+    if len(result.rows) > current_app.config["IMPORT_JOB_ROWS"]:
+        # Thousands of rows take a while: the worker imports them, the job's page shows how far it got.
+        job = jobs.start(f"import_{kind}", actor=current_user, edition=edition, payload=data, total=len(result.rows))
+        return redirect(url_for("organiser.jobs.job_page", job_id=job.id))
     if kind == "exhibitors":
         try:
             created, updated = exporting.import_exhibitors(actor=current_user, rows=result.rows)

@@ -159,6 +159,19 @@ def _world(make):
     db.session.flush()
     card = Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=people["juror_of_jury"].id, marks={})
     db.session.add(card)
+    from judging.domain import notifications
+    from judging.models import Job
+
+    message = notifications.notify(people["juror_of_jury"], "jury_invitation", link="http://awards.test/x")
+    job = Job(
+        kind="import_jurors",
+        status="done",
+        created_by_id=people["organiser"].id,
+        edition_id=edition.id,
+        total=1,
+        result={"rows": 1, "created": 1, "seats": 1},
+    )
+    db.session.add(job)
     db.session.commit()
     values = dict(
         entry_id=entry.id,
@@ -170,6 +183,8 @@ def _world(make):
         conflict_id=conflict.id,
         assignment_id=assignment.id,
         scorecard_id=card.id,
+        message_id=message.id,
+        job_id=job.id,
         token="not-a-token",
         slug=edition.slug,
         kind="exhibitors",

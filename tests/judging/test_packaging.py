@@ -23,6 +23,8 @@ def test_the_build_ships_every_package_module_and_template(tmp_path):
     }
     built = {path.relative_to(tmp_path) for path in tmp_path.rglob("*.py")}
     assert sorted(str(p) for p in source - built) == []
-    templates = {p.relative_to(ROOT / "templates") for p in (ROOT / "templates").rglob("*.html")}
-    shipped = {p.relative_to(tmp_path / "judging/templates") for p in (tmp_path / "judging/templates").rglob("*.html")}
-    assert sorted(str(p) for p in templates - shipped) == []
+    for pattern in ("*.html", "*.txt"):  # the pages, and the mails' text templates
+        templates = {p.relative_to(ROOT / "templates") for p in (ROOT / "templates").rglob(pattern)}
+        built = tmp_path / "judging/templates"
+        shipped = {p.relative_to(built) for p in built.rglob(pattern)}
+        assert sorted(str(p) for p in templates - shipped) == []

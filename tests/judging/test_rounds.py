@@ -18,6 +18,7 @@ def test_shortlist_top_n_moves_entries_to_the_final_and_notifies_in_their_langua
     preview = rounds.preview_shortlist(judged["pre"], rule="top", top=2)
     assert preview.advancing == [judged["entries"][0].id, judged["entries"][1].id]
     rounds.apply_shortlist(actor=judged["organiser"], preview=preview, notify=True)
+    db.session.commit()  # the mails leave once the shortlist is committed
     reached = {e.title: e.round_reached for e in db.session.scalars(db.select(Entry))}
     assert reached == {"Gate 9": 2, "Gate 8": 2, "Gate 7": 1, "Gate 6": 1, "Gate 5": 1}
     bodies = {m.to: m.body for m in outbox()}

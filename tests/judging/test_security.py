@@ -359,9 +359,12 @@ def test_a_line_break_in_an_entry_title_cannot_add_a_mail_header(client, make, l
     assert client.post(f"/entries/{entry.id}/submit").status_code == 302
     receipt = outbox()[-1]
     assert receipt.subject == "Entry received: Drone shield Bcc: attacker@example.com"
+    from judging.extensions import db
     from judging.mail import compose
+    from judging.models import OutboxMessage
 
-    assert compose(receipt)["Bcc"] is None
+    sent = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert compose(sent, sender="awards@localhost")["Bcc"] is None
 
 
 def test_the_database_refuses_an_eleventh_file_even_when_uploads_race(app, make):

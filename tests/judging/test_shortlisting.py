@@ -73,6 +73,7 @@ def test_applying_is_refused_until_each_unscored_entry_has_a_decision_and_nobody
     preview = rounds.preview_shortlist(judged["pre"], rule="top", top=2)
     with pytest.raises(Refused, match="Unread dossier") as refused:
         rounds.apply_shortlist(actor=judged["organiser"], preview=preview, notify=True)
+    db.session.commit()  # the mails leave once the shortlist is committed
     assert "Half read" in refused.value.message and refused.value.status == 409
     assert outbox() == []
     assert {e.round_reached for e in db.session.scalars(db.select(Entry))} == {1}
@@ -86,6 +87,7 @@ def test_an_explicit_decision_lets_an_unscored_entry_through_or_stops_it_and_is_
     )
     assert preview.undecided == [] and half.id in preview.advancing and unread.id in preview.eliminated
     rounds.apply_shortlist(actor=judged["organiser"], preview=preview, notify=True)
+    db.session.commit()  # the mails leave once the shortlist is committed
     reached = {e.title: e.round_reached for e in db.session.scalars(db.select(Entry))}
     assert reached == {"Drone 9": 2, "Drone 8": 2, "Half read": 2, "Drone 7": 1, "Drone 6": 1, "Unread dossier": 1}
     not_shortlisted = [m for m in outbox() if "not shortlisted" in m.body]
@@ -137,6 +139,7 @@ def test_a_finalist_no_juror_of_the_final_can_judge_is_refused_with_the_reason_a
     )
     with pytest.raises(Refused, match="Unread dossier") as refused:
         rounds.apply_shortlist(actor=judged["organiser"], preview=preview, notify=True)
+    db.session.commit()  # the mails leave once the shortlist is committed
     assert "conflicted" in refused.value.message
     assert {e.round_reached for e in db.session.scalars(db.select(Entry))} == {1}
     assert db.session.scalar(db.select(Assignment.id).where(Assignment.round_id == judged["final"].id)) is None
