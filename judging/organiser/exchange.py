@@ -96,13 +96,15 @@ def export_category_csv(category_id: int):
     the language (and so the format), `?anonymise=1` shows jurors as J01, J02..."""
     category = db.get_or_404(Category, category_id)
     language = _export_language() or page_language()
+    # Only this category is ranked (with its chance-of-winning figures), not the whole edition.
     book = exporting.results_book(
         category.edition,
         ceremony=False,
         language=language,
         anonymise_jurors=request.args.get("anonymise") == "1",
+        only=category,
     )
-    results = next(c for c in book.categories if c.position == category.position)
+    results = book.categories[0]
     style = csv_style(language)
     # A byte-order mark so that Excel opens the accents of "Société" right.
     return Response(
