@@ -164,3 +164,166 @@ def redis_reachable(url: str = "redis://127.0.0.1:6379/0") -> bool:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
     except Exception:  # noqa: BLE001  (any failure: no Redis to test with)
         return False
+
+
+# --- `make load-cluster` -----------------------------------------------------------------------------------------
+
+
+def _say(message: str) -> None:
+    print(f"[load-cluster] {message}", file=sys.stderr, flush=True)
+
+
+def run(seconds: int, jurors: int, organisers: int, exhibitors: int, workers: int, kill_window: float) -> int:
+    """The `make load` crowd through nginx onto two app machines; one machine is killed at 40% of the run and
+    comes back at 60%. Every acknowledged save must be in the database; a 5xx is allowed only within
+    `kill_window` seconds of the kill (the requests the dead machine had accepted)."""
+    import json
+    import threading
+
+    from bench import load
+
+    storage = tempfile.mkdtemp(prefix="awards-shared-storage-")
+    database_url = load._own_postgres_database("awards_load_cluster")
+    world = load.prepare(
+        database_url, tempfile.mkdtemp(prefix="awards-cluster-prepare-"), jurors, exhibitors, organisers
+    )
+    shared = shared_environment(
+        database_url=database_url,
+        storage=storage,
+        secret_key="load-cluster-secret",
+        redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        prefix=f"load-cluster-{os.getpid()}",
+    )
+    extra = {"LOGIN_RATE_LIMIT": "100000 per minute", "PUBLIC_BASE_URL": "http://127.0.0.1"}
+    machines = [AppMachine(name, load.free_port(), shared, workers=workers, extra=extra) for name in ("a", "b")]
+    balancer = Balancer(load.free_port(), [m.port for m in machines])
+    failures: list[tuple[float, str, str]] = []
+
+    class Recorder(load.Recorder):
+        def record(self, action, seconds_taken, status):
+            super().record(action, seconds_taken, status)
+            if status == "unreachable" or (isinstance(status, int) and status >= 500):
+                with self.lock:
+                    failures.append((time.time(), action, str(status)))
+
+    try:
+        for machine in machines:
+            machine.start()
+        balancer.start()
+        _say(f"2 machines on ports {[m.port for m in machines]} behind nginx on {balancer.port}; logging in")
+        port = balancer.port
+        recorder, stop, acknowledged, unacknowledged = Recorder(), threading.Event(), {}, {}
+        ready = threading.Semaphore(0)
+        threads = [
+            threading.Thread(
+                target=load.juror_loop,
+                args=(port, email, plan, stop, recorder, acknowledged, unacknowledged, ready),
+                daemon=True,
+            )
+            for email, plan in world["jurors"].items()
+        ]
+        threads += [
+            threading.Thread(target=load.organiser_loop, args=(port, email, stop, recorder, ready), daemon=True)
+            for email in world["organisers"]
+        ]
+        threads += [
+            threading.Thread(target=load.exhibitor_loop, args=(port, email, entry, stop, recorder, ready), daemon=True)
+            for email, entry in world["exhibitors"].items()
+        ]
+        threads.append(threading.Thread(target=load.floor_loop, args=(port, stop, recorder), daemon=True))
+        for index, thread in enumerate(threads):
+            thread.start()
+            if index % 20 == 19:
+                time.sleep(0.2)
+        for _ in threads[:-1]:
+            ready.acquire(timeout=60)
+        started = time.time()
+        load.GO.set()
+        _say("everyone logged in: the measured run starts")
+        time.sleep(seconds * 0.4)
+        killed_at = time.time()
+        machines[0].kill()
+        time.sleep(seconds * 0.2)
+        machines[0].start()
+        back_at = time.time()
+        time.sleep(max(seconds - (time.time() - started), 5))
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=15)
+        elapsed = time.time() - started
+        lost = load.check_acknowledged(database_url, acknowledged, unacknowledged)
+    finally:
+        balancer.stop()
+        for machine in machines:
+            machine.stop()
+        shutil.rmtree(storage, ignore_errors=True)
+    in_window = [f for f in failures if killed_at <= f[0] <= killed_at + kill_window]
+    outside = [f for f in failures if not killed_at <= f[0] <= killed_at + kill_window]
+    for action, values in sorted(recorder.latency.items()):
+        steady = [v for v, at in zip(values, recorder.at[action]) if at < killed_at and v > 0]
+        print(
+            json.dumps(
+                {
+                    "name": f"load_cluster_{action}",
+                    "requests": len(values),
+                    "throughput_per_s": round(len(values) / elapsed, 1),
+                    "p50_ms": round(load.percentile(values, 50) * 1000, 1),
+                    "p95_ms": round(load.percentile(values, 95) * 1000, 1),
+                    "steady_p95_ms": round(load.percentile(steady, 95) * 1000, 1) if steady else None,
+                    "statuses": dict(recorder.statuses[action]),
+                    "p95_ms_by_slice": load._p95_by_slice(values, recorder.at[action], started, load.SLICE_SECONDS),
+                }
+            ),
+            flush=True,
+        )
+    saves, floor = recorder.latency["scorecard_save"], recorder.latency["floor_healthz"]
+    save_p95 = load.percentile(saves, 95) if saves else None
+    floor_p95 = load.percentile(floor, 95) if floor else None
+    summary = {
+        "name": "load_cluster_summary",
+        "topology": "nginx -> 2 gunicorn machines (own ports and instance folders) -> PostgreSQL; Redis limiter; "
+        "shared file storage",
+        "seconds": round(elapsed, 1),
+        "jurors": jurors,
+        "organisers": organisers,
+        "exhibitors": exhibitors,
+        "workers_per_machine": workers,
+        "value": None if save_p95 is None else round(save_p95 * 1000, 1),
+        "unit": "ms (save p95 through nginx)",
+        # The floor: the health check (one SELECT 1) through the same nginx, in the same run.
+        "floor": None if floor_p95 is None else round(floor_p95 * 1000, 1),
+        "ratio": round(save_p95 / floor_p95, 2) if save_p95 and floor_p95 else None,
+        "acknowledged_saves": recorder.statuses["scorecard_save"]["200"],
+        "scorecards_checked": len(acknowledged),
+        "lost_acknowledged_saves": lost,
+        "killed_machine_at_s": round(killed_at - started, 1),
+        "machine_back_at_s": round(back_at - started, 1),
+        "kill_window_s": kill_window,
+        "failures_in_kill_window": len(in_window),
+        "failures_outside_kill_window": [(round(at - started, 1), action, status) for at, action, status in outside],
+        "target": "0 lost acknowledged saves, no 5xx or unanswered request outside the kill window",
+    }
+    print(json.dumps(summary), flush=True)
+    return 1 if (lost or outside) else 0
+
+
+def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=run.__doc__)
+    parser.add_argument("--seconds", type=int, default=40)
+    parser.add_argument("--jurors", type=int, default=100)
+    parser.add_argument("--organisers", type=int, default=10)
+    parser.add_argument("--exhibitors", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app machine")
+    parser.add_argument("--kill-window", type=float, default=5.0)
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped from outside: the machines stop too
+    if not redis_reachable(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")):
+        print("No Redis at 127.0.0.1:6379: start one (redis-server --daemonize yes).", file=sys.stderr)
+        return 2
+    return run(args.seconds, args.jurors, args.organisers, args.exhibitors, args.workers, args.kill_window)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

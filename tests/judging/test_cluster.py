@@ -90,10 +90,14 @@ def test_a_file_uploaded_through_one_machine_downloads_through_the_other(machine
     token = _csrf(browser, f"/entries/{entry.id}")
     boundary = uuid.uuid4().hex
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="brochure.pdf"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode() + PDF + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="brochure.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + PDF
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     status, _ = browser.request(
         "POST", f"/entries/{entry.id}/attachments", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
     )
