@@ -55,10 +55,6 @@ def _sign_off(edition: Edition) -> None:
 def _count(client, count_queries, url: str, **kwargs) -> tuple[int, object]:
     with count_queries() as statements:
         response = client.get(url, **kwargs) if not kwargs.get("data") else client.post(url, **kwargs)
-    import collections, os
-
-    if os.environ.get("DBG"):
-        print(url, "\n".join(s[:100].replace("\n", " ") for s in statements))
     assert response.status_code in (200, 302), response.get_data(as_text=True)[:500]
     return len(statements), response
 
