@@ -18,6 +18,7 @@ import logging
 import os
 import random
 import re
+import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -299,10 +300,9 @@ def _imports(app, client) -> None:
                             for r in jurors
                         ],
                     )
-                    ids = dict(
-                        db.session.execute(sa.select(User.email, User.id).where(User.email.like("imported%"))).tuples()
-                    )
-                    juries = dict(db.session.execute(sa.select(Jury.category_id, Jury.id)).tuples())
+                    imported = sa.select(User.email, User.id).where(User.email.like("imported%"))
+                    ids = dict(db.session.execute(imported).all())
+                    juries = dict(db.session.execute(sa.select(Jury.category_id, Jury.id)).all())
                     by_code = {c.code: juries[c.id] for c in _edition().categories}
                     db.session.execute(
                         sa.insert(JuryMember),
@@ -366,8 +366,11 @@ def main() -> None:
             _populate()
             db.session.remove()
         client = _client(app)
-        _export(app, client)
-        _imports(app, client)
+        only = set(sys.argv[1:])  # `python -m bench.bench_scale imports`: the imports alone
+        if not only or "export" in only:
+            _export(app, client)
+        if not only or "imports" in only:
+            _imports(app, client)
         with app.app_context():
             db.engine.dispose()
 

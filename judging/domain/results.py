@@ -70,6 +70,13 @@ def _forget_round_reads(session, *_args) -> None:
     session.info.pop(_MEMO, None)
 
 
+@sa.event.listens_for(Session, "do_orm_execute")
+def _forget_after_bulk_writes(state) -> None:
+    """A batched INSERT, UPDATE or DELETE (an import) bypasses the flush: it forgets the reads too."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info.pop(_MEMO, None)
+
+
 def counted_scorecards(round_: Round) -> list[Scorecard]:
     """The scorecards that count in this round's ranking (the definition in this module's docstring)."""
     return list(_read_once("cards", round_, lambda: _counted_scorecards(round_)))

@@ -9,7 +9,19 @@ from openpyxl import Workbook, load_workbook
 
 from judging.domain import juries
 from judging.extensions import db
-from judging.models import Assignment, Edition, JuryMember, Organisation, Scorecard, User
+from judging.models import (
+    Assignment,
+    Category,
+    Edition,
+    Entry,
+    Jury,
+    JuryMember,
+    Organisation,
+    Round,
+    Scorecard,
+    SignOff,
+    User,
+)
 from support import sign_off_as_president
 
 CATEGORIES = ("cyber", "drones")
@@ -198,3 +210,31 @@ def test_juror_import_statements_do_not_grow_with_rows(client, make, login_as, c
     )
     assert again <= many
     assert db.session.scalar(db.select(db.func.count(JuryMember.id))) == len(seats) + 0
+
+
+def test_a_juror_import_that_names_an_employer_voids_the_sign_off_it_changes(client, make, login_as):
+    edition = make.edition()
+    organiser = login_as(make.user("organiser"))
+    _grow(make, edition, organiser, entries=2, jurors=2)
+    _sign_off(edition)
+    cyber = make.category(edition, "cyber")
+    # The second cyber juror scored every cyber entry; the import says they work for the first entry's company.
+    juror = db.session.scalars(
+        db.select(User)
+        .join(JuryMember, JuryMember.user_id == User.id)
+        .join(Jury, Jury.id == JuryMember.jury_id)
+        .where(Jury.category_id == cyber.id)
+        .order_by(User.id)
+    ).all()[1]
+    entry = db.session.scalars(db.select(Entry).where(Entry.category_id == cyber.id).order_by(Entry.id)).first()
+    data = _workbook(JUROR_HEADER, [[juror.name, juror.email, entry.organisation.name, "cyber", "en", ""]])
+    assert client.post("/organiser/import/jurors", data={"file": (io.BytesIO(data), "j.xlsx")}).status_code == 302
+    db.session.expire_all()
+    signed = {
+        code: sign_off
+        for sign_off, code in db.session.execute(
+            db.select(SignOff, Category.code).join(Round, Round.id == SignOff.round_id).join(Category)
+        )
+    }
+    assert signed["cyber"].voided_at is not None and "cards" in signed["cyber"].void_reasons
+    assert signed["drones"].voided_at is None  # the other category's ranking did not move
