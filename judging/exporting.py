@@ -28,7 +28,7 @@ from exports import (
 from scoring.flags import INCOMPLETE, TIE_UNDECIDED
 
 from .domain import audit, floor, lifecycle, rounds
-from .domain.organisations import find_organisation, organisations_by_name
+from .domain.organisations import organisations_by_name
 from .domain.results import counted_scorecards, round_results
 from .errors import Refused
 from .extensions import db
@@ -411,10 +411,11 @@ EXHIBITOR_FIELDS = ("country", "hall", "stand", "is_startup", "contact_email")
 
 
 def plan_exhibitors(rows: tuple[ExhibitorRow, ...]) -> ImportPlan:
-    """What `import_exhibitors` would do with `rows`, without writing anything."""
+    """What `import_exhibitors` would do with `rows`, without writing anything (companies read in one query)."""
+    known = organisations_by_name(row.organisation for row in rows)
     changes = []
     for row in rows:
-        organisation = find_organisation(row.organisation)
+        organisation = known.get(fold(row.organisation))
         if organisation is None:
             changes.append(PlannedChange("new exhibitor", row.organisation, f"{row.country} · {row.hall} {row.stand}"))
             continue
@@ -430,20 +431,32 @@ def plan_exhibitors(rows: tuple[ExhibitorRow, ...]) -> ImportPlan:
 
 def plan_jurors(*, edition: Edition, rows: tuple[JurorImportRow, ...]) -> ImportPlan:
     """What `import_jurors` would do with `rows`, without writing anything: new accounts, new seats, and every
-    jury whose president would change (and who presides today)."""
+    jury whose president would change (and who presides today). Accounts and seats are read in one query each."""
     categories = {c.code: c for c in edition.categories}
+    accounts = {u.email: u for u in db.session.scalars(db.select(User).where(User.email.in_({r.email for r in rows})))}
+    seats: dict[int, list[JuryMember]] = {c.id: [] for c in categories.values()}
+    for member, category_id in db.session.execute(
+        db.select(JuryMember, Jury.category_id)
+        .join(Jury, Jury.id == JuryMember.jury_id)
+        .where(Jury.category_id.in_([c.id for c in categories.values()]))
+    ):
+        seats[category_id].append(member)
+    presidents = {
+        u.id: u
+        for u in db.session.scalars(
+            db.select(User).where(User.id.in_({m.user_id for ms in seats.values() for m in ms if m.is_president}))
+        )
+    }
     changes = []
     for row in rows:
-        juror = db.session.scalar(db.select(User).where(User.email == row.email))
+        juror = accounts.get(row.email)
         if juror is not None and juror.role != "juror":
             raise Refused(_("%(email)s already has an account that is not a juror's.", email=row.email), 409)
         if juror is None:
             changes.append(PlannedChange("new juror", row.email, row.name))
         for code in row.juries:
             category = categories[code]
-            members = db.session.scalars(
-                db.select(JuryMember).join(Jury, Jury.id == JuryMember.jury_id).where(Jury.category_id == category.id)
-            ).all()
+            members = seats[category.id]
             mine = next((m for m in members if juror is not None and m.user_id == juror.id), None)
             if mine is None:
                 changes.append(PlannedChange("new seat", row.email, category.name(page_language())))
@@ -452,7 +465,7 @@ def plan_jurors(*, edition: Edition, rows: tuple[JurorImportRow, ...]) -> Import
                 if current is None:
                     changes.append(PlannedChange("new president", row.email, category.name(page_language())))
                 else:
-                    president = db.session.get(User, current.user_id)
+                    president = presidents.get(current.user_id)
                     changes.append(
                         PlannedChange(
                             "president replaced",
