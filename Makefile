@@ -9,7 +9,7 @@ PORT ?= 5000
 # Links in mails and QR codes name this host (0.0.0.0 listens everywhere but is no address to open).
 LINK_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
 
-.PHONY: run test test-postgres bench load install lock clean-instance translations
+.PHONY: run test test-postgres bench load load-cluster install lock clean-instance translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,16 @@ bench: install
 load: install
 	$(BIN)/python -m bench.load --database postgresql
 	$(BIN)/python -m bench.load --database sqlite
+
+# Two app machines (gunicorn on their own ports and instance folders) behind Debian's nginx, on PostgreSQL (database
+# awards_load_cluster), Redis for the shared limiter, one shared file storage; one machine killed mid-run.
+load-cluster: install
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light)
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || \
+		(command -v redis-server >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq redis-server)) && (redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes)
+	$(BIN)/python -m bench.cluster
 
 clean-instance:
 	rm -rf instance

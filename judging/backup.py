@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 
 from .extensions import db
-from .uploads import is_stored_name, upload_path
+from .storage import storage
+from .uploads import is_stored_name
 
 FORMAT = 1
 
@@ -47,7 +47,7 @@ def _revision(connection) -> str | None:
 def write_backup(path: str | Path) -> dict:
     """Write the zip; returns the manifest (schema revision, row counts, files)."""
     tables = db.metadata.sorted_tables
-    upload_folder = Path(current_app.config["UPLOAD_FOLDER"])
+    files = storage()
     engine = db.engine
     options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with engine.connect().execution_options(**options) as connection, connection.begin():
@@ -75,9 +75,8 @@ def write_backup(path: str | Path) -> dict:
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
         archive.writestr("database.json", json.dumps(data, default=str))
         for name in sorted(stored):
-            file = upload_folder / name
-            if file.exists():
-                archive.write(file, f"uploads/{name}")
+            if files.exists(name):
+                archive.writestr(f"uploads/{name}", files.read(name))
     return manifest
 
 
@@ -130,10 +129,10 @@ def restore_backup(path: str | Path, *, force: bool = False) -> dict:
                             sa.text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :next, false)"),
                             {"table": f'"{table.name}"', "next": next_id},
                         )
-        upload_folder = Path(current_app.config["UPLOAD_FOLDER"])
-        upload_folder.mkdir(parents=True, exist_ok=True)
+        files = storage()
         for name in manifest.get("files", []):
             member = f"uploads/{name}"
             if member in archive.namelist():
-                upload_path(upload_folder, name).write_bytes(archive.read(member))
+                if is_stored_name(name):  # a crafted archive names no file outside the storage
+                    files.save(name, archive.read(member))
     return manifest

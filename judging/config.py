@@ -47,6 +47,8 @@ def from_environment(instance_path: Path) -> dict:
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads")),
+        # Where files go (judging/storage.py): a directory every app machine shares; default UPLOAD_FOLDER.
+        "STORAGE_URL": os.environ.get("STORAGE_URL", ""),
         "MAX_CONTENT_LENGTH": int(float(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -78,7 +80,9 @@ def from_environment(instance_path: Path) -> dict:
         # Tasks run in the caller instead of the worker (tests only): TASKS_IMMEDIATE=1.
         **({"TASKS_IMMEDIATE": True} if _bool("TASKS_IMMEDIATE") else {}),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(2 * 3600))),
+        # memory:// counts per worker process; with several workers or machines, redis://host:6379/0 shares them.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "awards"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         # Failed logins only. Per address: high enough for a hundred jurors behind the venue's Wi-Fi.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "60 per minute;600 per hour"),

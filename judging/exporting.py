@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 from flask_babel import force_locale, gettext as _
+from sqlalchemy.orm import joinedload
 
 import scoring
 from exports import (
@@ -27,12 +28,26 @@ from exports import (
 from scoring.flags import INCOMPLETE, TIE_UNDECIDED
 
 from .domain import audit, floor, lifecycle, rounds
-from .domain.organisations import find_organisation
+from .domain.organisations import organisations_by_name
 from .domain.results import counted_scorecards, round_results
 from .errors import Refused
 from .extensions import db
-from .models import SCORING_METHODS, Assignment, Edition, Entry, Jury, JuryMember, Organisation, User, utcnow
+from .models import (
+    SCORING_METHODS,
+    Assignment,
+    Category,
+    Edition,
+    Entry,
+    Jury,
+    JuryMember,
+    Organisation,
+    Round,
+    User,
+    new_session_token,
+    utcnow,
+)
 from .templating import language as page_language
+from .text import fold
 from .transaction import atomic
 from .wording import engine_flag, method_label, translator
 
@@ -45,24 +60,88 @@ def app_version() -> str:
 
 
 def results_book(
-    edition: Edition, *, anonymise_jurors: bool = False, ceremony: bool = True, language: str | None = None
+    edition: Edition,
+    *,
+    anonymise_jurors: bool = False,
+    ceremony: bool = True,
+    language: str | None = None,
+    only: Category | None = None,
 ) -> ResultsBook:
     """The plain data of the results workbook: each category's deciding round, as frozen when it is, with
-    names and labels in `language` (default: the page's)."""
+    names and labels in `language` (default: the page's). `only`: that category alone (its CSV), without
+    ranking the others.
+
+    The statements sent do not grow with entries, jurors or scorecards: each round's cards and entries are
+    read once (`results` keeps them for the unit of work), companies come with the entries, and names,
+    titles and assignment counts are read with one query per table."""
     language = language or page_language()
     with force_locale(language):
-        return _results_book(edition, anonymise_jurors=anonymise_jurors, ceremony=ceremony, language=language)
+        categories = [only] if only is not None else list(edition.categories)
+        return _results_book(
+            edition, categories, anonymise_jurors=anonymise_jurors, ceremony=ceremony, language=language
+        )
 
 
-def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, language: str) -> ResultsBook:
+def category_results(category: Category, *, language: str | None = None) -> tuple[CategoryResults, object]:
+    """One category's results for its CSV (and the translation of its column titles)."""
+    book = results_book(category.edition, ceremony=False, language=language, only=category)
+    return book.categories[0], book.translate
+
+
+def _category_results(category: Category, round_: Round, outcome, entries: dict, language: str) -> CategoryResults:
+    check = floor.pairwise_check(round_, outcome.ranking) if round_.on_stand else None
+    return CategoryResults(
+        name=category.name(language),
+        position=category.position,
+        method=outcome.method,
+        round_name=round_.display_name(language),
+        combined_note=outcome.combined_note,
+        pairwise=None
+        if check is None
+        else PairwiseSummary(
+            answers=check.answers,
+            agrees=check.agrees,
+            winners=tuple(sorted(entries[e].title for e in check.winners if e in entries)),
+        ),
+        criteria=tuple(
+            CriterionInfo(key=c.key, name=c.name(language), weight=c.weight, min=c.scale_min, max=c.scale_max)
+            for c in outcome.criteria
+        ),
+        rows=tuple(
+            RankedRow(
+                rank=line.rank,
+                entry_id=line.entry,
+                title=entries[line.entry].title,
+                organisation=entries[line.entry].organisation.name,
+                country=entries[line.entry].organisation.country,
+                hall=entries[line.entry].organisation.hall,
+                stand=entries[line.entry].organisation.stand,
+                score=line.score,
+                criterion_means=dict(line.criterion_means),
+                n_scorecards=line.n_scorecards,
+                flags=tuple(engine_flag(f) for f in line.flags),
+                p_first=line.p_first,
+                p_top3=line.p_top3,
+                complete=INCOMPLETE not in line.flags,
+                undecided_tie=TIE_UNDECIDED in line.flags,
+            )
+            for line in outcome.ranking
+        ),
+    )
+
+
+def _results_book(
+    edition: Edition, categories: list[Category], *, anonymise_jurors: bool, ceremony: bool, language: str
+) -> ResultsBook:
     if ceremony:
         rounds.ensure_ceremony_export_allowed(edition)
-    categories, score_rows, fingerprints, notes = [], [], [], []
-    juror_ids: set[int] = set()
+    results, score_rows, fingerprints, notes, deciding = [], [], [], [], []
+    titles: dict[int, str] = {}
     frozen_at = None
-    for category in edition.categories:
+    for category in categories:
         round_ = rounds.deciding_round(category)
         outcome = round_results(round_, stability=True)
+        live_stats = outcome.juror_stats
         snapshot = lifecycle.current_snapshot(round_)
         if snapshot is not None:
             outcome = lifecycle.with_snapshot(outcome, snapshot)
@@ -70,62 +149,26 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         entries = outcome.entries
         missing = [line.entry for line in outcome.ranking if line.entry not in entries]
         if missing:
-            entries = entries | {e.id: e for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(missing)))}
-        check = floor.pairwise_check(round_, outcome.ranking) if round_.on_stand else None
-        categories.append(
-            CategoryResults(
-                name=category.name(language),
-                position=category.position,
-                method=outcome.method,
-                round_name=round_.display_name(language),
-                combined_note=outcome.combined_note,
-                pairwise=None
-                if check is None
-                else PairwiseSummary(
-                    answers=check.answers,
-                    agrees=check.agrees,
-                    winners=tuple(sorted(entries[e].title for e in check.winners if e in entries)),
-                ),
-                criteria=tuple(
-                    CriterionInfo(key=c.key, name=c.name(language), weight=c.weight, min=c.scale_min, max=c.scale_max)
-                    for c in outcome.criteria
-                ),
-                rows=tuple(
-                    RankedRow(
-                        rank=line.rank,
-                        entry_id=line.entry,
-                        title=entries[line.entry].title,
-                        organisation=entries[line.entry].organisation.name,
-                        country=entries[line.entry].organisation.country,
-                        hall=entries[line.entry].organisation.hall,
-                        stand=entries[line.entry].organisation.stand,
-                        score=line.score,
-                        criterion_means=dict(line.criterion_means),
-                        n_scorecards=line.n_scorecards,
-                        flags=tuple(engine_flag(f) for f in line.flags),
-                        p_first=line.p_first,
-                        p_top3=line.p_top3,
-                        complete=INCOMPLETE not in line.flags,
-                        undecided_tie=TIE_UNDECIDED in line.flags,
-                    )
-                    for line in outcome.ranking
-                ),
-            )
-        )
+            entries = entries | {
+                e.id: e
+                for e in db.session.scalars(
+                    db.select(Entry).options(joinedload(Entry.organisation)).where(Entry.id.in_(missing))
+                )
+            }
+        titles.update((entry_id, entry.title) for entry_id, entry in entries.items())
+        results.append(_category_results(category, round_, outcome, entries, language))
+        deciding.append((category, round_, live_stats))
         fingerprints.append(outcome.fingerprint)
         if outcome.combined_note:
             notes.append(f"{category.name(language)}: {outcome.combined_note}")
-        for card in counted_scorecards(round_):
-            juror_ids.add(card.juror_id)
-            score_rows.append((category, round_, card))
-    outliers = {flag.juror_id for c in categories for row in c.rows for flag in row.flags if flag.juror_id is not None}
+        score_rows += [(category, round_, card) for card in counted_scorecards(round_)]
+    juror_ids = {card.juror_id for _, _, card in score_rows} | {
+        juror_id for _, _, stats in deciding for juror_id in stats
+    }
+    outliers = {flag.juror_id for c in results for row in c.rows for flag in row.flags if flag.juror_id is not None}
     people = list(db.session.scalars(db.select(User).where(User.id.in_(juror_ids | outliers))))
     names = {u.id: (u.name or u.email) for u in people}
     emails = {u.id: u.email for u in people}
-    titles = {
-        e.id: e.title
-        for e in db.session.scalars(db.select(Entry).where(Entry.id.in_({card.entry_id for _, _, card in score_rows})))
-    }
     scores = tuple(
         ScoreRow(
             juror_id=card.juror_id,
@@ -157,9 +200,9 @@ def _results_book(edition: Edition, *, anonymise_jurors: bool, ceremony: bool, l
         edition=edition.name,
         method=edition.scoring_method,
         parameters={"trim": edition.trim, "min_scorecards": edition.min_scorecards, "bootstrap resamples": 1000},
-        categories=tuple(categories),
+        categories=tuple(results),
         scores=scores,
-        jurors=tuple(_juror_rows(edition, names, emails, language)),
+        jurors=tuple(_juror_rows(deciding, names, emails, language)),
         generated_at=utcnow(),
         app_version=app_version(),
         fingerprint=scoring.scores_fingerprint([]) if not fingerprints else _combine(fingerprints),
@@ -178,28 +221,30 @@ def _combine(fingerprints: list[str]) -> str:
     return hashlib.sha256("".join(fingerprints).encode()).hexdigest()
 
 
-def _juror_rows(edition: Edition, names: dict[int, str], emails: dict[int, str], language: str) -> list[JurorRow]:
+def _juror_rows(
+    deciding: list[tuple[Category, Round, dict]], names: dict[int, str], emails: dict[int, str], language: str
+) -> list[JurorRow]:
+    """Each juror's assignments, submissions, mean and severity in each deciding round (the live statistics,
+    which a freeze does not store); the assignments are counted for every round in one query."""
+    assigned: dict[tuple[int, int], int] = {}
+    if deciding:
+        assigned = {
+            (round_id, juror_id): n
+            for round_id, juror_id, n in db.session.execute(
+                db.select(Assignment.round_id, Assignment.juror_id, db.func.count(Assignment.id))
+                .where(Assignment.round_id.in_([r.id for _, r, _ in deciding]), Assignment.recused_at.is_(None))
+                .group_by(Assignment.round_id, Assignment.juror_id)
+            )
+        }
     rows = []
-    for category in edition.categories:
-        round_ = rounds.deciding_round(category)
-        outcome = round_results(round_)
-        assigned = dict(
-            db.session.execute(
-                db.select(Assignment.juror_id, db.func.count(Assignment.id))
-                .where(Assignment.round_id == round_.id, Assignment.recused_at.is_(None))
-                .group_by(Assignment.juror_id)
-            ).all()
-        )
-        for juror_id, stats in outcome.juror_stats.items():
-            if juror_id not in names:
-                user = db.session.get(User, juror_id)
-                names[juror_id] = (user.name or user.email) if user else str(juror_id)
-                emails[juror_id] = user.email if user else ""
+    for category, round_, stats_by_juror in deciding:
+        for juror_id, stats in stats_by_juror.items():
+            names.setdefault(juror_id, str(juror_id))
             rows.append(
                 JurorRow(
                     juror_id=juror_id,
                     juror=names[juror_id],
-                    assigned=assigned.get(juror_id, 0),
+                    assigned=assigned.get((round_.id, juror_id), 0),
                     submitted=stats.n,
                     mean=stats.mean,
                     severity=stats.severity,
@@ -221,28 +266,26 @@ class ImportContested(Refused):
         self.messages = messages
 
 
-def _registered_under_another_address(row: ExhibitorRow, organisation: Organisation) -> str | None:
-    """The address a company registered itself with, when it is not the file's contact (else None).
-
-    Someone may register a company's name before the organisers' import: the import must not then hand that
-    person the real company (its stand, its contact, its entries). The organisers decide, with the file."""
-    registered = organisation.contact_email.strip().lower()
-    if registered == row.contact_email:
-        return None
-    has_accounts = db.session.scalar(
-        db.select(User.id).where(User.organisation_id == organisation.id, User.role == "exhibitor").limit(1)
-    )
-    return registered if has_accounts is not None else None
-
-
 def contested_companies(rows: tuple[ExhibitorRow, ...]) -> list[str]:
     """One message per company of the file that registered itself under another contact address than the
-    file's (the preview refuses the file with them, and so does the import itself)."""
+    file's (the preview refuses the file with them, and so does the import itself). Companies and their
+    accounts are read in one query each."""
+    known = organisations_by_name(row.organisation for row in rows)
+    found = {fold(row.organisation): known.get(fold(row.organisation)) for row in rows}
+    with_accounts = set(
+        db.session.scalars(
+            db.select(User.organisation_id).where(
+                User.organisation_id.in_([o.id for o in found.values() if o is not None]), User.role == "exhibitor"
+            )
+        )
+    )
     contested = []
     for row in rows:
-        organisation = find_organisation(row.organisation)
-        registered = organisation and _registered_under_another_address(row, organisation)
-        if registered:
+        organisation = found[fold(row.organisation)]
+        if organisation is None or organisation.id not in with_accounts:
+            continue
+        registered = organisation.contact_email.strip().lower()
+        if registered != row.contact_email:
             contested.append(
                 _(
                     "“%(company)s” registered itself with the address %(registered)s, not the file's %(contact)s. "
@@ -267,16 +310,21 @@ def _report(progress, done: int, total: int) -> None:
 def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...], progress=None) -> tuple[int, int]:
     """Create or update organisations by name; the same file imported twice changes nothing. (created, updated)
 
-    `progress(done, total)` is called every few rows (a job's progress bar). Refused (409, nothing imported)
-    when a company of the file registered itself with another contact address than the file's: the organisers
-    check who that is before the company's data goes to them."""
+    The companies are read in one query and written with one batched INSERT and one batched UPDATE: the
+    statements sent do not grow with the rows. Two rows naming the same company (whatever the accents and
+    case): the later one wins. `progress(done, total)` is called every few rows (a job's progress bar).
+
+    Refused (409, nothing imported) when a company of the file registered itself with another contact address
+    than the file's: the organisers check who that is before the company's data goes to them."""
     contested = contested_companies(rows)
     if contested:
         raise ImportContested(contested)
-    created = updated = 0
+    known = organisations_by_name(row.organisation for row in rows)
+    new: dict[str, dict] = {}
+    changed: dict[int, dict] = {}
     for done, row in enumerate(rows, start=1):
         _report(progress, done, len(rows))
-        organisation = find_organisation(row.organisation)
+        key = fold(row.organisation)
         values = dict(
             country=row.country,
             hall=row.hall,
@@ -284,67 +332,96 @@ def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...], progress=N
             is_startup=row.is_startup,
             contact_email=row.contact_email,
         )
+        organisation = known.get(key)
         if organisation is None:
-            db.session.add(Organisation(name=row.organisation, **values))
-            created += 1
-        elif any(getattr(organisation, k) != v for k, v in values.items()):
-            for key, value in values.items():
-                setattr(organisation, key, value)
-            updated += 1
+            new[key] = dict(new.get(key, {"name": row.organisation}), **values)
+        elif any(getattr(organisation, k) != v for k, v in values.items()) or organisation.id in changed:
+            changed[organisation.id] = dict(id=organisation.id, **values)
+    if new:
+        db.session.execute(
+            db.insert(Organisation), [dict(values, name_key=key, created_at=utcnow()) for key, values in new.items()]
+        )
+    if changed:
+        db.session.execute(db.update(Organisation), list(changed.values()))
+        for organisation in known.values():  # the objects read above show the new values
+            if organisation.id in changed:
+                db.session.expire(organisation)
     audit.record(
         actor=actor,
         action="import.exhibitors",
         obj=actor,
         edition_id=None,
-        after={"created": created, "updated": updated},
+        after={"created": len(new), "updated": len(changed)},
     )
     db.session.flush()
-    return created, updated
+    return len(new), len(changed)
 
 
 def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, ...], progress=None) -> tuple[int, int]:
     """Create jurors (invited later) and seat them on their juries with the jury services the pages use; one
-    action: all rows or none. Returns (jurors created, seats added); `progress(done, total)` as for exhibitors."""
-    from .domain import juries as jury
+    action: all rows or none. Returns (jurors created, seats added); `progress(done, total)` as for exhibitors.
+
+    Accounts, employers, juries and seats are each read in one query and written in batches: the statements
+    sent do not grow with the rows. A later row naming a jury's president takes over from an earlier one."""
+    from .domain import juries as jury, seal
 
     categories = {c.code: c for c in edition.categories}
-    created = seats = 0
     with atomic():
+        emails = {row.email for row in rows}
+        accounts = {u.email: u for u in db.session.scalars(db.select(User).where(User.email.in_(emails)))}
+        employers = organisations_by_name(row.organisation for row in rows if row.organisation)
+        new: dict[str, dict] = {}
+        employed: dict[int, int] = {}  # existing juror id -> employer id, once known
         for done, row in enumerate(rows, start=1):
             _report(progress, done, len(rows))
-            juror = db.session.scalar(db.select(User).where(User.email == row.email))
+            juror = accounts.get(row.email)
             if juror is not None and juror.role != "juror":
                 raise Refused(_("%(email)s already has an account that is not a juror's.", email=row.email), 409)
-            employer = find_organisation(row.organisation) if row.organisation else None
-            if juror is None:
-                juror = User(email=row.email, name=row.name, role="juror", language=row.language, organisation=employer)
-                db.session.add(juror)
-                db.session.flush()
-                created += 1
-            elif juror.organisation_id is None and employer is not None:
-                juror.organisation = employer  # the employer, and with it the automatic conflict, once known
-            for code in row.juries:
-                category = categories[code]
-                seated = (
-                    db.session.scalar(
-                        db.select(JuryMember.id)
-                        .join(Jury, Jury.id == JuryMember.jury_id)
-                        .where(Jury.category_id == category.id, JuryMember.user_id == juror.id)
-                    )
-                    is not None
+            employer = employers.get(fold(row.organisation)) if row.organisation else None
+            if juror is None and row.email not in new:
+                new[row.email] = dict(
+                    email=row.email,
+                    name=row.name,
+                    role="juror",
+                    language=row.language,
+                    organisation_id=employer.id if employer else None,
                 )
-                member = jury.add_member(actor=actor, category=category, juror=juror)
-                seats += not seated
-                if row.president and not member.is_president:
-                    jury.set_president(actor=actor, member=member)
+            elif juror is not None and juror.organisation_id is None and employer is not None:
+                employed[juror.id] = employer.id  # the employer, and with it the automatic conflict, once known
+        if employed:
+            # A juror's employer is an input of the results they judged: the seal sees it, as for one juror.
+            seal.touched_in_bulk(db.session(), seal.editions_judged_by_any(db.session(), employed))
+            db.session.execute(db.update(User), [{"id": i, "organisation_id": o} for i, o in employed.items()])
+            for juror_id in employed:
+                db.session.expire(db.session.get(User, juror_id))
+        if new:
+            db.session.execute(
+                db.insert(User),
+                [dict(values, session_token=new_session_token(), created_at=utcnow()) for values in new.values()],
+                execution_options={"render_nulls": True},  # one batch: a None must not split the rows in groups
+            )
+            accounts.update((u.email, u) for u in db.session.scalars(db.select(User).where(User.email.in_(list(new)))))
+        seats: list[tuple[Category, User]] = []
+        presidents: dict[int, tuple[Category, User]] = {}
+        for row in rows:
+            for code in row.juries:
+                seats.append((categories[code], accounts[row.email]))
+                if row.president:
+                    presidents[categories[code].id] = (categories[code], accounts[row.email])
+        seated = jury.seat_jurors(actor=actor, seats=seats)
+        for category, juror in presidents.values():
+            member = seated[(category.id, juror.id)][0]
+            if not member.is_president:
+                jury.set_president(actor=actor, member=member)
+        added = sum(new_seat for _, new_seat in seated.values())
         audit.record(
             actor=actor,
             action="import.jurors",
             obj=edition,
             edition_id=edition.id,
-            after={"created": created, "seats": seats},
+            after={"created": len(new), "seats": added},
         )
-    return created, seats
+    return len(new), added
 
 
 # --- previews: what an import would change, shown before anything is written ------------------------------------
@@ -391,10 +468,11 @@ EXHIBITOR_FIELDS = ("country", "hall", "stand", "is_startup", "contact_email")
 
 
 def plan_exhibitors(rows: tuple[ExhibitorRow, ...]) -> ImportPlan:
-    """What `import_exhibitors` would do with `rows`, without writing anything."""
+    """What `import_exhibitors` would do with `rows`, without writing anything (companies read in one query)."""
+    known = organisations_by_name(row.organisation for row in rows)
     changes = []
     for row in rows:
-        organisation = find_organisation(row.organisation)
+        organisation = known.get(fold(row.organisation))
         if organisation is None:
             changes.append(PlannedChange("new exhibitor", row.organisation, f"{row.country} · {row.hall} {row.stand}"))
             continue
@@ -410,20 +488,32 @@ def plan_exhibitors(rows: tuple[ExhibitorRow, ...]) -> ImportPlan:
 
 def plan_jurors(*, edition: Edition, rows: tuple[JurorImportRow, ...]) -> ImportPlan:
     """What `import_jurors` would do with `rows`, without writing anything: new accounts, new seats, and every
-    jury whose president would change (and who presides today)."""
+    jury whose president would change (and who presides today). Accounts and seats are read in one query each."""
     categories = {c.code: c for c in edition.categories}
+    accounts = {u.email: u for u in db.session.scalars(db.select(User).where(User.email.in_({r.email for r in rows})))}
+    seats: dict[int, list[JuryMember]] = {c.id: [] for c in categories.values()}
+    for member, category_id in db.session.execute(
+        db.select(JuryMember, Jury.category_id)
+        .join(Jury, Jury.id == JuryMember.jury_id)
+        .where(Jury.category_id.in_([c.id for c in categories.values()]))
+    ):
+        seats[category_id].append(member)
+    presidents = {
+        u.id: u
+        for u in db.session.scalars(
+            db.select(User).where(User.id.in_({m.user_id for ms in seats.values() for m in ms if m.is_president}))
+        )
+    }
     changes = []
     for row in rows:
-        juror = db.session.scalar(db.select(User).where(User.email == row.email))
+        juror = accounts.get(row.email)
         if juror is not None and juror.role != "juror":
             raise Refused(_("%(email)s already has an account that is not a juror's.", email=row.email), 409)
         if juror is None:
             changes.append(PlannedChange("new juror", row.email, row.name))
         for code in row.juries:
             category = categories[code]
-            members = db.session.scalars(
-                db.select(JuryMember).join(Jury, Jury.id == JuryMember.jury_id).where(Jury.category_id == category.id)
-            ).all()
+            members = seats[category.id]
             mine = next((m for m in members if juror is not None and m.user_id == juror.id), None)
             if mine is None:
                 changes.append(PlannedChange("new seat", row.email, category.name(page_language())))
@@ -432,7 +522,7 @@ def plan_jurors(*, edition: Edition, rows: tuple[JurorImportRow, ...]) -> Import
                 if current is None:
                     changes.append(PlannedChange("new president", row.email, category.name(page_language())))
                 else:
-                    president = db.session.get(User, current.user_id)
+                    president = presidents.get(current.user_id)
                     changes.append(
                         PlannedChange(
                             "president replaced",

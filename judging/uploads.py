@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .storage import LocalStorage, Storage
+
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 # The only names `store_upload` ever gives: anything else (a path, "..") never comes from us.
 STORED_NAME = re.compile(r"[0-9a-f]{32}\.(pdf|jpg|png)")
@@ -57,16 +59,15 @@ def safe_display_name(filename: str) -> str:
     return (name.strip() or "attachment")[:200]
 
 
-def store_upload(data: bytes, folder: str | Path) -> StoredFile:
-    """Validate `data` by content and write it under a random name in `folder`."""
+def store_upload(data: bytes, folder: str | Path | Storage) -> StoredFile:
+    """Validate `data` by content and store it under a random name (in `folder`, a directory or a Storage)."""
     if not data:
         raise RejectedUpload(N_("The file is empty."))
     content_type = sniff_content_type(data)
     if content_type is None:
         raise RejectedUpload(N_("Only PDF, JPEG and PNG files are accepted; this file is none of them."))
     stored_name = secrets.token_hex(16) + ALLOWED_TYPES[content_type]
-    path = Path(folder) / stored_name
-    path.write_bytes(data)
+    (LocalStorage(folder) if isinstance(folder, (str, Path)) else folder).save(stored_name, data)
     return StoredFile(
         stored_name=stored_name, content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest()
     )

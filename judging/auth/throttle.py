@@ -27,12 +27,17 @@ def address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _prefix() -> str:
+    """The deployment's own counts in a Redis others may use too (RATELIMIT_KEY_PREFIX)."""
+    return current_app.config.get("RATELIMIT_KEY_PREFIX") or "awards"
+
+
 def refuse_if_exhausted(*counters: tuple[str, str, str]) -> None:
     """429 if any (name, key, setting) counter is already at its limit; nothing is counted here."""
     if not _enabled():
         return
     for name, key, setting in counters:
-        if any(not limiter.limiter.test(item, name, key) for item in _limits(setting)):
+        if any(not limiter.limiter.test(item, _prefix(), name, key) for item in _limits(setting)):
             abort(429, description=_("Too many attempts in a short time. Wait a minute, then try again."))
 
 
@@ -42,7 +47,7 @@ def count(*counters: tuple[str, str, str]) -> None:
         return
     for name, key, setting in counters:
         for item in _limits(setting):
-            limiter.limiter.hit(item, name, key)
+            limiter.limiter.hit(item, _prefix(), name, key)
 
 
 def login_counters(email: str) -> tuple[tuple[str, str, str], ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..extensions import db
-from ..models import AuditEvent, User
+from ..models import AuditEvent, User, utcnow
 
 
 def record(
@@ -29,3 +29,26 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_many(*, actor: User | None, action: str, events: list[tuple[Any, int | None, dict | None]]) -> None:
+    """Add one audit event per (object, edition id, after) in a single batched INSERT: what an import of
+    thousands of rows records, without a statement per row. The objects must have their ids."""
+    if not events:
+        return
+    db.session.execute(
+        db.insert(AuditEvent),
+        [
+            dict(
+                at=utcnow(),
+                actor_id=getattr(actor, "id", None),
+                edition_id=edition_id,
+                action=action,
+                object_type=type(obj).__name__,
+                object_id=obj.id,
+                before=None,
+                after=after,
+            )
+            for obj, edition_id, after in events
+        ],
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +10,7 @@ from ..entries.forms import ALWAYS_REQUIRED, QUESTIONS
 from ..errors import Refused
 from ..extensions import db
 from ..models import MAX_ATTACHMENTS, Attachment, Category, Edition, Entry, User, utcnow
+from ..storage import local_root, storage
 from ..templating import language
 from ..uploads import (
     RejectedUpload,
@@ -20,7 +19,6 @@ from ..uploads import (
     safe_display_name,
     store_upload,
     tablet_rendition,
-    upload_path,
 )
 from . import audit
 
@@ -175,15 +173,17 @@ def back_to_draft(*, entry: Entry) -> Entry:
     return entry
 
 
-def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, folder: str) -> Attachment:
-    """Validate the file by its content and attach it; the entry is unchanged when the file is refused."""
+def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, folder: str | None = None) -> Attachment:
+    """Validate the file by its content and attach it; the entry is unchanged when the file is refused. The file
+    goes to the app's storage (shared by every app machine), or to the directory `folder` when given."""
+    files = storage(folder)
     _ensure_open(entry.edition)
     if not entry.is_editable_status:
         raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
     if len(entry.attachments) >= MAX_ATTACHMENTS:
         raise Refused(_("An entry can have at most %(n)d files.", n=MAX_ATTACHMENTS), 400)
     try:
-        stored = store_upload(data, folder)
+        stored = store_upload(data, files)
     except RejectedUpload as error:
         raise Refused(_(str(error)), 400) from error
     attachment = Attachment(
@@ -200,24 +200,29 @@ def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, fold
         db.session.flush()  # the insert reaches the database now, so the slot constraint speaks here
     except IntegrityError:  # another upload took the last free slot at the same moment
         db.session.rollback()
-        upload_path(folder, stored.stored_name).unlink(missing_ok=True)
+        files.delete(stored.stored_name)
         raise Refused(_("An entry can have at most %(n)d files.", n=MAX_ATTACHMENTS), 409) from None
-    # Made now, so that the jury's tablets download (and keep offline) the small copy from the first day.
-    tablet_rendition(folder, stored.stored_name, sha256=stored.sha256, content_type=stored.content_type)
+    # Made now, so that the jury's tablets download (and keep offline) the small copy from the first day (beside
+    # the files, when they are in a directory; from object storage the tablets get the original).
+    root = local_root(files)
+    if root is not None:
+        tablet_rendition(root, stored.stored_name, sha256=stored.sha256, content_type=stored.content_type)
     return attachment
 
 
-def remove_attachment(*, attachment: Attachment, folder: str) -> None:
+def remove_attachment(*, attachment: Attachment, folder: str | None = None) -> None:
     _ensure_open(attachment.entry.edition)
     if not attachment.entry.is_editable_status:
         raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
-    path: Path | None = upload_path(folder, attachment.stored_name) if is_stored_name(attachment.stored_name) else None
+    name = attachment.stored_name if is_stored_name(attachment.stored_name) else None
     sha256 = attachment.sha256
-    rendition = rendition_path(folder, sha256=sha256, content_type=attachment.content_type)
+    files = storage(folder)
+    root = local_root(files)
+    rendition = rendition_path(root, sha256=sha256, content_type=attachment.content_type) if root else None
     db.session.delete(attachment)
     db.session.flush()
-    if path is not None:
-        path.unlink(missing_ok=True)
+    if name is not None:
+        files.delete(name)
     # Renditions are kept by content: another file with the same bytes still uses it.
     if rendition is not None and not db.session.scalar(
         db.select(Attachment.id).where(Attachment.sha256 == sha256).limit(1)

@@ -29,40 +29,85 @@ from ..models import (
     User,
     utcnow,
 )
-from . import audit
+from . import audit, seal
 
 # --- membership -------------------------------------------------------------------------------------------------
 
 
 def jury_of(category: Category) -> Jury:
-    jury = db.session.scalar(db.select(Jury).where(Jury.category_id == category.id))
-    if jury is None:  # every category has one; created lazily for categories added by hand
-        jury = Jury(category=category)
-        db.session.add(jury)
+    return juries_for([category])[category.id]
+
+
+def juries_for(categories: list[Category]) -> dict[int, Jury]:
+    """Each category's jury, by category id, read in one query."""
+    ids = [c.id for c in categories]
+    found = {j.category_id: j for j in db.session.scalars(db.select(Jury).where(Jury.category_id.in_(ids)))}
+    missing = [c for c in categories if c.id not in found]
+    for category in missing:  # every category has one; created lazily for categories added by hand
+        found[category.id] = Jury(category=category)
+        db.session.add(found[category.id])
+    if missing:
         db.session.flush()
-    return jury
+    return found
 
 
 def add_member(*, actor: User, category: Category, juror: User, role: str = "member") -> JuryMember:
-    if juror.role != "juror":
+    return seat_jurors(actor=actor, seats=[(category, juror)], role=role)[(category.id, juror.id)][0]
+
+
+def seat_jurors(
+    *, actor: User | None, seats: list[tuple[Category, User]], role: str = "member"
+) -> dict[tuple[int, int], tuple[JuryMember, bool]]:
+    """Seat each (category, juror) on the category's jury; a juror already seated keeps their seat.
+
+    The one rule for joining a jury, for the jury page (one juror) and the import (thousands): the statements
+    sent do not grow with the number of seats. Returns (seat, newly added) by (category id, juror id)."""
+    if any(juror.role != "juror" for _category, juror in seats):
         raise Refused(_("Only juror accounts can sit on a jury."), 400)
-    jury = jury_of(category)
-    member = db.session.scalar(
-        db.select(JuryMember).where(JuryMember.jury_id == jury.id, JuryMember.user_id == juror.id)
-    )
-    if member is None:
-        member = JuryMember(jury=jury, user=juror, role=role)
-        db.session.add(member)
-        db.session.flush()
-        audit.record(
+    if any(juror.id is None for _category, juror in seats):
+        db.session.flush()  # new accounts get their ids, in one batch
+    juries = juries_for(list({category.id: category for category, _juror in seats}.values()))
+    by_jury = {jury.id: category_id for category_id, jury in juries.items()}
+    seated = {
+        (by_jury[m.jury_id], m.user_id): m
+        for m in db.session.scalars(
+            db.select(JuryMember).where(
+                JuryMember.jury_id.in_(list(by_jury)),
+                JuryMember.user_id.in_({juror.id for _category, juror in seats}),
+            )
+        )
+    }
+    new = list({(c.id, j.id): (c, j) for c, j in seats if (c.id, j.id) not in seated}.values())
+    if new:
+        # One batched INSERT, then one read of the new seats (their ids, for the audit trail).
+        seal.touched_in_bulk(db.session(), {category.edition_id for category, _juror in new})
+        db.session.execute(
+            db.insert(JuryMember),
+            [dict(jury_id=juries[c.id].id, user_id=j.id, role=role, is_president=False) for c, j in new],
+        )
+        added = {
+            (by_jury[m.jury_id], m.user_id): m
+            for m in db.session.scalars(
+                db.select(JuryMember).where(
+                    JuryMember.jury_id.in_({juries[c.id].id for c, _juror in new}),
+                    JuryMember.user_id.in_({j.id for _category, j in new}),
+                )
+            )
+        }
+        audit.record_many(
             actor=actor,
             action="jury.add_member",
-            obj=member,
-            edition_id=category.edition_id,
-            after={"juror": juror.email, "category": category.code, "role": role},
+            events=[
+                (added[(c.id, j.id)], c.edition_id, {"juror": j.email, "category": c.code, "role": role})
+                for c, j in new
+            ],
         )
+        seated.update(added)
+        for category, _juror in new:  # a jury's member list read earlier in this unit of work now lacks them
+            db.session.expire(juries[category.id], ["members"])
     db.session.flush()
-    return member
+    new_keys = {(c.id, j.id) for c, j in new}
+    return {(c.id, j.id): (seated[(c.id, j.id)], (c.id, j.id) in new_keys) for c, j in seats}
 
 
 def remove_member(*, actor: User, member: JuryMember) -> None:

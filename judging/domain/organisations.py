@@ -23,6 +23,20 @@ def find_organisation(name: str) -> Organisation | None:
     )
 
 
+def organisations_by_name(names) -> dict[str, Organisation]:
+    """The companies with these names, by folded name (`text.fold`), in one query; the oldest of a name wins,
+    as in `find_organisation`. Names without a company are absent."""
+    keys = {fold(name) for name in names} - {""}
+    if not keys:
+        return {}
+    found: dict[str, Organisation] = {}
+    for organisation in db.session.scalars(
+        db.select(Organisation).where(Organisation.name_key.in_(keys)).order_by(Organisation.id)
+    ):
+        found.setdefault(organisation.name_key, organisation)
+    return found
+
+
 def entry_matches(search: str) -> ColumnElement[bool]:
     """A filter on entries (joined to their company): every word of `search` is in the title or the company's
     name, folded ("camera eclair" finds "Caméra thermique ÉCLAIR")."""

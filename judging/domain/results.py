@@ -17,6 +17,9 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
 import scoring
 from scoring.flags import INCOMPLETE, TIE_UNDECIDED
 
@@ -44,8 +47,42 @@ def method_of(round_: Round, edition: Edition) -> str:
     return round_.method or edition.scoring_method
 
 
+def _read_once(kind: str, round_: Round, load):
+    """A round's counted cards and entries, read from the database once per unit of work: the results page,
+    the ceremony export and its sign-off gate all rank the same rounds, and would otherwise load the same
+    thousands of scorecards several times. Any write (pending or flushed), commit or rollback forgets them."""
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        return load()
+    memo = session.info.setdefault(_MEMO, {})
+    key = (kind, round_.id)
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
+_MEMO = "round_reads"
+
+
+@sa.event.listens_for(Session, "after_flush")
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_round_reads(session, *_args) -> None:
+    session.info.pop(_MEMO, None)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _forget_after_bulk_writes(state) -> None:
+    """A batched INSERT, UPDATE or DELETE (an import) bypasses the flush: it forgets the reads too."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info.pop(_MEMO, None)
+
+
 def counted_scorecards(round_: Round) -> list[Scorecard]:
     """The scorecards that count in this round's ranking (the definition in this module's docstring)."""
+    return list(_read_once("cards", round_, lambda: _counted_scorecards(round_)))
+
+
+def _counted_scorecards(round_: Round) -> list[Scorecard]:
     members = (
         db.select(JuryMember.user_id)
         .join(Jury, Jury.id == JuryMember.jury_id)
@@ -80,11 +117,18 @@ def counted_scorecards(round_: Round) -> list[Scorecard]:
 
 
 def entries_in_round(round_: Round) -> dict[int, Entry]:
-    """Submitted entries that reached this round, by id (withdrawn and disqualified ones are never ranked)."""
+    """Submitted entries that reached this round, by id (withdrawn and disqualified ones are never ranked), with
+    their companies (every page and export of a ranking names them)."""
+    return dict(_read_once("entries", round_, lambda: _entries_in_round(round_)))
+
+
+def _entries_in_round(round_: Round) -> dict[int, Entry]:
     return {
         e.id: e
         for e in db.session.scalars(
-            db.select(Entry).where(
+            db.select(Entry)
+            .options(joinedload(Entry.organisation))
+            .where(
                 Entry.category_id == round_.category_id,
                 Entry.status == "submitted",
                 Entry.round_reached >= round_.position,

@@ -120,21 +120,53 @@ def editions_touched(session: Session) -> set[int]:
     return touched
 
 
+def editions_judged_by_any(session: Session, juror_ids) -> set[int]:
+    """`_editions_judged_by` for many jurors at once, in one query (the imports change employers in bulk)."""
+    juror_ids = list(juror_ids)
+    if not juror_ids:
+        return set()
+    query = (
+        session.query(Entry.edition_id)
+        .join(Scorecard, Scorecard.entry_id == Entry.id)
+        .join(Edition, Edition.id == Entry.edition_id)
+        .filter(
+            Scorecard.juror_id.in_(juror_ids),
+            Scorecard.status == "submitted",
+            Scorecard.purpose == "counted",
+            Edition.is_current.is_(True),
+        )
+    )
+    return {row[0] for row in query.distinct()}
+
+
+def touched_in_bulk(session: Session, edition_ids: set[int]) -> None:
+    """A write made in bulk (an executemany outside the unit of work, e.g. an import's seats) says which
+    editions' results it may move: the same refusal while frozen, and the same voiding of stale sign-offs at
+    commit, as for objects flushed one by one. Call it before the write."""
+    with session.no_autoflush:
+        _refuse_frozen(session, edition_ids)
+    session.info.setdefault("seal_editions", set()).update(edition_ids)
+
+
 def _before_flush(session: Session, _context, _instances) -> None:
     with session.no_autoflush:
         touched = editions_touched(session)
-        for edition_id in sorted(touched):
-            edition = session.get(Edition, edition_id)
-            if edition is not None and edition.results_state in FROZEN_STATES:
-                raise Refused(
-                    _(
-                        "The results of %(edition)s are frozen: unfreeze them (the reason is recorded) "
-                        "before changing what they were computed from.",
-                        edition=edition.name,
-                    ),
-                    409,
-                )
+        _refuse_frozen(session, touched)
     session.info.setdefault("seal_editions", set()).update(touched)
+
+
+def _refuse_frozen(session: Session, touched: set[int]) -> None:
+    for edition_id in sorted(touched):
+        edition = session.get(Edition, edition_id)
+        if edition is not None and edition.results_state in FROZEN_STATES:
+            raise Refused(
+                _(
+                    "The results of %(edition)s are frozen: unfreeze them (the reason is recorded) "
+                    "before changing what they were computed from.",
+                    edition=edition.name,
+                ),
+                409,
+            )
 
 
 def changed_parts(signed: dict | None, current: dict) -> list[str]:

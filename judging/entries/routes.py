@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -14,7 +16,8 @@ from ..errors import Refused
 from ..extensions import db
 from ..forms import options
 from ..models import Attachment, Edition, Entry
-from ..uploads import RejectedUpload, tablet_rendition, upload_path
+from ..storage import local_root, storage
+from ..uploads import is_stored_name, tablet_rendition
 from .forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, AttachmentForm, ConfirmForm, EntryForm
 
 bp = Blueprint("entries", __name__, url_prefix="/entries")
@@ -184,7 +187,6 @@ def upload(entry_id: int):
         user=current_user,
         data=file.read(),
         filename=file.filename or "",
-        folder=current_app.config["UPLOAD_FOLDER"],
     )
     flash(_("File attached."), "success")
     return redirect(url_for("entries.show", entry_id=entry.id))
@@ -198,7 +200,7 @@ def delete_attachment(entry_id: int, attachment_id: int):
     if attachment is None or attachment.entry_id != entry.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        services.remove_attachment(attachment=attachment, folder=current_app.config["UPLOAD_FOLDER"])
+        services.remove_attachment(attachment=attachment)
         flash(_("File removed."), "info")
     return redirect(url_for("entries.show", entry_id=entry.id))
 
@@ -210,20 +212,23 @@ def attachment(attachment_id: int, *, tablet_size: bool = False):
     item = db.session.get(Attachment, attachment_id)
     if item is None or not can_view_attachment(current_user, item):
         abort(404)
-    folder = current_app.config["UPLOAD_FOLDER"]
-    try:
-        path = upload_path(folder, item.stored_name)
-    except RejectedUpload:
+    # From the storage every app machine shares: uploaded through one machine, served by any other.
+    if not is_stored_name(item.stored_name):
         abort(404)
-    if not path.exists():
-        abort(404)
-    mimetype = item.content_type
-    if tablet_size and not request.args.get("original") and not request.args.get("download"):
-        rendition = tablet_rendition(folder, item.stored_name, sha256=item.sha256, content_type=item.content_type)
+    files = storage()
+    root = local_root(files)
+    mimetype, body = item.content_type, None
+    if tablet_size and root is not None and not request.args.get("original") and not request.args.get("download"):
+        rendition = tablet_rendition(root, item.stored_name, sha256=item.sha256, content_type=item.content_type)
         if rendition is not None:
-            path, mimetype = rendition.path, rendition.content_type
+            body, mimetype = rendition.path, rendition.content_type
+    if body is None:
+        try:
+            body = io.BytesIO(files.read(item.stored_name))
+        except FileNotFoundError:
+            abort(404)
     response = send_file(
-        path,
+        body,
         mimetype=mimetype,
         as_attachment=bool(request.args.get("download")),
         download_name=item.original_name,

@@ -3,9 +3,10 @@ the jury scripts under versioned URLs cached for a year, and the offline page in
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, send_from_directory, url_for
+from flask import Response, abort, render_template, send_from_directory, url_for
 
 from ..assets import IMMUTABLE, ONE_YEAR, STATIC, asset_version
+from ..storage import local_root, storage
 from ..uploads import rendition_path
 from .routes import bp
 
@@ -50,9 +51,8 @@ def attachment(attachment_id: int):
 
 def tablet_file_size(attachment) -> int:
     """What the tablet downloads for this file: its tablet-size rendition when one is made, else the original."""
-    path = rendition_path(
-        current_app.config["UPLOAD_FOLDER"], sha256=attachment.sha256, content_type=attachment.content_type
-    )
+    root = local_root(storage())  # renditions are made beside the files (judging/storage.py)
+    path = rendition_path(root, sha256=attachment.sha256, content_type=attachment.content_type) if root else None
     if path is not None and path.exists():
         return path.stat().st_size
     return attachment.size

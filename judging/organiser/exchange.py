@@ -6,7 +6,6 @@ import io
 import re
 import secrets
 import time
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -47,6 +46,7 @@ from ..entries.forms import ConfirmForm
 from ..extensions import db
 from ..forms import country_codes
 from ..models import Category
+from ..storage import local_root, storage
 from ..templating import language as page_language
 from ..wording import LANGUAGES, describe_import_limits, describe_too_large
 
@@ -94,13 +94,15 @@ def export_category_csv(category_id: int):
     the language (and so the format), `?anonymise=1` shows jurors as J01, J02..."""
     category = db.get_or_404(Category, category_id)
     language = _export_language() or page_language()
+    # Only this category is ranked (with its chance-of-winning figures), not the whole edition.
     book = exporting.results_book(
         category.edition,
         ceremony=False,
         language=language,
         anonymise_jurors=request.args.get("anonymise") == "1",
+        only=category,
     )
-    results = next(c for c in book.categories if c.position == category.position)
+    results = book.categories[0]
     style = csv_style(language)
     # A byte-order mark so that Excel opens the accents of "Société" right.
     return Response(
@@ -141,21 +143,22 @@ def import_template(kind: str):
 PENDING_IMPORT_HOURS = 24  # an upload waiting for its confirmation is deleted after this
 
 
-def _pending_folder() -> Path:
-    folder = Path(current_app.instance_path) / "pending-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _pending_name(token: str) -> str:
+    return f"pending-import-{token}.xlsx"
 
 
 def _keep_pending(data: bytes, kind: str) -> str:
-    """Keep an uploaded file until the organiser confirms its preview; the token is bound to their session."""
-    folder = _pending_folder()
-    cutoff = time.time() - PENDING_IMPORT_HOURS * 3600
-    for old in folder.glob("*.xlsx"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+    """Keep an uploaded file until the organiser confirms its preview; the token is bound to their session. The
+    file goes to the storage every app machine shares: the confirmation may reach another machine."""
+    files = storage()
+    root = local_root(files)
+    if root is not None:  # forget previews never confirmed
+        cutoff = time.time() - PENDING_IMPORT_HOURS * 3600
+        for old in root.glob("pending-import-*.xlsx"):
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
-    (folder / f"{token}.xlsx").write_bytes(data)
+    files.save(_pending_name(token), data)
     session.setdefault("pending_imports", {})[token] = kind
     session.modified = True
     return token
@@ -164,12 +167,15 @@ def _keep_pending(data: bytes, kind: str) -> str:
 def _pending(token: str, kind: str) -> bytes | None:
     if not re.fullmatch(r"[0-9a-f]{32}", token or "") or session.get("pending_imports", {}).get(token) != kind:
         return None
-    path = _pending_folder() / f"{token}.xlsx"
-    return path.read_bytes() if path.exists() else None
+    try:
+        return storage().read(_pending_name(token))
+    except FileNotFoundError:
+        return None
 
 
 def _forget_pending(token: str) -> None:
-    (_pending_folder() / f"{token}.xlsx").unlink(missing_ok=True)
+    if re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        storage().delete(_pending_name(token))
     session.get("pending_imports", {}).pop(token, None)
     session.modified = True
 
