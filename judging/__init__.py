@@ -70,6 +70,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(jury_bp)
     app.register_blueprint(organiser_bp)
 
+    from . import api
+
+    api.register(app)
+
     from . import assets, cli, errors, mail, templating, transaction
     from .domain import seal
 

@@ -31,6 +31,15 @@ def _edition_commands(app: Flask) -> None:
         upgrade()
         click.echo("Database is up to date.")
 
+    @app.cli.command("deliver-webhooks")
+    @click.option("--limit", default=100, show_default=True, help="At most this many deliveries in one run.")
+    def deliver_webhooks(limit):
+        """Send the webhook deliveries that are due (each in its own transaction); run it every minute."""
+        from .domain.webhooks import deliver_pending
+
+        counts = deliver_pending(limit=limit)
+        click.echo(f"Delivered {counts['delivered']}, retrying later {counts['retrying']}, failed {counts['failed']}.")
+
     @app.cli.command("create-user")
     @click.option("--email", required=True)
     @click.option("--role", type=click.Choice(ROLES), required=True)

@@ -74,6 +74,8 @@ def from_environment(instance_path: Path) -> dict:
         # Reset and registration mails, per address and per recipient.
         "MAIL_RATE_LIMIT": os.environ.get("MAIL_RATE_LIMIT", "5 per minute;30 per hour"),
         "MAIL_RECIPIENT_RATE_LIMIT": os.environ.get("MAIL_RECIPIENT_RATE_LIMIT", "3 per hour"),
+        # Calls per API token, whatever address they come from.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "10 per second;600 per minute"),
         # Every link that leaves a request (mails, QR codes, exports) starts with this; never the Host header.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         # Hosts the app answers to (comma-separated); unset: the host of PUBLIC_BASE_URL and loopback.

@@ -1,9 +1,22 @@
 """The organiser's side, one blueprint per concern under `/organiser` (organisers only, checked once on the parent):
 the dashboard and edition settings here in `routes`, then entries, juries, rounds and results, exchange (spreadsheets),
-ceremony (running order, press kit), audit and people (accounts), and the live floor of the finals."""
+ceremony (running order, press kit), audit and people (accounts), the live floor of the finals, and api_tokens (API
+tokens and webhooks)."""
 
-from . import audit_pages, ceremony, entries, exchange, floor, juries, people, results, rounds_pages, routes  # noqa: F401
+from . import (  # noqa: F401
+    api_tokens,
+    audit_pages,
+    ceremony,
+    entries,
+    exchange,
+    floor,
+    juries,
+    people,
+    results,
+    rounds_pages,
+    routes,
+)
 
 bp = routes.bp
-for concern in (entries, juries, results, floor, exchange, ceremony, audit_pages, people):
+for concern in (entries, juries, results, floor, exchange, ceremony, audit_pages, people, api_tokens):
     bp.register_blueprint(concern.bp)
