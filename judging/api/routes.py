@@ -82,20 +82,20 @@ def winners(slug: str):
 
 
 @blp.route("/editions/<slug>/results")
+@require("read-results")
 @blp.doc(security=SECURITY, summary="Rankings with scores, published or not (scope read-results)")
 @blp.response(200, schemas.ResultsSchema)
-@require("read-results")
 def results(slug: str):
     edition = _edition(slug)
     return {"edition": edition.slug, "results_state": edition.results_state, "categories": published.results(edition)}
 
 
 @blp.route("/editions/<slug>/entries")
+@require("read-entries")
 @blp.doc(security=SECURITY, summary="The entries of an edition with answers and attachments (scope read-entries)")
 @blp.arguments(schemas.EntryListArgs, location="query")
 @blp.response(200, schemas.EntrySchema(many=True))
-@blp.paginate()
-@require("read-entries")
+@blp.paginate(page_size=50, max_page_size=500)
 def entries(args: dict, slug: str, pagination_parameters):
     edition = _edition(slug)
     query = db.select(Entry).where(Entry.edition_id == edition.id)
@@ -113,9 +113,9 @@ def entries(args: dict, slug: str, pagination_parameters):
 
 
 @blp.route("/entries/<int:entry_id>")
+@require("read-entries")
 @blp.doc(security=SECURITY, summary="One entry with its answers and attachments (scope read-entries)")
 @blp.response(200, schemas.EntrySchema)
-@require("read-entries")
 def entry(entry_id: int):
     found = db.session.get(Entry, entry_id)
     if found is None:
@@ -124,10 +124,10 @@ def entry(entry_id: int):
 
 
 @blp.route("/companies")
+@require_any("read-entries", "write-companies")
 @blp.doc(security=SECURITY, summary="Every company with its contacts (scope read-entries or write-companies)")
 @blp.response(200, schemas.CompanySchema(many=True))
-@blp.paginate()
-@require_any("read-entries", "write-companies")
+@blp.paginate(page_size=50, max_page_size=500)
 def companies(pagination_parameters):
     query = db.select(Organisation)
     pagination_parameters.item_count = db.session.scalar(db.select(db.func.count()).select_from(Organisation))
@@ -140,6 +140,7 @@ def companies(pagination_parameters):
 
 
 @blp.route("/companies", methods=["PUT"])
+@require("write-companies")
 @blp.doc(
     security=SECURITY,
     summary="Import companies: each is created, or updated when one has the same name (scope write-companies)",
@@ -147,7 +148,6 @@ def companies(pagination_parameters):
 )
 @blp.arguments(schemas.CompanyImportSchema)
 @blp.response(200, schemas.CompanyImportResultSchema)
-@require("write-companies")
 def import_companies(payload: dict):
     result = company_services.import_companies(actor=current_token().created_by, rows=payload["companies"])
     return {
@@ -159,9 +159,9 @@ def import_companies(payload: dict):
 
 
 @blp.route("/companies/<int:company_id>")
+@require_any("read-entries", "write-companies")
 @blp.doc(security=SECURITY, summary="One company with its contacts (scope read-entries or write-companies)")
 @blp.response(200, schemas.CompanySchema)
-@require_any("read-entries", "write-companies")
 def company(company_id: int):
     found = db.session.get(Organisation, company_id)
     if found is None:
@@ -170,10 +170,10 @@ def company(company_id: int):
 
 
 @blp.route("/companies/<int:company_id>", methods=["PATCH"])
+@require("write-companies")
 @blp.doc(security=SECURITY, summary="Change some fields of a company, add contacts (scope write-companies)")
 @blp.arguments(schemas.CompanyPatchSchema)
 @blp.response(200, schemas.CompanySchema)
-@require("write-companies")
 def update_company(payload: dict, company_id: int):
     found = db.session.get(Organisation, company_id)
     if found is None:
@@ -187,6 +187,7 @@ def _invitation_url(juror) -> str:
 
 
 @blp.route("/categories/<int:category_id>/juror-invitations", methods=["POST"])
+@require("invite-jurors")
 @blp.doc(
     security=SECURITY,
     summary="Seat a juror on a category's jury and mail the invitation (scope invite-jurors)",
@@ -194,7 +195,6 @@ def _invitation_url(juror) -> str:
 )
 @blp.arguments(schemas.InvitationSchema)
 @blp.response(201, schemas.InvitationResultSchema)
-@require("invite-jurors")
 def invite_juror(payload: dict, category_id: int):
     category = db.session.get(Category, category_id)
     if category is None:
