@@ -188,6 +188,14 @@ ACTION_LABELS = {
     "floor.send": _l("Juror sent to a stand"),
     "floor.close_stand": _l("Stand closed for a while"),
     "floor.reopen_stand": _l("Stand reopened"),
+    "api.write": _l("Change made through the API"),
+    "api_token.issue": _l("API token issued"),
+    "api_token.revoke": _l("API token revoked"),
+    "company.create": _l("Company created"),
+    "company.update": _l("Company updated"),
+    "webhook.register": _l("Webhook endpoint registered"),
+    "webhook.remove": _l("Webhook endpoint removed"),
+    "webhook.replay": _l("Webhook delivery sent again"),
 }
 OBJECT_LABELS = {
     "Scorecard": _l("scorecard"),
@@ -202,6 +210,10 @@ OBJECT_LABELS = {
     "Round": _l("round"),
     "FloorDispatch": _l("stand dispatch"),
     "StandClosure": _l("closed stand"),
+    "Organisation": _l("company"),
+    "ApiToken": _l("API token"),
+    "WebhookEndpoint": _l("webhook endpoint"),
+    "WebhookDelivery": _l("webhook delivery"),
 }
 
 
