@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 from sqlalchemy.orm import selectinload
 
 from ..auth.tokens import make_token
@@ -93,23 +94,23 @@ def results(slug: str):
 @blp.route("/editions/<slug>/entries")
 @require("read-entries")
 @blp.doc(security=SECURITY, summary="The entries of an edition with answers and attachments (scope read-entries)")
-@blp.arguments(schemas.EntryListArgs, location="query")
-@blp.response(200, schemas.EntrySchema(many=True))
-@blp.paginate(page_size=50, max_page_size=500)
-def entries(args: dict, slug: str, pagination_parameters):
+@blp.arguments(schemas.EntryListArgs, location="query", unknown=RAISE)
+@blp.response(200, schemas.EntrySchema(many=True), headers=schemas.TOTAL_HEADER)
+def entries(args: dict, slug: str):
     edition = _edition(slug)
     query = db.select(Entry).where(Entry.edition_id == edition.id)
     if "status" in args:
         query = query.where(Entry.status == args["status"])
     if "category" in args:
         query = query.join(Category, Category.id == Entry.category_id).where(Category.code == args["category"])
-    pagination_parameters.item_count = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
-    return db.session.scalars(
+    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
+    found = db.session.scalars(
         query.options(selectinload(Entry.attachments), selectinload(Entry.organisation), selectinload(Entry.category))
         .order_by(Entry.id)
-        .offset(pagination_parameters.first_item)
-        .limit(pagination_parameters.page_size)
+        .offset((args["page"] - 1) * args["page_size"])
+        .limit(args["page_size"])
     ).all()
+    return found, 200, {"X-Total-Count": str(total)}
 
 
 @blp.route("/entries/<int:entry_id>")
@@ -126,17 +127,17 @@ def entry(entry_id: int):
 @blp.route("/companies")
 @require_any("read-entries", "write-companies")
 @blp.doc(security=SECURITY, summary="Every company with its contacts (scope read-entries or write-companies)")
-@blp.response(200, schemas.CompanySchema(many=True))
-@blp.paginate(page_size=50, max_page_size=500)
-def companies(pagination_parameters):
-    query = db.select(Organisation)
-    pagination_parameters.item_count = db.session.scalar(db.select(db.func.count()).select_from(Organisation))
+@blp.arguments(schemas.PageArgs, location="query", unknown=RAISE)
+@blp.response(200, schemas.CompanySchema(many=True), headers=schemas.TOTAL_HEADER)
+def companies(args: dict):
+    total = db.session.scalar(db.select(db.func.count()).select_from(Organisation))
     found = db.session.scalars(
-        query.order_by(Organisation.name_key, Organisation.id)
-        .offset(pagination_parameters.first_item)
-        .limit(pagination_parameters.page_size)
+        db.select(Organisation)
+        .order_by(Organisation.name_key, Organisation.id)
+        .offset((args["page"] - 1) * args["page_size"])
+        .limit(args["page_size"])
     ).all()
-    return [_contacts(c) for c in found]
+    return [_contacts(c) for c in found], 200, {"X-Total-Count": str(total)}
 
 
 @blp.route("/companies", methods=["PUT"])

@@ -18,6 +18,15 @@ class UtcDateTime(fields.DateTime):
         return value.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+# The app refuses text holding a NUL character (security.install_input_guards): the document says so.
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Text cannot contain NUL characters.")
+
+
+def text(*, max_length: int, min_length: int = 0, **kwargs) -> fields.Str:
+    """A string the API accepts: at most `max_length` characters, no NUL."""
+    return fields.Str(validate=[validate.Length(min=min_length, max=max_length), NO_NUL], **kwargs)
+
+
 class Closed(Schema):
     class Meta:
         ordered = True
@@ -50,32 +59,32 @@ class CategorySchema(Closed):
 
 class ContactSchema(Closed):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    name = fields.Str(load_default="", validate=validate.Length(max=200))
+    name = text(max_length=200, load_default="")
     language = fields.Str(load_default="en", validate=validate.OneOf(LANGUAGES))
 
 
 class CompanySchema(Closed):
     id = fields.Int(dump_only=True)
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    name = text(min_length=1, max_length=200, required=True)
     country = fields.Str(
         required=True,
         validate=validate.Regexp(r"^[A-Z]{2}$", error="An ISO 3166-1 alpha-2 code, e.g. FR."),
         metadata={"description": "ISO 3166-1 alpha-2 code, e.g. FR"},
     )
-    hall = fields.Str(load_default="", validate=validate.Length(max=20))
-    stand = fields.Str(load_default="", validate=validate.Length(max=20))
+    hall = text(max_length=20, load_default="")
+    stand = text(max_length=20, load_default="")
     is_startup = fields.Bool(load_default=False)
-    contact_email = fields.Str(load_default="", validate=validate.Length(max=254))
+    contact_email = text(max_length=254, load_default="")
     contacts = fields.List(fields.Nested(ContactSchema), load_default=list, validate=validate.Length(max=50))
 
 
 class CompanyPatchSchema(Closed):
-    name = fields.Str(validate=validate.Length(min=1, max=200))
+    name = text(min_length=1, max_length=200)
     country = fields.Str(validate=validate.Regexp(r"^[A-Z]{2}$", error="An ISO 3166-1 alpha-2 code, e.g. FR."))
-    hall = fields.Str(validate=validate.Length(max=20))
-    stand = fields.Str(validate=validate.Length(max=20))
+    hall = text(max_length=20)
+    stand = text(max_length=20)
     is_startup = fields.Bool()
-    contact_email = fields.Str(validate=validate.Length(max=254))
+    contact_email = text(max_length=254)
     contacts = fields.List(fields.Nested(ContactSchema), validate=validate.Length(max=50))
 
 
@@ -146,9 +155,17 @@ class EntrySchema(Closed):
     submitted_at = UtcDateTime(allow_none=True, required=True)
 
 
-class EntryListArgs(Schema):
+class PageArgs(Schema):
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+TOTAL_HEADER = {"X-Total-Count": {"description": "How many items all the pages hold", "schema": {"type": "integer"}}}
+
+
+class EntryListArgs(PageArgs):
     status = fields.Str(validate=validate.OneOf(["draft", "submitted", "withdrawn", "disqualified"]))
-    category = fields.Str(validate=validate.Length(max=40), metadata={"description": "a category code"})
+    category = text(max_length=40, metadata={"description": "a category code"})
 
 
 class CategoryWinnersSchema(Closed):
@@ -189,7 +206,7 @@ class ResultsSchema(Closed):
 
 class InvitationSchema(Closed):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    name = text(min_length=1, max_length=200, required=True)
     language = fields.Str(load_default="en", validate=validate.OneOf(LANGUAGES))
 
 
