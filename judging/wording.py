@@ -188,6 +188,7 @@ ACTION_LABELS = {
     "floor.send": _l("Juror sent to a stand"),
     "floor.close_stand": _l("Stand closed for a while"),
     "floor.reopen_stand": _l("Stand reopened"),
+    "account.sso_create": _l("Account created by single sign-on"),
     "api.write": _l("Change made through the API"),
     "api_token.issue": _l("API token issued"),
     "api_token.revoke": _l("API token revoked"),
