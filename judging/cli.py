@@ -20,6 +20,21 @@ def register(app: Flask) -> None:
     # Each command is one action, like a request: committed when it ends, nothing kept if it fails halfway.
     for command in app.cli.commands.values():
         command.callback = in_one_transaction(command.callback)
+    _delivery_commands(app)
+
+
+def _delivery_commands(app: Flask) -> None:
+    """Commands that send to the outside world: each delivery is its own transaction, so one that was sent is
+    recorded as sent even if a later one fails (not wrapped in one transaction like the others)."""
+
+    @app.cli.command("deliver-webhooks")
+    @click.option("--limit", default=100, show_default=True, help="At most this many deliveries in one run.")
+    def deliver_webhooks(limit):
+        """Send the webhook deliveries that are due (each in its own transaction); run it every minute."""
+        from .domain.webhooks import deliver_pending
+
+        counts = deliver_pending(limit=limit)
+        click.echo(f"Delivered {counts['delivered']}, retrying later {counts['retrying']}, failed {counts['failed']}.")
 
 
 def _edition_commands(app: Flask) -> None:
@@ -30,15 +45,6 @@ def _edition_commands(app: Flask) -> None:
         """Create or upgrade the database schema (applies the migrations)."""
         upgrade()
         click.echo("Database is up to date.")
-
-    @app.cli.command("deliver-webhooks")
-    @click.option("--limit", default=100, show_default=True, help="At most this many deliveries in one run.")
-    def deliver_webhooks(limit):
-        """Send the webhook deliveries that are due (each in its own transaction); run it every minute."""
-        from .domain.webhooks import deliver_pending
-
-        counts = deliver_pending(limit=limit)
-        click.echo(f"Delivered {counts['delivered']}, retrying later {counts['retrying']}, failed {counts['failed']}.")
 
     @app.cli.command("create-user")
     @click.option("--email", required=True)
