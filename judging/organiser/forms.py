@@ -241,6 +241,17 @@ class _Checkboxes(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+def _at_least_one(message):
+    """Like DataRequired, without its `required` flag: on checkboxes the browser would demand that every box be
+    ticked and silently refuse to send the form."""
+
+    def check(form, field):
+        if not field.data:
+            raise ValidationError(message)
+
+    return check
+
+
 SCOPE_LABELS = {
     "read-results": _l("read-results: rankings and scores, even before publication"),
     "read-entries": _l("read-entries: entries with their answers and attachments' details, companies"),
@@ -257,12 +268,16 @@ EVENT_LABELS = {
 class ApiTokenForm(FlaskForm):
     name = StringField(_l("Name (who or what uses it)"), validators=[DataRequired(), Length(max=100)])
     scopes = _Checkboxes(
-        _l("Scopes"), choices=options(SCOPE_LABELS.items()), validators=[DataRequired(_l("Choose at least one scope."))]
+        _l("Scopes"),
+        choices=options(SCOPE_LABELS.items()),
+        validators=[_at_least_one(_l("Choose at least one scope."))],
     )
 
 
 class WebhookForm(FlaskForm):
     url = StringField(_l("Endpoint address"), validators=[DataRequired(), Length(max=500)])
     events = _Checkboxes(
-        _l("Events"), choices=options(EVENT_LABELS.items()), validators=[DataRequired(_l("Choose at least one event."))]
+        _l("Events"),
+        choices=options(EVENT_LABELS.items()),
+        validators=[_at_least_one(_l("Choose at least one event."))],
     )

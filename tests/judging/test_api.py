@@ -82,6 +82,9 @@ def test_issuing_a_token_on_the_page_shows_its_secret_once(client, make, login_a
     token = db.session.scalar(db.select(ApiToken))
     assert token.scopes == ["write-companies"]
     assert "mia_" not in client.get("/organiser/api-tokens").get_data(as_text=True).replace(token.prefix, "")
+    form = client.get("/organiser/api-tokens").get_data(as_text=True)
+    # A `required` checkbox would make the browser demand every box: the form would never be sent.
+    assert 'type="checkbox"' in form and not any("required" in tag for tag in form.split("<input") if "checkbox" in tag)
     refused = client.post("/organiser/api-tokens", data={"name": "No scope"})
     assert refused.status_code == 400 and "Choose at least one scope" in refused.get_data(as_text=True)
 
