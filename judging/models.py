@@ -629,6 +629,8 @@ class PairwiseAnswer(db.Model):
     previous_entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"))
     better: Mapped[bool]  # the entry just scored is better than the previous one
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 API_SCOPES = ("read-results", "read-entries", "write-companies", "invite-jurors")
 WEBHOOK_EVENTS = ("entry.submitted", "results.published", "winner.changed")
 DELIVERY_STATUSES = ("pending", "delivered", "failed")
