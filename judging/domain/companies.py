@@ -110,7 +110,7 @@ def import_companies(*, actor: User | None, rows: list[dict]) -> ImportResult:
     for row in rows:
         company = upsert_company(actor=actor, values=row, result=result)
         if company.id in seen:
-            raise Refused(_("%(name)s appears twice in the import.", name=row["name"]), 400)
+            raise Refused(_("%(name)s appears twice in the import.", name=row["name"]), 409)
         seen.add(company.id)
     return result
 

@@ -192,6 +192,11 @@ def test_an_import_is_all_or_nothing_and_never_turns_a_juror_into_a_contact(clie
     assert response.status_code == 409 and juror.email in response.json["message"]
     assert db.session.scalar(db.select(Organisation).where(Organisation.name == "First Co")) is None
     assert db.session.get(User, juror.id).organisation_id is None
+    # Two rows naming one company (accents and case aside) conflict: nothing is imported.
+    twice = {"companies": [{"name": "Éclair", "country": "FR"}, {"name": "ECLAIR", "country": "BE"}]}
+    response = client.put("/api/v1/companies", json=twice, headers=bearer(secret))
+    assert response.status_code == 409 and "twice" in response.json["message"]
+    assert db.session.scalar(db.select(Organisation).where(Organisation.name == "Éclair")) is None
 
 
 def test_bad_input_is_a_422_naming_the_field_never_a_500(client, issue):

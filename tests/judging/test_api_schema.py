@@ -36,6 +36,7 @@ def test_every_operation_answers_as_documented(app, make):
                 max_examples=15,
                 deadline=None,
                 database=None,
+                derandomize=True,  # the same examples on every run: CI never fails on a new random draw
                 suppress_health_check=list(HealthCheck),
             )
             def answers_as_documented(case):
