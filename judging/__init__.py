@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate, oauth
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # templates/ sits at the top level; an installed wheel carries it inside the package (see pyproject).
@@ -59,9 +59,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     babel.init_app(app, locale_selector=_select_language)
     limiter.init_app(app)
+    oauth.init_app(app)
 
     from . import models  # noqa: F401  (registers the tables)
     from .auth.routes import bp as auth_bp
+    from .auth.sso import bp as sso_bp
     from .entries.routes import bp as entries_bp
     from .jury.routes import bp as jury_bp
     from .organiser import bp as organiser_bp
@@ -69,9 +71,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(sso_bp)
     app.register_blueprint(entries_bp)
     app.register_blueprint(jury_bp)
     app.register_blueprint(organiser_bp)
+
+    from . import api
+
+    api.register(app)
 
     from . import assets, cli, errors, jobs, mail, tasks, templating, transaction
     from .domain import seal

@@ -23,6 +23,21 @@ def register(app: Flask) -> None:
     for command in app.cli.commands.values():
         command.callback = in_one_transaction(command.callback)
     _worker_commands(app)  # after the wrap: the worker runs for days, each task is its own transaction
+    _delivery_commands(app)
+
+
+def _delivery_commands(app: Flask) -> None:
+    """Commands that send to the outside world: each delivery is its own transaction, so one that was sent is
+    recorded as sent even if a later one fails (not wrapped in one transaction like the others)."""
+
+    @app.cli.command("deliver-webhooks")
+    @click.option("--limit", default=100, show_default=True, help="At most this many deliveries in one run.")
+    def deliver_webhooks(limit):
+        """Send the webhook deliveries that are due (each in its own transaction); run it every minute."""
+        from .domain.webhooks import deliver_pending
+
+        counts = deliver_pending(limit=limit)
+        click.echo(f"Delivered {counts['delivered']}, retrying later {counts['retrying']}, failed {counts['failed']}.")
 
 
 def _edition_commands(app: Flask) -> None:

@@ -90,6 +90,14 @@ def from_environment(instance_path: Path) -> dict:
         # Reset and registration mails, per address and per recipient.
         "MAIL_RATE_LIMIT": os.environ.get("MAIL_RATE_LIMIT", "5 per minute;30 per hour"),
         "MAIL_RECIPIENT_RATE_LIMIT": os.environ.get("MAIL_RECIPIENT_RATE_LIMIT", "3 per hour"),
+        # Single sign-on (OpenID Connect) for organisers and jurors; off while OIDC_ISSUER is empty.
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", ""),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
+        # Which verified e-mail domains sign in, as which role: "milipol.com=organiser, interieur.gouv.fr=juror".
+        "OIDC_ROLE_DOMAINS": os.environ.get("OIDC_ROLE_DOMAINS", ""),
+        # Calls per API token, whatever address they come from.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "10 per second;600 per minute"),
         # Every link that leaves a request (mails, QR codes, exports) starts with this; never the Host header.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         # Hosts the app answers to (comma-separated); unset: the host of PUBLIC_BASE_URL and loopback.
@@ -112,5 +120,11 @@ def finish(config: dict) -> None:
     if config.get("TRUSTED_HOSTS") is None:
         # Loopback stays allowed for health checks and local runs: links never come from the Host header.
         config["TRUSTED_HOSTS"] = [netloc] + LOOPBACK_HOSTS  # the port is ignored when matching
+    if isinstance(config.get("OIDC_ROLE_DOMAINS"), str):
+        from .domain.sso import parse_role_domains
+
+        config["OIDC_ROLE_DOMAINS"] = parse_role_domains(config["OIDC_ROLE_DOMAINS"])  # a typo stops the start
+    if config.get("OIDC_ISSUER") and not config.get("OIDC_CLIENT_ID"):
+        raise ValueError("OIDC_ISSUER is set: OIDC_CLIENT_ID (and OIDC_CLIENT_SECRET) must be too")
     if config["TRUSTED_PROXIES"] < 0:
         raise ValueError("TRUSTED_PROXIES must be 0 or more")

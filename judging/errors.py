@@ -29,7 +29,27 @@ def _wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(status: int, message: str, errors: dict | None = None):
+    """The API's error document (the `Error` schema of its OpenAPI document): code, status, message, errors."""
+    from http import HTTPStatus
+
+    body = {"code": status, "status": HTTPStatus(status).phrase, "message": str(message)}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
 def _page(status: int, title: str, message: str):
+    if _is_api():
+        return _api_error(status, message)
     if _wants_json():
         return jsonify(error=title, message=message), status
     return render_template("errors.html", status=status, title=title, message=message), status
@@ -96,6 +116,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
+        if _is_api():  # webargs puts the field messages of a refused body in `data`
+            data = getattr(error, "data", None) or {}
+            return _api_error(status, error.description, data.get("messages") if isinstance(data, dict) else None)
         title = str(titles[status]) if status in titles else error.name
         message = error.description
         if status == 404 and message == NotFound.description:

@@ -1,5 +1,6 @@
 """Flask extensions, created once and bound to the app in `create_app`."""
 
+from authlib.integrations.flask_client import OAuth
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,3 +32,5 @@ csrf = CSRFProtect()
 babel = Babel()
 # Storage comes from RATELIMIT_STORAGE_URI (e.g. redis://) so that several workers share the counts.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Single sign-on (OpenID Connect); the provider's client is registered from the settings on first use.
+oauth = OAuth()

@@ -688,3 +688,64 @@ class Job(db.Model):
     error: Mapped[str | None] = mapped_column(sa.Text)
 
     created_by: Mapped[User | None] = relationship()
+
+
+API_SCOPES = ("read-results", "read-entries", "write-companies", "invite-jurors")
+WEBHOOK_EVENTS = ("entry.submitted", "results.published", "winner.changed")
+DELIVERY_STATUSES = ("pending", "delivered", "failed")
+
+
+class ApiToken(db.Model):
+    """An organiser-issued key to the REST API. Only a SHA-256 of the secret is kept; the secret is shown once."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    # The first characters of the secret, shown in the list so that an organiser can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    scopes: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    created_by: Mapped[User | None] = relationship()
+
+    def allows(self, scope: str) -> bool:
+        return self.revoked_at is None and scope in (self.scopes or [])
+
+
+class WebhookEndpoint(db.Model):
+    """An address outside that is told, signed with its own secret, when chosen events happen."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(sa.String(500))
+    events: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    # Kept in clear: the HMAC needs it. Shown to the organiser once, when the endpoint is registered.
+    secret: Mapped[str] = mapped_column(sa.String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookDelivery(db.Model):
+    """One event for one endpoint, written in the transaction of the event and sent by `deliver_pending`."""
+
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", DELIVERY_STATUSES), name="status"),
+        sa.Index("ix_webhook_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(sa.ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), index=True)
+    event: Mapped[str] = mapped_column(sa.String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]
+    last_status_code: Mapped[int | None]
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    endpoint: Mapped[WebhookEndpoint] = relationship()

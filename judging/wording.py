@@ -191,6 +191,15 @@ ACTION_LABELS = {
     "floor.reopen_stand": _l("Stand reopened"),
     "company.contact_invited": _l("Company contact invited"),
     "user.sessions_ended": _l("Logged out everywhere"),
+    "account.sso_create": _l("Account created by single sign-on"),
+    "api.write": _l("Change made through the API"),
+    "api_token.issue": _l("API token issued"),
+    "api_token.revoke": _l("API token revoked"),
+    "company.create": _l("Company created"),
+    "company.update": _l("Company updated"),
+    "webhook.register": _l("Webhook endpoint registered"),
+    "webhook.remove": _l("Webhook endpoint removed"),
+    "webhook.replay": _l("Webhook delivery sent again"),
 }
 OBJECT_LABELS = {
     "Scorecard": _l("scorecard"),
@@ -207,6 +216,9 @@ OBJECT_LABELS = {
     "FloorDispatch": _l("stand dispatch"),
     "StandClosure": _l("closed stand"),
     "Organisation": _l("company"),
+    "ApiToken": _l("API token"),
+    "WebhookEndpoint": _l("webhook endpoint"),
+    "WebhookDelivery": _l("webhook delivery"),
 }
 
 

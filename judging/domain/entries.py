@@ -20,7 +20,7 @@ from ..uploads import (
     store_upload,
     tablet_rendition,
 )
-from . import audit
+from . import audit, webhooks
 
 EDITABLE_FIELDS = (
     "title",
@@ -139,7 +139,23 @@ def submit_entry(*, entry: Entry) -> Entry:
     entry.submitted_at = utcnow()
     db.session.flush()
     send_receipt(entry)
+    webhooks.emit("entry.submitted", event_data(entry))
     return entry
+
+
+def event_data(entry: Entry) -> dict:
+    """What a webhook tells about an entry (no answers: those are read through the API with its scope)."""
+    return {
+        "entry": {
+            "id": entry.id,
+            "title": entry.title,
+            "status": entry.status,
+            "submitted_at": entry.submitted_at.isoformat() + "Z" if entry.submitted_at else None,
+        },
+        "category": {"id": entry.category_id, "code": entry.category.code},
+        "company": {"id": entry.organisation_id, "name": entry.organisation.name},
+        "edition": {"id": entry.edition_id, "slug": entry.edition.slug},
+    }
 
 
 def send_receipt(entry: Entry) -> None:

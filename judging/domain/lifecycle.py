@@ -146,6 +146,11 @@ def _deciding_ranking(category: Category) -> tuple[Round, ResultSnapshot | None,
     return round_, snapshot, ranking
 
 
+def deciding_ranking(category: Category) -> tuple[Round, ResultSnapshot | None, list[scoring.RankedEntry]]:
+    """The deciding round of the category, its frozen snapshot if any, and the ranking shown for it."""
+    return _deciding_ranking(category)
+
+
 def _first_place(ranking: list[scoring.RankedEntry]) -> list[scoring.RankedEntry]:
     """Every scored, complete line at rank 1, decided or not (`results.winners` says who wins)."""
     return [line for line in ranking if line.rank == 1 and line.score is not None and INCOMPLETE not in line.flags]
@@ -401,19 +406,68 @@ def publish(*, actor: User, edition: Edition, confirmed: bool) -> Readiness:
     if not confirmed:
         raise NotReady(_("Tick the confirmation to publish the results."), [], 400)
     edition.results_state = "published"
+    winners_now = {c.category.code: sorted(e.id for e in c.winners) for c in state.categories}
+    winners_before = published_winners(edition)
     audit.record(
         actor=actor,
         action="results.publish",
         obj=edition,
         edition_id=edition.id,
         before={"results_state": "frozen"},
-        after={
-            "results_state": "published",
-            "winners": {c.category.code: [e.id for e in c.winners] for c in state.categories},
-        },
+        after={"results_state": "published", "winners": winners_now},
     )
     db.session.flush()
+    _announce(edition, state, winners_before, winners_now)
     return state
+
+
+def published_winners(edition: Edition) -> dict[str, list[int]] | None:
+    """Category code -> winning entry ids as last published (from the audit trail), None if never published."""
+    from ..models import AuditEvent
+
+    event = db.session.scalar(
+        db.select(AuditEvent)
+        .where(AuditEvent.edition_id == edition.id, AuditEvent.action == "results.publish")
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+    if event is None or not isinstance(event.after, dict):
+        return None
+    return {code: sorted(ids) for code, ids in (event.after.get("winners") or {}).items()}
+
+
+def _winner_data(entry: Entry) -> dict:
+    return {"id": entry.id, "title": entry.title, "company": entry.organisation.name}
+
+
+def _announce(edition: Edition, state: Readiness, before: dict[str, list[int]] | None, now: dict[str, list[int]]):
+    """Webhooks of a publication: always `results.published`; `winner.changed` for each category whose winners
+    differ from those of the edition's previous publication (results unpublished, changed, published again)."""
+    from . import webhooks
+
+    categories = [
+        {
+            "id": c.category.id,
+            "code": c.category.code,
+            "name": c.category.name_en,
+            "winners": [_winner_data(e) for e in c.winners],
+        }
+        for c in state.categories
+    ]
+    webhooks.emit("results.published", {"edition": {"id": edition.id, "slug": edition.slug}, "categories": categories})
+    if before is None:
+        return
+    for category in categories:
+        if before.get(category["code"], []) != now.get(category["code"], []):
+            webhooks.emit(
+                "winner.changed",
+                {
+                    "edition": {"id": edition.id, "slug": edition.slug},
+                    "category": {k: category[k] for k in ("id", "code", "name")},
+                    "previous_winner_ids": before.get(category["code"], []),
+                    "winners": category["winners"],
+                },
+            )
 
 
 def unpublish(*, actor: User, edition: Edition, reason: str) -> None:

@@ -1,9 +1,10 @@
 """The organiser's side, one blueprint per concern under `/organiser` (organisers only, checked once on the parent):
 the dashboard and edition settings here in `routes`, then entries, juries, rounds and results, exchange (spreadsheets),
-ceremony (running order, press kit), audit and people (accounts), the live floor of the finals, the mail log and
-long jobs."""
+ceremony (running order, press kit), audit and people (accounts), the live floor of the finals, the mail log, long
+jobs, and api_tokens (API tokens and webhooks)."""
 
 from . import (  # noqa: F401
+    api_tokens,
     audit_pages,
     ceremony,
     entries,
@@ -19,5 +20,5 @@ from . import (  # noqa: F401
 )
 
 bp = routes.bp
-for concern in (entries, juries, results, floor, exchange, ceremony, audit_pages, people, mail_log, jobs):
+for concern in (entries, juries, results, floor, exchange, ceremony, audit_pages, people, mail_log, jobs, api_tokens):
     bp.register_blueprint(concern.bp)

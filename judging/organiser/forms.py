@@ -7,8 +7,10 @@ from wtforms import (
     DecimalField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
+    widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
@@ -230,3 +232,52 @@ class SendMailsForm(FlaskForm):
 
 class UnpublishForm(FlaskForm):
     reason = TextAreaField(_l("Why unpublish the results (recorded)"), validators=[Optional(), Length(max=1000)])
+
+
+class _Checkboxes(SelectMultipleField):
+    """Several choices, one checkbox each."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _at_least_one(message):
+    """Like DataRequired, without its `required` flag: on checkboxes the browser would demand that every box be
+    ticked and silently refuse to send the form."""
+
+    def check(form, field):
+        if not field.data:
+            raise ValidationError(message)
+
+    return check
+
+
+SCOPE_LABELS = {
+    "read-results": _l("read-results: rankings and scores, even before publication"),
+    "read-entries": _l("read-entries: entries with their answers and attachments' details, companies"),
+    "write-companies": _l("write-companies: import and update companies and their contacts"),
+    "invite-jurors": _l("invite-jurors: seat jurors on a jury and mail their invitations"),
+}
+EVENT_LABELS = {
+    "entry.submitted": _l("An entry is submitted"),
+    "results.published": _l("The results are published"),
+    "winner.changed": _l("A category's winner changed since the previous publication"),
+}
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(_l("Name (who or what uses it)"), validators=[DataRequired(), Length(max=100)])
+    scopes = _Checkboxes(
+        _l("Scopes"),
+        choices=options(SCOPE_LABELS.items()),
+        validators=[_at_least_one(_l("Choose at least one scope."))],
+    )
+
+
+class WebhookForm(FlaskForm):
+    url = StringField(_l("Endpoint address"), validators=[DataRequired(), Length(max=500)])
+    events = _Checkboxes(
+        _l("Events"),
+        choices=options(EVENT_LABELS.items()),
+        validators=[_at_least_one(_l("Choose at least one event."))],
+    )

@@ -60,6 +60,9 @@ ACCESS = {
     "auth.invite_colleague": EXHIBITORS,
     "auth.logout": EVERYONE,
     "auth.account": LOGGED_IN,
+    # Single sign-on exists only where OIDC_ISSUER is set (tests/judging/test_sso.py); the matrix runs without it.
+    "sso.start": set(),
+    "sso.callback": set(),
     "entries.dashboard": EXHIBITORS,
     "entries.new": EXHIBITORS,
     "entries.show": {"exhibitor_a"},
@@ -95,13 +98,41 @@ ACCESS = {
     "jury.floor_close": set(),
     "jury.floor_reopen": set(),
 }
+ACCESS["api-docs.openapi_json"] = EVERYONE  # the API's description is public; its operations need a token
 ORGANISER_ONLY_BLUEPRINTS = ("organiser.",)
+# The API never accepts a session cookie: no visitor of the pages reaches an operation without a token.
+API_BLUEPRINT = "api."
+
+# The API, endpoint -> the token scopes that open it (ANY_SCOPE: every live token).
+SCOPES = ("read-results", "read-entries", "write-companies", "invite-jurors")
+ANY_SCOPE = set(SCOPES)
+API_ACCESS = {
+    "api.editions": ANY_SCOPE,
+    "api.edition": ANY_SCOPE,
+    "api.categories": ANY_SCOPE,
+    "api.winners": ANY_SCOPE,
+    "api.results": {"read-results"},
+    "api.entries": {"read-entries"},
+    "api.entry": {"read-entries"},
+    "api.companies": {"read-entries", "write-companies"},
+    "api.company": {"read-entries", "write-companies"},
+    "api.import_companies": {"write-companies"},
+    "api.update_company": {"write-companies"},
+    "api.invite_juror": {"invite-jurors"},
+}
+TOKEN_KINDS = ("no token", "revoked", *SCOPES)
 
 
 def expected_visitors(endpoint: str) -> set[str]:
     if endpoint.startswith(ORGANISER_ONLY_BLUEPRINTS):
         return ORGANISER
+    if endpoint.startswith(API_BLUEPRINT):
+        return set()
     return ACCESS[endpoint]
+
+
+def _method(rule) -> str:
+    return next(m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m in rule.methods)
 
 
 def _world(make):
@@ -172,8 +203,20 @@ def _world(make):
         result={"rows": 1, "created": 1, "seats": 1},
     )
     db.session.add(job)
+    from judging.domain import api_tokens, webhooks
+
+    token, _secret = api_tokens.issue_token(actor=people["organiser"], name="World", scopes=["read-entries"])
+    endpoint, _secret = webhooks.register_endpoint(
+        actor=people["organiser"], url="http://127.0.0.1:9/hook", events=["entry.submitted"]
+    )
+    [delivery] = webhooks.emit("entry.submitted", {"entry": {"id": entry.id}})
+    delivery.status = "failed"
     db.session.commit()
     values = dict(
+        company_id=company_a.id,
+        token_id=token.id,
+        endpoint_id=endpoint.id,
+        delivery_id=delivery.id,
         entry_id=entry.id,
         attachment_id=attachment.id,
         round_id=round_.id,
@@ -217,9 +260,11 @@ def test_every_route_is_classified(app):
     unclassified = [
         r.endpoint
         for r in app.url_map.iter_rules()
-        if not r.endpoint.startswith(ORGANISER_ONLY_BLUEPRINTS) and r.endpoint not in ACCESS
+        if not r.endpoint.startswith(ORGANISER_ONLY_BLUEPRINTS)
+        and r.endpoint not in ACCESS
+        and r.endpoint not in API_ACCESS
     ]
-    assert unclassified == [], f"Classify these routes in ACCESS: {unclassified}"
+    assert unclassified == [], f"Classify these routes in ACCESS (or API_ACCESS): {unclassified}"
 
 
 def test_authorisation_matrix(app, client, make):
@@ -247,11 +292,11 @@ def test_authorisation_matrix(app, client, make):
             people[visitor].session_token = token
         db.session.commit()
         url = _url(rule, values)
-        method = "GET" if "GET" in rule.methods else "POST"
+        method = _method(rule)
         for visitor, client in clients.items():
             if rule.endpoint == "auth.logout":
                 continue  # logging out would end the session the other routes need; tested on its own
-            response = client.open(url, method=method, data={}) if method == "POST" else client.get(url)
+            response = client.open(url, method=method, data={}) if method != "GET" else client.get(url)
             if response.status_code >= 500:
                 failures.append(f"{visitor} {method} {url}: {response.status_code}")
             elif _allowed(response) != (visitor in expected_visitors(rule.endpoint)):
@@ -291,7 +336,9 @@ def test_every_state_changing_route_refuses_a_post_without_csrf_token(app, clien
         app.config["WTF_CSRF_ENABLED"] = True
         for rule in posts:
             response = session.post(_url(rule, values), data={"reason": "forged", "title": "forged"})
-            assert response.status_code == 400, (visitor, rule.rule, response.status_code)
+            # The API takes no cookie at all (so it needs no CSRF token): without its bearer token it refuses.
+            expected = 401 if rule.endpoint.startswith(API_BLUEPRINT) else 400
+            assert response.status_code == expected, (visitor, rule.rule, response.status_code)
         json_post = session.post(
             f"/jury/api/scorecards/{values['round_id']}/{values['entry_id']}", json={"marks": {}, "version": 1}
         )
@@ -327,3 +374,36 @@ def test_every_account_role_and_jury_role_visits_the_matrix(app, make):
         seat = db.session.scalar(db.select(JuryMember).where(JuryMember.user_id == people[visitor].id))
         assert seat.role == role
     assert db.session.scalar(db.select(JuryMember).where(JuryMember.user_id == people["removed_juror"].id)) is None
+
+
+def test_api_matrix_every_operation_for_every_token_scope(app, client, make):
+    """Every API route against no token, a revoked token and a token of each single scope: only the scopes in
+    API_ACCESS pass (any answer but 401 or 403); a page visitor's cookie never stands in for a token."""
+    from judging.domain import api_tokens
+
+    people, values, edition = _world(make)
+    edition.results_state = "published"
+    db.session.commit()
+    secrets = {"no token": None}
+    for scope in SCOPES:
+        secrets[scope] = api_tokens.issue_token(actor=people["organiser"], name=scope, scopes=[scope])[1]
+    revoked, secrets["revoked"] = api_tokens.issue_token(actor=people["organiser"], name="old", scopes=list(SCOPES))
+    api_tokens.revoke_token(actor=people["organiser"], token=revoked)
+    db.session.commit()
+    bodies = {
+        "api.import_companies": {"companies": [{"name": "Matrix Co", "country": "FR"}]},
+        "api.update_company": {"stand": "M1"},
+        "api.invite_juror": {"email": "matrix@jury.example.com", "name": "Matrix"},
+    }
+    api_rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith(API_BLUEPRINT)]
+    assert {r.endpoint for r in api_rules} == set(API_ACCESS), "classify every API route in API_ACCESS"
+    failures = []
+    for rule in api_rules:
+        method = _method(rule)
+        for kind in TOKEN_KINDS:
+            headers = {"Authorization": f"Bearer {secrets[kind]}"} if secrets[kind] else {}
+            response = client.open(_url(rule, values), method=method, json=bodies.get(rule.endpoint), headers=headers)
+            allowed = response.status_code not in (401, 403)
+            if response.status_code >= 500 or allowed != (kind in API_ACCESS[rule.endpoint]):
+                failures.append(f"{kind} {method} {rule.rule}: {response.status_code}")
+    assert failures == []
