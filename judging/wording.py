@@ -188,6 +188,16 @@ ACTION_LABELS = {
     "floor.send": _l("Juror sent to a stand"),
     "floor.close_stand": _l("Stand closed for a while"),
     "floor.reopen_stand": _l("Stand reopened"),
+    "organisation.updated": _l("Company details changed"),
+    "organisation.merged": _l("Duplicate company merged"),
+    "organisation.invited": _l("Company contact invited"),
+    "user.sessions_ended": _l("Logged out on every device"),
+    "user.deactivated": _l("Account deactivated"),
+    "user.reactivated": _l("Account reactivated"),
+    "user.invitation_resent": _l("Invitation sent again"),
+    "user.organiser_role": _l("Organiser role changed"),
+    "entry.move_category": _l("Entry moved to another category"),
+    "message.send": _l("Message sent"),
 }
 OBJECT_LABELS = {
     "Scorecard": _l("scorecard"),
@@ -202,6 +212,8 @@ OBJECT_LABELS = {
     "Round": _l("round"),
     "FloorDispatch": _l("stand dispatch"),
     "StandClosure": _l("closed stand"),
+    "Organisation": _l("company"),
+    "Message": _l("message"),
 }
 
 
@@ -272,3 +284,15 @@ STATUS_LABELS = {
 def status_label(status: str) -> str:
     """An entry's status in words, to be read inside a sentence ("it is submitted again")."""
     return str(STATUS_LABELS.get(status, status))
+
+
+ROLE_LABELS = {
+    "exhibitor": _l("exhibitor"),
+    "juror": _l("juror"),
+    "organiser": _l("organiser"),
+}
+
+
+def role_label(role: str) -> str:
+    """An account's role in words ("juror")."""
+    return str(ROLE_LABELS.get(role, role))

@@ -1,9 +1,38 @@
 """The organiser's side, one blueprint per concern under `/organiser` (organisers only, checked once on the parent):
 the dashboard and edition settings here in `routes`, then entries, juries, rounds and results, exchange (spreadsheets),
-ceremony (running order, press kit), audit and people (accounts), and the live floor of the finals."""
+ceremony (running order, press kit), audit, people (accounts), companies (the exhibitor directory), messages,
+whole-edition actions, saved views, and the live floor of the finals."""
 
-from . import audit_pages, ceremony, entries, exchange, floor, juries, people, results, rounds_pages, routes  # noqa: F401
+from . import (  # noqa: F401
+    audit_pages,
+    ceremony,
+    companies,
+    edition_actions,
+    entries,
+    exchange,
+    floor,
+    juries,
+    messages,
+    people,
+    results,
+    rounds_pages,
+    routes,
+    views,
+)
 
 bp = routes.bp
-for concern in (entries, juries, results, floor, exchange, ceremony, audit_pages, people):
+for concern in (
+    entries,
+    juries,
+    results,
+    floor,
+    exchange,
+    ceremony,
+    audit_pages,
+    people,
+    companies,
+    messages,
+    edition_actions,
+    views,
+):
     bp.register_blueprint(concern.bp)

@@ -11,7 +11,17 @@ import pytest
 from judging.domain import juries as services
 from judging.extensions import db
 from judging.jury.offline import asset_version
-from judging.models import Assignment, Attachment, CalibrationSample, Conflict, JuryMember, Scorecard, utcnow
+from judging.models import (
+    Assignment,
+    Attachment,
+    CalibrationSample,
+    Conflict,
+    JuryMember,
+    Message,
+    SavedView,
+    Scorecard,
+    utcnow,
+)
 from support import PASSWORD, empty_all_tables
 
 VISITORS = (
@@ -129,7 +139,9 @@ def _world(make):
     (Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_name).write_bytes(b"%PDF-1.4\n%%EOF\n")
     db.session.flush()
     card = Scorecard(round_id=round_.id, entry_id=entry.id, juror_id=people["juror_of_jury"].id, marks={})
-    db.session.add(card)
+    view = SavedView(user_id=people["organiser"].id, page="entries", name="Drafts", query="status=draft")
+    message = Message(edition_id=edition.id, audience="jurors", subject_en="S", body_en="B", subject_fr="", body_fr="")
+    db.session.add_all([card, view, message])
     db.session.commit()
     values = dict(
         entry_id=entry.id,
@@ -146,6 +158,10 @@ def _world(make):
         kind="exhibitors",
         filename="app.css",
         user_id=people["exhibitor_b"].id,
+        organisation_id=company_b.id,
+        view_id=view.id,
+        message_id=message.id,
+        page="entries",
         name="jury.js",
         version=asset_version("jury.js"),
     )
