@@ -633,6 +633,8 @@ class PairwiseAnswer(db.Model):
     previous_entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"))
     better: Mapped[bool]  # the entry just scored is better than the previous one
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 MESSAGE_AUDIENCES = (
     "exhibitors",
     "exhibitors_with_drafts",
