@@ -108,7 +108,7 @@ def _load_user(user_id: str):
     if not number.isdigit() or not token:
         return None
     user = db.session.get(User, int(number))
-    if user is None or not hmac.compare_digest(user.session_token, token):
+    if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
         return None
     return user
 

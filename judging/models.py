@@ -26,6 +26,8 @@ def utcnow() -> datetime:
 
 
 ROLES = ("exhibitor", "juror", "organiser")
+# What an organiser may do (see permissions.organiser_may): everything, only read, or read and message people.
+ORGANISER_ROLES = ("full", "read_only", "communications")
 LANGUAGES = ("en", "fr")
 INNOVATION_TYPES = ("product", "equipment", "service", "solution", "business_model")
 MATURITY_LEVELS = ("concept", "prototype", "pilot", "available", "deployed")
@@ -174,6 +176,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint(_in("role", ROLES), name="role"),
         sa.CheckConstraint(_in("language", LANGUAGES), name="language"),
+        sa.CheckConstraint(_in("organiser_role", ORGANISER_ROLES), name="organiser_role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -182,6 +185,7 @@ class User(UserMixin, db.Model):
     # Empty until an invited juror sets a password; such an account cannot log in.
     password_hash: Mapped[str] = mapped_column(sa.String(256), default="")
     role: Mapped[str] = mapped_column(sa.String(20))
+    organiser_role: Mapped[str] = mapped_column(sa.String(20), default="full", server_default="full")
     language: Mapped[str] = mapped_column(sa.String(2), default="en")
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True
@@ -749,3 +753,66 @@ class WebhookDelivery(db.Model):
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
 
     endpoint: Mapped[WebhookEndpoint] = relationship()
+
+
+MESSAGE_AUDIENCES = (
+    "exhibitors",
+    "exhibitors_with_drafts",
+    "exhibitors_submitted",
+    "exhibitors_without_entry",
+    "jurors",
+    "jurors_behind",
+    "selected_entries",
+)
+
+
+class Message(db.Model):
+    """An announcement the organisers sent: to whom (the audience), in both languages, and when."""
+
+    __table_args__ = (sa.CheckConstraint(_in("audience", MESSAGE_AUDIENCES), name="audience"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int | None] = mapped_column(sa.ForeignKey("edition.id", ondelete="SET NULL"), index=True)
+    audience: Mapped[str] = mapped_column(sa.String(40))
+    subject_en: Mapped[str] = mapped_column(sa.String(200))
+    body_en: Mapped[str] = mapped_column(sa.Text)
+    subject_fr: Mapped[str] = mapped_column(sa.String(200))
+    body_fr: Mapped[str] = mapped_column(sa.Text)
+    sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sent_by: Mapped[User | None] = relationship()
+    recipients: Mapped[list[MessageRecipient]] = relationship(
+        back_populates="message", order_by="MessageRecipient.email", cascade="all, delete-orphan"
+    )
+
+
+class MessageRecipient(db.Model):
+    """One recipient of a message, as it was addressed (the account may change or go later)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("message.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    language: Mapped[str] = mapped_column(sa.String(2))
+
+    message: Mapped[Message] = relationship(back_populates="recipients")
+
+
+SAVED_VIEW_PAGES = ("entries", "companies")
+
+
+class SavedView(db.Model):
+    """A list's filters and sort, saved under a name by an organiser ("Drafts in hall 5, by company")."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "page", "name"),
+        sa.CheckConstraint(_in("page", SAVED_VIEW_PAGES), name="page"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    page: Mapped[str] = mapped_column(sa.String(20))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    query: Mapped[str] = mapped_column(sa.String(1000))  # the list's query string, as its links write it
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -36,11 +36,14 @@ def register(app: Flask) -> None:
         describe_tie=wording.describe_tie,
         signoff_changes=wording.signoff_changes,
         action_label=wording.action_label,
+        role_label=wording.role_label,
+        status_label=wording.status_label,
         object_label=wording.object_label,
         summarise_change=wording.summarise_change,
         can_view_entry=permissions.can_view_entry,
         can_edit_entry=permissions.can_edit_entry,
         is_organiser=permissions.is_organiser,
+        can_change=permissions.can_change,
     )
     app.jinja_env.filters["local_datetime"] = local_datetime
     # Scores with one decimal, percentages without: "86.7" in English, "86,7" in French.

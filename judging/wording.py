@@ -200,6 +200,15 @@ ACTION_LABELS = {
     "webhook.register": _l("Webhook endpoint registered"),
     "webhook.remove": _l("Webhook endpoint removed"),
     "webhook.replay": _l("Webhook delivery sent again"),
+    "organisation.updated": _l("Company details changed"),
+    "organisation.merged": _l("Duplicate company merged"),
+    "organisation.invited": _l("Company contact invited"),
+    "user.deactivated": _l("Account deactivated"),
+    "user.reactivated": _l("Account reactivated"),
+    "user.invitation_resent": _l("Invitation sent again"),
+    "user.organiser_role": _l("Organiser role changed"),
+    "entry.move_category": _l("Entry moved to another category"),
+    "message.send": _l("Message sent"),
 }
 OBJECT_LABELS = {
     "Scorecard": _l("scorecard"),
@@ -219,6 +228,7 @@ OBJECT_LABELS = {
     "ApiToken": _l("API token"),
     "WebhookEndpoint": _l("webhook endpoint"),
     "WebhookDelivery": _l("webhook delivery"),
+    "Message": _l("message"),
 }
 
 
@@ -356,3 +366,15 @@ def describe_import_limits(limits, max_rows: int) -> str:
         columns=format_decimal(limits.max_columns),
         chars=format_decimal(limits.max_cell_chars),
     )
+
+
+ROLE_LABELS = {
+    "exhibitor": _l("exhibitor"),
+    "juror": _l("juror"),
+    "organiser": _l("organiser"),
+}
+
+
+def role_label(role: str) -> str:
+    """An account's role in words ("juror")."""
+    return str(ROLE_LABELS.get(role, role))

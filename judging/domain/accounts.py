@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
 from flask_babel import gettext as _
+from sqlalchemy import case, func, or_
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Refused
@@ -179,26 +182,41 @@ JOIN_MAX_AGE = 7 * 24 * 3600
 
 
 def invite_colleague(*, inviter: User, name: str, email: str, language: str, link_for) -> None:
-    """A company grows only by invitation from one of its members: the link lets the colleague set a password.
+    """A company grows only by invitation from one of its members (or from the organisers, see
+    `invite_to_company`): the link lets the colleague set a password."""
+    invite_to_company(
+        company=inviter.organisation,
+        inviter_name=inviter.name,
+        name=name,
+        email=email,
+        language=language,
+        link_for=link_for,
+    )
 
-    An address that already has an account gets a note instead (and the inviter the same answer).
-    """
+
+def invite_to_company(
+    *, company: Organisation, inviter_name: str, name: str, email: str, language: str, link_for
+) -> bool:
+    """Mail `email` a single-use link (7 days) to create an account in `company`: the only way into an existing
+    company, for a colleague and for an imported company's first contact alike. The link stops working once an
+    account exists for the address. An address that already has an account gets a note instead; returns whether
+    an invitation link was sent."""
     email = normalise_email(email)
-    company = inviter.organisation
     existing = find_user(email)
     if existing is not None:
-        notifications.notify(existing, "colleague_exists", inviter=inviter.name, company=company.name)
-        return
+        notifications.notify(existing, "colleague_exists", inviter=inviter_name, company=company.name)
+        return False
     link = link_for({"organisation": company.id, "email": email, "name": name.strip(), "language": language})
     notifications.queue(
         "colleague_invitation",
         to=email,
         language=language,
         name=name,
-        inviter=inviter.name,
+        inviter=inviter_name,
         company=company.name,
         link=link,
     )
+    return True
 
 
 def join_company(*, organisation: Organisation, email: str, name: str, language: str, password: str) -> User:
@@ -287,3 +305,130 @@ def invite_uninvited_contacts(*, actor: User, link_for) -> tuple[int, int]:
         invite_company_contact(actor=actor, organisation=company, link_for=link_for)
         sent += 1
     return sent, skipped
+
+
+# --- the organisers' management of accounts ------------------------------------------------------------------------
+
+
+def _record(actor: User, action: str, user: User, **after) -> None:
+    from .audit import record
+
+    record(actor=actor, action=action, obj=user, edition_id=None, after={"email": user.email, **after})
+
+
+def deactivate(*, actor: User, user: User) -> None:
+    """Close an account: it can no longer log in, and every session it holds ends now. Reversible."""
+    if user.id == actor.id:
+        raise Refused(_("You cannot deactivate your own account."), 409)
+    if not user.active:
+        raise Refused(_("%(email)s is already deactivated.", email=user.email), 409)
+    user.active = False
+    user.end_sessions()
+    _record(actor, "user.deactivated", user)
+    db.session.flush()
+
+
+def reactivate(*, actor: User, user: User) -> None:
+    """Open a deactivated account again: it logs in with its password as before."""
+    if user.active:
+        raise Refused(_("%(email)s is already active.", email=user.email), 409)
+    user.active = True
+    _record(actor, "user.reactivated", user)
+    db.session.flush()
+
+
+def set_organiser_role(*, actor: User, user: User, organiser_role: str) -> None:
+    """Give an organiser full rights, read-only access, or communications only; the last full organiser stays."""
+    from ..models import ORGANISER_ROLES
+
+    if user.role != "organiser" or organiser_role not in ORGANISER_ROLES:
+        raise Refused(_("Only an organiser's account has an organiser role."), 400)
+    if organiser_role != "full" and user.organiser_role == "full":
+        others = db.session.scalar(
+            db.select(func.count(User.id)).where(
+                User.role == "organiser", User.organiser_role == "full", User.active, User.id != user.id
+            )
+        )
+        if not others:
+            raise Refused(_("At least one active organiser must keep full rights."), 409)
+    before = user.organiser_role
+    user.organiser_role = organiser_role
+    if before != organiser_role:
+        _record(actor, "user.organiser_role", user, before=before, organiser_role=organiser_role)
+    db.session.flush()
+
+
+def resend_invitation(*, actor: User, user: User, url_for_user) -> None:
+    """Mail an invited juror (who has not chosen a password yet) a fresh invitation link."""
+    from .juries import send_invitation
+
+    if not user.active:
+        raise Refused(_("%(email)s is deactivated: reactivate the account first.", email=user.email), 409)
+    if user.role != "juror" or user.password_hash:
+        raise Refused(
+            _("%(email)s has already chosen a password: they can use “Forgotten password”.", email=user.email), 409
+        )
+    send_invitation(user, url_for_user(user))
+    _record(actor, "user.invitation_resent", user)
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    role: str = ""
+    state: str = ""  # active, invited, deactivated
+    search: str = ""
+    page: int = 1
+    per_page: int = 50
+
+    @classmethod
+    def from_args(cls, args) -> PeopleFilter:
+        from ..models import ROLES
+
+        role, state = args.get("role", ""), args.get("state", "")
+        return cls(
+            role=role if role in ROLES else "",
+            state=state if state in ("active", "invited", "deactivated") else "",
+            search=args.get("q", "").strip()[:100],
+            page=max(args.get("page", 1, type=int) or 1, 1),
+        )
+
+    def args(self, **changes) -> dict:
+        values = {"role": self.role, "state": self.state, "q": self.search, "page": self.page}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def list_people(wanted: PeopleFilter) -> tuple[list[User], int, int]:
+    """(the page of accounts, how many match, the page shown), organisers first, then by email."""
+    from ..models import Organisation
+    from ..text import fold, like_pattern
+
+    query = db.select(User).outerjoin(Organisation, Organisation.id == User.organisation_id)
+    if wanted.role:
+        query = query.where(User.role == wanted.role)
+    if wanted.state == "deactivated":
+        query = query.where(User.active.is_(False))
+    elif wanted.state == "invited":
+        query = query.where(User.active, User.password_hash == "")
+    elif wanted.state == "active":
+        query = query.where(User.active, User.password_hash != "")
+    for word in fold(wanted.search).split()[:10]:
+        pattern = like_pattern(word)
+        query = query.where(
+            or_(
+                func.lower(User.email).like(pattern, escape="\\"),
+                func.lower(User.name).like(pattern, escape="\\"),
+                Organisation.name_key.like(pattern, escape="\\"),
+            )
+        )
+    total = db.session.scalar(query.with_only_columns(func.count(User.id)))
+    page = min(wanted.page, max(1, -(-total // wanted.per_page)))
+    role_order = case({"organiser": 0, "juror": 1}, value=User.role, else_=2)
+    users = db.session.scalars(
+        query.options(selectinload(User.organisation))
+        .order_by(role_order, User.email)
+        .limit(wanted.per_page)
+        .offset((page - 1) * wanted.per_page)
+    ).all()
+    return list(users), total, page

@@ -302,3 +302,41 @@ def reinstate_entry(*, actor: User, entry: Entry, reason: str) -> Entry:
     )
     db.session.flush()
     return entry
+
+
+def move_problem(entry: Entry, category: Category) -> str | None:
+    """Why `entry` cannot move to `category` (None: it can): same edition, same questions, no juror yet."""
+    from ..models import Assignment
+
+    if category.edition_id != entry.edition_id:
+        return _("Choose one of this edition's categories.")
+    if category.id == entry.category_id:
+        return _("It is already in this category.")
+    if category.question_set != entry.category.question_set:
+        return _("That category asks other questions: the exhibitor would have to answer them again.")
+    if db.session.scalar(db.select(Assignment.id).where(Assignment.entry_id == entry.id).limit(1)) is not None:
+        return _("Jurors are already assigned to it: remove them first.")
+    return None
+
+
+def move_entry(*, actor: User, entry: Entry, category: Category) -> Entry:
+    """Move an entry to another category of its edition (a wrong choice by the exhibitor), within the company's
+    entry limit there, before any juror is assigned; recorded in the audit trail."""
+    problem = move_problem(entry, category)
+    if problem:
+        raise Refused(problem, 409, field="category")
+    if entry.status != "withdrawn":
+        _ensure_within_limit(entry.edition, category, entry.organisation_id, ignore_entry=entry)
+    before = {"category": entry.category.code}
+    entry.category = category
+    entry.round_reached = 1
+    audit.record(
+        actor=actor,
+        action="entry.move_category",
+        obj=entry,
+        edition_id=entry.edition_id,
+        before=before,
+        after={"category": category.code},
+    )
+    db.session.flush()
+    return entry

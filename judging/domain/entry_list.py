@@ -136,3 +136,141 @@ def counts_by_status(edition: Edition, wanted: EntryFilter) -> dict[str, int]:
     counts = dict.fromkeys(ENTRY_STATUSES, 0)
     counts.update(dict(db.session.execute(query).all()))
     return counts
+
+
+def matching_ids(edition: Edition, wanted: EntryFilter) -> list[int]:
+    """Every entry the filter matches (all pages), in the list's order: "select all matching"."""
+    return list(db.session.scalars(_filtered(edition, wanted).with_only_columns(Entry.id).order_by(Entry.id)))
+
+
+def entries_in_edition(edition: Edition, ids) -> list[Entry]:
+    """The entries among `ids` that belong to the edition (anything else sent is ignored), in list order."""
+    wanted = {int(i) for i in ids if str(i).isdigit()}
+    if not wanted:
+        return []
+    return list(
+        db.session.scalars(
+            db.select(Entry)
+            .join(Entry.category)
+            .where(Entry.edition_id == edition.id, Entry.id.in_(wanted))
+            .options(selectinload(Entry.organisation), selectinload(Entry.category), selectinload(Entry.attachments))
+            .order_by(Category.position, Entry.id)
+        )
+    )
+
+
+# --- actions on many entries at once --------------------------------------------------------------------------------
+
+BULK_ACTIONS = ("disqualify", "reinstate", "move", "export", "message")
+
+
+@dataclass(frozen=True)
+class BulkPlan:
+    """What a bulk action will do: the entries it applies to, and those it skips with the reason."""
+
+    action: str
+    entries: list[Entry]
+    skipped: list[tuple[Entry, str]]
+
+
+def plan_bulk(action: str, entries: list[Entry], *, category: Category | None = None) -> BulkPlan:
+    from flask_babel import gettext as _
+
+    from .entries import move_problem
+
+    applies, skipped = [], []
+    for entry in entries:
+        if action == "disqualify" and entry.status not in ("draft", "submitted"):
+            skipped.append((entry, _("already disqualified or withdrawn")))
+        elif action == "reinstate" and entry.status != "disqualified":
+            skipped.append((entry, _("not disqualified")))
+        elif action == "move" and category is not None and (problem := move_problem(entry, category)):
+            skipped.append((entry, problem))
+        else:
+            applies.append(entry)
+    return BulkPlan(action=action, entries=applies, skipped=skipped)
+
+
+def apply_bulk(*, actor, plan: BulkPlan, reason: str = "", category: Category | None = None) -> int:
+    """Run the plan with the same services as the one-entry pages, as one action: all of it, or (on a refusal,
+    e.g. results frozen meanwhile) none of it."""
+    from . import entries as services
+
+    for entry in plan.entries:
+        if plan.action == "disqualify":
+            services.disqualify_entry(actor=actor, entry=entry, reason=reason)
+        elif plan.action == "reinstate":
+            services.reinstate_entry(actor=actor, entry=entry, reason=reason)
+        elif plan.action == "move":
+            services.move_entry(actor=actor, entry=entry, category=category)
+    return len(plan.entries)
+
+
+# --- the workbook of every answer ----------------------------------------------------------------------------------
+
+
+def answers_table(entries: list[Entry], *, language: str, zone: str) -> tuple[list[str], list[list]]:
+    """(header, rows) of the entries workbook: one row per entry, every question a column, its files listed.
+    Times are the edition's local wall-clock time (as on the pages)."""
+    from flask_babel import gettext as _
+
+    from ..entries.forms import INNOVATION_LABELS, MATURITY_LABELS
+    from ..wording import status_label
+    from .editions import to_local
+
+    header = [
+        _("Entry no."),
+        _("Title"),
+        _("Company"),
+        _("Country"),
+        _("Hall"),
+        _("Stand"),
+        _("Start-up"),
+        _("Contact email"),
+        _("Category"),
+        _("Status"),
+        _("Submitted at (%(zone)s)", zone=zone),
+        _("Short summary"),
+        _("Type of innovation"),
+        _("What is new"),
+        _("Operational benefit for security forces"),
+        _("Maturity"),
+        _("Available from"),
+        _("The initiative"),
+        _("Its measurable impact"),
+        _("Its beneficiaries"),
+        _("Disqualification reason"),
+        _("Files"),
+        _("File names"),
+    ]
+    rows = []
+    for e in entries:
+        company = e.organisation
+        rows.append(
+            [
+                e.id,
+                e.title,
+                company.name,
+                company.country,
+                company.hall,
+                company.stand,
+                _("Yes") if company.is_startup else _("No"),
+                company.contact_email,
+                e.category.name(language),
+                status_label(e.status),
+                to_local(e.submitted_at, zone) if e.submitted_at else None,
+                e.summary,
+                str(INNOVATION_LABELS.get(e.innovation_type, e.innovation_type)),
+                e.what_is_new,
+                e.operational_benefit,
+                str(MATURITY_LABELS.get(e.maturity, e.maturity)) if e.maturity else "",
+                e.availability_date,
+                e.initiative,
+                e.measurable_impact,
+                e.beneficiaries,
+                e.disqualification_reason,
+                len(e.attachments),
+                "\n".join(a.original_name for a in e.attachments),
+            ]
+        )
+    return header, rows

@@ -708,3 +708,30 @@ def assignment_matrix(round_: Round) -> AssignmentMatrix:
         preview=preview_assignment(round_),
         jurors_per_entry=jurors_needed(round_, len(jurors)),
     )
+
+
+# --- the whole edition at once --------------------------------------------------------------------------------------
+
+
+def preview_edition_assignment(edition) -> tuple[list[AssignmentPreview], str]:
+    """The automatic assignment of every round of every category (rounds with entries), and one digest of all of
+    it: applying refuses when anything changed since this preview."""
+    previews = [
+        preview_assignment(round_)
+        for category in edition.categories
+        for round_ in category.rounds
+        if entries_in_round(round_)
+    ]
+    digest = hashlib.sha256("".join(p.digest for p in previews).encode()).hexdigest()[:16]
+    return previews, digest
+
+
+def apply_edition_assignment(*, actor: User, edition, expected_digest: str) -> list[AssignmentPreview]:
+    """Apply every round's automatic assignment in one transaction, as previewed."""
+    previews, digest = preview_edition_assignment(edition)
+    if digest != expected_digest:
+        raise Refused(_("The assignments changed since the preview. Review the new preview before applying."), 409)
+    for preview in previews:
+        _apply_plan(actor=actor, round_=preview.round, plan=preview.plan)
+    db.session.flush()
+    return previews

@@ -31,6 +31,7 @@ KINDS = (
     "colleague_invitation",
     "company_taken",
     "company_contact_invitation",
+    "announcement",
     "jury_invitation",
     "cards_voided",
     "reminder",

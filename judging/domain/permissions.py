@@ -14,6 +14,28 @@ def is_organiser(user: User) -> bool:
     return bool(user and user.is_authenticated and user.role == "organiser")
 
 
+# Organiser pages a communications organiser may use beyond reading: messages to exhibitors and jurors.
+COMMUNICATION_ENDPOINTS = frozenset(
+    {"organiser.send_reminders", "organiser.people.resend_invitation", "organiser.messages.send"}
+)
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def organiser_may(user: User, endpoint: str | None, method: str) -> bool:
+    """The one rule for organiser roles: a full organiser does everything; a read-only organiser only reads;
+    a communications organiser reads and sends messages (reminders, invitations), and changes nothing else."""
+    if not is_organiser(user):
+        return False
+    if method in READING_METHODS or user.organiser_role == "full":
+        return True
+    return user.organiser_role == "communications" and endpoint in COMMUNICATION_ENDPOINTS
+
+
+def can_change(user: User, endpoint: str) -> bool:
+    """Whether the page should offer `endpoint`'s form to this organiser (the server checks it again)."""
+    return organiser_may(user, endpoint, "POST")
+
+
 def is_exhibitor(user: User) -> bool:
     return bool(user and user.is_authenticated and user.role == "exhibitor")
 

@@ -713,3 +713,26 @@ def recompute_totals(round_: Round) -> int:
         }
         card.weighted_total = weighted_total_or_none(marks, criteria)
     return len(cards)
+
+
+# --- the whole edition at once --------------------------------------------------------------------------------------
+
+
+def preview_edition_shortlist(edition: Edition, *, top: int) -> list[ShortlistPreview]:
+    """The top `top` of every category's first round go through to its next round (ties at the cut included)."""
+    previews = []
+    for category in edition.categories:
+        first = category.rounds[0] if category.rounds else None
+        if first is None or next_round(first) is None or not _has_entries(category):
+            continue
+        previews.append(preview_shortlist(first, rule="top", top=top))
+    return previews
+
+
+def apply_edition_shortlist(*, actor: User, edition: Edition, top: int) -> list[ShortlistPreview]:
+    """Shortlist every category as previewed, in one transaction: a refusal in one category (an entry without a
+    complete score, a finalist without a juror) leaves every category as it was."""
+    previews = preview_edition_shortlist(edition, top=top)
+    for preview in previews:
+        apply_shortlist(actor=actor, preview=preview)
+    return previews

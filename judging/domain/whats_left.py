@@ -91,3 +91,28 @@ def whats_left(edition: Edition, progress: list[CategoryProgress]) -> WhatsLeft:
         drafts=drafts,
         draft_companies=companies,
     )
+
+
+def submissions_by_day(edition: Edition, *, days: int = 14, now=None) -> list[tuple[object, int]]:
+    """(local date, entries submitted that day) for the last `days` days up to today or the deadline, whichever
+    is first, in the edition's time zone: how fast entries arrive before the deadline."""
+    from datetime import timedelta
+
+    from ..models import utcnow
+    from .editions import to_local
+
+    now = now or utcnow()
+    end = min(now, edition.submission_deadline) if edition.submission_deadline else now
+    last_day = to_local(end, edition.timezone).date()
+    first_day = last_day - timedelta(days=days - 1)
+    counts = dict.fromkeys((first_day + timedelta(days=n) for n in range(days)), 0)
+    since = end - timedelta(days=days + 1)
+    for (submitted_at,) in db.session.execute(
+        db.select(Entry.submitted_at).where(
+            Entry.edition_id == edition.id, Entry.submitted_at.is_not(None), Entry.submitted_at >= since
+        )
+    ):
+        day = to_local(submitted_at, edition.timezone).date()
+        if day in counts:
+            counts[day] += 1
+    return list(counts.items())

@@ -9,13 +9,28 @@ from sqlalchemy.orm import selectinload
 
 from ..domain import entries as services
 from ..domain.editions import current_edition
-from ..domain.entry_list import PAGE_SIZES, EntryFilter, counts_by_status, list_entries
-from ..entries.forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS
+from ..domain.entry_list import (
+    PAGE_SIZES,
+    EntryFilter,
+    answers_table,
+    apply_bulk,
+    counts_by_status,
+    entries_in_edition,
+    list_entries,
+    matching_ids,
+    plan_bulk,
+)
+from ..domain.saved_views import views_of
+from ..entries.forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, ConfirmForm
 from ..errors import Refused
 from ..extensions import db
+from ..forms import options
 from ..models import ENTRY_STATUSES, Entry
+from ..templating import language
 from ..wording import status_label
-from .forms import DisqualifyForm, ReinstateForm
+from .forms import BULK_LABELS, BulkForm, DisqualifyForm, ReinstateForm, SaveViewForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 bp = Blueprint("entries", __name__)
 
@@ -27,13 +42,93 @@ def entries():
     wanted = EntryFilter.from_args(request.args)
     return render_template(
         "organiser/entries.html",
+        views=views_of(current_user, "entries"),
+        save_view=SaveViewForm(formdata=None),
+        confirm=ConfirmForm(),
         edition=edition,
         listing=list_entries(edition, wanted),
         counts=counts_by_status(edition, wanted),
         wanted=wanted,
         statuses=ENTRY_STATUSES,
         page_sizes=PAGE_SIZES,
+        bulk=BulkForm(formdata=None),
     )
+
+
+def _workbook(edition, entries, name: str):
+    import io
+
+    from flask import send_file
+
+    from exports import table_workbook_bytes
+
+    header, rows = answers_table(entries, language=language(), zone=edition.timezone)
+    data = table_workbook_bytes(_("Entries"), header, rows)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{edition.slug}-{name}.xlsx", mimetype=XLSX)
+
+
+@bp.get("/entries/export.xlsx")
+def export_entries():
+    """Every entry matching the list's filter, one row each with every answer and its files."""
+    edition = current_edition()
+    wanted = EntryFilter.from_args(request.args)
+    return _workbook(edition, entries_in_edition(edition, matching_ids(edition, wanted)), "entries")
+
+
+@bp.post("/entries/bulk")
+def bulk():
+    """An action on several entries: first a page saying what it will do (and what it skips), then, confirmed,
+    all of it at once."""
+    edition = current_edition()
+    wanted = EntryFilter.from_args(request.form)
+    form = BulkForm()
+    form.to_category.choices = options([(0, "—")] + [(c.id, c.name(language())) for c in edition.categories])
+    back = url_for("organiser.entries.entries", edition=edition.id, **wanted.args())
+    ids = matching_ids(edition, wanted) if request.form.get("all_matching") else request.form.getlist("entry")
+    entries = entries_in_edition(edition, ids)
+    form.validate_on_submit()  # a missing reason or category is said on the confirmation page below
+    if form.errors.keys() - {"reason", "to_category"}:  # no token, or an action that does not exist
+        abort(400)
+    if not entries:
+        flash(_("Tick the entries first (or “all entries matching this filter”)."), "error")
+        return redirect(back)
+    if form.action.data == "export":
+        return _workbook(edition, entries, "selection")
+    if form.action.data == "message":  # the message page, addressed to these entries' exhibitors
+        from .forms import MessageForm
+        from .messages import _page
+
+        message = MessageForm(formdata=None, audience="selected_entries")
+        message.entry_ids.data = ",".join(str(e.id) for e in entries)
+        return _page(edition, message)
+    category = next((c for c in edition.categories if c.id == form.to_category.data), None)
+    plan = plan_bulk(form.action.data, entries, category=category)
+    status = 200
+    if form.confirm.data and not form.errors and plan.entries and (category or plan.action != "move"):
+        try:
+            done = apply_bulk(actor=current_user, plan=plan, reason=form.reason.data or "", category=category)
+        except Refused as refusal:  # e.g. results frozen meanwhile: nothing of it is kept, said on the page
+            db.session.rollback()
+            form.form_errors.append(refusal.message)
+            edition = current_edition()
+            entries = entries_in_edition(edition, [e.id for e in entries])
+            plan = plan_bulk(form.action.data, entries, category=category)
+            status = refusal.status
+        else:
+            flash(_("%(action)s: done for %(n)d entries.", action=BULK_LABELS[plan.action], n=done), "success")
+            return redirect(back)
+    elif form.errors:
+        status = 400
+    return render_template(
+        "organiser/bulk.html",
+        edition=edition,
+        form=form,
+        plan=plan,
+        wanted=wanted,
+        action_label=BULK_LABELS[plan.action],
+        back=back,
+        category=category,
+    ), status
 
 
 @bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
@@ -84,3 +179,76 @@ def _entry_page(item: Entry, *, disqualify=None, reinstate=None, status: int = 2
         innovation_labels=INNOVATION_LABELS,
         maturity_labels=MATURITY_LABELS,
     ), status
+
+
+def _category(category_id: int):
+    from ..models import Category
+
+    category = db.get_or_404(Category, category_id)
+    return category
+
+
+def _pack_entries(category, everything: bool) -> list[Entry]:
+    """The entries a jury reads: submitted ones (with `everything`, drafts and the rest too)."""
+    query = (
+        db.select(Entry)
+        .where(Entry.category_id == category.id)
+        .options(selectinload(Entry.organisation), selectinload(Entry.attachments), selectinload(Entry.category))
+        .order_by(Entry.id)
+    )
+    if not everything:
+        query = query.where(Entry.status == "submitted")
+    return list(db.session.scalars(query))
+
+
+@bp.get("/categories/<int:category_id>/attachments.zip")
+def attachments_zip(category_id: int):
+    """The jury pack of a category: every file of its submitted entries, one folder per entry named by its
+    number, company and title, with the answers workbook beside them."""
+    import tempfile
+    from pathlib import Path
+
+    from flask import current_app, send_file
+
+    from exports import table_workbook_bytes
+    from exports.packs import PackFile, safe_part, write_pack
+
+    category = _category(category_id)
+    entries = _pack_entries(category, request.args.get("all") == "1")
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    files = [
+        PackFile(e.id, e.organisation.name, e.title, a.original_name, folder / a.stored_name)
+        for e in entries
+        for a in e.attachments
+    ]
+    header, rows = answers_table(entries, language=language(), zone=category.edition.timezone)
+    out = tempfile.TemporaryFile()  # a big pack never sits in memory; closed by the response
+    write_pack(files, out, extra={_("Entries") + ".xlsx": table_workbook_bytes(_("Entries"), header, rows)})
+    out.seek(0)
+    name = safe_part(f"{category.edition.slug} {category.code} {_('files')}") + ".zip"
+    return send_file(out, mimetype="application/zip", as_attachment=True, download_name=name)
+
+
+@bp.get("/entries/<int:entry_id>/dossier")
+def dossier(entry_id: int):
+    """One entry's dossier, laid out for printing (or saving as PDF from the browser)."""
+    item = db.get_or_404(Entry, entry_id)
+    return _dossiers([item], title=item.title)
+
+
+@bp.get("/categories/<int:category_id>/dossiers")
+def category_dossiers(category_id: int):
+    """Every submitted entry of a category, one printed page each (with ?all=1, every entry)."""
+    category = _category(category_id)
+    return _dossiers(_pack_entries(category, request.args.get("all") == "1"), title=category.name(language()))
+
+
+def _dossiers(entries: list[Entry], *, title: str):
+    return render_template(
+        "organiser/dossier.html",
+        entries=entries,
+        title=title,
+        questions=QUESTIONS,
+        innovation_labels=INNOVATION_LABELS,
+        maturity_labels=MATURITY_LABELS,
+    )

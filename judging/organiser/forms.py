@@ -5,6 +5,8 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     DecimalField,
+    EmailField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -12,10 +14,19 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..domain.editions import DATE_FIELDS, date_order_problems, is_time_zone, to_local, to_utc
-from ..forms import options
+from ..forms import LANGUAGE_CHOICES, CountryField, options
 from ..models import SCORING_METHODS
 from ..wording import DATE_LABELS, METHOD_LABELS, describe_date_order
 
@@ -281,3 +292,117 @@ class WebhookForm(FlaskForm):
         choices=options(EVENT_LABELS.items()),
         validators=[_at_least_one(_l("Choose at least one event."))],
     )
+
+
+class CompanyForm(FlaskForm):
+    """A company's details in the directory."""
+
+    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
+    country = CountryField(_l("Country"), validators=[DataRequired()])
+    hall = StringField(_l("Hall"), validators=[Optional(), Length(max=20)])
+    stand = StringField(_l("Stand"), validators=[Optional(), Length(max=20)])
+    is_startup = BooleanField(_l("Start-up"))
+    contact_email = EmailField(
+        _l("Contact email"), validators=[Optional(), Email(check_deliverability=False), Length(max=254)]
+    )
+
+
+class InviteContactForm(FlaskForm):
+    """Invite someone into a company: its contact (the first account of an imported company) or a colleague."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    language = SelectField(_l("Language of the mail"), choices=LANGUAGE_CHOICES, default="en")
+
+
+class MergeForm(FlaskForm):
+    """Name the duplicate to fold into this company (accents and case aside); `confirm` is set by the preview."""
+
+    duplicate = StringField(_l("Name of the duplicate company"), validators=[DataRequired(), Length(max=200)])
+    confirm = HiddenField()
+
+
+ORGANISER_ROLE_LABELS = {
+    "full": _l("Full organiser"),
+    "read_only": _l("Read-only"),
+    "communications": _l("Communications"),
+}
+
+
+class OrganiserRoleForm(FlaskForm):
+    organiser_role = SelectField(_l("Organiser role"), choices=options(ORGANISER_ROLE_LABELS.items()))
+
+
+BULK_LABELS = {
+    "disqualify": _l("Disqualify"),
+    "reinstate": _l("Reinstate"),
+    "move": _l("Move to another category"),
+    "export": _l("Export to a workbook (xlsx)"),
+    "message": _l("Write to their exhibitors"),
+}
+
+
+class BulkForm(FlaskForm):
+    """An action on the entries ticked in the list (or every entry matching its filter)."""
+
+    action = SelectField(_l("With the selected entries"), choices=options(BULK_LABELS.items()))
+    reason = TextAreaField(_l("Reason (shown to the exhibitor, recorded)"), validators=[Length(max=1000)])
+    to_category = SelectField(_l("Move to"), coerce=int, validate_choice=False)
+    confirm = HiddenField()
+
+    def validate_reason(self, field):
+        if (
+            self.confirm.data
+            and self.action.data in ("disqualify", "reinstate")
+            and len((field.data or "").strip()) < 5
+        ):
+            raise ValidationError(_l("Give the reason, in a few words (at least 5 characters)."))
+
+    def validate_to_category(self, field):
+        if self.confirm.data and self.action.data == "move" and not field.data:
+            raise ValidationError(_l("Choose the category to move them to."))
+
+
+class MessageForm(FlaskForm):
+    """An announcement: to whom, and its text in English (required) and French (empty: the English one)."""
+
+    audience = SelectField(_l("To"))
+    subject_en = StringField(_l("Subject (English)"), validators=[DataRequired(), Length(max=200)])
+    body_en = TextAreaField(_l("Message (English)"), validators=[DataRequired(), Length(max=10000)])
+    subject_fr = StringField(_l("Subject (French)"), validators=[Length(max=200)])
+    body_fr = TextAreaField(_l("Message (French)"), validators=[Length(max=10000)])
+    entry_ids = HiddenField()
+    confirm = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        from ..domain.messaging import AUDIENCE_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.audience.choices = options(AUDIENCE_LABELS.items())
+
+    def selected_entries(self) -> tuple[int, ...]:
+        return tuple(int(i) for i in (self.entry_ids.data or "").split(",") if i.isdigit())[:5000]
+
+    def _no_unknown_placeholders(self, field):
+        from ..domain.messaging import PLACEHOLDERS, unknown_placeholders
+
+        unknown = unknown_placeholders(field.data or "")
+        if unknown:
+            raise ValidationError(
+                _l("Unknown placeholder(s): %(unknown)s. Use only %(known)s.")
+                % {
+                    "unknown": ", ".join("{" + u + "}" for u in unknown),
+                    "known": ", ".join("{" + p + "}" for p in PLACEHOLDERS),
+                }
+            )
+
+    validate_body_en = validate_subject_en = validate_subject_fr = _no_unknown_placeholders
+
+    def validate_body_fr(self, field):
+        self._no_unknown_placeholders(field)
+        if bool((field.data or "").strip()) != bool((self.subject_fr.data or "").strip()):
+            raise ValidationError(_l("Give both the French subject and message, or neither (the English is sent)."))
+
+
+class SaveViewForm(FlaskForm):
+    name = StringField(_l("Save this view as"), validators=[DataRequired(), Length(max=100)])

@@ -48,9 +48,9 @@ def mail_log():
     )
 
 
-@bp.post("/mail/<int:message_id>/resend")
-def resend(message_id: int):
-    message = db.get_or_404(OutboxMessage, message_id)
+@bp.post("/mail/<int:mail_id>/resend")
+def resend(mail_id: int):
+    message = db.get_or_404(OutboxMessage, mail_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     notifications.resend(actor=current_user, message=message)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain import editions as services, juries as jury_services
 from ..domain.editions import current_edition
-from ..domain.permissions import role_required
+from ..domain.permissions import organiser_may, role_required
 from ..domain.progress import edition_progress, entries_by_status
 from ..domain.results import round_results
-from ..domain.whats_left import whats_left
+from ..domain.whats_left import submissions_by_day, whats_left
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
@@ -25,7 +25,9 @@ bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 @bp.before_request
 @role_required("organiser")
 def _organisers_only():
-    """Every page of this blueprint is for organisers only."""
+    """Every page of this blueprint is for organisers only, and changes only for the roles that may make them."""
+    if not organiser_may(current_user, request.endpoint, request.method):
+        abort(403)
 
 
 @bp.get("/")
@@ -55,6 +57,7 @@ def dashboard():
         leaders=leaders,
         titles=titles,
         left=whats_left(edition, progress),
+        submissions=submissions_by_day(edition),
     )
 
 

@@ -11,7 +11,17 @@ import pytest
 from judging.domain import juries as services
 from judging.extensions import db
 from judging.jury.offline import asset_version
-from judging.models import Assignment, Attachment, CalibrationSample, Conflict, JuryMember, Scorecard, utcnow
+from judging.models import (
+    Assignment,
+    Attachment,
+    CalibrationSample,
+    Conflict,
+    JuryMember,
+    Message,
+    SavedView,
+    Scorecard,
+    utcnow,
+)
 from support import PASSWORD, empty_all_tables
 
 VISITORS = (
@@ -211,6 +221,11 @@ def _world(make):
     )
     [delivery] = webhooks.emit("entry.submitted", {"entry": {"id": entry.id}})
     delivery.status = "failed"
+    view = SavedView(user_id=people["organiser"].id, page="entries", name="Drafts", query="status=draft")
+    office_message = Message(
+        edition_id=edition.id, audience="jurors", subject_en="S", body_en="B", subject_fr="", body_fr=""
+    )
+    db.session.add_all([view, office_message])
     db.session.commit()
     values = dict(
         company_id=company_a.id,
@@ -226,7 +241,7 @@ def _world(make):
         conflict_id=conflict.id,
         assignment_id=assignment.id,
         scorecard_id=card.id,
-        message_id=message.id,
+        mail_id=message.id,
         job_id=job.id,
         token="not-a-token",
         slug=edition.slug,
@@ -234,6 +249,9 @@ def _world(make):
         filename="app.css",
         user_id=people["exhibitor_b"].id,
         organisation_id=company_b.id,
+        view_id=view.id,
+        message_id=office_message.id,
+        page="entries",
         name="jury.js",
         version=asset_version("jury.js"),
     )
