@@ -65,7 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth.routes import bp as auth_bp
     from .auth.sso import bp as sso_bp
     from .entries.routes import bp as entries_bp
-    from .jury.routes import bp as jury_bp
+    from .jury import bp as jury_bp
     from .organiser import bp as organiser_bp
     from .public import bp as public_bp
 

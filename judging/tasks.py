@@ -98,10 +98,21 @@ def recover() -> None:
     deliver_outbox.call_local()
 
 
+@huey.task()
+def deliver_webhooks() -> dict:
+    """Send the webhook deliveries that are due (each in its own transaction, retried with backoff)."""
+    from .domain.webhooks import deliver_pending
+
+    with task_app().app_context():
+        return deliver_pending()
+
+
 @huey.periodic_task(crontab(minute="*"))
 def sweep() -> None:
-    """Every minute: whatever a lost wake-up, a restart or a dead worker's lease left behind."""
+    """Every minute: whatever a lost wake-up, a restart or a dead worker's lease left behind, and the webhook
+    deliveries that are due (an event reaches its endpoints within a minute; retries follow their backoff)."""
     recover()
+    deliver_webhooks.call_local()
 
 
 def wake_worker() -> None:

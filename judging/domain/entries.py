@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from ..entries.forms import ALWAYS_REQUIRED, QUESTIONS
 from ..errors import Refused
 from ..extensions import db
 from ..models import MAX_ATTACHMENTS, Attachment, Category, Edition, Entry, User, utcnow
@@ -34,6 +33,13 @@ EDITABLE_FIELDS = (
     "measurable_impact",
     "beneficiaries",
 )
+
+# Which questions each category's question set asks, required before submission.
+QUESTIONS = {
+    "product": ("what_is_new", "operational_benefit", "maturity", "availability_date"),
+    "csr": ("initiative", "measurable_impact", "beneficiaries"),
+}
+ALWAYS_REQUIRED = ("title", "summary", "innovation_type")
 
 
 def _ensure_open(edition: Edition) -> None:

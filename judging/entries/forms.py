@@ -23,13 +23,6 @@ MATURITY_LABELS = {
 }
 TEXT_LIMIT = 3000
 
-# Which questions each category's question set asks, required before submission.
-QUESTIONS = {
-    "product": ("what_is_new", "operational_benefit", "maturity", "availability_date"),
-    "csr": ("initiative", "measurable_impact", "beneficiaries"),
-}
-ALWAYS_REQUIRED = ("title", "summary", "innovation_type")
-
 
 class EntryForm(FlaskForm):
     category = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..domain import entries as services, lifecycle
 from ..domain.editions import current_edition
+from ..domain.entries import QUESTIONS
 from ..domain.permissions import can_view_attachment, owns_entry, role_required
 from ..errors import Refused
 from ..extensions import db
@@ -18,7 +19,7 @@ from ..forms import options
 from ..models import Attachment, Edition, Entry
 from ..storage import local_root, storage
 from ..uploads import is_stored_name, tablet_rendition
-from .forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, AttachmentForm, ConfirmForm, EntryForm
+from .forms import INNOVATION_LABELS, MATURITY_LABELS, AttachmentForm, ConfirmForm, EntryForm
 
 bp = Blueprint("entries", __name__, url_prefix="/entries")
 

@@ -13,11 +13,11 @@ from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
 from ..models import Entry
-from .routes import _my_round, _my_rounds, bp
+from .blueprint import bp, my_round, my_rounds
 
 
 def _final(round_id: int | None):
-    finals = _my_rounds(on_stand_only=True)
+    finals = my_rounds(on_stand_only=True)
     round_ = next((r for r in finals if r.id == round_id), None) if round_id else (finals[0] if finals else None)
     if round_ is None:
         abort(404, description=_("None of your juries visits stands."))
@@ -118,7 +118,7 @@ def compare_with_previous(round_id: int, entry_id: int):
 def _presided(round_id: int):
     from ..domain.rounds import is_president
 
-    round_ = _my_round(round_id)
+    round_ = my_round(round_id)
     if not round_.on_stand:
         abort(404)
     if not is_president(current_user, round_.category):

@@ -8,7 +8,7 @@ from flask import Response, abort, render_template, send_from_directory, url_for
 from ..assets import IMMUTABLE, ONE_YEAR, STATIC, asset_version
 from ..storage import local_root, storage
 from ..uploads import rendition_path
-from .routes import bp
+from .blueprint import bp
 
 SERVICE_WORKER = STATIC / "sw.js"
 # The tablet's own scripts, under /jury/ so that the jury's service worker serves them; the digest is the one of

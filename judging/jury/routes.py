@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
@@ -11,21 +11,14 @@ from scoring.flags import INCOMPLETE
 
 from ..domain import floor, juries as services, scorecards, worklist
 from ..domain.editions import current_edition
-from ..domain.permissions import may_judge, role_required
+from ..domain.permissions import may_judge
 from ..entries.forms import ConfirmForm
 from ..errors import Refused
 from ..extensions import db
 from ..models import Assignment, Entry, Organisation, Round
 from ..templating import language
+from .blueprint import bp, my_round, my_rounds
 from .forms import CONFLICT_LABELS, ConflictForm, RecuseForm, organisation_choices
-
-bp = Blueprint("jury", __name__, url_prefix="/jury")
-
-
-@bp.before_request
-@role_required("juror")
-def _jurors_only():
-    """Every page of this blueprint is for jurors only."""
 
 
 def my_assignment(entry_id: int, round_id: int | None = None) -> Assignment:
@@ -51,7 +44,7 @@ def my_entries():
     samples = []
     from ..domain import rounds as rounds_service
 
-    for round_ in _my_rounds():
+    for round_ in my_rounds():
         samples += [(round_, e) for e in rounds_service.calibration_samples(round_) if may_judge(current_user, e)]
     return render_template(
         "jury/my_entries.html",
@@ -60,8 +53,8 @@ def my_entries():
         statuses=statuses,
         progress=progress,
         samples=samples,
-        presides=[r for r in _my_rounds() if rounds_service.is_president(current_user, r.category)],
-        finals=[r for r in _my_rounds(on_stand_only=True) if any(row[2].id == r.id for row in rows)],
+        presides=[r for r in my_rounds() if rounds_service.is_president(current_user, r.category)],
+        finals=[r for r in my_rounds(on_stand_only=True) if any(row[2].id == r.id for row in rows)],
     )
 
 
@@ -220,24 +213,13 @@ def save_scorecard_json(round_id: int, entry_id: int):
 # --- rounds: stand visits, calibration, the president's sign-off ---------------------------------------------------
 
 
-def _my_rounds(on_stand_only: bool = False) -> list[Round]:
-    return worklist.rounds_of(current_user, current_edition(), on_stand_only=on_stand_only)
-
-
-def _my_round(round_id: int) -> Round:
-    round_ = next((r for r in _my_rounds() if r.id == round_id), None)
-    if round_ is None:
-        abort(404)
-    return round_
-
-
 @bp.get("/schedule")
 def schedule():
     """The stand visits of the juror's juries, on the tablet."""
     from ..domain import rounds
 
     wanted = request.args.get("round", type=int)
-    finals = _my_rounds(on_stand_only=True)
+    finals = my_rounds(on_stand_only=True)
     round_ = next((r for r in finals if r.id == wanted), finals[0] if finals else None)
     if round_ is None:
         abort(404, description=_("None of your juries visits stands."))
@@ -255,7 +237,7 @@ def calibration(round_id: int, entry_id: int):
     """Score a sample entry before the round, then see how the marks compare with the rest of the jury."""
     from ..domain import rounds
 
-    round_ = _my_round(round_id)
+    round_ = my_round(round_id)
     entry = db.session.get(Entry, entry_id)
     if (
         entry is None
@@ -294,7 +276,7 @@ def president_sign_off(round_id: int):
     from ..domain import rounds
     from ..domain.results import round_results
 
-    round_ = _my_round(round_id)
+    round_ = my_round(round_id)
     if not rounds.is_president(current_user, round_.category):
         abort(403, description=_("Only the jury president signs off the ranking."))
     status = 200
@@ -321,6 +303,3 @@ def president_sign_off(round_id: int):
         signoff=rounds.signoff_status(round_),
         incomplete=incomplete,
     ), status
-
-
-from . import floor as _floor_pages, offline  # noqa: E402,F401  (register the floor and the service worker routes)

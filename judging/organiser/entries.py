@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..domain import entries as services
 from ..domain.editions import current_edition
+from ..domain.entries import QUESTIONS
 from ..domain.entry_list import (
     PAGE_SIZES,
     EntryFilter,
@@ -21,7 +22,7 @@ from ..domain.entry_list import (
     plan_bulk,
 )
 from ..domain.saved_views import views_of
-from ..entries.forms import INNOVATION_LABELS, MATURITY_LABELS, QUESTIONS, ConfirmForm
+from ..entries.forms import INNOVATION_LABELS, MATURITY_LABELS, ConfirmForm
 from ..errors import Refused
 from ..extensions import db
 from ..forms import options
