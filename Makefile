@@ -9,7 +9,7 @@ PORT ?= 5000
 # Links in mails and QR codes name this host (0.0.0.0 listens everywhere but is no address to open).
 LINK_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
 
-.PHONY: run test test-postgres bench load load-cluster install lock clean-instance translations
+.PHONY: run test test-postgres system-deps bench load load-cluster install lock clean-instance translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (127.0.0.1:5432, database test, user root, trust auth).
+# Chromium, LibreOffice Calc, poppler, Redis and nginx from Debian, PostgreSQL and Redis started: what the tests
+# that `make test` skips on a bare machine need (it names them at the end of its run).
+system-deps:
+	bash scripts/system-deps.sh
+
 test-postgres: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://root@127.0.0.1:5432/test} REQUIRE_POSTGRES=1 \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -276,3 +276,23 @@ def french_catalogue():
     mo = po.with_suffix(".mo")
     if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
         compile_catalogues()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """On a bare machine some tests skip (no browser, LibreOffice or Redis): say which, and the one command that
+    adds them; and that CI also runs the suite on PostgreSQL."""
+    reasons = sorted(
+        {
+            str(report.longrepr[2])
+            for report in terminalreporter.stats.get("skipped", [])
+            if isinstance(report.longrepr, tuple)
+        }
+    )
+    write = terminalreporter.write_line
+    if reasons:
+        terminalreporter.write_sep("=", "what this run skipped")
+        for reason in reasons:
+            write(f"  - {reason}")
+        write("Add what they need with `make system-deps` (Debian packages and services, as CI does), then run again.")
+    if not TEST_DATABASE_URL and terminalreporter.config.option.markexpr == "":
+        write("This run used SQLite; CI also runs the whole suite on PostgreSQL: `make test-postgres`.")
