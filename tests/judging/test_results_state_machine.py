@@ -164,9 +164,11 @@ class ResultsMachine(RuleBasedStateMachine):
         return sorted(category.rounds, key=lambda r: r.position)
 
     def attempt(self, action) -> bool:
-        """Run one action as a page would: a refusal rolls everything back and is an acceptable outcome."""
+        """Run one action as a page would: its request commits at the end (stale sign-offs are voided and mails
+        leave then); a refusal, before or at the commit, rolls everything back and is an acceptable outcome."""
         try:
             action()
+            db.session.commit()
             return True
         except Refused:
             db.session.rollback()
