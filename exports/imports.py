@@ -12,7 +12,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Generic, TypeVar
 
@@ -34,18 +34,44 @@ MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]{1,
 T = TypeVar("T")
 
 
+def N_(text: str) -> str:
+    """Marks a message for the translators where it is written; it is translated where it is shown."""
+    return text
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
 @dataclass(frozen=True)
 class RowError:
-    """One problem: the Excel row number (0 for the whole file), the column's name, and what is wrong."""
+    """One problem: the Excel row number (0 for the whole file), the column's name, and what is wrong.
+
+    `column` and `message` are English msgids (marked with `N_`); `params` fills the message's named
+    placeholders. `text(translate)` words it in the reader's language; `str()` is English."""
 
     row: int
     column: str
     message: str
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)  # a RowError stays hashable
+
+    def text(self, translate: Callable[[str], str] = _as_is) -> str:
+        """The problem in words, every msgid passed through `translate` (gettext in the app)."""
+        message = translate(self.message)
+        if self.params:
+            message = message % dict(self.params)
+        if self.row == 0:
+            return message
+        if self.column:
+            return translate(N_("Row %(row)d, %(column)s: %(message)s")) % {
+                "row": self.row,
+                "column": translate(self.column),
+                "message": message,
+            }
+        return translate(N_("Row %(row)d: %(message)s")) % {"row": self.row, "message": message}
 
     def __str__(self) -> str:
-        if self.row == 0:
-            return self.message
-        return f"Row {self.row}, {self.column}: {self.message}" if self.column else f"Row {self.row}: {self.message}"
+        return self.text()
 
 
 @dataclass(frozen=True)
@@ -121,10 +147,45 @@ LANGUAGES = {
     "français": "fr",
     "francais": "fr",
 }
-NOT_A_WORKBOOK = (
+NOT_A_WORKBOOK = N_(
     "This file is not an Excel workbook (.xlsx). Save it from Excel or LibreOffice as "
     '"Excel Workbook (.xlsx)", or start from the template.'
 )
+EMPTY_FILE = N_(
+    "The file is empty. This file is not an Excel workbook (.xlsx). Save it from Excel or LibreOffice as "
+    '"Excel Workbook (.xlsx)", or start from the template.'
+)
+# The columns' names in messages (each title without its hint, see _short), marked for the translators.
+COLUMN_NAMES = (
+    N_("Organisation"),
+    N_("Country"),
+    N_("Hall"),
+    N_("Stand"),
+    N_("Start-up"),
+    N_("Contact email"),
+    N_("Name"),
+    N_("Email"),
+    N_("Juries"),
+    N_("Language"),
+    N_("President"),
+)
+# The messages that name what a file lists, one msgid per kind so that each reads whole in every language.
+KIND_MESSAGES = {
+    "exhibitor": {
+        "empty_sheet": N_(
+            'The sheet "%(sheet)s" is empty: it needs the header row of the template, then one exhibitor a row.'
+        ),
+        "too_many": N_("The file has more than %(max)d exhibitor rows: split it into several files."),
+        "no_rows": N_("The file has a header row but no exhibitor rows."),
+    },
+    "juror": {
+        "empty_sheet": N_(
+            'The sheet "%(sheet)s" is empty: it needs the header row of the template, then one juror a row.'
+        ),
+        "too_many": N_("The file has more than %(max)d juror rows: split it into several files."),
+        "no_rows": N_("The file has a header row but no juror rows."),
+    },
+}
 
 
 # --- templates ----------------------------------------------------------------------------------------------
@@ -262,7 +323,7 @@ def _read(
 
     Raises WorkbookTooLarge before any work when the file is over a limit, or while reading the sheet."""
     if not data:
-        return [], [RowError(0, "", "The file is empty. " + NOT_A_WORKBOOK)]
+        return [], [RowError(0, "", EMPTY_FILE)]
     check_workbook(data, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -319,8 +380,11 @@ def _merged_errors(merged: list[str], header_row: int, found: dict[str, int]) ->
             RowError(
                 max(min_row, header_row),
                 _short(titles[0]),
-                f"cells {ref} are merged: unmerge them and fill in every cell (a merged range keeps its "
-                "value in its first cell only), then import again.",
+                N_(
+                    "cells %(cells)s are merged: unmerge them and fill in every cell (a merged range keeps its "
+                    "value in its first cell only), then import again."
+                ),
+                {"cells": ref},
             )
         )
     return errors
@@ -337,8 +401,11 @@ def _typed_errors(number: int, values: dict[str, object]) -> list[RowError]:
                 RowError(
                     number,
                     _short(title),
-                    f"the cell holds a date ({shown}), not text: the spreadsheet converted what was typed. "
-                    "Format the column as Text, type the value again and import again.",
+                    N_(
+                        "the cell holds a date (%(date)s), not text: the spreadsheet converted what was typed. "
+                        "Format the column as Text, type the value again and import again."
+                    ),
+                    {"date": shown},
                 )
             )
     return errors
@@ -352,7 +419,8 @@ def _read_sheet(sheet, columns: tuple[_Column, ...], kind: str, guard: SheetGuar
             RowError(
                 0,
                 "",
-                f'The sheet "{sheet.title}" is empty: it needs the header row of the template, then one {kind} a row.',
+                KIND_MESSAGES[kind]["empty_sheet"],
+                {"sheet": sheet.title},
             )
         ]
     required = [c.title for c in columns if c.required]
@@ -366,8 +434,11 @@ def _read_sheet(sheet, columns: tuple[_Column, ...], kind: str, guard: SheetGuar
             RowError(
                 0,
                 "",
-                f"Missing column(s): {', '.join(missing)}. Keep the header row of the "
-                "template (column names in English or French).",
+                N_(
+                    "Missing column(s): %(columns)s. Keep the header row of the "
+                    "template (column names in English or French)."
+                ),
+                {"columns": ", ".join(missing)},
             )
         ]
     merged_errors = _merged_errors(list(merged), header_index + 1, found)
@@ -380,25 +451,25 @@ def _read_sheet(sheet, columns: tuple[_Column, ...], kind: str, guard: SheetGuar
         if _is_blank(values):
             continue
         if len(parsed) >= MAX_ROWS:
-            return [], [RowError(0, "", f"The file has more than {MAX_ROWS} {kind} rows: split it into several files.")]
+            return [], [RowError(0, "", KIND_MESSAGES[kind]["too_many"], {"max": MAX_ROWS})]
         cells = {title: (values[i] if i < len(values) else None) for title, i in found.items()}
         typed += _typed_errors(number, cells)
         parsed.append((number, cells))
     if not parsed:
-        return [], [RowError(0, "", f"The file has a header row but no {kind} rows.")]
+        return [], [RowError(0, "", KIND_MESSAGES[kind]["no_rows"])]
     return parsed, typed
 
 
 def _email(value, row: int, column: str, errors: list[RowError]) -> str:
     text = _text(value)
     if not text:
-        errors.append(RowError(row, column, "the email address is missing."))
+        errors.append(RowError(row, column, N_("the email address is missing.")))
         return ""
     try:
         # No DNS look-up: an import must not depend on the network, nor take a minute for 500 rows.
         return validate_email(text, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        errors.append(RowError(row, column, f"'{text}' is not a valid email address."))
+        errors.append(RowError(row, column, N_("'%(value)s' is not a valid email address."), {"value": text}))
         return text.lower()
 
 
@@ -408,17 +479,24 @@ def _flag(value, row: int, column: str, errors: list[RowError]) -> bool:
         return True
     if text in NO:
         return False
-    errors.append(RowError(row, column, f"'{_text(value)}' is not yes or no."))
+    errors.append(RowError(row, column, N_("'%(value)s' is not yes or no."), {"value": _text(value)}))
     return False
 
 
-def _required_text(value, row: int, column: str, what: str, limit: int, errors: list[RowError]) -> str:
+def _required_text(value, row: int, column: str, missing: str, limit: int, errors: list[RowError]) -> str:
+    """The cell's text; `missing` is the message (a msgid) when it is empty."""
     text = _text(value)
     if not text:
-        errors.append(RowError(row, column, f"{what} is missing."))
+        errors.append(RowError(row, column, missing))
     elif len(text) > limit:
-        errors.append(RowError(row, column, f"'{text[:30]}...' is longer than {limit} characters."))
+        errors.append(_too_long(row, column, text[:30] + "...", limit))
     return text
+
+
+def _too_long(row: int, column: str, shown: str, limit: int) -> RowError:
+    return RowError(
+        row, column, N_("'%(value)s' is longer than %(limit)d characters."), {"value": shown, "limit": limit}
+    )
 
 
 def _no_duplicates(rows: list, key: Callable, column: str, errors: list[RowError], shown=str) -> None:
@@ -430,7 +508,14 @@ def _no_duplicates(rows: list, key: Callable, column: str, errors: list[RowError
         if not value:
             continue
         if value in first:
-            errors.append(RowError(number, column, f"'{shown(item)}' already appears on row {first[value]}."))
+            errors.append(
+                RowError(
+                    number,
+                    column,
+                    N_("'%(value)s' already appears on row %(first)d."),
+                    {"value": shown(item), "first": first[value]},
+                )
+            )
         else:
             first[value] = number
 
@@ -461,20 +546,29 @@ def read_exhibitors(
     parsed = []
     for number, values in rows:
         name = _required_text(
-            values.get("Organisation"), number, "Organisation", "the organisation's name", MAX_ORGANISATION, errors
+            values.get("Organisation"),
+            number,
+            N_("Organisation"),
+            N_("the organisation's name is missing."),
+            MAX_ORGANISATION,
+            errors,
         )
         country = _text(values.get(country_column)).upper()
         if not country:
-            errors.append(RowError(number, "Country", "the country code is missing."))
+            errors.append(RowError(number, N_("Country"), N_("the country code is missing.")))
         elif country not in countries:
-            errors.append(RowError(number, "Country", f"'{country}' is not an ISO two-letter country code."))
+            errors.append(
+                RowError(
+                    number, N_("Country"), N_("'%(value)s' is not an ISO two-letter country code."), {"value": country}
+                )
+            )
         hall, stand = _text(values.get("Hall")), _text(values.get("Stand"))
         if len(hall) > MAX_HALL:
-            errors.append(RowError(number, "Hall", f"'{hall}' is longer than {MAX_HALL} characters."))
+            errors.append(_too_long(number, N_("Hall"), hall, MAX_HALL))
         if not stand:
-            errors.append(RowError(number, "Stand", "the stand number is missing."))
+            errors.append(RowError(number, N_("Stand"), N_("the stand number is missing.")))
         elif len(stand) > MAX_STAND:
-            errors.append(RowError(number, "Stand", f"'{stand}' is longer than {MAX_STAND} characters."))
+            errors.append(_too_long(number, N_("Stand"), stand, MAX_STAND))
         parsed.append(
             (
                 number,
@@ -483,13 +577,13 @@ def read_exhibitors(
                     country=country,
                     hall=hall,
                     stand=stand,
-                    is_startup=_flag(values.get(startup_column), number, "Start-up", errors),
-                    contact_email=_email(values.get("Contact email"), number, "Contact email", errors),
+                    is_startup=_flag(values.get(startup_column), number, N_("Start-up"), errors),
+                    contact_email=_email(values.get("Contact email"), number, N_("Contact email"), errors),
                 ),
             )
         )
-    _no_duplicates(parsed, lambda r: r.contact_email, "Contact email", errors, shown=lambda r: r.contact_email)
-    _no_duplicates(parsed, lambda r: r.organisation.lower(), "Organisation", errors, shown=lambda r: r.organisation)
+    _no_duplicates(parsed, lambda r: r.contact_email, N_("Contact email"), errors, shown=lambda r: r.contact_email)
+    _no_duplicates(parsed, lambda r: r.organisation.lower(), N_("Organisation"), errors, shown=lambda r: r.organisation)
     return _result(parsed, errors)
 
 
@@ -498,12 +592,15 @@ def _juries(value, row: int, valid: Mapping[str, str], errors: list[RowError]) -
     raw = "" if value is None else str(value)
     codes = [" ".join(c.split()).lower() for c in re.split(r"[,;\r\n]", raw) if c.strip()]
     if not codes:
-        errors.append(RowError(row, "Juries", "name at least one jury (a category code, e.g. cyber)."))
+        errors.append(RowError(row, N_("Juries"), N_("name at least one jury (a category code, e.g. cyber).")))
     for code in codes:
         if code not in valid:
             errors.append(
                 RowError(
-                    row, "Juries", f"'{code}' is not a category code (one of: {', '.join(sorted(valid.values()))})."
+                    row,
+                    N_("Juries"),
+                    N_("'%(value)s' is not a category code (one of: %(codes)s)."),
+                    {"value": code, "codes": ", ".join(sorted(valid.values()))},
                 )
             )
     return tuple(dict.fromkeys(valid.get(code, code) for code in codes))
@@ -523,17 +620,30 @@ def read_jurors(
     valid = {code.lower(): code for code in valid_juries}
     parsed = []
     for number, values in rows:
-        name = _required_text(values.get("Name"), number, "Name", "the juror's name", MAX_NAME, errors)
-        email = _email(values.get("Email"), number, "Email", errors)
+        name = _required_text(
+            values.get("Name"), number, N_("Name"), N_("the juror's name is missing."), MAX_NAME, errors
+        )
+        email = _email(values.get("Email"), number, N_("Email"), errors)
         organisation = _text(values.get("Organisation"))
         if len(organisation) > MAX_ORGANISATION:
-            errors.append(RowError(number, "Organisation", f"longer than {MAX_ORGANISATION} characters."))
+            errors.append(
+                RowError(
+                    number, N_("Organisation"), N_("longer than %(limit)d characters."), {"limit": MAX_ORGANISATION}
+                )
+            )
         juries = _juries(values.get("Juries"), number, valid, errors)
         spoken = _text(values.get("Language (en/fr)")).lower()
         language = LANGUAGES.get(spoken or "en")
         if language is None:
-            errors.append(RowError(number, "Language", f"'{_text(values.get('Language (en/fr)'))}' is not en or fr."))
-        president = _flag(values.get("President (yes/no)"), number, "President", errors)
+            errors.append(
+                RowError(
+                    number,
+                    N_("Language"),
+                    N_("'%(value)s' is not en or fr."),
+                    {"value": _text(values.get("Language (en/fr)"))},
+                )
+            )
+        president = _flag(values.get("President (yes/no)"), number, N_("President"), errors)
         parsed.append(
             (
                 number,
@@ -547,14 +657,17 @@ def read_jurors(
                 ),
             )
         )
-    _no_duplicates(parsed, lambda r: r.email, "Email", errors, shown=lambda r: r.email)
+    _no_duplicates(parsed, lambda r: r.email, N_("Email"), errors, shown=lambda r: r.email)
     presidents: dict[str, int] = {}
     for number, row in parsed:
         for code in row.juries if row.president else ():
             if code in presidents:
                 errors.append(
                     RowError(
-                        number, "President", f"the {code} jury already has its president on row {presidents[code]}."
+                        number,
+                        N_("President"),
+                        N_("the %(jury)s jury already has its president on row %(first)d."),
+                        {"jury": code, "first": presidents[code]},
                     )
                 )
             else:

@@ -147,6 +147,7 @@ def _import(job: Job, actor: User | None, report) -> dict:
 
     from . import exporting
     from .forms import country_codes
+    from .wording import describe_import_error, describe_too_large
 
     edition = db.session.get(Edition, job.edition_id) if job.edition_id else None
     if job.kind == "import_exhibitors":
@@ -154,7 +155,9 @@ def _import(job: Job, actor: User | None, report) -> dict:
     else:
         rows = read_jurors(job.payload, valid_juries={c.code for c in edition.categories})
     if not rows.ok:
-        raise Refused("; ".join(str(e) for e in rows.errors), 400)
+        if rows.too_large is not None:
+            raise Refused(describe_too_large(rows.too_large), 413)
+        raise Refused("; ".join(describe_import_error(e) for e in rows.errors), 400)
     if job.kind == "import_exhibitors":
         created, updated = exporting.import_exhibitors(actor=actor, rows=rows.rows, progress=report)
         return {"rows": len(rows.rows), "created": created, "updated": updated}

@@ -378,3 +378,8 @@ ROLE_LABELS = {
 def role_label(role: str) -> str:
     """An account's role in words ("juror")."""
     return str(ROLE_LABELS.get(role, role))
+
+
+def describe_import_error(error) -> str:
+    """One problem of an Excel import (an exports.RowError) in the reader's language: "Ligne 4, Pays : ..."."""
+    return error.text(translate=_)

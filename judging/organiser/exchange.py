@@ -48,7 +48,7 @@ from ..forms import country_codes
 from ..models import Category
 from ..storage import local_root, storage
 from ..templating import language as page_language
-from ..wording import LANGUAGES, describe_import_limits, describe_too_large
+from ..wording import LANGUAGES, describe_import_error, describe_import_limits, describe_too_large
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -211,7 +211,7 @@ def import_file(kind: str):
     if result.too_large is not None:  # refused before any row was read
         return _refused(edition, kind, [describe_too_large(result.too_large)], 413)
     if not result.ok:
-        return _refused(edition, kind, [str(e) for e in result.errors])
+        return _refused(edition, kind, [describe_import_error(e) for e in result.errors])
     if kind == "exhibitors" and (contested := exporting.contested_companies(result.rows)):
         return _refused(edition, kind, contested, 409)  # the organisers check who registered them first
     plan = _plan(kind, result.rows, edition)
@@ -239,7 +239,7 @@ def confirm_import(kind: str):
     result = _read_import(kind, data, edition)
     if not result.ok:
         _forget_pending(token)
-        return _refused(edition, kind, [str(e) for e in result.errors])
+        return _refused(edition, kind, [describe_import_error(e) for e in result.errors])
     plan = _plan(kind, result.rows, edition)
     if plan.digest != form.digest.data:
         flash(_("Something changed since the preview: check the changes below again before confirming."), "warning")

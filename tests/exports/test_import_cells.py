@@ -79,4 +79,4 @@ def test_juror_file_with_a_merged_juries_column_is_refused():
     workbook.save(buffer)
     result = read_jurors(buffer.getvalue(), valid_juries={"cyber"})
     assert [(e.row, e.column) for e in result.errors] == [(2, "Juries")]
-    assert "D2:D3" in result.errors[0].message
+    assert "D2:D3" in str(result.errors[0])
