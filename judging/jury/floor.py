@@ -157,6 +157,13 @@ def floor_control_json(round_id: int):
 
 def _control_action(round_id: int, action: str):
     round_ = _presided(round_id)
+    flash(control_from_form(round_, action), "success")
+    return redirect(url_for("jury.floor_control", round_id=round_.id))
+
+
+def control_from_form(round_, action: str) -> str:
+    """A floor-control form (the president's or the organisers'), checked and run; the message to flash.
+    A missing choice or a refused action is a 4xx with the reason."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     entry_id = request.form.get("entry", type=int)
@@ -164,13 +171,11 @@ def _control_action(round_id: int, action: str):
     if entry_id is None or (action == "send" and juror_id is None):
         abort(400, description=_("Choose a juror and a stand."))
     try:
-        message = run_control_action(
+        return run_control_action(
             actor=current_user, round_=round_, action=action, entry_id=entry_id, juror_id=juror_id
         )
     except Refused as refusal:
         abort(refusal.status, description=refusal.message)
-    flash(message, "success")
-    return redirect(url_for("jury.floor_control", round_id=round_.id))
 
 
 def run_control_action(*, actor, round_, action: str, entry_id: int, juror_id: int | None) -> str:

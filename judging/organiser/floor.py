@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..domain import floor
 from ..domain.editions import current_edition
 from ..entries.forms import ConfirmForm
-from ..errors import Refused
 from ..extensions import db
-from ..jury.floor import run_control_action
+from ..jury.floor import control_from_form
 from ..models import Category, Round
 
 bp = Blueprint("floor", __name__)
@@ -80,19 +78,7 @@ def floor_state():
 
 def _action(action: str):
     _edition, round_ = _final_from_request()
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    entry_id = request.form.get("entry", type=int)
-    juror_id = request.form.get("juror", type=int)
-    if entry_id is None or (action == "send" and juror_id is None):
-        abort(400, description=_("Choose a juror and a stand."))
-    try:
-        message = run_control_action(
-            actor=current_user, round_=round_, action=action, entry_id=entry_id, juror_id=juror_id
-        )
-    except Refused as refusal:
-        abort(refusal.status, description=refusal.message)
-    flash(message, "success")
+    flash(control_from_form(round_, action), "success")
     return redirect(url_for("organiser.floor.floor_control", round=round_.id))
 
 
