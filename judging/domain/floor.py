@@ -237,13 +237,19 @@ def _end_open_visit(round_: Round, juror: User, how: str, now: datetime) -> Floo
     return visit
 
 
-def go_to_stand(*, juror: User, round_: Round, entry_id: int, now: datetime | None = None) -> FloorVisit:
-    """The juror walks to a stand: it becomes where they are (colleagues are routed elsewhere meanwhile)."""
+def _my_stand(juror: User, round_: Round, entry_id: int):
+    """The stand of an entry of this final assigned to the juror, else refused (403)."""
     ensure_final(round_)
-    now = now or utcnow()
     entry = _stand_of_round(round_, entry_id)
     if (juror.id, entry.id) not in assigned_pairs(round_, juror):
         raise Refused(_("This entry is not assigned to you in this round."), 403)
+    return entry
+
+
+def go_to_stand(*, juror: User, round_: Round, entry_id: int, now: datetime | None = None) -> FloorVisit:
+    """The juror walks to a stand: it becomes where they are (colleagues are routed elsewhere meanwhile)."""
+    now = now or utcnow()
+    entry = _my_stand(juror, round_, entry_id)
     current = open_visits(round_).get(juror.id)
     if current is not None and current.entry_id == entry.id:
         return current
@@ -259,11 +265,8 @@ def go_to_stand(*, juror: User, round_: Round, entry_id: int, now: datetime | No
 
 def skip_stand(*, juror: User, round_: Round, entry_id: int, now: datetime | None = None) -> FloorVisit:
     """ "Stand unattended": the juror leaves (or never reaches) the stand; it goes back in their queue for later."""
-    ensure_final(round_)
     now = now or utcnow()
-    entry = _stand_of_round(round_, entry_id)
-    if (juror.id, entry.id) not in assigned_pairs(round_, juror):
-        raise Refused(_("This entry is not assigned to you in this round."), 403)
+    entry = _my_stand(juror, round_, entry_id)
     current = open_visits(round_).get(juror.id)
     if current is not None and current.entry_id == entry.id:
         current.ended_at, current.ended_how = now, "skipped"

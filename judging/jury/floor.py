@@ -69,27 +69,27 @@ def next_stand_json(round_id: int):
     return jsonify(_next_stand_json(state))
 
 
-@bp.post("/floor/<int:round_id>/go/<int:entry_id>")
-def go_to_stand(round_id: int, entry_id: int):
-    round_ = _final(round_id)
+def _walk(step, round_, entry_id: int) -> None:
+    """A juror's move on the floor (go to a stand, skip it): a confirmed form, then the floor's own rule."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        floor.go_to_stand(juror=current_user, round_=round_, entry_id=entry_id)
+        step(juror=current_user, round_=round_, entry_id=entry_id)
     except Refused as refusal:
         abort(refusal.status, description=refusal.message)
+
+
+@bp.post("/floor/<int:round_id>/go/<int:entry_id>")
+def go_to_stand(round_id: int, entry_id: int):
+    round_ = _final(round_id)
+    _walk(floor.go_to_stand, round_, entry_id)
     return redirect(url_for("jury.score", entry_id=entry_id, round=round_.id))
 
 
 @bp.post("/floor/<int:round_id>/skip/<int:entry_id>")
 def skip_stand(round_id: int, entry_id: int):
     round_ = _final(round_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        floor.skip_stand(juror=current_user, round_=round_, entry_id=entry_id)
-    except Refused as refusal:
-        abort(refusal.status, description=refusal.message)
+    _walk(floor.skip_stand, round_, entry_id)
     flash(_("Stand skipped: it comes back in your queue later."), "info")
     return redirect(url_for("jury.next_stand_page", round=round_.id))
 
