@@ -382,22 +382,20 @@ def entries_in_round(round_: Round) -> list[Entry]:
 
 def counting_jurors(category: Category) -> list[User]:
     """Jurors whose marks count (observers and trainees are not assigned automatically)."""
-    return db.session.scalars(
-        db.select(User)
-        .join(JuryMember, JuryMember.user_id == User.id)
-        .join(Jury, Jury.id == JuryMember.jury_id)
-        .where(Jury.category_id == category.id, JuryMember.role == "member", User.active.is_(True))
-        .order_by(User.id)
-    ).all()
+    return _active_jurors(category, JuryMember.role == "member")
 
 
 def jury_members(category: Category) -> list[User]:
     """Everyone on the category's jury, whatever their role (members, observers, trainees)."""
+    return _active_jurors(category)
+
+
+def _active_jurors(category: Category, *conditions) -> list[User]:
     return db.session.scalars(
         db.select(User)
         .join(JuryMember, JuryMember.user_id == User.id)
         .join(Jury, Jury.id == JuryMember.jury_id)
-        .where(Jury.category_id == category.id, User.active.is_(True))
+        .where(Jury.category_id == category.id, User.active.is_(True), *conditions)
         .order_by(User.id)
     ).all()
 
