@@ -62,6 +62,33 @@ def sign_off_as_president(category, *, accept_incomplete: bool = True):
     )
 
 
+EXHIBITOR_HEADER = ["Organisation", "Country", "Hall", "Stand", "Start-up", "Contact email"]
+JUROR_HEADER = ["Name", "Email", "Organisation", "Juries", "Language", "President"]
+
+
+def import_workbook(header: list[str], rows) -> bytes:
+    """An .xlsx import file as an organiser fills it in: a header row, then one row per exhibitor or juror."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload_import(client, kind: str, data: bytes):
+    """Upload an import file to its preview (nothing is written yet)."""
+    import io
+
+    return client.post(f"/organiser/import/{kind}", data={"file": (io.BytesIO(data), f"{kind}.xlsx")})
+
+
 def import_through_preview(client, kind: str, data: bytes, *, follow_redirects: bool = False):
     """Upload an import file as the organiser does, then confirm the preview it shows (when it shows one):
     the response of the confirmation, or of the upload when it was refused."""

@@ -1,33 +1,14 @@
 """A French organiser reads the refusals of an Excel import in French: every message of exports/imports.py is a
 msgid, worded by judging.wording.describe_import_error in the reader's language."""
 
-import io
 from html import unescape
 
-from openpyxl import Workbook
-
 from exports import RowError
-
-EXHIBITOR_HEADER = ["Organisation", "Country", "Hall", "Stand", "Start-up", "Contact email"]
-
-
-def _file(header, rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _upload(client, kind, data):
-    return client.post(f"/organiser/import/{kind}", data={"file": (io.BytesIO(data), f"{kind}.xlsx")})
+from support import EXHIBITOR_HEADER, import_workbook, upload_import
 
 
 def _bad_exhibitors() -> bytes:
-    return _file(
+    return import_workbook(
         EXHIBITOR_HEADER,
         [
             ["Aegis Systems", "FR", "5", "B1", "no", "c@aegis.example.com"],
@@ -39,7 +20,7 @@ def _bad_exhibitors() -> bytes:
 def test_a_french_organiser_reads_the_refusal_of_an_exhibitor_import_in_french(client, make, login_as):
     make.edition()
     login_as(make.user("organiser", language="fr"))
-    response = _upload(client, "exhibitors", _bad_exhibitors())
+    response = upload_import(client, "exhibitors", _bad_exhibitors())
     page = unescape(response.get_data(as_text=True))
     assert response.status_code == 400
     assert "Ligne 3, Pays : « XX » n'est pas un code pays ISO à deux lettres." in page
@@ -50,7 +31,7 @@ def test_a_french_organiser_reads_the_refusal_of_an_exhibitor_import_in_french(c
 def test_an_english_organiser_still_reads_english(client, make, login_as):
     make.edition()
     login_as(make.user("organiser"))
-    page = unescape(_upload(client, "exhibitors", _bad_exhibitors()).get_data(as_text=True))
+    page = unescape(upload_import(client, "exhibitors", _bad_exhibitors()).get_data(as_text=True))
     assert "Row 3, Country: 'XX' is not an ISO two-letter country code." in page
     assert "Row 3, Stand: the stand number is missing." in page
 
@@ -80,7 +61,7 @@ def test_an_import_job_refused_in_the_worker_says_why_in_the_organisers_language
 
     edition = make.edition()
     organiser = make.user("organiser", language="fr")
-    jurors = _file(
+    jurors = import_workbook(
         ["Name", "Email", "Organisation", "Juries", "Language", "President"],
         [["Ada Martin", "ada@police.example.com", "", "nosuchjury", "fr", "no"]],
     )

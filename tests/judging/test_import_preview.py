@@ -1,31 +1,12 @@
 """Imports show what they would change and write nothing until the organiser confirms; a jury president is never
 replaced without the preview saying so; the limits are on the page."""
 
-import io
 import re
-
-from openpyxl import Workbook
 
 from judging.domain import juries as services
 from judging.extensions import db
 from judging.models import JuryMember, Organisation, User
-
-JUROR_HEADER = ["Name", "Email", "Organisation", "Juries", "Language", "President"]
-
-
-def _file(header, rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _upload(client, kind, data):
-    return client.post(f"/organiser/import/{kind}", data={"file": (io.BytesIO(data), f"{kind}.xlsx")})
+from support import JUROR_HEADER, import_workbook, upload_import
 
 
 def _confirm(client, kind, html, **changes):
@@ -45,14 +26,14 @@ def test_exhibitor_import_previews_the_changes_and_writes_only_on_confirmation(c
     make.edition()
     make.organisation("Aegis Systems", country="FR", hall="5", stand="B1", contact_email="c@aegis.example.com")
     login_as(make.user("organiser"))
-    data = _file(
+    data = import_workbook(
         ["Organisation", "Country", "Hall", "Stand", "Start-up", "Contact email"],
         [
             ["Aegis Systems", "FR", "6", "B1", "no", "c@aegis.example.com"],
             ["Boreal Drones", "NO", "4", "A7", "yes", "hello@boreal.example.com"],
         ],
     )
-    preview = _upload(client, "exhibitors", data)
+    preview = upload_import(client, "exhibitors", data)
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Nothing has been written yet" in html
     assert "New exhibitor" in html and "Boreal Drones" in html
@@ -75,8 +56,8 @@ def test_juror_import_never_replaces_a_president_without_saying_so(client, make,
     member = services.add_member(actor=organiser, category=category, juror=sitting)
     services.set_president(actor=organiser, member=member)
     db.session.commit()
-    data = _file(JUROR_HEADER, [["Claire Dubois", "claire@police.example.com", "", "cyber", "fr", "yes"]])
-    preview = _upload(client, "jurors", data)
+    data = import_workbook(JUROR_HEADER, [["Claire Dubois", "claire@police.example.com", "", "cyber", "fr", "yes"]])
+    preview = upload_import(client, "jurors", data)
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Jury presidents would change" in html
     assert f"{category.name('en')}: Claire Dubois replaces Laura Rossi as president" in html
@@ -92,8 +73,8 @@ def test_a_preview_made_stale_by_a_change_is_shown_again_instead_of_applied(clie
     edition = make.edition()
     organiser = login_as(make.user("organiser"))
     category = make.category(edition, "cyber")
-    data = _file(JUROR_HEADER, [["Claire Dubois", "claire@police.example.com", "", "cyber", "fr", "yes"]])
-    html = _upload(client, "jurors", data).get_data(as_text=True)
+    data = import_workbook(JUROR_HEADER, [["Claire Dubois", "claire@police.example.com", "", "cyber", "fr", "yes"]])
+    html = upload_import(client, "jurors", data).get_data(as_text=True)
     assert "New jury president" in html and "replaces" not in html
     # Meanwhile another organiser seats a president on the same jury.
     other = make.user("juror")
@@ -111,11 +92,11 @@ def test_a_date_typed_stand_is_refused_on_the_page_with_its_row(client, make, lo
 
     make.edition()
     login_as(make.user("organiser"))
-    data = _file(
+    data = import_workbook(
         ["Organisation", "Country", "Hall", "Stand", "Start-up", "Contact email"],
         [["Aegis Systems", "FR", "5", datetime(2027, 3, 12), "no", "c@aegis.example.com"]],
     )
-    response = _upload(client, "exhibitors", data)
+    response = upload_import(client, "exhibitors", data)
     assert response.status_code == 400 and "Row 2, Stand: the cell holds a date (2027-03-12)" in response.get_data(
         as_text=True
     )
