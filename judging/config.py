@@ -76,7 +76,8 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_RETRY_SECONDS": float(os.environ.get("MAIL_RETRY_SECONDS", "30")),
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
         # An import of more rows than this runs as a job in the worker, with a progress page.
-        "IMPORT_JOB_ROWS": int(os.environ.get("IMPORT_JOB_ROWS", "300")),
+        # Imports, jury packs, workbooks and announcements over this many rows, files or recipients run as jobs.
+        "JOB_ITEMS": int(os.environ.get("JOB_ITEMS") or os.environ.get("IMPORT_JOB_ROWS") or "300"),
         # Tasks run in the caller instead of the worker (tests only): TASKS_IMMEDIATE=1.
         **({"TASKS_IMMEDIATE": True} if _bool("TASKS_IMMEDIATE") else {}),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(2 * 3600))),

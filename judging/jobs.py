@@ -1,5 +1,12 @@
-"""Long work as jobs: an import of thousands of rows runs in the worker, its page shows a progress bar, then the
-result or the clear reason it failed.
+"""Long work as jobs: an import of thousands of rows, a category's jury pack, a large workbook or an announcement to
+many people runs in the worker; its page shows a progress bar, then the result (a download, the message sent) or
+the clear reason it failed.
+
+One mechanism for every kind: `start` queues a job, `run` claims it and calls the kind's runner with a progress
+callback inside one transaction. A runner that makes a file returns a `Produced`; the file goes to the shared
+storage (any app machine serves it, to the organisers `can_download_job` lets in) and is removed after
+FILE_HOURS, or as soon as a newer file of the same request replaces it. Whether work is a job at all is one
+threshold, `in_background`.
 
 A job is one transaction: it applies everything or nothing, and its row says so in the same commit. Its progress
 lives in the task queue's storage (never in the database, which the job's own transaction holds), with the time of
@@ -9,12 +16,16 @@ since nothing of it was applied; after a second interruption it is marked failed
 
 from __future__ import annotations
 
+import hashlib
+import json
+import secrets
 import time
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
 
+from .downloads import PRODUCERS, Produced
 from .errors import Refused
 from .extensions import db
 from .models import Edition, Job, User, utcnow
@@ -24,13 +35,40 @@ PENDING = "jobs_pending"
 STALE_AFTER = timedelta(minutes=2)  # no progress report for this long: the job's worker is gone
 MAX_ATTEMPTS = 2
 
-KINDS = ("import_exhibitors", "import_jurors")
+FILE_HOURS = 24  # a file made by a job is removed after this (or when a newer one of the same request replaces it)
+
+KINDS = (
+    "import_exhibitors",
+    "import_jurors",
+    "attachments_zip",
+    "export_entries",
+    "export_results",
+    "export_audit",
+    "send_message",
+)
 
 
-def start(kind: str, *, actor: User, edition: Edition | None, payload: bytes, total: int) -> Job:
-    """Queue a job in the current transaction; the worker starts it once the transaction commits."""
+def in_background(items: int) -> bool:
+    """The one threshold: work over JOB_ITEMS items (rows, files, recipients) runs as a job; smaller work answers
+    at once, with the same result."""
+    return items > current_app.config["JOB_ITEMS"]
+
+
+def start(
+    kind: str,
+    *,
+    actor: User,
+    edition: Edition | None,
+    total: int,
+    payload: bytes | None = None,
+    params: dict | None = None,
+) -> Job:
+    """Queue a job in the current transaction; the worker starts it once the transaction commits. `payload` is an
+    uploaded file, `params` what the runner needs to redo the request (JSON)."""
     if kind not in KINDS:
         raise ValueError(f"unknown job {kind!r}")
+    if params is not None:
+        payload = json.dumps(params, sort_keys=True).encode()
     job = Job(
         kind=kind,
         created_by_id=actor.id,
@@ -98,17 +136,106 @@ def _forget_progress(job_id: int) -> None:
 
 
 def _run(job: Job, actor: User | None) -> None:
-    job_id = job.id
+    job_id, saved = job.id, None
     with force_locale(actor.language if actor else "en"):
         try:
             with atomic():
+                subject = _subject(job)
                 result = _RUNNERS[job.kind](job, actor, lambda done, total: report_progress(job_id, done, total))
+                if isinstance(result, Produced):
+                    saved = _keep_file(job, result)
+                    result = {
+                        **result.summary,
+                        "file": saved,
+                        "subject": subject,
+                        "download_name": result.download_name,
+                        "mimetype": result.mimetype,
+                    }
                 job.status, job.result, job.finished_at, job.payload = "done", result, utcnow(), None
         except Refused as refusal:
+            _forget_file(saved)
             _fail(job_id, refusal.message)
+            return
         except Exception as error:  # noqa: BLE001 - shown on the job's page; the transaction applied nothing
+            _forget_file(saved)
             current_app.logger.exception("job %s failed", job_id)
             _fail(job_id, _("The job stopped on an unexpected error (%(error)s); nothing was applied.", error=error))
+            return
+    if saved:
+        _remove_superseded(db.session.get(Job, job_id))
+
+
+# --- files made by jobs ------------------------------------------------------------------------------------------
+
+_EXTENSIONS = {".zip": "application/zip", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def produce_now(kind: str, *, edition: Edition, params: dict) -> Produced:
+    """Make a job's file in the caller (small work): the same producer the worker runs."""
+    return PRODUCERS[kind](edition, params, None)
+
+
+def _subject(job: Job) -> str:
+    """What was asked (kind, edition, parameters): a newer file of the same subject replaces the older one."""
+    return hashlib.sha256(f"{job.kind}|{job.edition_id}|".encode() + (job.payload or b"")).hexdigest()[:32]
+
+
+def _keep_file(job: Job, produced: Produced) -> str:
+    from .storage import storage
+
+    extension = next(e for e, m in _EXTENSIONS.items() if m == produced.mimetype)
+    name = f"job-{job.id}-{secrets.token_hex(8)}{extension}"  # unguessable, though access is checked anyway
+    storage().save(name, produced.data)
+    return name
+
+
+def _forget_file(name: str | None) -> None:
+    from .storage import storage
+
+    if name:
+        storage().delete(name)
+
+
+def job_file(job: Job) -> bytes | None:
+    """The file a finished job made, or None once it was removed (expired or replaced)."""
+    from .storage import storage
+
+    name = (job.result or {}).get("file") if job.status == "done" else None
+    if not name:
+        return None
+    try:
+        return storage().read(name)
+    except FileNotFoundError:
+        return None
+
+
+def _drop_file(job: Job, why: str) -> None:
+    _forget_file(job.result.get("file"))
+    job.result = {**job.result, "file": None, "removed": why}
+
+
+def _remove_superseded(job: Job) -> None:
+    """Older files of the same request (same kind, edition and parameters) are removed once the new one exists."""
+    older = db.session.scalars(
+        db.select(Job).where(
+            Job.kind == job.kind, Job.edition_id == job.edition_id, Job.status == "done", Job.id != job.id
+        )
+    )
+    for other in older:
+        if other.result and other.result.get("file") and other.result.get("subject") == job.result["subject"]:
+            _drop_file(other, "superseded")
+    db.session.commit()
+
+
+def remove_old_files() -> int:
+    """Remove the files made more than FILE_HOURS ago (the periodic sweep calls this)."""
+    cutoff, removed = utcnow() - timedelta(hours=FILE_HOURS), 0
+    for job in db.session.scalars(db.select(Job).where(Job.status == "done", Job.finished_at < cutoff)):
+        if job.result and job.result.get("file"):
+            _drop_file(job, "expired")
+            removed += 1
+    db.session.commit()
+    return removed
 
 
 def _fail(job_id: int, message: str) -> None:
@@ -139,6 +266,7 @@ def recover_interrupted() -> list[int]:
             job.status = "queued"
             again.append(job.id)
     db.session.commit()
+    remove_old_files()
     return again
 
 
@@ -165,7 +293,31 @@ def _import(job: Job, actor: User | None, report) -> dict:
     return {"rows": len(rows.rows), "created": created, "seats": seats}
 
 
-_RUNNERS = {"import_exhibitors": _import, "import_jurors": _import}
+def _produce(job: Job, actor: User | None, report) -> Produced:
+    edition = db.session.get(Edition, job.edition_id) if job.edition_id else None
+    if edition is None:
+        raise Refused(_("This edition no longer exists."), 404)
+    return PRODUCERS[job.kind](edition, json.loads(job.payload), report)
+
+
+def _send_message(job: Job, actor: User | None, report) -> dict:
+    """An announcement to many people: every outbox row in this job's one transaction, keyed by the job, so a
+    rerun after an interruption never mails anyone twice."""
+    from .domain import messaging
+
+    params = json.loads(job.payload)
+    edition = db.session.get(Edition, job.edition_id)
+    draft = messaging.Draft(**{**params, "entry_ids": tuple(params.get("entry_ids", ()))})
+    message = messaging.send_message(actor=actor, edition=edition, draft=draft, key=f"job:{job.id}", progress=report)
+    return {"message_id": message.id, "recipients": len(message.recipients)}
+
+
+_RUNNERS = {
+    "import_exhibitors": _import,
+    "import_jurors": _import,
+    "send_message": _send_message,
+    **{kind: _produce for kind in PRODUCERS},
+}
 
 
 # --- starting the jobs of a transaction once it commits --------------------------------------------------------------

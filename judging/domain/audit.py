@@ -52,3 +52,28 @@ def record_many(*, actor: User | None, action: str, events: list[tuple[Any, int 
             for obj, edition_id, after in events
         ],
     )
+
+
+def filtered_events(edition, filters: dict):
+    """The edition's events (and the edition-less ones) matching the trail's filters, newest first: `action` (a
+    prefix), `actor` (part of an e-mail), `since` and `until` (YYYY-MM-DD, both days included)."""
+    from datetime import datetime, timedelta
+
+    from ..models import AuditEvent
+
+    def day(value):
+        try:
+            return datetime.strptime(value, "%Y-%m-%d") if value else None
+        except ValueError:
+            return None
+
+    query = db.select(AuditEvent).where((AuditEvent.edition_id == edition.id) | AuditEvent.edition_id.is_(None))
+    if filters.get("action"):
+        query = query.where(AuditEvent.action.like(f"{filters['action']}%"))
+    if filters.get("actor"):
+        query = query.join(User, User.id == AuditEvent.actor_id).where(User.email.like(f"%{filters['actor']}%"))
+    if since := day(filters.get("since")):
+        query = query.where(AuditEvent.at >= since)
+    if until := day(filters.get("until")):
+        query = query.where(AuditEvent.at < until + timedelta(days=1))
+    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

@@ -126,8 +126,10 @@ def preview(edition: Edition, draft: Draft) -> tuple[list[User], dict[str, tuple
     return people, samples
 
 
-def send_message(*, actor: User, edition: Edition, draft: Draft) -> Message:
-    """Send the announcement to each recipient in their language and log it (message and recipients)."""
+def send_message(*, actor: User, edition: Edition, draft: Draft, key: str | None = None, progress=None) -> Message:
+    """Send the announcement to each recipient in their language and log it (message and recipients). `key` names
+    the mails in the outbox (default: the message), once per recipient; `progress(done, total)` follows the
+    queuing (a job's progress bar)."""
     people = recipients(edition, draft.audience, entry_ids=draft.entry_ids)
     if not people:
         raise Refused(_("Nobody receives this message: choose another audience."), 409, field="audience")
@@ -142,13 +144,14 @@ def send_message(*, actor: User, edition: Edition, draft: Draft) -> Message:
     )
     db.session.add(message)
     db.session.flush()  # the message's id names each mail in the outbox
-    for user in people:
+    key = key or f"message:{message.id}"
+    for done, user in enumerate(people, start=1):
         language = "fr" if user.language == "fr" else "en"
         subject, body = (personalise(t, user=user, edition=edition) for t in draft.text_for(language))
-        notifications.queue(
-            "announcement", to=user.email, language=language, key=f"message:{message.id}", subject=subject, body=body
-        )
+        notifications.queue("announcement", to=user.email, language=language, key=key, subject=subject, body=body)
         message.recipients.append(MessageRecipient(user_id=user.id, email=user.email, language=user.language))
+        if progress is not None and (done % 50 == 0 or done == len(people)):
+            progress(done, len(people))
     db.session.flush()
     audit.record(
         actor=actor,

@@ -13,7 +13,6 @@ from ..domain.entries import QUESTIONS
 from ..domain.entry_list import (
     PAGE_SIZES,
     EntryFilter,
-    answers_table,
     apply_bulk,
     counts_by_status,
     entries_in_edition,
@@ -22,6 +21,7 @@ from ..domain.entry_list import (
     plan_bulk,
 )
 from ..domain.saved_views import views_of
+from ..downloads import pack_entries, pack_size
 from ..entries.forms import INNOVATION_LABELS, MATURITY_LABELS, ConfirmForm
 from ..errors import Refused
 from ..extensions import db
@@ -30,8 +30,7 @@ from ..models import ENTRY_STATUSES, Entry
 from ..templating import language
 from ..wording import status_label
 from .forms import BULK_LABELS, BulkForm, DisqualifyForm, ReinstateForm, SaveViewForm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .jobs import deliver
 
 bp = Blueprint("entries", __name__)
 
@@ -56,16 +55,10 @@ def entries():
     )
 
 
-def _workbook(edition, entries, name: str):
-    import io
-
-    from flask import send_file
-
-    from exports import table_workbook_bytes
-
-    header, rows = answers_table(entries, language=language(), zone=edition.timezone)
-    data = table_workbook_bytes(_("Entries"), header, rows)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{edition.slug}-{name}.xlsx", mimetype=XLSX)
+def _workbook(edition, ids, name: str):
+    """The entries workbook (every answer, one row per entry); made by the worker when there are many."""
+    ids = [int(i) for i in ids if str(i).isdigit()]
+    return deliver("export_entries", edition=edition, params={"ids": ids, "name": name}, items=len(ids))
 
 
 @bp.get("/entries/export.xlsx")
@@ -73,7 +66,7 @@ def export_entries():
     """Every entry matching the list's filter, one row each with every answer and its files."""
     edition = current_edition()
     wanted = EntryFilter.from_args(request.args)
-    return _workbook(edition, entries_in_edition(edition, matching_ids(edition, wanted)), "entries")
+    return _workbook(edition, matching_ids(edition, wanted), "entries")
 
 
 @bp.post("/entries/bulk")
@@ -94,7 +87,7 @@ def bulk():
         flash(_("Tick the entries first (or “all entries matching this filter”)."), "error")
         return redirect(back)
     if form.action.data == "export":
-        return _workbook(edition, entries, "selection")
+        return _workbook(edition, [e.id for e in entries], "selection")
     if form.action.data == "message":  # the message page, addressed to these entries' exhibitors
         from .forms import MessageForm
         from .messages import _page
@@ -189,45 +182,18 @@ def _category(category_id: int):
     return category
 
 
-def _pack_entries(category, everything: bool) -> list[Entry]:
-    """The entries a jury reads: submitted ones (with `everything`, drafts and the rest too)."""
-    query = (
-        db.select(Entry)
-        .where(Entry.category_id == category.id)
-        .options(selectinload(Entry.organisation), selectinload(Entry.attachments), selectinload(Entry.category))
-        .order_by(Entry.id)
-    )
-    if not everything:
-        query = query.where(Entry.status == "submitted")
-    return list(db.session.scalars(query))
-
-
 @bp.get("/categories/<int:category_id>/attachments.zip")
 def attachments_zip(category_id: int):
     """The jury pack of a category: every file of its submitted entries, one folder per entry named by its
-    number, company and title, with the answers workbook beside them."""
-    import tempfile
-    from pathlib import Path
-
-    from flask import current_app, send_file
-
-    from exports import table_workbook_bytes
-    from exports.packs import PackFile, safe_part, write_pack
-
+    number, company and title, with the answers workbook beside them; made by the worker when it is large."""
     category = _category(category_id)
-    entries = _pack_entries(category, request.args.get("all") == "1")
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    files = [
-        PackFile(e.id, e.organisation.name, e.title, a.original_name, folder / a.stored_name)
-        for e in entries
-        for a in e.attachments
-    ]
-    header, rows = answers_table(entries, language=language(), zone=category.edition.timezone)
-    out = tempfile.TemporaryFile()  # a big pack never sits in memory; closed by the response
-    write_pack(files, out, extra={_("Entries") + ".xlsx": table_workbook_bytes(_("Entries"), header, rows)})
-    out.seek(0)
-    name = safe_part(f"{category.edition.slug} {category.code} {_('files')}") + ".zip"
-    return send_file(out, mimetype="application/zip", as_attachment=True, download_name=name)
+    everything = request.args.get("all") == "1"
+    return deliver(
+        "attachments_zip",
+        edition=category.edition,
+        params={"category_id": category.id, "all": everything},
+        items=pack_size(category, everything),
+    )
 
 
 @bp.get("/entries/<int:entry_id>/dossier")
@@ -241,7 +207,7 @@ def dossier(entry_id: int):
 def category_dossiers(category_id: int):
     """Every submitted entry of a category, one printed page each (with ?all=1, every entry)."""
     category = _category(category_id)
-    return _dossiers(_pack_entries(category, request.args.get("all") == "1"), title=category.name(language()))
+    return _dossiers(pack_entries(category, request.args.get("all") == "1"), title=category.name(language()))
 
 
 def _dossiers(entries: list[Entry], *, title: str):

@@ -11,7 +11,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -35,13 +34,13 @@ from exports import (
     juror_template,
     read_exhibitors,
     read_jurors,
-    results_workbook_bytes,
 )
 from exports.imports import MAX_ROWS as MAX_IMPORT_ROWS
 
 from .. import exporting, jobs
 from ..domain.accounts import unclaimed_companies
 from ..domain.editions import current_edition
+from ..downloads import results_size
 from ..entries.forms import ConfirmForm
 from ..extensions import db
 from ..forms import country_codes
@@ -49,6 +48,7 @@ from ..models import Category
 from ..storage import local_root, storage
 from ..templating import language as page_language
 from ..wording import LANGUAGES, describe_import_error, describe_import_limits, describe_too_large
+from .jobs import deliver
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -74,17 +74,11 @@ def _export_language() -> str | None:
 
 @bp.get("/results/export.xlsx")
 def export_results():
-    """The ceremony workbook; refused until every category is signed off (or the gate is overridden)."""
+    """The ceremony workbook; refused until every category is signed off (or the gate is overridden). Made by the
+    worker for a large edition (the refusal is then said on the job's page)."""
     edition = current_edition()
-    book = exporting.results_book(
-        edition, anonymise_jurors=request.args.get("anonymise") == "1", language=_export_language()
-    )
-    return send_file(
-        io.BytesIO(results_workbook_bytes(book)),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"{edition.slug}-results.xlsx",
-    )
+    params = {"anonymise": request.args.get("anonymise") == "1", "language": _export_language() or page_language()}
+    return deliver("export_results", edition=edition, params=params, items=results_size(edition))
 
 
 @bp.get("/results/<int:category_id>.csv")
@@ -252,7 +246,7 @@ def confirm_import(kind: str):
             form=ConfirmImportForm(formdata=None, digest=plan.digest),
         ), 409
     _forget_pending(token)
-    if len(result.rows) > current_app.config["IMPORT_JOB_ROWS"]:
+    if jobs.in_background(len(result.rows)):
         # Thousands of rows take a while: the worker imports them, the job's page shows how far it got.
         job = jobs.start(f"import_{kind}", actor=current_user, edition=edition, payload=data, total=len(result.rows))
         return redirect(url_for("organiser.jobs.job_page", job_id=job.id))

@@ -3,10 +3,13 @@ and read the log of what went to whom."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import jobs
 from ..domain import messaging as services
 from ..domain.editions import current_edition
 from ..errors import Refused
@@ -60,6 +63,9 @@ def send():
         if not people:
             form.audience.errors = [_("Nobody receives this message: choose another audience.")]
         return _page(edition, form, people=people, samples=samples, status=200 if people else 409)
+    if jobs.in_background(len(people)):  # many recipients: the worker writes their mails, the job's page follows it
+        job = jobs.start("send_message", actor=current_user, edition=edition, params=asdict(draft), total=len(people))
+        return redirect(url_for("organiser.jobs.job_page", job_id=job.id))
     try:
         message = services.send_message(actor=current_user, edition=edition, draft=draft)
     except Refused as refusal:  # the audience emptied meanwhile

@@ -29,7 +29,7 @@ def _jurors(n: int) -> list[list[str]]:
 
 
 def test_a_large_import_runs_as_a_job_and_its_page_shows_the_result(app, client, make, login_as):
-    app.config["IMPORT_JOB_ROWS"] = 100
+    app.config["JOB_ITEMS"] = 100
     make.edition()
     login_as(make.user("organiser"))
     response = import_through_preview(client, "jurors", _jurors_file(_jurors(120)))
@@ -56,7 +56,7 @@ def test_a_small_import_still_answers_at_once(app, client, make, login_as):
 
 
 def test_a_refused_import_job_imports_nothing_and_says_why(app, client, make, login_as):
-    app.config["IMPORT_JOB_ROWS"] = 1
+    app.config["JOB_ITEMS"] = 1
     make.edition()
     exhibitor = make.user("exhibitor")
     login_as(make.user("organiser"))
@@ -71,7 +71,7 @@ def test_a_refused_import_job_imports_nothing_and_says_why(app, client, make, lo
 
 
 def test_the_job_page_is_in_the_organisers_language(app, client, make, login_as):
-    app.config["IMPORT_JOB_ROWS"] = 1
+    app.config["JOB_ITEMS"] = 1
     make.edition()
     login_as(make.user("organiser", language="fr"))
     response = import_through_preview(client, "jurors", _jurors_file(_jurors(2)))
