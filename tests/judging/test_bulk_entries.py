@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from judging.extensions import db
 from judging.models import Assignment, AuditEvent, Entry
+from support import add_attachment
 
 
 def _world(make):
@@ -150,27 +151,10 @@ def test_the_list_offers_bulk_selection_and_the_export(client, make, login_as):
 
 def test_jury_pack_zip_names_each_file_by_entry_and_company(app, client, make, login_as):
     import zipfile
-    from pathlib import Path
-
-    from judging.models import Attachment
 
     edition, (firewall, probe, net, siren) = _world(make)
-    folder = Path(app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
     for n, (entry, name) in enumerate([(firewall, "brochure.pdf"), (firewall, "brochure.pdf"), (probe, "a/b:c.pdf")]):
-        stored = f"{n:064d}"
-        (folder / stored).write_bytes(b"%PDF-1.4 " + name.encode())
-        db.session.add(
-            Attachment(
-                entry_id=entry.id,
-                original_name=name,
-                stored_name=stored,
-                content_type="application/pdf",
-                size=10,
-                sha256="0" * 64,
-            )
-        )
-        db.session.commit()  # one attachment per flush, as uploads do (each takes the next free slot)
+        add_attachment(entry, name, f"{n:064d}")
     login_as(make.user("organiser"))
     response = client.get(f"/organiser/categories/{firewall.category_id}/attachments.zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
