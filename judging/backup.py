@@ -44,20 +44,21 @@ def _revision(connection) -> str | None:
         return None
 
 
-def write_backup(path: str | Path) -> dict:
-    """Write the zip; returns the manifest (schema revision, row counts, files)."""
+def write_backup(path: str | Path, *, progress=None) -> dict:
+    """Write the zip; returns the manifest (schema revision, row counts, files). `progress(done, total)` after each
+    table read and each file copied (the command's bar)."""
     tables = db.metadata.sorted_tables
     files = storage()
     engine = db.engine
     options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with engine.connect().execution_options(**options) as connection, connection.begin():
-        data = {
-            t.name: [
+        data = {}
+        for done, t in enumerate(tables, start=1):
+            data[t.name] = [
                 {k: _encode(v) for k, v in row._mapping.items()}
                 for row in connection.execute(sa.select(t).order_by(*t.primary_key.columns))
             ]
-            for t in tables
-        }
+            _report(progress, done, len(tables) + 1)  # the files' count is known once the rows are read
         revision = _revision(connection)
     stored = set()
     for row in data.get("attachment", []):
@@ -74,10 +75,16 @@ def write_backup(path: str | Path) -> dict:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
         archive.writestr("database.json", json.dumps(data, default=str))
-        for name in sorted(stored):
+        for done, name in enumerate(sorted(stored), start=1):
             if files.exists(name):
                 archive.writestr(f"uploads/{name}", files.read(name))
+            _report(progress, len(tables) + done, len(tables) + len(stored))
     return manifest
+
+
+def _report(progress, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
 
 
 class RestoreRefused(Exception):
@@ -96,8 +103,9 @@ def _check_file_names(manifest: dict, data: dict) -> None:
         )
 
 
-def restore_backup(path: str | Path, *, force: bool = False) -> dict:
-    """Load a backup into this database (schema already migrated); refuses a non-empty one unless forced."""
+def restore_backup(path: str | Path, *, force: bool = False, progress=None) -> dict:
+    """Load a backup into this database (schema already migrated); refuses a non-empty one unless forced.
+    `progress(done, total)` after each table and each file restored (the command's bar)."""
     with zipfile.ZipFile(path) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         data = json.loads(archive.read("database.json"))
@@ -117,10 +125,12 @@ def restore_backup(path: str | Path, *, force: bool = False) -> dict:
                 raise RestoreRefused("The database is not empty; restore into an empty one, or pass --force.")
             for table in reversed(tables):
                 connection.execute(table.delete())
-            for table in tables:
+            names = manifest.get("files", [])
+            for done, table in enumerate(tables, start=1):
                 rows = [{k: _decode(v) for k, v in row.items()} for row in data.get(table.name, [])]
                 if rows:
                     connection.execute(table.insert(), rows)
+                _report(progress, done, len(tables) + len(names))
             if connection.dialect.name == "postgresql":
                 for table in tables:
                     if "id" in table.columns:
@@ -130,9 +140,10 @@ def restore_backup(path: str | Path, *, force: bool = False) -> dict:
                             {"table": f'"{table.name}"', "next": next_id},
                         )
         files = storage()
-        for name in manifest.get("files", []):
+        for done, name in enumerate(names, start=1):
             member = f"uploads/{name}"
             if member in archive.namelist():
                 if is_stored_name(name):  # a crafted archive names no file outside the storage
                     files.save(name, archive.read(member))
+            _report(progress, len(tables) + done, len(tables) + len(names))
     return manifest

@@ -191,23 +191,18 @@ def _jury_commands(app: Flask) -> None:
         show_default=True,
         help="The language of the sheet names, headings and category names.",
     )
-    def export(edition_id, output, anonymise, csv_dir, language):
+    @_progress_option
+    def export(edition_id, output, anonymise, csv_dir, language, show_progress):
         """Write the ceremony workbook (refused until every category is signed off, unless overridden)."""
         from exports import csv_style, write_csv_files, write_results_workbook
 
         from .errors import Refused
         from .exporting import results_book
-        from .models import Edition
 
-        edition = (
-            db.session.get(Edition, edition_id)
-            if edition_id
-            else db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True)))
-        )
-        if edition is None:
-            raise click.ClickException("No such edition.")
+        edition = _edition(edition_id)
         try:
-            book = results_book(edition, anonymise_jurors=anonymise, language=language)
+            with _ProgressBar("Ranking the categories", show_progress) as progress:
+                book = results_book(edition, anonymise_jurors=anonymise, language=language, progress=progress)
         except Refused as refusal:
             raise click.ClickException(refusal.message) from None
         write_results_workbook(book, output)
@@ -218,11 +213,13 @@ def _jury_commands(app: Flask) -> None:
 
     @app.cli.command("backup")
     @click.option("-o", "--output", required=True, help="The zip file to write.")
-    def backup(output):
+    @_progress_option
+    def backup(output, show_progress):
         """Write a consistent backup of the database and the uploaded files."""
         from .backup import write_backup
 
-        manifest = write_backup(output)
+        with _ProgressBar("Backing up", show_progress) as progress:
+            manifest = write_backup(output, progress=progress)
         click.echo(
             f"Wrote {output}: {sum(manifest['rows'].values())} rows, {len(manifest['files'])} files, "
             f"schema {manifest['schema_revision']}."
@@ -231,15 +228,54 @@ def _jury_commands(app: Flask) -> None:
     @app.cli.command("restore")
     @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
     @click.option("--force", is_flag=True, help="Replace the data of a non-empty database.")
-    def restore(backup_file, force):
+    @_progress_option
+    def restore(backup_file, force, show_progress):
         """Bring back a backup written by `backup` (into an empty, migrated database)."""
         from .backup import RestoreRefused, restore_backup
 
         try:
-            manifest = restore_backup(backup_file, force=force)
+            with _ProgressBar("Restoring", show_progress) as progress:
+                manifest = restore_backup(backup_file, force=force, progress=progress)
         except RestoreRefused as refusal:
             raise click.ClickException(str(refusal)) from None
         click.echo(f"Restored {sum(manifest['rows'].values())} rows and {len(manifest['files'])} files.")
+
+    @app.cli.command("import")
+    @click.argument("kind", type=click.Choice(["exhibitors", "jurors"]))
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--edition", "edition_id", type=int, default=None, help="Edition id (default: the current one).")
+    @click.option("--dry-run", is_flag=True, help="Say what the import would change, and change nothing.")
+    @_progress_option
+    def import_file(kind, file, edition_id, dry_run, show_progress):
+        """Import exhibitors or jurors from an .xlsx file, as the import page does: every row checked, then all
+        rows applied or none (exit code 1 and the reasons when refused)."""
+        from pathlib import Path
+
+        from exports import IMPORT_LIMITS
+
+        from . import exporting
+        from .errors import Refused
+        from .wording import import_summary
+
+        edition = _edition(edition_id) if kind == "jurors" else None
+        with Path(file).open("rb") as handle:
+            data = handle.read(IMPORT_LIMITS.max_file_bytes + 1)  # no more than the page would read
+        result = exporting.read_import(kind, data, edition)
+        problems, _status = exporting.import_problems(result)
+        if problems:
+            raise click.ClickException("Nothing was imported:\n" + "\n".join(f"  {p}" for p in problems))
+        try:
+            plan = exporting.plan_import(kind, result.rows, edition)
+            if dry_run:
+                for change in plan.changes:
+                    click.echo(f"  {change.action}: {change.subject} {change.detail}".rstrip())
+                click.echo(f"Dry run: {len(plan.changes)} change(s) for {plan.rows} row(s); nothing was written.")
+                return
+            with _ProgressBar(f"Importing {kind}", show_progress) as progress:
+                done = exporting.apply_import(kind, actor=None, edition=edition, rows=result.rows, progress=progress)
+        except Refused as refusal:
+            raise click.ClickException(f"Nothing was imported: {refusal.message}") from None
+        click.echo(import_summary(kind, done))
 
     @app.cli.command("recompute-totals")
     def recompute_totals():
@@ -256,38 +292,57 @@ def _jury_commands(app: Flask) -> None:
     @click.option(
         "--url", default=None, help="Link to the scoring screens in the mail (default: under PUBLIC_BASE_URL)."
     )
-    def remind_jurors(edition_id, url):
+    @_progress_option
+    def remind_jurors(edition_id, url, show_progress):
         """Mail every juror behind schedule (in their language)."""
         from .domain.juries import remind_late_jurors
-        from .models import Edition
 
-        edition = (
-            db.session.get(Edition, edition_id)
-            if edition_id
-            else db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True)))
-        )
-        if edition is None:
-            raise click.ClickException("No such edition.")
+        edition = _edition(edition_id)
         from .links import public_url
 
-        with _ProgressBar("Queuing reminders") as progress:
+        with _ProgressBar("Queuing reminders", show_progress) as progress:
             reminded = remind_late_jurors(edition, scoring_url=url or public_url("jury.my_entries"), progress=progress)
         click.echo(f"{reminded} juror(s) reminded (the worker sends the mails; see the mail log).")
 
 
-class _ProgressBar:
-    """A click progress bar fed by a service's `progress(done, total)` callback, drawn once the total is known."""
+def _progress_option(command):
+    return click.option(
+        "--progress", "show_progress", is_flag=True, help="Show a progress bar on stderr (shown anyway on a terminal)."
+    )(command)
 
-    def __init__(self, label: str):
+
+def _edition(edition_id: int | None):
+    """The edition of `--edition ID`, else the current one; a clear refusal when there is none."""
+    from .models import Edition
+
+    edition = (
+        db.session.get(Edition, edition_id)
+        if edition_id
+        else db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True)))
+    )
+    if edition is None:
+        raise click.ClickException("No such edition.")
+    return edition
+
+
+class _ProgressBar:
+    """A click progress bar on stderr, fed by the same `progress(done, total)` callbacks as the jobs' pages, drawn
+    once the total is known; only on a terminal or when asked (`--progress`), so scripts and tests stay quiet."""
+
+    def __init__(self, label: str, shown: bool | None = None):
         self.label, self.bar = label, None
+        self.shown = shown or sys.stderr.isatty()
 
     def __enter__(self):
         return self
 
     def __call__(self, done: int, total: int) -> None:
+        if not self.shown:
+            return
         if self.bar is None:
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
+        self.bar.length = max(total, 1)  # a total learnt on the way (a backup's files, after its rows)
         self.bar.update(done - self.bar.pos)
 
     def __exit__(self, *exc):

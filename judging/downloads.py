@@ -133,11 +133,10 @@ def results_workbook(edition: Edition, params: dict, progress=None) -> Produced:
 
     from .exporting import results_book
 
-    _report(progress, 0, 2)
-    book = results_book(edition, anonymise_jurors=params.get("anonymise", False), language=params["language"])
-    _report(progress, 1, 2)
+    book = results_book(
+        edition, anonymise_jurors=params.get("anonymise", False), language=params["language"], progress=progress
+    )
     data = results_workbook_bytes(book)
-    _report(progress, 2, 2)
     return Produced(data, f"{edition.slug}-results.xlsx", XLSX, {"categories": len(book.categories)})
 
 

@@ -66,10 +66,11 @@ def results_book(
     ceremony: bool = True,
     language: str | None = None,
     only: Category | None = None,
+    progress=None,
 ) -> ResultsBook:
     """The plain data of the results workbook: each category's deciding round, as frozen when it is, with
     names and labels in `language` (default: the page's). `only`: that category alone (its CSV), without
-    ranking the others.
+    ranking the others. `progress(done, total)` after each category ranked (a job's or the command's bar).
 
     The statements sent do not grow with entries, jurors or scorecards: each round's cards and entries are
     read once (`results` keeps them for the unit of work), companies come with the entries, and names,
@@ -78,7 +79,12 @@ def results_book(
     with force_locale(language):
         categories = [only] if only is not None else list(edition.categories)
         return _results_book(
-            edition, categories, anonymise_jurors=anonymise_jurors, ceremony=ceremony, language=language
+            edition,
+            categories,
+            anonymise_jurors=anonymise_jurors,
+            ceremony=ceremony,
+            language=language,
+            progress=progress,
         )
 
 
@@ -131,7 +137,13 @@ def _category_results(category: Category, round_: Round, outcome, entries: dict,
 
 
 def _results_book(
-    edition: Edition, categories: list[Category], *, anonymise_jurors: bool, ceremony: bool, language: str
+    edition: Edition,
+    categories: list[Category],
+    *,
+    anonymise_jurors: bool,
+    ceremony: bool,
+    language: str,
+    progress=None,
 ) -> ResultsBook:
     if ceremony:
         rounds.ensure_ceremony_export_allowed(edition)
@@ -158,6 +170,8 @@ def _results_book(
         titles.update((entry_id, entry.title) for entry_id, entry in entries.items())
         results.append(_category_results(category, round_, outcome, entries, language))
         deciding.append((category, round_, live_stats))
+        if progress is not None:
+            progress(len(results), len(categories))
         fingerprints.append(outcome.fingerprint)
         if outcome.combined_note:
             notes.append(f"{category.name(language)}: {outcome.combined_note}")
@@ -536,3 +550,49 @@ def plan_jurors(*, edition: Edition, rows: tuple[JurorImportRow, ...]) -> Import
                         )
                     )
     return ImportPlan("jurors", len(rows), tuple(changes))
+
+
+# --- one import, whoever runs it: the page (and its job) and `flask import` ---------------------------------------
+
+IMPORT_KINDS = ("exhibitors", "jurors")
+
+
+def read_import(kind: str, data: bytes, edition: Edition | None):
+    """Every row of an import file checked (`exports` reads it): an ImportResult with its rows or its errors."""
+    from exports import read_exhibitors, read_jurors
+
+    from .forms import country_codes
+
+    if kind == "exhibitors":
+        return read_exhibitors(data, valid_countries=country_codes())
+    return read_jurors(data, valid_juries={c.code for c in edition.categories})
+
+
+def import_problems(result) -> tuple[list[str], int]:
+    """Why a read file cannot be imported, in the reader's words, with the HTTP status saying so; ([], 200) when
+    it can."""
+    from .wording import describe_import_error, describe_too_large
+
+    if result.too_large is not None:  # refused before any row was read
+        return [describe_too_large(result.too_large)], 413
+    if not result.ok:
+        return [describe_import_error(e) for e in result.errors], 400
+    if result.rows and isinstance(result.rows[0], ExhibitorRow) and (contested := contested_companies(result.rows)):
+        return contested, 409  # the organisers check who registered them first
+    return [], 200
+
+
+def plan_import(kind: str, rows, edition: Edition | None) -> ImportPlan:
+    """What applying the rows would change (the preview), without writing anything."""
+    if kind == "exhibitors":
+        return plan_exhibitors(rows)
+    return plan_jurors(edition=edition, rows=rows)
+
+
+def apply_import(kind: str, *, actor: User | None, edition: Edition | None, rows, progress=None) -> dict:
+    """Apply the rows, all or none (in the caller's transaction): what the job page, the flash and the command say."""
+    if kind == "exhibitors":
+        created, updated = import_exhibitors(actor=actor, rows=rows, progress=progress)
+        return {"rows": len(rows), "created": created, "updated": updated}
+    created, seats = import_jurors(actor=actor, edition=edition, rows=rows, progress=progress)
+    return {"rows": len(rows), "created": created, "seats": seats}

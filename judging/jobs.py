@@ -271,26 +271,15 @@ def recover_interrupted() -> list[int]:
 
 
 def _import(job: Job, actor: User | None, report) -> dict:
-    from exports import read_exhibitors, read_jurors
-
     from . import exporting
-    from .forms import country_codes
-    from .wording import describe_import_error, describe_too_large
 
     edition = db.session.get(Edition, job.edition_id) if job.edition_id else None
-    if job.kind == "import_exhibitors":
-        rows = read_exhibitors(job.payload, valid_countries=country_codes())
-    else:
-        rows = read_jurors(job.payload, valid_juries={c.code for c in edition.categories})
-    if not rows.ok:
-        if rows.too_large is not None:
-            raise Refused(describe_too_large(rows.too_large), 413)
-        raise Refused("; ".join(describe_import_error(e) for e in rows.errors), 400)
-    if job.kind == "import_exhibitors":
-        created, updated = exporting.import_exhibitors(actor=actor, rows=rows.rows, progress=report)
-        return {"rows": len(rows.rows), "created": created, "updated": updated}
-    created, seats = exporting.import_jurors(actor=actor, edition=edition, rows=rows.rows, progress=report)
-    return {"rows": len(rows.rows), "created": created, "seats": seats}
+    kind = job.kind.removeprefix("import_")
+    rows = exporting.read_import(kind, job.payload, edition)
+    problems, status = exporting.import_problems(rows)
+    if problems:
+        raise Refused("; ".join(problems), status)
+    return exporting.apply_import(kind, actor=actor, edition=edition, rows=rows.rows, progress=report)
 
 
 def _produce(job: Job, actor: User | None, report) -> Produced:

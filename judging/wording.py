@@ -383,3 +383,20 @@ def role_label(role: str) -> str:
 def describe_import_error(error) -> str:
     """One problem of an Excel import (an exports.RowError) in the reader's language: "Ligne 4, Pays : ..."."""
     return error.text(translate=_)
+
+
+def import_summary(kind: str, done: dict) -> str:
+    """What an applied import did (`exporting.apply_import`'s counts), as the page, the job and the command say it."""
+    if kind == "exhibitors":
+        return _(
+            "%(n)d exhibitors read: %(c)d created, %(u)d updated, the rest unchanged.",
+            n=done["rows"],
+            c=done["created"],
+            u=done["updated"],
+        )
+    return _(
+        "%(n)d jurors read: %(c)d new accounts, %(s)d jury seats added. Invite them from the juries page.",
+        n=done["rows"],
+        c=done["created"],
+        s=done["seats"],
+    )

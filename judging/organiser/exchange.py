@@ -32,8 +32,6 @@ from exports import (
     csv_style,
     exhibitor_template,
     juror_template,
-    read_exhibitors,
-    read_jurors,
 )
 from exports.imports import MAX_ROWS as MAX_IMPORT_ROWS
 
@@ -43,11 +41,10 @@ from ..domain.editions import current_edition
 from ..downloads import results_size
 from ..entries.forms import ConfirmForm
 from ..extensions import db
-from ..forms import country_codes
 from ..models import Category
 from ..storage import local_root, storage
 from ..templating import language as page_language
-from ..wording import LANGUAGES, describe_import_error, describe_import_limits, describe_too_large
+from ..wording import LANGUAGES, describe_import_limits, import_summary
 from .jobs import deliver
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -174,18 +171,6 @@ def _forget_pending(token: str) -> None:
     session.modified = True
 
 
-def _read_import(kind: str, data: bytes, edition):
-    if kind == "exhibitors":
-        return read_exhibitors(data, valid_countries=country_codes())
-    return read_jurors(data, valid_juries={c.code for c in edition.categories})
-
-
-def _plan(kind: str, rows, edition) -> exporting.ImportPlan:
-    if kind == "exhibitors":
-        return exporting.plan_exhibitors(rows)
-    return exporting.plan_jurors(edition=edition, rows=rows)
-
-
 def _refused(edition, kind: str, errors, status: int = 400):
     return _import_page(form=ImportForm(), kind=kind, errors=errors), status
 
@@ -194,21 +179,18 @@ def _refused(edition, kind: str, errors, status: int = 400):
 def import_file(kind: str):
     """Upload -> every row checked -> a preview of what would change; nothing is written until it is confirmed."""
     edition = current_edition()
-    if kind not in ("exhibitors", "jurors"):
+    if kind not in exporting.IMPORT_KINDS:
         abort(404)
     form = ImportForm()
     if not form.validate_on_submit():
         return _refused(edition, kind, [_("Choose an .xlsx file to import.")])
     # Read no more than the limit allows, plus one byte to know it was over.
     data = form.file.data.read(IMPORT_LIMITS.max_file_bytes + 1)
-    result = _read_import(kind, data, edition)
-    if result.too_large is not None:  # refused before any row was read
-        return _refused(edition, kind, [describe_too_large(result.too_large)], 413)
-    if not result.ok:
-        return _refused(edition, kind, [describe_import_error(e) for e in result.errors])
-    if kind == "exhibitors" and (contested := exporting.contested_companies(result.rows)):
-        return _refused(edition, kind, contested, 409)  # the organisers check who registered them first
-    plan = _plan(kind, result.rows, edition)
+    result = exporting.read_import(kind, data, edition)
+    problems, status = exporting.import_problems(result)
+    if problems:
+        return _refused(edition, kind, problems, status)
+    plan = exporting.plan_import(kind, result.rows, edition)
     return render_template(
         "organiser/import_preview.html",
         edition=edition,
@@ -223,18 +205,18 @@ def import_file(kind: str):
 def confirm_import(kind: str):
     """Apply the previewed import, provided it would still make exactly the changes shown."""
     edition = current_edition()
-    if kind not in ("exhibitors", "jurors"):
+    if kind not in exporting.IMPORT_KINDS:
         abort(404)
     form = ConfirmImportForm()
     data = _pending(request.form.get("token", ""), kind) if form.validate_on_submit() else None
     if data is None:
         return _refused(edition, kind, [_("This preview has expired: upload the file again.")], 409)
     token = request.form["token"]
-    result = _read_import(kind, data, edition)
+    result = exporting.read_import(kind, data, edition)
     if not result.ok:
         _forget_pending(token)
-        return _refused(edition, kind, [describe_import_error(e) for e in result.errors])
-    plan = _plan(kind, result.rows, edition)
+        return _refused(edition, kind, exporting.import_problems(result)[0])
+    plan = exporting.plan_import(kind, result.rows, edition)
     if plan.digest != form.digest.data:
         flash(_("Something changed since the preview: check the changes below again before confirming."), "warning")
         return render_template(
@@ -250,30 +232,10 @@ def confirm_import(kind: str):
         # Thousands of rows take a while: the worker imports them, the job's page shows how far it got.
         job = jobs.start(f"import_{kind}", actor=current_user, edition=edition, payload=data, total=len(result.rows))
         return redirect(url_for("organiser.jobs.job_page", job_id=job.id))
-    if kind == "exhibitors":
-        try:
-            created, updated = exporting.import_exhibitors(actor=current_user, rows=result.rows)
-        except exporting.ImportContested as contested:
-            db.session.rollback()
-            return _import_page(form=ImportForm(), kind=kind, errors=contested.messages), 409
-        flash(
-            _(
-                "%(n)d exhibitors read: %(c)d created, %(u)d updated, the rest unchanged.",
-                n=len(result.rows),
-                c=created,
-                u=updated,
-            ),
-            "success",
-        )
-    else:
-        created, seats = exporting.import_jurors(actor=current_user, edition=edition, rows=result.rows)
-        flash(
-            _(
-                "%(n)d jurors read: %(c)d new accounts, %(s)d jury seats added. Invite them from the juries page.",
-                n=len(result.rows),
-                c=created,
-                s=seats,
-            ),
-            "success",
-        )
+    try:
+        done = exporting.apply_import(kind, actor=current_user, edition=edition, rows=result.rows)
+    except exporting.ImportContested as contested:
+        db.session.rollback()
+        return _import_page(form=ImportForm(), kind=kind, errors=contested.messages), 409
+    flash(import_summary(kind, done), "success")
     return redirect(url_for("organiser.exchange.import_page", edition=edition.id))

@@ -15,6 +15,7 @@ from ..domain.permissions import can_follow_job
 from ..extensions import db
 from ..models import Job
 from ..templating import language
+from ..wording import import_summary
 
 bp = Blueprint("jobs", __name__)
 
@@ -44,7 +45,10 @@ def _job(job_id: int) -> Job:
 @bp.get("/jobs/<int:job_id>")
 def job_page(job_id: int):
     job = _job(job_id)
-    return render_template("organiser/job.html", job=job, progress=jobs.progress(job))
+    summary = None
+    if job.status == "done" and job.kind.startswith("import_"):
+        summary = import_summary(job.kind.removeprefix("import_"), job.result)
+    return render_template("organiser/job.html", job=job, progress=jobs.progress(job), summary=summary)
 
 
 @bp.get("/jobs/<int:job_id>.json")

@@ -32,15 +32,17 @@ def test_backup_then_restore_brings_back_every_row_and_file(app, client, runner,
     assert client.post(f"/entries/{entry.id}/attachments", data={"file": (io.BytesIO(pdf), "b.pdf")}).status_code == 302
     entry_id, owner_id = entry.id, owner.id
     before = _everything()
-    result = runner.invoke(args=["backup", "-o", str(tmp_path / "b.zip")])
+    result = runner.invoke(args=["backup", "-o", str(tmp_path / "b.zip"), "--progress"])
     assert result.exit_code == 0, result.output
+    assert "Backing up" in result.output  # the progress bar, when asked (or on a terminal)
     stored = db.session.scalar(db.select(Attachment)).stored_name
     refused = runner.invoke(args=["restore", str(tmp_path / "b.zip")])
-    assert refused.exit_code != 0 and "not empty" in refused.output
+    assert refused.exit_code != 0 and "not empty" in refused.output and "Restoring" not in refused.output
     empty_all_tables()
     (Path(app.config["UPLOAD_FOLDER"]) / stored).unlink()
-    restored = runner.invoke(args=["restore", str(tmp_path / "b.zip")])
+    restored = runner.invoke(args=["restore", str(tmp_path / "b.zip"), "--progress"])
     assert restored.exit_code == 0, restored.output
+    assert "Restoring" in restored.output
     assert _everything() == before
     assert (Path(app.config["UPLOAD_FOLDER"]) / stored).read_bytes() == pdf
     # New rows get fresh ids after a restore (sequences moved past the restored ones).

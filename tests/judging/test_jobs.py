@@ -156,7 +156,7 @@ def test_the_reminder_command_shows_its_progress_and_leaves_the_sending_to_the_w
         "judging.domain.progress.jurors_behind", lambda edition: [(juror, 0, 4) for juror in late], raising=True
     )
     monkeypatch.setattr(tasks, "wake_worker", lambda: None)
-    result = runner.invoke(args=["remind-jurors", "--edition", str(edition.id)])
+    result = runner.invoke(args=["remind-jurors", "--edition", str(edition.id), "--progress"])
     assert result.exit_code == 0 and "Queuing reminders" in result.output and "3 juror(s) reminded" in result.output
     queued = db.session.scalars(db.select(OutboxMessage.to).where(OutboxMessage.status == "queued")).all()
     assert sorted(queued) == sorted(j.email for j in late) and juries.remind_late_jurors
