@@ -257,3 +257,27 @@ def test_the_ceremony_workbook_of_a_large_edition_is_a_job_once_signed_off(app, 
     sheets = load_workbook(io.BytesIO(download.data)).sheetnames
     assert all(any(name.startswith(f"{c.position} ") for name in sheets) for c in edition.categories)
     assert download.headers["Content-Disposition"].endswith(f"{edition.slug}-results.xlsx")
+
+
+def test_a_jury_pack_interrupted_by_a_restart_is_made_again_once(app, client, make, login_as):
+    _edition, firewall, _probe = _pack_world(app, make)
+    organiser = make.user("organiser")
+    stale = Job(
+        kind="attachments_zip",
+        status="running",
+        created_by_id=organiser.id,
+        edition_id=firewall.edition_id,
+        payload=json.dumps({"category_id": firewall.category_id, "all": False, "language": "en"}).encode(),
+        total=3,
+        attempts=1,
+        started_at=utcnow() - timedelta(minutes=10),
+    )
+    db.session.add(stale)
+    db.session.commit()
+    tasks.recover()
+    tasks.recover()
+    db.session.expire_all()
+    assert (stale.status, stale.attempts) == ("done", 2) and stale.result["files"] == 3
+    login_as(organiser)
+    names = zipfile.ZipFile(io.BytesIO(client.get(f"/organiser/jobs/{stale.id}/file").data)).namelist()
+    assert sum(name.endswith(".pdf") for name in names) == 3
