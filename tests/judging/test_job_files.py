@@ -159,6 +159,23 @@ def test_a_newer_file_of_the_same_request_replaces_the_older_and_files_go_after_
     assert storage().exists(everything.result["file"])
 
 
+def _taken_by_a_dead_worker(kind: str, organiser, edition_id: int, params: dict, *, total: int) -> Job:
+    """A job a worker claimed ten minutes ago and then died: it stopped reporting, its transaction never committed."""
+    job = Job(
+        kind=kind,
+        status="running",
+        created_by_id=organiser.id,
+        edition_id=edition_id,
+        payload=json.dumps(params).encode(),
+        total=total,
+        attempts=1,
+        started_at=utcnow() - timedelta(minutes=10),
+    )
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
 ANNOUNCEMENT = {
     "audience": "exhibitors",
     "subject_en": "Hello {name}",
@@ -191,18 +208,7 @@ def test_an_announcement_job_interrupted_runs_again_and_mails_each_person_once(a
     people = [make.user("exhibitor") for _ in range(4)]
     params = {**ANNOUNCEMENT, "entry_ids": []}
     # Its worker was killed mid-batch: the job's one transaction never committed, so no mail of it is in the outbox.
-    stale = Job(
-        kind="send_message",
-        status="running",
-        created_by_id=organiser.id,
-        edition_id=edition.id,
-        payload=json.dumps(params).encode(),
-        total=4,
-        attempts=1,
-        started_at=utcnow() - timedelta(minutes=10),
-    )
-    db.session.add(stale)
-    db.session.commit()
+    stale = _taken_by_a_dead_worker("send_message", organiser, edition.id, params, total=4)
     tasks.recover()
     tasks.recover()  # a second sweep (or a second worker) finds nothing left to do
     db.session.expire_all()
@@ -262,18 +268,8 @@ def test_the_ceremony_workbook_of_a_large_edition_is_a_job_once_signed_off(app, 
 def test_a_jury_pack_interrupted_by_a_restart_is_made_again_once(app, client, make, login_as):
     _edition, firewall, _probe = _pack_world(app, make)
     organiser = make.user("organiser")
-    stale = Job(
-        kind="attachments_zip",
-        status="running",
-        created_by_id=organiser.id,
-        edition_id=firewall.edition_id,
-        payload=json.dumps({"category_id": firewall.category_id, "all": False, "language": "en"}).encode(),
-        total=3,
-        attempts=1,
-        started_at=utcnow() - timedelta(minutes=10),
-    )
-    db.session.add(stale)
-    db.session.commit()
+    params = {"category_id": firewall.category_id, "all": False, "language": "en"}
+    stale = _taken_by_a_dead_worker("attachments_zip", organiser, firewall.edition_id, params, total=3)
     tasks.recover()
     tasks.recover()
     db.session.expire_all()
