@@ -45,6 +45,7 @@ KINDS = (
     "export_results",
     "export_audit",
     "send_message",
+    "bulk_entries",
 )
 
 
@@ -301,10 +302,24 @@ def _send_message(job: Job, actor: User | None, report) -> dict:
     return {"message_id": message.id, "recipients": len(message.recipients)}
 
 
+def _bulk_entries(job: Job, actor: User | None, report) -> dict:
+    """A confirmed action on many entries (disqualify, reinstate, move): all of it in this job's transaction."""
+    from .domain.entry_list import apply_bulk, entries_in_edition, plan_bulk
+    from .models import Category
+
+    params = json.loads(job.payload)
+    edition = db.session.get(Edition, job.edition_id)
+    category = db.session.get(Category, params["category_id"]) if params.get("category_id") else None
+    plan = plan_bulk(params["action"], entries_in_edition(edition, params["ids"]), category=category)
+    done = apply_bulk(actor=actor, plan=plan, reason=params.get("reason", ""), category=category, progress=report)
+    return {"action": params["action"], "done": done}
+
+
 _RUNNERS = {
     "import_exhibitors": _import,
     "import_jurors": _import,
     "send_message": _send_message,
+    "bulk_entries": _bulk_entries,
     **{kind: _produce for kind in PRODUCERS},
 }
 

@@ -191,12 +191,14 @@ def plan_bulk(action: str, entries: list[Entry], *, category: Category | None = 
     return BulkPlan(action=action, entries=applies, skipped=skipped)
 
 
-def apply_bulk(*, actor, plan: BulkPlan, reason: str = "", category: Category | None = None) -> int:
+def apply_bulk(*, actor, plan: BulkPlan, reason: str = "", category: Category | None = None, progress=None) -> int:
     """Run the plan with the same services as the one-entry pages, as one action: all of it, or (on a refusal,
-    e.g. results frozen meanwhile) none of it."""
+    e.g. results frozen meanwhile) none of it. `progress(done, total)` follows it (a job's progress bar)."""
     from . import entries as services
 
-    for entry in plan.entries:
+    for done, entry in enumerate(plan.entries, start=1):
+        if progress is not None and (done % 50 == 0 or done == len(plan.entries)):
+            progress(done, len(plan.entries))
         if plan.action == "disqualify":
             services.disqualify_entry(actor=actor, entry=entry, reason=reason)
         elif plan.action == "reinstate":

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from .. import jobs
 from ..domain import entries as services
 from ..domain.editions import current_edition
 from ..domain.entries import QUESTIONS
@@ -99,6 +100,17 @@ def bulk():
     plan = plan_bulk(form.action.data, entries, category=category)
     status = 200
     if form.confirm.data and not form.errors and plan.entries and (category or plan.action != "move"):
+        if jobs.in_background(len(plan.entries)):  # many entries: the worker applies it, its page follows
+            params = {
+                "action": plan.action,
+                "ids": [e.id for e in plan.entries],
+                "reason": form.reason.data or "",
+                "category_id": category.id if category else None,
+            }
+            job = jobs.start(
+                "bulk_entries", actor=current_user, edition=edition, params=params, total=len(plan.entries)
+            )
+            return redirect(url_for("organiser.jobs.job_page", job_id=job.id))
         try:
             done = apply_bulk(actor=current_user, plan=plan, reason=form.reason.data or "", category=category)
         except Refused as refusal:  # e.g. results frozen meanwhile: nothing of it is kept, said on the page

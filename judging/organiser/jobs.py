@@ -45,10 +45,20 @@ def _job(job_id: int) -> Job:
 @bp.get("/jobs/<int:job_id>")
 def job_page(job_id: int):
     job = _job(job_id)
-    summary = None
-    if job.status == "done" and job.kind.startswith("import_"):
-        summary = import_summary(job.kind.removeprefix("import_"), job.result)
-    return render_template("organiser/job.html", job=job, progress=jobs.progress(job), summary=summary)
+    return render_template("organiser/job.html", job=job, progress=jobs.progress(job), summary=_summary(job))
+
+
+def _summary(job: Job) -> str | None:
+    """What a finished import or bulk action did, in the words its page would have flashed."""
+    if job.status != "done":
+        return None
+    if job.kind.startswith("import_"):
+        return import_summary(job.kind.removeprefix("import_"), job.result)
+    if job.kind == "bulk_entries":
+        from .forms import BULK_LABELS
+
+        return _("%(action)s: done for %(n)d entries.", action=BULK_LABELS[job.result["action"]], n=job.result["done"])
+    return None
 
 
 @bp.get("/jobs/<int:job_id>.json")

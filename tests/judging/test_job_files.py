@@ -277,3 +277,45 @@ def test_a_jury_pack_interrupted_by_a_restart_is_made_again_once(app, client, ma
     login_as(organiser)
     names = zipfile.ZipFile(io.BytesIO(client.get(f"/organiser/jobs/{stale.id}/file").data)).namelist()
     assert sum(name.endswith(".pdf") for name in names) == 3
+
+
+def test_a_bulk_action_on_many_entries_is_a_job_applied_to_all_of_them(app, client, make, login_as):
+    from judging.models import Entry
+
+    app.config["JOB_ITEMS"] = 2
+    edition = make.edition(max_entries=5)
+    entries = [make.entry(edition=edition, title=f"Innovation {i}") for i in range(3)]
+    login_as(make.user("organiser"))
+    data = {"action": "disqualify", "entry": [e.id for e in entries], "confirm": "1", "reason": "Fees unpaid"}
+    response = client.post("/organiser/entries/bulk", data=data)
+    assert response.status_code == 302 and "/organiser/jobs/" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Disqualify: done for 3 entries." in page
+    db.session.expire_all()
+    assert {db.session.get(Entry, e.id).status for e in entries} == {"disqualified"}
+
+
+def test_a_bulk_job_refused_meanwhile_changes_no_entry_and_says_why(app, client, make, login_as, monkeypatch):
+    from judging.domain import entries as services
+    from judging.errors import Refused
+    from judging.models import Entry
+
+    app.config["JOB_ITEMS"] = 2
+    edition = make.edition(max_entries=5)
+    entries = [make.entry(edition=edition, title=f"Innovation {i}") for i in range(3)]
+    real, calls = services.disqualify_entry, []
+
+    def frozen_at_the_third(**kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise Refused("The results were frozen meanwhile.", 409)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "disqualify_entry", frozen_at_the_third)
+    login_as(make.user("organiser"))
+    data = {"action": "disqualify", "entry": [e.id for e in entries], "confirm": "1", "reason": "Fees unpaid"}
+    response = client.post("/organiser/entries/bulk", data=data)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "No entry was changed:" in page and "The results were frozen meanwhile." in page
+    db.session.expire_all()
+    assert {db.session.get(Entry, e.id).status for e in entries} == {"submitted"}
