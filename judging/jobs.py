@@ -1,10 +1,10 @@
-"""Long work as jobs: an import of thousands of rows, a category's jury pack, a large workbook or an announcement to
-many people runs in the worker; its page shows a progress bar, then the result (a download, the message sent) or
-the clear reason it failed.
+"""Long work as jobs: an import of thousands of rows, a category's jury pack, a large workbook, an announcement to
+many people or a bulk action on many entries runs in the worker; its page shows a progress bar, then the result (a
+download, the message sent, the counts) or the clear reason it failed.
 
 One mechanism for every kind: `start` queues a job, `run` claims it and calls the kind's runner with a progress
 callback inside one transaction. A runner that makes a file returns a `Produced`; the file goes to the shared
-storage (any app machine serves it, to the organisers `can_download_job` lets in) and is removed after
+storage (any app machine serves it, to the organisers `permissions.can_follow_job` lets in) and is removed after
 FILE_HOURS, or as soon as a newer file of the same request replaces it. Whether work is a job at all is one
 threshold, `in_background`.
 
