@@ -36,15 +36,12 @@ def can_change(user: User, endpoint: str) -> bool:
     return organiser_may(user, endpoint, "POST")
 
 
-def can_follow_job(user: User, job) -> bool:
+def can_follow_job(user: User, job, *, edition_id: int | None = None) -> bool:
     """A job's page and its file (a jury pack, a workbook of every answer): the organiser who started it, or a full
     organiser; the file is the edition's, so a job of another edition is refused when the page names one."""
-    from flask import request
-
     if not is_organiser(user) or not (job.created_by_id == user.id or user.organiser_role == "full"):
         return False
-    wanted = request.args.get("edition", type=int) if request else None
-    return wanted is None or wanted == job.edition_id
+    return edition_id is None or edition_id == job.edition_id
 
 
 def is_exhibitor(user: User) -> bool:

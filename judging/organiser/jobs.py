@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,7 +37,7 @@ def _send(data: bytes, *, mimetype: str, name: str):
 
 def _job(job_id: int) -> Job:
     job = db.get_or_404(Job, job_id)
-    if not can_follow_job(current_user, job):
+    if not can_follow_job(current_user, job, edition_id=request.args.get("edition", type=int)):
         abort(403)
     return job
 
