@@ -363,7 +363,8 @@ def import_exhibitors(*, actor: User, rows: tuple[ExhibitorRow, ...], progress=N
     audit.record(
         actor=actor,
         action="import.exhibitors",
-        obj=actor,
+        obj=None,
+        object_type="Organisation",  # the company directory, whoever imported it (the CLI has no actor)
         edition_id=None,
         after={"created": len(new), "updated": len(changed)},
     )

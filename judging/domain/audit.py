@@ -16,13 +16,15 @@ def record(
     edition_id: int | None,
     before: dict | None = None,
     after: dict | None = None,
+    object_type: str | None = None,
 ) -> AuditEvent:
-    """Add one append-only audit event (committed by the calling service)."""
+    """Add one append-only audit event (committed by the calling service). `object_type` names what a change
+    without one object touched (an import of many companies)."""
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         edition_id=edition_id,
         action=action,
-        object_type=type(obj).__name__,
+        object_type=object_type or type(obj).__name__,
         object_id=getattr(obj, "id", None),
         before=before,
         after=after,

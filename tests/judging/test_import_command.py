@@ -37,6 +37,8 @@ def test_the_command_imports_exhibitors_and_shows_its_progress_when_asked(runner
     assert "Importing exhibitors" in result.output
     assert "120 exhibitors read: 120 created, 0 updated" in result.output
     assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 120
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "import.exhibitors"))
+    assert (event.object_type, event.actor_id, event.after) == ("Organisation", None, {"created": 120, "updated": 0})
 
 
 def test_a_refused_file_imports_nothing_and_says_why_without_a_traceback(runner, make, tmp_path):
