@@ -70,6 +70,20 @@ def start(
         raise ValueError(f"unknown job {kind!r}")
     if params is not None:
         payload = json.dumps(params, sort_keys=True).encode()
+        # A second click while the same work is still waiting or running follows that job instead of doing it twice.
+        same = db.session.scalar(
+            db.select(Job)
+            .where(
+                Job.kind == kind,
+                Job.created_by_id == actor.id,
+                Job.edition_id == (edition.id if edition else None),
+                Job.status.in_(("queued", "running")),
+                Job.payload == payload,
+            )
+            .limit(1)
+        )
+        if same is not None:
+            return same
     job = Job(
         kind=kind,
         created_by_id=actor.id,

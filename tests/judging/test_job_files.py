@@ -319,3 +319,18 @@ def test_a_bulk_job_refused_meanwhile_changes_no_entry_and_says_why(app, client,
     assert "No entry was changed:" in page and "The results were frozen meanwhile." in page
     db.session.expire_all()
     assert {db.session.get(Entry, e.id).status for e in entries} == {"submitted"}
+
+
+def test_a_second_click_while_the_same_work_waits_follows_that_job_instead_of_doing_it_twice(app, make):
+    edition = make.edition()
+    organiser, colleague = make.user("organiser"), make.user("organiser")
+    params = {"category": 1, "language": "en"}
+    first = jobs.start("attachments_zip", actor=organiser, edition=edition, params=params, total=500)
+    assert jobs.start("attachments_zip", actor=organiser, edition=edition, params=dict(params), total=500) is first
+    others = [
+        jobs.start("attachments_zip", actor=organiser, edition=edition, params={**params, "all": 1}, total=500),
+        jobs.start("attachments_zip", actor=colleague, edition=edition, params=params, total=500),
+        jobs.start("export_entries", actor=organiser, edition=edition, params=params, total=500),
+    ]
+    assert len({first.id, *(job.id for job in others)}) == 4
+    db.session.rollback()  # never committed: the worker runs none of them
