@@ -16,17 +16,21 @@ import io
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from .spreadsheet import cell_value, guard_cell, put_cell, safe_cell
+from .spreadsheet import cell_value, guard_cell, is_formula_like, safe_cell
 
 SCORE_FORMAT = "0.0"
 PERCENT_FORMAT = "0%"
@@ -319,15 +323,52 @@ def wrapped_lines(text: str, width: float, font_size: float = 11) -> int:
     return max(lines, 1)
 
 
-def _keep_every_digit(cell, value: float) -> None:
-    """Make openpyxl write the float's shortest exact text (repr) instead of its "%.16g", which loses the
-    17th significant digit of some doubles: the file must read back as exactly the app's number.
-
-    The cell keeps its numeric type ("n"); only the text openpyxl puts in <v> changes, and only when
-    "%.16g" would not read back as the same double.
-    """
+def _exact_text(value: float) -> str | None:
+    """The float's shortest exact text (repr) when openpyxl's "%.16g" would lose its 17th significant digit,
+    else None: the file must read back as exactly the app's number."""
     if float("%.16g" % value) != value:  # noqa: UP031 - the very format openpyxl uses
-        cell._value = repr(value)
+        return repr(value)
+    return None
+
+
+class _Cells:
+    """Makes a write-only sheet's cells: a plain value when it needs no style, else a `WriteOnlyCell` through
+    the guard (formula-like text becomes a quote-prefixed text cell; a float keeps every digit), its style
+    built once per combination and shared."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.styles: dict[tuple, StyleArray] = {}
+
+    def make(self, value, *, number_format=None, font=None, fill=None, wrap=False):
+        """`value` (already through `cell_value`) as what `sheet.append` takes."""
+        exact = _exact_text(value) if type(value) is float else None
+        quoted = type(value) is str and is_formula_like(value)
+        if type(value) is datetime and number_format is None:
+            number_format = DATETIME_FORMAT
+        if not (number_format or font or fill or wrap or exact or quoted):
+            return value
+        cell = WriteOnlyCell(self.sheet, value)
+        key = (number_format, font, fill, wrap, quoted)
+        style = self.styles.get(key)
+        if style is None:
+            if number_format:
+                cell.number_format = number_format
+            if font:
+                cell.font = font
+            if fill:
+                cell.fill = fill
+            if wrap:
+                cell.alignment = WRAP
+            if quoted:
+                cell.quotePrefix = True
+            style = self.styles[key] = copy(cell._style)
+        cell._style = copy(style)
+        if quoted:
+            cell.data_type = "s"
+        if exact:
+            cell._value = exact
+        return cell
 
 
 def _table(
@@ -335,77 +376,84 @@ def _table(
     header: Sequence[str],
     rows: Sequence[Sequence],
     *,
-    header_row: int,
+    above: Sequence[Sequence] = (),
     formats: Mapping[int, str] | None = None,
     highlight: Iterable[int] = (),
     widths: Mapping[int, int] | None = None,
     font_size: float = 11,
+    header_font: Font = HEADER_FONT,
+    font: Font | None = None,
+    bold_rows: Iterable[int] = (),
 ) -> None:
-    """Write a table: bold header frozen above the data, autofilter, number formats, fitted column widths,
-    highlighted rows (0-based indexes into `rows`), and a landscape A4 page one page wide with the header
-    repeated on every printed page. `widths` fixes some columns' widths (0-based index -> characters); their
-    text wraps. Text wider than `MAX_WIDTH` wraps too: nothing is ever cut. Nothing may be written below
-    `header_row` before the call."""
+    """Write a table to a new write-only sheet: the rows `above` it first (titles, see `_title`), then a
+    header frozen above the data, autofilter, number formats, fitted column widths, highlighted rows (0-based
+    indexes into `rows`), and a landscape A4 page one page wide with the header repeated on every printed
+    page. `widths` fixes some columns' widths (0-based index -> characters); their text wraps. Text wider than
+    `MAX_WIDTH` wraps too: nothing is ever cut. `font` sets every data cell's font (and wraps every cell),
+    bold on `bold_rows`. Widths and heights are set before any row is written, as write-only mode needs."""
     formats = dict(formats or {})
-    line_counts: dict[int, int] = {}
-    for column, title in enumerate(header, start=1):
-        cell = put_cell(sheet, header_row, column, title)
-        cell.font = HEADER_FONT
-        cell.alignment = WRAP
-    values = [[cell_value(v) for v in row] for row in rows]
-    for row in values:
-        sheet.append(row)  # far cheaper than sheet.cell() per value on the 6,000-row Scores sheet
-    cells = sheet._cells  # (row, column) -> Cell; read directly to style whole columns without lookups
+    header_row = len(above) + 1
     first = header_row + 1
-    for offset, row in enumerate(values):
-        for index, value in enumerate(row):
-            if type(value) is float:
-                _keep_every_digit(cells[(first + offset, index + 1)], value)
-            elif type(value) is str:
-                guard_cell(cells[(first + offset, index + 1)])
-    for index, number_format in formats.items():
-        for row_number in range(first, first + len(values)):
-            cell = cells.get((row_number, index + 1))
-            if cell is not None:
-                cell.number_format = number_format
-    for offset in highlight:
-        for index in range(len(values[offset])):
-            cells[(first + offset, index + 1)].fill = PODIUM_FILL
+    values = [[cell_value(v) for v in row] for row in rows]
+    wrapped: set[int] = set()
+    line_counts: dict[int, int] = {}
     for index, title in enumerate(header):
         column = [row[index] for row in values if index < len(row)]
-        if index not in formats:  # a mixed column (the About sheet's values): format the dates alone
-            for offset, row in enumerate(values):
-                if index < len(row) and isinstance(row[index], datetime):
-                    cells[(first + offset, index + 1)].number_format = DATETIME_FORMAT
         # A long header wraps rather than widening its column.
         width = max(min(len(str(title)), 30), _column_width(column, formats.get(index)))
         if widths and index in widths:
             width = widths[index] - 2
-        sheet.column_dimensions[get_column_letter(index + 1)].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
+        shown = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
+        sheet.column_dimensions[get_column_letter(index + 1)].width = shown
         if width + 2 > MAX_WIDTH or (widths and index in widths):
             # Text longer than its column wraps onto more lines instead of being cut at the column's edge.
-            shown = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
+            wrapped.add(index)
             for offset, row in enumerate(values):
                 if index < len(row) and isinstance(row[index], str):
-                    cell = cells[(first + offset, index + 1)]
-                    cell.alignment = WRAP
                     lines = wrapped_lines(row[index], shown, font_size)
-                    if lines > line_counts.get(first + offset, 1):
-                        line_counts[first + offset] = lines
+                    if lines > line_counts.get(offset, 1):
+                        line_counts[offset] = lines
     # Neither Excel nor LibreOffice grows a row to its wrapped text when it opens a file: the height is set.
-    for row_number, lines in line_counts.items():
-        sheet.row_dimensions[row_number].height = round(lines * font_size * LINE_HEIGHT + 3, 1)
+    for offset, lines in line_counts.items():
+        sheet.row_dimensions[first + offset].height = round(lines * font_size * LINE_HEIGHT + 3, 1)
     last_column = get_column_letter(max(len(header), 1))
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.freeze_panes = f"A{first}"
     sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + max(len(rows), 1)}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
     print_setup(sheet)
+
+    cells = _Cells(sheet)
+    for row in above:
+        sheet.append(row)
+    sheet.append([cells.make(cell_value(title), font=header_font, wrap=True) for title in header])
+    highlight, bold_rows = set(highlight), set(bold_rows)
+    bold = copy(font) if font is not None else None
+    if bold is not None:
+        bold.bold = True
+    width = len(header)
+    for offset, row in enumerate(values):
+        fill = PODIUM_FILL if offset in highlight else None
+        row_font = (bold if offset in bold_rows else font) if font is not None else None
+        if fill or font:  # every cell of the line is styled, empty ones too
+            row = row + [None] * (width - len(row))
+        sheet.append(
+            [
+                cells.make(
+                    value,
+                    number_format=formats.get(index),
+                    font=row_font,
+                    fill=fill,
+                    wrap=font is not None or (index in wrapped and type(value) is str),
+                )
+                for index, value in enumerate(row)
+            ]
+        )
 
 
 def print_setup(sheet, *, orientation: str = "landscape") -> None:
     """A4, one page wide and as many down as needed, page margins of about 1.5 cm, and the page number in
     the footer."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.orientation = orientation
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as needed
@@ -417,15 +465,20 @@ def print_setup(sheet, *, orientation: str = "landscape") -> None:
     sheet.oddFooter.center.text = "&P / &N"
 
 
-def _title(sheet, text: str, *, size: int = 13, row: int = 1, bold: bool = True, across: int = 0) -> None:
-    """A title line; `across` columns merged under it so a long title wraps within the printed width."""
-    cell = put_cell(sheet, row, 1, text)
-    cell.font = Font(bold=bold, italic=not bold, size=size)
+def _title(
+    sheet, text: str, *, size: int = 13, row: int = 1, bold: bool = True, across: int = 0, color: str | None = None
+) -> list:
+    """A title line (row `row`), to pass in `_table`'s `above`; `across` columns merged under it so a long
+    title wraps within the printed width."""
+    cell = WriteOnlyCell(sheet, cell_value(text))
+    guard_cell(cell)
+    cell.font = Font(bold=bold, italic=not bold, size=size, color=color)
     if size > 11:
         sheet.row_dimensions[row].height = round(size * LINE_HEIGHT + 3, 1)
     if across > 1:
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=across)
+        sheet.merged_cells.add(f"A{row}:{get_column_letter(across)}{row}")
         cell.alignment = WRAP
+    return [cell]
 
 
 # --- the sheets ---------------------------------------------------------------------------------------------
@@ -481,24 +534,29 @@ CEREMONY_FONT_SIZE = 12
 
 def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResults]) -> None:
     _ = book.translate
-    sheet = workbook.active
-    sheet.title = _("Ceremony")
+    sheet = workbook.create_sheet(_("Ceremony"))
     across = len(CEREMONY_HEADER)
-    _title(sheet, _("%(edition)s - Innovation Awards ceremony") % {"edition": book.edition}, size=16, across=across)
-    _title(
-        sheet,
-        _("Categories in ceremony order; a shared place is shown for every entry holding it."),
-        size=CEREMONY_FONT_SIZE,
-        row=2,
-        bold=False,
-        across=across,
-    )
-    header_row = 3
+    above = [
+        _title(
+            sheet,
+            _("%(edition)s - Innovation Awards ceremony") % {"edition": book.edition},
+            size=16,
+            across=across,
+        ),
+        _title(
+            sheet,
+            _("Categories in ceremony order; a shared place is shown for every entry holding it."),
+            size=CEREMONY_FONT_SIZE,
+            row=2,
+            bold=False,
+            across=across,
+        ),
+    ]
     if book.override_note:  # an export made under a sign-off override says so under its title
         scrub = _scrubber(book, juror_labels(book))
-        _title(sheet, scrub(book.override_note), size=CEREMONY_FONT_SIZE, row=3, across=across)
-        sheet.cell(row=3, column=1).font = Font(bold=True, color="C00000", size=CEREMONY_FONT_SIZE)
-        header_row = 4
+        above.append(
+            _title(sheet, scrub(book.override_note), size=CEREMONY_FONT_SIZE, row=3, across=across, color="C00000")
+        )
     rows, winners = [], []
     for category in ordered:
         placed = podium(category)
@@ -514,20 +572,14 @@ def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryR
         sheet,
         [_(title) for title in CEREMONY_HEADER],
         rows,
-        header_row=header_row,
+        above=above,
         formats={7: SCORE_FORMAT},
         widths=CEREMONY_WIDTHS,
         font_size=CEREMONY_FONT_SIZE,
+        header_font=Font(size=CEREMONY_FONT_SIZE, bold=True),
+        font=Font(size=CEREMONY_FONT_SIZE),
+        bold_rows=winners,  # the winner's line stands out when read from a lectern
     )
-    body, bold = Font(size=CEREMONY_FONT_SIZE), Font(size=CEREMONY_FONT_SIZE, bold=True)
-    for row_number in range(header_row, header_row + 1 + len(rows)):
-        for column in range(1, across + 1):
-            cell = sheet.cell(row=row_number, column=column)
-            cell.font = bold if row_number == header_row else body
-            cell.alignment = WRAP
-    for index in winners:  # the winner's line stands out when read from a lectern
-        for column in range(1, across + 1):
-            sheet.cell(row=header_row + 1 + index, column=column).font = bold
 
 
 def _category_sheet(
@@ -540,12 +592,13 @@ def _category_sheet(
     _ = book.translate
     sheet = workbook.create_sheet(title)
     heading = category.name + (f" - {category.round_name}" if category.round_name else "")
-    _title(sheet, f"{heading}: {describe_method(category.method, book.method_names, _)}")
-    if category.combined_note:
-        _title(sheet, category.combined_note, size=10, row=2, bold=False)
+    above = [
+        _title(sheet, f"{heading}: {describe_method(category.method, book.method_names, _)}"),
+        _title(sheet, category.combined_note, size=10, row=2, bold=False) if category.combined_note else [],
+    ]
     header, values = category_header(category, _), category_values(category, describe)
     top = [i for i, row in enumerate(category.rows) if row.rank <= 3 and _has_score(row)]
-    _table(sheet, header, values, header_row=3, formats=_category_formats(category), highlight=top)
+    _table(sheet, header, values, above=above, formats=_category_formats(category), highlight=top)
     scored = 0
     for row in category.rows[:CHART_ENTRIES]:  # unranked entries (no score) come last
         if not _has_score(row):
@@ -658,7 +711,7 @@ def _scores(workbook: Workbook, book: ResultsBook, labels: Mapping[int, str]) ->
         for s in book.scores
     ]
     total = len(header) - 3
-    _table(sheet, header, rows, header_row=1, formats={total: SCORE_FORMAT, total + 2: DATETIME_FORMAT})
+    _table(sheet, header, rows, formats={total: SCORE_FORMAT, total + 2: DATETIME_FORMAT})
 
 
 def _jurors(workbook: Workbook, book: ResultsBook, labels: Mapping[int, str]) -> None:
@@ -675,7 +728,7 @@ def _jurors(workbook: Workbook, book: ResultsBook, labels: Mapping[int, str]) ->
         for j in book.jurors
     ]
     shift = int(with_category)
-    _table(sheet, header, rows, header_row=1, formats={3 + shift: SCORE_FORMAT, 4 + shift: SEVERITY_FORMAT})
+    _table(sheet, header, rows, formats={3 + shift: SCORE_FORMAT, 4 + shift: SEVERITY_FORMAT})
 
 
 def _criterion_text(criterion: CriterionInfo, _: Callable[[str], str]) -> str:
@@ -725,7 +778,7 @@ def _about(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryResu
                     pairwise_text(category.pairwise, _),
                 ]
             )
-    _table(sheet, [_("Item"), _("Value")], facts, header_row=1)
+    _table(sheet, [_("Item"), _("Value")], facts)
 
 
 def pairwise_text(summary: PairwiseSummary, _: Callable[[str], str] = as_is) -> str:
@@ -743,9 +796,10 @@ def pairwise_text(summary: PairwiseSummary, _: Callable[[str], str] = as_is) -> 
 
 
 def results_workbook(book: ResultsBook) -> Workbook:
-    """The openpyxl Workbook (Ceremony, one sheet per category, Scores, Jurors, About), not yet saved."""
+    """The openpyxl Workbook (Ceremony, one sheet per category, Scores, Jurors, About), not yet saved; in
+    write-only mode (each cell streamed once, as fast as openpyxl writes), so it can be saved once."""
     _ = book.translate
-    workbook = Workbook()
+    workbook = Workbook(write_only=True)
     workbook.properties.title = _("%(edition)s - results") % {"edition": book.edition}
     workbook.properties.creator = "Milipol Innovation Awards"  # never the organiser's or a juror's name
     workbook.properties.lastModifiedBy = "Milipol Innovation Awards"
@@ -873,10 +927,9 @@ def write_csv_files(book: ResultsBook, folder: str | Path, style: CsvStyle = ENG
 
 def table_workbook_bytes(title: str, header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
     """A one-sheet workbook of a plain table (the audit trail), with the same formatting and cell guard."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = " ".join(SHEET_TITLE_CHARACTERS.sub(" ", title).split())[:31].strip(" '") or "Sheet"
-    _table(sheet, header, rows, header_row=1)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(" ".join(SHEET_TITLE_CHARACTERS.sub(" ", title).split())[:31].strip(" '") or "Sheet")
+    _table(sheet, header, rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
