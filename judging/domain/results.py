@@ -167,19 +167,39 @@ def joint_winner_decision(round_: Round) -> TieDecision | None:
     )
 
 
-def result_inputs(
-    round_: Round, *, cards: list[scoring.Scorecard] | None = None, entries: dict[int, Entry] | None = None
-) -> dict:
+def result_inputs(round_: Round) -> dict:
     """Everything a round's result is computed from, as plain data: what a sign-off and a freeze bind.
 
     The counted marks (so conflicts, recusals, removals from the jury, trainees and observers are covered by
     which cards appear), the entries still in the round (disqualifications and withdrawals), the criteria with
     their scales and weights, the method, trim and minimum scorecards, the joint-winner decision, and for a
-    combined round the weight and the previous round's own inputs.
+    combined round the weight and the previous round's own inputs. Computed once per unit of work, like the
+    reads they come from: the dict is shared, never change it.
     """
+    return _counted_inputs(round_).inputs
+
+
+@dataclass(frozen=True)
+class _CountedInputs:
+    cards: list  # scoring.Scorecard
+    entries: dict[int, Entry]
+    inputs: dict
+
+
+def _counted_inputs(round_: Round) -> _CountedInputs:
+    """The round's counted cards (for `scoring`), entries and inputs, computed once per unit of work: the
+    sign-off gate, the override check and the ranking of one export all need them."""
+
+    def load() -> _CountedInputs:
+        cards = to_scoring(counted_scorecards(round_))
+        entries = entries_in_round(round_)
+        return _CountedInputs(cards, entries, _inputs(round_, cards, entries))
+
+    return _read_once("inputs", round_, load)
+
+
+def _inputs(round_: Round, cards: list[scoring.Scorecard], entries: dict[int, Entry]) -> dict:
     edition = round_.category.edition
-    cards = to_scoring(counted_scorecards(round_)) if cards is None else cards
-    entries = entries_in_round(round_) if entries is None else entries
     decision = joint_winner_decision(round_)
     previous = previous_round(round_)
     combined = None
@@ -221,12 +241,11 @@ def round_results(
     edition = round_.category.edition
     method = method or method_of(round_, edition)
     criteria = list(round_.criteria)
-    entries = entries_in_round(round_)
-    cards = to_scoring(counted_scorecards(round_))
+    counted = _counted_inputs(round_)
+    entries, cards, inputs = dict(counted.entries), list(counted.cards), counted.inputs
     scoring_criteria = [
         scoring.Criterion(key=c.key, weight=c.weight, min=c.scale_min, max=c.scale_max) for c in criteria
     ]
-    inputs = result_inputs(round_, cards=cards, entries=entries)
     fingerprint = inputs_fingerprint(inputs)
     key = (method, stability, resamples, fingerprint)
     ranking = _cached(

@@ -110,6 +110,21 @@ def test_ceremony_export_statements_do_not_grow_with_entries_jurors_or_scorecard
     assert len(scores) == 2 * (2 * 2 + 7 * 4) - 2 * 2  # less each employed juror's card on their company's entry
 
 
+def test_ceremony_export_reads_each_rounds_inputs_once(client, make, login_as, count_queries):
+    """The sign-off gate, its override check and the rankings of one export share each round's inputs: the
+    counted scorecards, the entries and the joint-winner decision are read once per round, not once per use."""
+    edition, organiser = _judged(make, login_as)
+    _grow(make, edition, organiser, entries=2, jurors=2)
+    _sign_off(edition)
+    rounds = sum(len(category.rounds) for category in edition.categories)
+    with count_queries() as statements:
+        response = client.get("/organiser/results/export.xlsx")
+    assert response.status_code == 200
+    for table in ("scorecard", "tie_decision"):
+        reads = [s for s in statements if s.lstrip().startswith("SELECT") and f"FROM {table}" in s]
+        assert 0 < len(reads) <= rounds, (table, len(reads), rounds)
+
+
 def test_one_category_csv_statements_do_not_grow_and_build_only_that_category(client, make, login_as, count_queries):
     edition, organiser = _judged(make, login_as)
     _grow(make, edition, organiser, entries=2, jurors=2)
