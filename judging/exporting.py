@@ -152,9 +152,10 @@ def _results_book(
     frozen_at = None
     for category in categories:
         round_ = rounds.deciding_round(category)
-        outcome = round_results(round_, stability=True)
-        live_stats = outcome.juror_stats
         snapshot = lifecycle.current_snapshot(round_)
+        # A frozen round's chances of winning are in its snapshot (taken with them): no resampling.
+        outcome = round_results(round_, stability=snapshot is None)
+        live_stats = outcome.juror_stats
         if snapshot is not None:
             outcome = lifecycle.with_snapshot(outcome, snapshot)
             frozen_at = snapshot.created_at

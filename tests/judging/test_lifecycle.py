@@ -1,11 +1,15 @@
 """Results lifecycle: freeze, refusals after freeze, unfreeze recorded, publication visible by role."""
 
+import io
 from datetime import timedelta
 
-from judging.domain import juries as services, lifecycle
+from openpyxl import load_workbook
+
+from judging.domain import juries as services, lifecycle, results
 from judging.extensions import db
 from judging.mail import outbox
 from judging.models import Assignment, AuditEvent, ResultSnapshot, Scorecard, utcnow
+from support import sign_off_as_president
 
 
 def _judged(make):
@@ -49,6 +53,26 @@ def test_freezing_snapshots_the_ranking_and_refuses_later_score_changes(client, 
     card = db.session.scalar(db.select(Scorecard).where(Scorecard.entry_id == winner.id))
     response = client.post(f"/jury/api/scorecards/{round_.id}/{winner.id}", json={"marks": {}, "version": card.version})
     assert response.status_code == 409 and "frozen" in response.get_json()["error"]
+
+
+def test_a_frozen_editions_export_shows_the_frozen_chances_of_winning_without_resampling(client, make, login_as):
+    edition, round_, organiser, _juror, winner, other, *_ = _judged(make)
+    sign_off_as_president(round_.category)
+    lifecycle.freeze(actor=organiser, edition=edition)
+    db.session.commit()
+    snapshot = db.session.scalar(db.select(ResultSnapshot).where(ResultSnapshot.round_id == round_.id))
+    frozen = {line["entry"]: line["p_first"] for line in snapshot.ranking}
+    login_as(organiser)
+    results._CACHE.clear()  # the first export after a restart
+    response = client.get("/organiser/results/export.xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.data))
+    sheet = next(sheet for sheet in workbook.worksheets[1:] if "Siren grid" in {c.value for c in sheet["B"]})
+    header = [cell.value for cell in sheet[3]]
+    shown = {row[header.index("Entry")]: row[header.index("P(win)")] for row in sheet.iter_rows(4, values_only=True)}
+    assert shown == {"Siren grid": frozen[winner.id], "Flood map": frozen[other.id]} and None not in shown.values()
+    # The snapshot holds the bootstrap's figures: the export never resamples a frozen round.
+    assert not [key for key in results._CACHE if key[1]]  # (method, stability, resamples, fingerprint)
 
 
 def test_unfreeze_needs_a_reason_and_is_recorded(client, make, login_as):
