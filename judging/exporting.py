@@ -145,8 +145,8 @@ def _results_book(
     language: str,
     progress=None,
 ) -> ResultsBook:
-    if ceremony:
-        rounds.ensure_ceremony_export_allowed(edition)
+    # The reason of the sign-off override this export is made under, if any: it says so, and no other export does.
+    override = rounds.ensure_ceremony_export_allowed(edition) if ceremony else ""
     results, score_rows, fingerprints, notes, deciding = [], [], [], [], []
     titles: dict[int, str] = {}
     frozen_at = None
@@ -203,8 +203,7 @@ def _results_book(
         for category, round_, card in score_rows
     )
     override_note = ""
-    override = rounds.active_override(edition) if ceremony and rounds.unsigned_categories(edition) else ""
-    if override:  # this export is made under the override: it says so, and no other export does
+    if override:
         organiser = db.session.get(User, edition.signoff_override_by_id) if edition.signoff_override_by_id else None
         override_note = _(
             "Exported before every sign-off, on the decision of %(organiser)s: %(reason)s",

@@ -457,11 +457,15 @@ def active_override(edition: Edition) -> str:
     return ""
 
 
-def ensure_ceremony_export_allowed(edition: Edition) -> None:
+def ensure_ceremony_export_allowed(edition: Edition) -> str:
     """The ceremony export waits for every valid sign-off, unless an organiser overrode the gate for these very
-    results (recorded as the organiser's, with the reason; any later change to the results ends it)."""
+    results (recorded as the organiser's, with the reason; any later change to the results ends it). Returns
+    the override's reason when the export goes ahead under it, '' when every sign-off holds."""
     missing = unsigned_categories(edition)
-    if missing and not active_override(edition):
+    if not missing:
+        return ""
+    override = active_override(edition)
+    if not override:
         raise Refused(
             _(
                 "The ceremony export waits for the sign-off of: %(names)s.",
@@ -469,6 +473,7 @@ def ensure_ceremony_export_allowed(edition: Edition) -> None:
             ),
             409,
         )
+    return override
 
 
 def override_signoff(*, actor: User, edition: Edition, reason: str) -> None:

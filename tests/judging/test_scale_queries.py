@@ -112,7 +112,7 @@ def test_ceremony_export_statements_do_not_grow_with_entries_jurors_or_scorecard
 
 def test_ceremony_export_reads_each_rounds_inputs_once(client, make, login_as, count_queries):
     """The sign-off gate, its override check and the rankings of one export share each round's inputs: the
-    counted scorecards, the entries and the joint-winner decision are read once per round, not once per use."""
+    counted scorecards, the entries, the joint-winner decision and the sign-off are read once, not once per use."""
     edition, organiser = _judged(make, login_as)
     _grow(make, edition, organiser, entries=2, jurors=2)
     _sign_off(edition)
@@ -120,9 +120,13 @@ def test_ceremony_export_reads_each_rounds_inputs_once(client, make, login_as, c
     with count_queries() as statements:
         response = client.get("/organiser/results/export.xlsx")
     assert response.status_code == 200
-    for table in ("scorecard", "tie_decision"):
-        reads = [s for s in statements if s.lstrip().startswith("SELECT") and f"FROM {table}" in s]
-        assert 0 < len(reads) <= rounds, (table, len(reads), rounds)
+    reads = {
+        table: [s for s in statements if s.lstrip().startswith("SELECT") and f"FROM {table}" in s]
+        for table in ("scorecard", "tie_decision", "sign_off")
+    }
+    assert 0 < len(reads["scorecard"]) <= rounds and 0 < len(reads["tie_decision"]) <= rounds
+    # The gate looks at each judged category's sign-off once: the export does not ask again for its note.
+    assert len(reads["sign_off"]) == len(CATEGORIES)
 
 
 def test_one_category_csv_statements_do_not_grow_and_build_only_that_category(client, make, login_as, count_queries):
