@@ -7,7 +7,6 @@ file storage (a shared directory here). Debian's nginx balances them, as the REA
 
 from __future__ import annotations
 
-import http.client
 import os
 import shutil
 import signal
@@ -17,22 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.load import start_gunicorn, wait_healthy
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def wait_healthy(port: int, seconds: float = 30) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"nothing healthy on port {port}")
 
 
 def shared_environment(*, database_url: str, storage: str, secret_key: str, redis_url: str, prefix: str) -> dict:
@@ -57,27 +43,7 @@ class AppMachine:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                str(self.workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--graceful-timeout",
-                "2",
-                "--log-level",
-                "warning",
-                "--preload",
-                "judging.wsgi:app",
-            ],
-            env=self.env,
-            cwd=ROOT,
-            start_new_session=True,
-        )
-        wait_healthy(self.port)
+        self.process = start_gunicorn(self.port, self.workers, self.env)
 
     def kill(self) -> None:
         """The machine dies at once (power cut): its master and workers, without a word."""

@@ -136,41 +136,54 @@ def _own_postgres_database(name: str) -> str:
     return f"postgresql://root@127.0.0.1:5432/{name}"
 
 
+def wait_healthy(port: int, seconds: float = 30) -> None:
+    """Return once the app on `port` answers /healthz with 200; fail after `seconds`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing healthy on port {port}")
+
+
+def start_gunicorn(port: int, workers: int, env: dict) -> subprocess.Popen:
+    """gunicorn serving the app on `port` in a process group of its own (killed whole, as a machine dies),
+    started once it answers /healthz."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--graceful-timeout",
+            "2",
+            "--log-level",
+            "warning",
+            "--preload",
+            "judging.wsgi:app",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    wait_healthy(port)
+    return process
+
+
 class Server:
     def __init__(self, port: int, workers: int, env: dict):
         self.port, self.workers, self.env, self.process = port, workers, env, None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                str(self.workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--graceful-timeout",
-                "2",
-                "--log-level",
-                "warning",
-                "--preload",
-                "judging.wsgi:app",
-            ],
-            env=self.env,
-            cwd=ROOT,
-            start_new_session=True,
-        )
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
+        self.process = start_gunicorn(self.port, self.workers, self.env)
 
     def worker_pids(self) -> list[int]:
         out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
