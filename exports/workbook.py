@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import IO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .spreadsheet import cell_value, guard_cell, is_formula_like, safe_cell
@@ -329,6 +330,39 @@ def _exact_text(value: float) -> str | None:
     if float("%.16g" % value) != value:  # noqa: UP031 - the very format openpyxl uses
         return repr(value)
     return None
+
+
+class _PreparedSheet(WriteOnlyWorksheet):
+    """A write-only sheet whose `append` takes the cells it is given as they are. openpyxl's own first tries
+    each cell as a value, fails (an exception per styled cell), then takes it and makes a new cell for the
+    next value: that doubled the cost of a styled cell, and the Scores sheet has thousands of them."""
+
+    def _values_to_row(self, values, row_idx):
+        plain = WriteOnlyCell(self)
+        for column, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if isinstance(value, Cell):
+                cell = value
+            else:
+                cell = plain
+                cell.value = value
+            cell.column, cell.row = column, row_idx
+            yield cell
+            if cell is plain and plain.has_style:  # a date took a number format: not for the next value
+                plain = WriteOnlyCell(self)
+
+
+class _Book(Workbook):
+    """A write-only workbook of `_PreparedSheet`s."""
+
+    def __init__(self):
+        super().__init__(write_only=True)
+
+    def create_sheet(self, title=None, index=None):
+        sheet = _PreparedSheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
 
 
 class _Cells:
@@ -799,7 +833,7 @@ def results_workbook(book: ResultsBook) -> Workbook:
     """The openpyxl Workbook (Ceremony, one sheet per category, Scores, Jurors, About), not yet saved; in
     write-only mode (each cell streamed once, as fast as openpyxl writes), so it can be saved once."""
     _ = book.translate
-    workbook = Workbook(write_only=True)
+    workbook = _Book()
     workbook.properties.title = _("%(edition)s - results") % {"edition": book.edition}
     workbook.properties.creator = "Milipol Innovation Awards"  # never the organiser's or a juror's name
     workbook.properties.lastModifiedBy = "Milipol Innovation Awards"
@@ -927,7 +961,7 @@ def write_csv_files(book: ResultsBook, folder: str | Path, style: CsvStyle = ENG
 
 def table_workbook_bytes(title: str, header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
     """A one-sheet workbook of a plain table (the audit trail), with the same formatting and cell guard."""
-    workbook = Workbook(write_only=True)
+    workbook = _Book()
     sheet = workbook.create_sheet(" ".join(SHEET_TITLE_CHARACTERS.sub(" ", title).split())[:31].strip(" '") or "Sheet")
     _table(sheet, header, rows)
     buffer = io.BytesIO()
