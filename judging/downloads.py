@@ -131,12 +131,13 @@ def results_workbook(edition: Edition, params: dict, progress=None) -> Produced:
     """The ceremony workbook; refused (with the reason) until every category is signed off, unless overridden."""
     from exports import results_workbook_bytes
 
-    from .exporting import results_book
+    from .exporting import collector_paused, results_book
 
-    book = results_book(
-        edition, anonymise_jurors=params.get("anonymise", False), language=params["language"], progress=progress
-    )
-    data = results_workbook_bytes(book)
+    with collector_paused():
+        book = results_book(
+            edition, anonymise_jurors=params.get("anonymise", False), language=params["language"], progress=progress
+        )
+        data = results_workbook_bytes(book)
     return Produced(data, f"{edition.slug}-results.xlsx", XLSX, {"categories": len(book.categories)})
 
 

@@ -6,7 +6,10 @@ the results page; `exports` only lays them out.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
@@ -57,6 +60,27 @@ def app_version() -> str:
         return version("milipol-awards")
     except PackageNotFoundError:
         return "dev"
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a whole edition's workbook is built, then resumed.
+
+    The export keeps tens of thousands of rows alive while it makes about a million short-lived objects
+    (cells, XML elements), so the collector would walk the same rows again and again: about a tenth of the
+    export's time (bench/bench_scale.py). Nothing it makes must be freed before the end. The pause is the
+    process's: a gunicorn sync worker serves one request at a time, and in the worker's threads the other
+    jobs' cyclic garbage merely waits the second or two until it resumes (nested or concurrent pauses leave
+    the collector to whoever paused it first).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def results_book(
