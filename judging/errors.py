@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, session
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound, SecurityError
@@ -59,7 +61,74 @@ def refusal_response(error: Refused):
     from .extensions import db
 
     db.session.rollback()  # nothing half-applied: a refusal undoes whatever the action had changed
+    if _is_button_post():  # nothing was typed: back to the page of the button, the reason on top
+        back = _page_came_from()
+        if back is not None:
+            flash(error.message, "error")
+            return redirect(back, 303)
     return _page(error.status, str(TITLES.get(error.status, _l("Refused"))), error.message)
+
+
+def _is_page_form_post() -> bool:
+    """A form posted from one of our pages (not the API, not a script's JSON)."""
+    return request.method == "POST" and not _is_api() and not _wants_json() and request.endpoint is not None
+
+
+def _is_button_post() -> bool:
+    """A one-button form (confirm, remove, resend...): nothing typed but its token."""
+    return _is_page_form_post() and not request.files and not (set(request.form) - {"csrf_token"})
+
+
+def _page_came_from() -> str | None:
+    """The page of our site the form was posted from (path and query), or None."""
+    came_from = urlsplit(request.referrer or "")
+    if not came_from.path.startswith("/") or (came_from.netloc and came_from.netloc != request.host):
+        return None
+    target = came_from.path + (f"?{came_from.query}" if came_from.query else "")
+    return None if target.startswith("//") else target
+
+
+def _checks_after_csrf():
+    """Run the before-request checks that come after the CSRF check (the app's, then the blueprints'), which a
+    refused token skipped; the first answer any of them gives, or None."""
+    after = False
+    for name in (None, *reversed(request.blueprints)):
+        for check in current_app.before_request_funcs.get(name, ()):
+            if after:
+                answer = check()
+                if answer is not None:
+                    return answer
+            after = after or getattr(check, "__module__", "") == "flask_wtf.csrf"
+    return None
+
+
+def _form_again(message: str):
+    """The page of a refused form again, as typed, with `message` on top and a 4xx status; None when the page
+    cannot be shown again so (its view answers with a redirect or refuses anew).
+
+    The form's view runs once more on the same posted data: its form fails validation (the refusal that brought
+    us here, e.g. the CSRF token, fails again), so it renders its page with what was typed. Whatever the run
+    changed in the database is rolled back."""
+    from .extensions import db
+
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None or not _is_page_form_post():
+        return None
+    flash(message, "error")
+    try:
+        # The checks that the refusal cut short (who may see the page, NUL characters...) run first.
+        answer = _checks_after_csrf()
+        answer = current_app.make_response(answer if answer is not None else view(**(request.view_args or {})))
+    except Exception:  # noqa: BLE001 - refused anew (an abort, a Refused): the caller falls back
+        answer = None
+    db.session.rollback()
+    # Only the form's own page (shown, or shown with its fields' errors) is the page again; a redirect (the
+    # action would have gone through) or any other refusal (not found, not allowed...) is not.
+    if answer is None or answer.status_code not in (200, 400) or answer.mimetype != "text/html":
+        session["_flashes"] = session.get("_flashes", [])[:-1]  # not shown: the caller says it its own way
+        return None
+    answer.status_code = 400
+    return answer
 
 
 # Marked with _l so that the titles are extracted into the catalogue and shown in the reader's language.
@@ -84,6 +153,15 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        # No dead end: the form's page again with what was typed (and a fresh token), or, for a one-button
+        # form, the page of the button; the bare page only when neither can be shown.
+        again = _("Your session expired: nothing was saved. Check the form and submit it again.")
+        if _is_button_post() and (back := _page_came_from()) is not None:
+            flash(again, "error")
+            return redirect(back, 303)
+        page = _form_again(again)
+        if page is not None:
+            return page
         return _page(
             400,
             _("Form expired"),
@@ -121,6 +199,12 @@ def register(app: Flask) -> None:
             return _api_error(status, error.description, data.get("messages") if isinstance(data, dict) else None)
         title = str(titles[status]) if status in titles else error.name
         message = error.description
+        if status == 400 and _is_page_form_post() and (back := _page_came_from()) is not None:
+            from .extensions import db
+
+            db.session.rollback()  # a form refused as a whole: back to its page, the reason on top, nothing kept
+            flash(message, "error")
+            return redirect(back, 303)
         if status == 404 and message == NotFound.description:
             message = _("This page does not exist, or you are not allowed to see it.")
         return _page(status, title, message)

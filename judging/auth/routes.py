@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -126,8 +126,10 @@ def complete_registration(token: str):
 def invite_colleague():
     """An exhibitor invites a colleague into their company: the only way to join an existing company."""
     form = InviteColleagueForm()
-    if not form.validate_on_submit():
-        abort(400, description=_("Give your colleague's name and a valid email address."))
+    if not form.validate_on_submit():  # the dashboard again, as typed, the reasons beside the fields
+        from ..entries.routes import dashboard_page
+
+        return dashboard_page(invite=form, status=400)
     email = services.normalise_email(form.email.data)
     throttle.guard_mail("invite", email)
     services.invite_colleague(

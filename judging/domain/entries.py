@@ -49,12 +49,28 @@ def _ensure_open(edition: Edition) -> None:
         raise Refused(_("The submission deadline has passed: entries can no longer be created or changed."), 403)
 
 
+def _counted_entries(organisation_id: int):
+    """The entries that count against the per-category limit: every one of the company but the withdrawn."""
+    return db.select(func.count(Entry.id)).where(Entry.organisation_id == organisation_id, Entry.status != "withdrawn")
+
+
+def entries_left(edition: Edition, organisation_id: int) -> dict[int, int]:
+    """How many more entries the company may create in each category of the edition (0: the limit is reached),
+    said before the form is filled."""
+    counted = (
+        _counted_entries(organisation_id)
+        .add_columns(Entry.category_id)
+        .where(Entry.edition_id == edition.id)
+        .group_by(Entry.category_id)
+    )
+    used = {category_id: n for n, category_id in db.session.execute(counted)}
+    return {c.id: max(edition.max_entries_per_category - used.get(c.id, 0), 0) for c in edition.categories}
+
+
 def _ensure_within_limit(
     edition: Edition, category: Category, organisation_id: int, ignore_entry: Entry | None = None
 ) -> None:
-    query = db.select(func.count(Entry.id)).where(
-        Entry.category_id == category.id, Entry.organisation_id == organisation_id, Entry.status != "withdrawn"
-    )
+    query = _counted_entries(organisation_id).where(Entry.category_id == category.id)
     if ignore_entry is not None:
         query = query.where(Entry.id != ignore_entry.id)
     if db.session.scalar(query) >= edition.max_entries_per_category:

@@ -52,6 +52,11 @@ def _question_set(edition, category_id: int | None) -> str | None:
 @bp.get("/")
 @role_required("exhibitor")
 def dashboard():
+    return dashboard_page()
+
+
+def dashboard_page(invite=None, status: int = 200):
+    """The exhibitor's dashboard; `invite`: the colleague's invitation as typed, refused, shown again."""
     edition = current_edition()
     entries = db.session.scalars(
         db.select(Entry)
@@ -73,10 +78,10 @@ def dashboard():
         edition=edition,
         entries=entries,
         other_editions=others,
-        invite=InviteColleagueForm(language=current_user.language),
+        invite=invite or InviteColleagueForm(formdata=None, language=current_user.language),
         organisation=current_user.organisation,
         outcomes=lifecycle.outcomes(edition),
-    )
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -88,7 +93,11 @@ def new():
         form.category.data = request.args.get("category", type=int)
         if _question_set(edition, form.category.data) is None:
             # First choose the category: its questions decide the rest of the form.
-            return render_template("entries/choose_category.html", edition=edition)
+            return render_template(
+                "entries/choose_category.html",
+                edition=edition,
+                left=services.entries_left(edition, current_user.organisation_id),
+            )
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
@@ -107,6 +116,7 @@ def new():
         edition=edition,
         entry=None,
         question_set=_question_set(edition, form.category.data),
+        left=services.entries_left(edition, current_user.organisation_id),
     ), status
 
 

@@ -99,16 +99,31 @@ def new_edition():
     return render_template("organiser/edition.html", form=form, edition=None, first=not editions), status
 
 
+def _saved(form, save) -> int | None:
+    """Run `save` for a valid `form`: None once saved; else the status of the form shown again, as typed, with
+    the reasons beside the fields (a rule checked at the flush too, such as a frozen edition: no dead end)."""
+    if not form.validate_on_submit():
+        return 400 if request.method == "POST" else 200
+    try:
+        save()
+        db.session.flush()
+    except Refused as refusal:
+        db.session.rollback()
+        refusal.show_on(form)
+        return refusal.status
+    return None
+
+
 @bp.route("/edition", methods=["GET", "POST"])
 def edit_edition():
     edition = current_edition()
     form = EditionForm(obj=edition)
-    if form.validate_on_submit():
-        values = form.utc_values()
-        services.update_edition(actor=current_user, edition=edition, values=values)
+    status = _saved(
+        form, lambda: services.update_edition(actor=current_user, edition=edition, values=form.utc_values())
+    )
+    if status is None:
         flash(_("Edition saved."), "success")
         return redirect(url_for("organiser.dashboard", edition=edition.id))
-    status = 400 if request.method == "POST" else 200
     return render_template("organiser/edition.html", form=form, edition=edition), status
 
 
@@ -125,10 +140,9 @@ def make_current(edition_id: int):
 def edit_category(category_id: int):
     category = db.get_or_404(Category, category_id)
     form = CategoryForm(obj=category)
-    if form.validate_on_submit():
-        values = {field: getattr(form, field).data for field in services.CATEGORY_FIELDS}
-        services.update_category(actor=current_user, category=category, values=values)
+    values = {field: getattr(form, field).data for field in services.CATEGORY_FIELDS}
+    status = _saved(form, lambda: services.update_category(actor=current_user, category=category, values=values))
+    if status is None:
         flash(_("Category saved."), "success")
         return redirect(url_for("organiser.dashboard", edition=category.edition_id))
-    status = 400 if request.method == "POST" else 200
     return render_template("organiser/category.html", form=form, category=category), status
