@@ -123,18 +123,22 @@ def new():
 @bp.get("/<int:entry_id>")
 @role_required("exhibitor")
 def show(entry_id: int):
-    entry = _own_entry(entry_id)
+    return _entry_page(_own_entry(entry_id))
+
+
+def _entry_page(entry: Entry, upload_form: AttachmentForm | None = None, status: int = 200):
+    """The entry's page; `upload_form`: a refused upload, its reason beside the file field."""
     return render_template(
         "entries/show.html",
         entry=entry,
         edition=entry.edition,
         missing=services.missing_answers(entry),
-        upload_form=AttachmentForm(),
+        upload_form=upload_form or AttachmentForm(formdata=None),
         confirm=ConfirmForm(),
         questions=QUESTIONS,
         innovation_labels=INNOVATION_LABELS,
         maturity_labels=MATURITY_LABELS,
-    )
+    ), status
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -189,16 +193,16 @@ def withdraw(entry_id: int):
 def upload(entry_id: int):
     entry = _own_entry(entry_id)
     form = AttachmentForm()
-    if not form.validate_on_submit():
-        message = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-        return render_template("errors.html", status=400, title=_("Upload refused"), message=message), 400
+    if not form.validate_on_submit():  # the entry's page again, the reason beside the file field
+        return _entry_page(entry, form, 400)
     file = form.file.data
-    services.add_attachment(
-        entry=entry,
-        user=current_user,
-        data=file.read(),
-        filename=file.filename or "",
-    )
+    try:
+        services.add_attachment(entry=entry, user=current_user, data=file.read(), filename=file.filename or "")
+    except Refused as refusal:  # a type or size refused: said beside the field, the entry unchanged
+        db.session.rollback()
+        refusal.field = refusal.field or "file"
+        refusal.show_on(form)
+        return _entry_page(_own_entry(entry_id), form, refusal.status)
     flash(_("File attached."), "success")
     return redirect(url_for("entries.show", entry_id=entry.id))
 

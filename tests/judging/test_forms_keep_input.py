@@ -2,6 +2,7 @@
 same page back with the reason beside the field or above the form, in the reader's language, with a 4xx
 status, never a dead-end "Bad request" or "Conflict" page."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -177,3 +178,19 @@ def test_an_expired_session_never_shows_a_page_its_visitor_may_not_see(app, clie
     assert response.status_code == 400 and "Forged name" not in page and 'name="timezone"' not in page
     db.session.refresh(world["edition"])
     assert world["edition"].name != "Forged name"
+
+
+def test_a_refused_file_is_said_beside_the_file_field_on_the_entrys_page(client, login_as, world):
+    login_as(world["exhibitor"])
+    entry = world["entry"]
+    response = client.post(
+        f"/entries/{entry.id}/attachments", data={"file": (io.BytesIO(b"MZ\x90\x00 program"), "brochure.pdf")}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Saved title" in page and "Upload refused" not in page
+    file_field = page[page.index('for="file"') :]
+    assert "Only PDF, JPEG and PNG" in file_field[: file_field.index("</div>")]
+
+    response = client.post(f"/entries/{entry.id}/attachments", data={})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Choose a file to upload." in page and "Saved title" in page
