@@ -214,44 +214,76 @@ def back_to_draft(*, entry: Entry) -> Entry:
 def add_attachment(*, entry: Entry, user: User, data: bytes, filename: str, folder: str | None = None) -> Attachment:
     """Validate the file by its content and attach it; the entry is unchanged when the file is refused. The file
     goes to the app's storage (shared by every app machine), or to the directory `folder` when given."""
+    _ensure_changeable(entry)
+    if len(entry.attachments) >= MAX_ATTACHMENTS:
+        raise Refused(_("An entry can have at most %(n)d files.", n=MAX_ATTACHMENTS), 400)
+    return _attach(entry, user, keep_file(data=data, filename=filename, folder=folder), storage(folder))
+
+
+def keep_file(*, data: bytes, filename: str, folder: str | None = None) -> dict:
+    """Validate a file by its content and store it, not yet attached: what the entry form keeps when it is
+    refused for another field, so the exhibitor does not choose the file again. Returns the file's description
+    (plain data, for the session), to give to `attach_kept_files` or `discard_kept_files`."""
+    try:
+        stored = store_upload(data, storage(folder))
+    except RejectedUpload as error:
+        raise Refused(_(str(error)), 400, field="files") from error
+    return {
+        "stored_name": stored.stored_name,
+        "original_name": safe_display_name(filename),
+        "content_type": stored.content_type,
+        "size": stored.size,
+        "sha256": stored.sha256,
+    }
+
+
+def attach_kept_files(*, entry: Entry, user: User, kept: list[dict], folder: str | None = None) -> None:
+    """Attach the files `keep_file` stored, once the entry form is saved; refused (nothing attached) beyond
+    the limit of files per entry."""
+    if not kept:
+        return
+    _ensure_changeable(entry)
+    if len(entry.attachments) + len(kept) > MAX_ATTACHMENTS:
+        raise Refused(_("An entry can have at most %(n)d files.", n=MAX_ATTACHMENTS), 400, field="files")
     files = storage(folder)
+    for file in kept:
+        if is_stored_name(file.get("stored_name")) and files.exists(file["stored_name"]):
+            _attach(entry, user, file, files)
+
+
+def discard_kept_files(kept: list[dict], folder: str | None = None) -> None:
+    """Delete files `keep_file` stored that the exhibitor removed before saving."""
+    files = storage(folder)
+    for file in kept:
+        if is_stored_name(file.get("stored_name")):
+            files.delete(file["stored_name"])
+
+
+def _ensure_changeable(entry: Entry) -> None:
     _ensure_open(entry.edition)
     if not entry.is_editable_status:
         raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
-    if len(entry.attachments) >= MAX_ATTACHMENTS:
-        raise Refused(_("An entry can have at most %(n)d files.", n=MAX_ATTACHMENTS), 400)
-    try:
-        stored = store_upload(data, files)
-    except RejectedUpload as error:
-        raise Refused(_(str(error)), 400) from error
-    attachment = Attachment(
-        entry=entry,
-        original_name=safe_display_name(filename),
-        stored_name=stored.stored_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        uploaded_by_id=user.id,
-    )
+
+
+def _attach(entry: Entry, user: User, file: dict, files) -> Attachment:
+    attachment = Attachment(entry=entry, uploaded_by_id=user.id, **file)
     db.session.add(attachment)
     try:
         db.session.flush()  # the insert reaches the database now, so the slot constraint speaks here
     except IntegrityError:  # another upload took the last free slot at the same moment
         db.session.rollback()
-        files.delete(stored.stored_name)
+        files.delete(file["stored_name"])
         raise Refused(_("An entry can have at most %(n)d files.", n=MAX_ATTACHMENTS), 409) from None
     # Made now, so that the jury's tablets download (and keep offline) the small copy from the first day (beside
     # the files, when they are in a directory; from object storage the tablets get the original).
     root = local_root(files)
     if root is not None:
-        tablet_rendition(root, stored.stored_name, sha256=stored.sha256, content_type=stored.content_type)
+        tablet_rendition(root, file["stored_name"], sha256=file["sha256"], content_type=file["content_type"])
     return attachment
 
 
 def remove_attachment(*, attachment: Attachment, folder: str | None = None) -> None:
-    _ensure_open(attachment.entry.edition)
-    if not attachment.entry.is_editable_status:
-        raise Refused(_("A withdrawn or disqualified entry cannot be changed."), 409)
+    _ensure_changeable(attachment.entry)
     name = attachment.stored_name if is_stored_name(attachment.stored_name) else None
     sha256 = attachment.sha256
     files = storage(folder)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -46,6 +46,7 @@ class EntryForm(FlaskForm):
     initiative = TextAreaField(_l("The initiative"), validators=[Optional(), Length(max=TEXT_LIMIT)])
     measurable_impact = TextAreaField(_l("Its measurable impact"), validators=[Optional(), Length(max=TEXT_LIMIT)])
     beneficiaries = TextAreaField(_l("Its beneficiaries"), validators=[Optional(), Length(max=TEXT_LIMIT)])
+    files = MultipleFileField(_l("Files (PDF, JPEG or PNG)"))
 
 
 class AttachmentForm(FlaskForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -39,6 +39,32 @@ def _entry_form(edition, entry: Entry | None = None) -> EntryForm:
     lang = current_user.language
     form.category.choices = options((c.id, c.name(lang)) for c in edition.categories)
     return form
+
+
+KEPT = "kept_files"
+
+
+def _keep_chosen_files(form: EntryForm) -> list[dict]:
+    """The files kept for this form: those kept by an earlier refused try (less the ones the exhibitor removed)
+    and those chosen now that pass validation; a refused file is said beside the field. Kept in the session, so
+    a refusal of another field does not make the exhibitor choose them again."""
+    kept = [f for f in session.get(KEPT, []) if f["stored_name"] in request.form.getlist("keep")]
+    services.discard_kept_files([f for f in session.get(KEPT, []) if f not in kept])
+    for file in form.files.data or []:
+        if not getattr(file, "filename", None):
+            continue  # the field left empty
+        try:
+            kept.append(services.keep_file(data=file.read(), filename=file.filename))
+        except Refused as refusal:
+            form.files.errors = [*form.files.errors, f"{file.filename}: {refusal.message}"]
+    session[KEPT] = kept
+    return kept
+
+
+def _forget_kept_files() -> list[dict]:
+    """A form opened afresh starts with no kept files (those of an abandoned try are deleted)."""
+    services.discard_kept_files(session.pop(KEPT, []))
+    return []
 
 
 def _values(form: EntryForm) -> dict:
@@ -99,15 +125,20 @@ def new():
                 left=services.entries_left(edition, current_user.organisation_id),
             )
     status = 400 if request.method == "POST" else 200
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    kept = _keep_chosen_files(form) if request.method == "POST" else _forget_kept_files()
+    if valid and not form.files.errors:
         try:
             entry = services.create_entry(
                 user=current_user, edition=edition, category_id=form.category.data, values=_values(form)
             )
+            services.attach_kept_files(entry=entry, user=current_user, kept=kept)
         except Refused as refusal:  # the same form again, as typed, with the reason beside the field
+            db.session.rollback()
             refusal.show_on(form)
             status = refusal.status
         else:
+            session.pop(KEPT, None)
             flash(_("Draft saved. Add files if you wish, then submit it before the deadline."), "success")
             return redirect(url_for("entries.show", entry_id=entry.id))
     return render_template(
@@ -117,6 +148,7 @@ def new():
         entry=None,
         question_set=_question_set(edition, form.category.data),
         left=services.entries_left(edition, current_user.organisation_id),
+        kept=session.get(KEPT, []),
     ), status
 
 
@@ -148,17 +180,28 @@ def edit(entry_id: int):
     edition = entry.edition
     form = _entry_form(edition, entry)
     status = 400 if request.method == "POST" else 200
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    kept = _keep_chosen_files(form) if request.method == "POST" else _forget_kept_files()
+    if valid and not form.files.errors:
         try:
             services.update_entry(entry=entry, category_id=form.category.data, values=_values(form))
+            services.attach_kept_files(entry=entry, user=current_user, kept=kept)
         except Refused as refusal:  # the same form again, as typed, with the reason beside the field
+            db.session.rollback()
             refusal.show_on(form)
             status = refusal.status
         else:
+            session.pop(KEPT, None)
             flash(_("Changes saved."), "success")
             return redirect(url_for("entries.show", entry_id=entry.id))
+        entry = _own_entry(entry_id)
     return render_template(
-        "entries/form.html", form=form, edition=edition, entry=entry, question_set=entry.category.question_set
+        "entries/form.html",
+        form=form,
+        edition=edition,
+        entry=entry,
+        question_set=entry.category.question_set,
+        kept=session.get(KEPT, []),
     ), status
 
 
@@ -200,7 +243,7 @@ def upload(entry_id: int):
         services.add_attachment(entry=entry, user=current_user, data=file.read(), filename=file.filename or "")
     except Refused as refusal:  # a type or size refused: said beside the field, the entry unchanged
         db.session.rollback()
-        refusal.field = refusal.field or "file"
+        refusal.field = "file"
         refusal.show_on(form)
         return _entry_page(_own_entry(entry_id), form, refusal.status)
     flash(_("File attached."), "success")

@@ -194,3 +194,38 @@ def test_a_refused_file_is_said_beside_the_file_field_on_the_entrys_page(client,
     response = client.post(f"/entries/{entry.id}/attachments", data={})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Choose a file to upload." in page and "Saved title" in page
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_files_chosen_on_a_refused_entry_form_are_kept_until_it_is_saved(client, login_as, make, world):
+    login_as(world["exhibitor"])
+    drones = make.category(world["edition"], "drones")
+    address = f"/entries/new?category={drones.id}"
+    chosen = [(io.BytesIO(PDF), "brochure.pdf"), (io.BytesIO(b"MZ\x90 program"), "setup.pdf")]
+    response = client.post(address, data={"category": drones.id, "title": "", "files": chosen})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Kept: brochure.pdf" in page  # the valid file is kept...
+    assert "setup.pdf: Only PDF, JPEG and PNG" in page  # ...the refused one said beside the field
+    kept = page[page.index('name="keep" value="') + len('name="keep" value="') :].split('"')[0]
+
+    # Saved on the next try, without choosing the file again: the kept file is attached to the draft.
+    response = client.post(address, data={"category": drones.id, "title": "Kept drone", "keep": kept})
+    assert response.status_code == 302
+    entry = db.session.scalar(db.select(Entry).where(Entry.title == "Kept drone"))
+    assert [a.original_name for a in entry.attachments] == ["brochure.pdf"]
+    assert client.get(f"/entries/files/{entry.attachments[0].id}").data == PDF
+
+
+def test_a_kept_file_unticked_is_not_attached(client, login_as, world):
+    login_as(world["exhibitor"])
+    entry = world["entry"]
+    address = f"/entries/{entry.id}/edit"
+    data = {"category": world["category"].id, "title": ""}
+    page = client.post(address, data=dict(data, files=[(io.BytesIO(PDF), "old.pdf")])).get_data(as_text=True)
+    assert "Kept: old.pdf" in page
+    assert client.post(address, data=dict(data, title="Saved again")).status_code == 302
+    db.session.refresh(entry)
+    assert entry.title == "Saved again" and entry.attachments == []
