@@ -37,3 +37,67 @@ def test_demo_previous_edition_is_frozen_signed_off_published_and_exportable(cli
     dashboard = client.get("/organiser/").get_data(as_text=True)
     assert "<h1>Milipol Paris 2027</h1>" in dashboard and "Milipol Paris 2025" in dashboard
     assert db.session.scalar(db.select(User).where(User.email == DEMO_LOGINS[0][1])).role == "organiser"
+
+
+LANGUAGES = {"French": "fr", "English": "en"}
+
+
+def _readme_accounts() -> list[dict]:
+    """The rows of the README's table of demo accounts, each juror range expanded to its accounts."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme[readme.index("| role | email | language |") :].split("\n\n")[0].splitlines()[2:]
+    accounts = []
+    for line in table:
+        role, email, language, _holds = [cell.strip() for cell in line.strip("|").split("|")]
+        first = re.match(r"`([^`]+)`", email).group(1)
+        emails = [first]
+        if last := re.search(r"… `juror(\d+)`", email):
+            start = int(re.match(r"juror(\d+)@", first).group(1))
+            emails = [f"juror{n:02d}@demo.milipol.example" for n in range(start, int(last.group(1)) + 1)]
+        usual = LANGUAGES[language.split()[0]]
+        others = set()
+        if exceptions := re.search(r"\((.*): (\w+)\)", language):
+            others = {int(n) for n in re.findall(r"(\d+)", exceptions.group(1))}
+            other = LANGUAGES[exceptions.group(2)]
+        for address in emails:
+            n = re.match(r"juror(\d+)@", address)
+            accounts.append(
+                {
+                    "email": address,
+                    "roles": {r.strip() for r in role.split(",")},
+                    "language": other if n and int(n.group(1)) in others else usual,
+                }
+            )
+    return accounts
+
+
+def test_readme_says_exactly_which_demo_account_speaks_which_language_and_holds_which_role(app):
+    from judging.models import JuryMember
+
+    load_demo()
+    accounts = _readme_accounts()
+    assert {a["email"] for a in accounts} >= {email for _, email, _ in DEMO_LOGINS}
+    jurors = db.session.scalars(db.select(User).where(User.role == "juror")).all()
+    assert {a["email"] for a in accounts if "juror" in a["roles"]} == {j.email for j in jurors}
+    for account in accounts:
+        user = db.session.scalar(db.select(User).where(User.email == account["email"]))
+        assert user is not None, account
+        assert user.role in account["roles"] and user.language == account["language"], account
+        presides = db.session.scalar(
+            db.select(db.func.count(JuryMember.id)).where(
+                JuryMember.user_id == user.id, JuryMember.is_president.is_(True)
+            )
+        )
+        assert bool(presides) == ("jury president" in account["roles"]), account
+    # "juror01 Cyber security" and "all three editions", as the table says.
+    from judging.models import Jury
+
+    first = db.session.scalar(db.select(User).where(User.email == "juror01@demo.milipol.example"))
+    presided = db.session.scalars(
+        db.select(Jury).join(JuryMember).where(JuryMember.user_id == first.id, JuryMember.is_president.is_(True))
+    ).all()
+    assert {jury.category.name("en") for jury in presided} == {"Cyber security"}
+    assert db.session.scalar(db.select(db.func.count(Edition.id))) == 3
