@@ -33,6 +33,18 @@ def _log_in(page, url, email):
     page.click("main button[type=submit]")
 
 
+def join_with_the_mailed_link(browser, live_server, mail_body: str):
+    """The invited contact opens the link of their mail and chooses a password: their company's page."""
+    link = re.search(r"(/auth/join/\S+)", mail_body).group(1)
+    contact = browser.new_context().new_page()
+    contact.goto(live_server.url + link)
+    contact.fill("input[name=password]", PASSWORD + "-anne")
+    contact.fill("input[name=confirm]", PASSWORD + "-anne")
+    contact.click("main button[type=submit]")
+    contact.wait_for_url("**/entries/**")
+    return contact
+
+
 def test_office_imports_finds_invites_merges_and_acts_in_bulk(browser, live_server, make, artifacts, tmp_path):
     edition = make.edition(max_entries=2)
     organiser = make.user("organiser", email="office@milipol.example")
@@ -59,13 +71,7 @@ def test_office_imports_finds_invites_merges_and_acts_in_bulk(browser, live_serv
     assert "We have sent anne@dupont.example a link" in page.locator(".flash").inner_text()
     page.screenshot(path=str(artifacts / "office-company-invited.png"), full_page=True)
 
-    link = re.search(r"(/auth/join/\S+)", outbox()[-1].body).group(1)
-    contact = browser.new_context().new_page()
-    contact.goto(live_server.url + link)
-    contact.fill("input[name=password]", PASSWORD + "-anne")
-    contact.fill("input[name=confirm]", PASSWORD + "-anne")
-    contact.click("main button[type=submit]")
-    contact.wait_for_url("**/entries/**")
+    contact = join_with_the_mailed_link(browser, live_server, outbox()[-1].body)
     assert "Équipements Dupont" in contact.content()
     contact.context.close()
 
