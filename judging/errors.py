@@ -27,6 +27,14 @@ class Refused(Exception):
             form.form_errors.append(self.message)
 
 
+def keeps_typed_input(view):
+    """Mark a form's view that changes nothing until its form validates: when the form's security token is
+    refused (an expired session), the view runs again to show its page with what was typed. Views that act on
+    a post without validating a form (logging out) are never run again so, and stay unmarked."""
+    view.keeps_typed_input = True
+    return view
+
+
 def _wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
@@ -88,6 +96,15 @@ def _page_came_from() -> str | None:
     return None if target.startswith("//") else target
 
 
+def _unflash(message: str) -> None:
+    """Take back a message flashed during this request (whether or not a page has read the flashes yet)."""
+    from flask.globals import request_ctx
+
+    session["_flashes"] = [f for f in session.get("_flashes", []) if f != ("error", message)]
+    if getattr(request_ctx, "flashes", None) is not None:
+        request_ctx.flashes = [f for f in request_ctx.flashes if f != ("error", message)]
+
+
 def _checks_after_csrf():
     """Run the before-request checks that come after the CSRF check (the app's, then the blueprints'), which a
     refused token skipped; the first answer any of them gives, or None."""
@@ -112,7 +129,7 @@ def _form_again(message: str):
     from .extensions import db
 
     view = current_app.view_functions.get(request.endpoint)
-    if view is None or not _is_page_form_post():
+    if not getattr(view, "keeps_typed_input", False) or not _is_page_form_post():
         return None
     flash(message, "error")
     try:
@@ -125,7 +142,7 @@ def _form_again(message: str):
     # Only the form's own page (shown, or shown with its fields' errors) is the page again; a redirect (the
     # action would have gone through) or any other refusal (not found, not allowed...) is not.
     if answer is None or answer.status_code not in (200, 400) or answer.mimetype != "text/html":
-        session["_flashes"] = session.get("_flashes", [])[:-1]  # not shown: the caller says it its own way
+        _unflash(message)  # not shown: the caller says it its own way
         return None
     answer.status_code = 400
     return answer
@@ -153,15 +170,15 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        # No dead end: the form's page again with what was typed (and a fresh token), or, for a one-button
-        # form, the page of the button; the bare page only when neither can be shown.
+        # No dead end: the form's page again with what was typed and a fresh token (views marked
+        # keeps_typed_input), else the page the form was on with the message; the bare page only without either.
         again = _("Your session expired: nothing was saved. Check the form and submit it again.")
-        if _is_button_post() and (back := _page_came_from()) is not None:
-            flash(again, "error")
-            return redirect(back, 303)
         page = _form_again(again)
         if page is not None:
             return page
+        if _is_page_form_post() and (back := _page_came_from()) is not None:
+            flash(again, "error")
+            return redirect(back, 303)
         return _page(
             400,
             _("Form expired"),

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain import accounts as services
 from ..domain.permissions import role_required
+from ..errors import keeps_typed_input
 from ..extensions import db
 from ..links import public_url
 from ..models import Organisation
@@ -40,6 +41,7 @@ def _start_session(user, remember: bool) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@keeps_typed_input
 def login():
     if current_user.is_authenticated:
         return redirect(url_for(_home_for(current_user)))
@@ -72,6 +74,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@keeps_typed_input
 def register():
     form = RegisterForm()
     if request.method == "GET":
@@ -100,6 +103,7 @@ def register():
 
 
 @bp.route("/register/<token>", methods=["GET", "POST"])
+@keeps_typed_input
 def complete_registration(token: str):
     """The link mailed at registration: the address is proven; choose a password and start."""
     details = unsign(token, "register", services.REGISTRATION_MAX_AGE)
@@ -122,6 +126,7 @@ def complete_registration(token: str):
 
 
 @bp.post("/colleagues")
+@keeps_typed_input
 @role_required("exhibitor")
 def invite_colleague():
     """An exhibitor invites a colleague into their company: the only way to join an existing company."""
@@ -144,6 +149,7 @@ def invite_colleague():
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
+@keeps_typed_input
 def join_company(token: str):
     """A colleague's invitation link: choose a password, then manage the company's entries."""
     data = unsign(token, "join", services.JOIN_MAX_AGE)
@@ -186,6 +192,7 @@ def join_company(token: str):
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
+@keeps_typed_input
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -203,6 +210,7 @@ def forgot_password():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@keeps_typed_input
 def reset_password(token: str):
     user = read_token(token, "reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
     if user is None:
@@ -221,6 +229,7 @@ def reset_password(token: str):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@keeps_typed_input
 def accept_invitation(token: str):
     """A juror's invitation link: choose a password and a language, then start."""
     from ..domain.juries import INVITATION_MAX_AGE, accept_invitation as accept

@@ -13,7 +13,7 @@ from ..domain import entries as services, lifecycle
 from ..domain.editions import current_edition
 from ..domain.entries import QUESTIONS
 from ..domain.permissions import can_view_attachment, owns_entry, role_required
-from ..errors import Refused
+from ..errors import Refused, keeps_typed_input
 from ..extensions import db
 from ..forms import options
 from ..models import Attachment, Edition, Entry
@@ -111,6 +111,7 @@ def dashboard_page(invite=None, status: int = 200):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@keeps_typed_input
 @role_required("exhibitor")
 def new():
     edition = current_edition()
@@ -174,6 +175,7 @@ def _entry_page(entry: Entry, upload_form: AttachmentForm | None = None, status:
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@keeps_typed_input
 @role_required("exhibitor")
 def edit(entry_id: int):
     entry = _own_entry(entry_id)
@@ -232,6 +234,7 @@ def withdraw(entry_id: int):
 
 
 @bp.post("/<int:entry_id>/attachments")
+@keeps_typed_input
 @role_required("exhibitor")
 def upload(entry_id: int):
     entry = _own_entry(entry_id)

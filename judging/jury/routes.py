@@ -13,7 +13,7 @@ from ..domain import floor, juries as services, scorecards, worklist
 from ..domain.editions import current_edition
 from ..domain.permissions import may_judge
 from ..entries.forms import ConfirmForm
-from ..errors import Refused
+from ..errors import Refused, keeps_typed_input
 from ..extensions import db
 from ..models import Assignment, Entry, Organisation, Round
 from ..templating import language
@@ -59,6 +59,7 @@ def my_entries():
 
 
 @bp.route("/conflicts", methods=["GET", "POST"])
+@keeps_typed_input
 def conflicts():
     edition = current_edition()
     form = ConflictForm()
@@ -81,6 +82,7 @@ def conflicts():
 
 
 @bp.route("/entries/<int:entry_id>/recuse", methods=["GET", "POST"])
+@keeps_typed_input
 def recuse(entry_id: int):
     assignment = my_assignment(entry_id, request.args.get("round", type=int))
     entry = db.session.get(Entry, entry_id)
@@ -115,6 +117,7 @@ def _form_input(form) -> tuple[scorecards.CardInput, int]:
 
 
 @bp.route("/entries/<int:entry_id>/score", methods=["GET", "POST"])
+@keeps_typed_input
 def score(entry_id: int):
     """The scorecard page: a plain form that works without JavaScript; the script adds autosave and offline."""
     assignment, entry, round_ = _scoring_target(entry_id, request.args.get("round", type=int), page=True)
@@ -123,10 +126,13 @@ def score(entry_id: int):
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
         values, version = _form_input(request.form)
         submit = request.form.get("action") == "submit"
+    if request.method == "POST" and not ConfirmForm().validate_on_submit():
+        # Shown again only after an expired session (see keeps_typed_input): the marks as typed, nothing saved.
+        state.update(marks=values.marks, comments=values.comments, overall_comment=values.overall_comment)
+        status = 400
+    elif request.method == "POST":
         try:
             scorecards.save_scorecard(
                 juror=current_user,

@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..domain import api_tokens as token_services, webhooks as webhook_services
 from ..domain.webhooks import REPLAY_WINDOW_SECONDS
 from ..entries.forms import ConfirmForm
-from ..errors import Refused
+from ..errors import Refused, keeps_typed_input
 from ..extensions import db
 from ..models import ApiToken, WebhookDelivery, WebhookEndpoint
 from .forms import EVENT_LABELS, SCOPE_LABELS, ApiTokenForm, WebhookForm
@@ -34,6 +34,7 @@ def api_tokens():
 
 
 @bp.post("/api-tokens")
+@keeps_typed_input
 def issue_token():
     form = ApiTokenForm()
     if not form.validate_on_submit():
@@ -76,6 +77,7 @@ def webhooks():
 
 
 @bp.post("/webhooks")
+@keeps_typed_input
 def register_webhook():
     form = WebhookForm()
     if not form.validate_on_submit():

@@ -14,7 +14,7 @@ from ..domain.editions import current_edition
 from ..domain.entry_list import PAGE_SIZES
 from ..domain.saved_views import views_of
 from ..entries.forms import ConfirmForm
-from ..errors import Refused
+from ..errors import Refused, keeps_typed_input
 from ..extensions import db
 from ..links import public_url
 from ..models import Entry, Organisation
@@ -67,6 +67,7 @@ def _company_page(company: Organisation, *, form=None, invite=None, merge=None, 
 
 
 @bp.route("/companies/<int:organisation_id>", methods=["GET", "POST"])
+@keeps_typed_input
 def company(organisation_id: int):
     company = db.get_or_404(Organisation, organisation_id)
     if request.method == "GET":
@@ -86,6 +87,7 @@ def company(organisation_id: int):
 
 
 @bp.post("/companies/<int:organisation_id>/invite")
+@keeps_typed_input
 def invite(organisation_id: int):
     """Invite (or invite again) the company's contact, or give a colleague access: a single-use link by mail."""
     company = db.get_or_404(Organisation, organisation_id)
@@ -119,6 +121,7 @@ def invite(organisation_id: int):
 
 
 @bp.post("/companies/<int:organisation_id>/merge")
+@keeps_typed_input
 def merge(organisation_id: int):
     """Fold a duplicate into this company: first a preview of what moves, then the confirmed merge."""
     company = db.get_or_404(Organisation, organisation_id)

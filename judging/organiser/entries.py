@@ -24,7 +24,7 @@ from ..domain.entry_list import (
 from ..domain.saved_views import views_of
 from ..downloads import pack_entries, pack_size
 from ..entries.forms import INNOVATION_LABELS, MATURITY_LABELS, ConfirmForm
-from ..errors import Refused
+from ..errors import Refused, keeps_typed_input
 from ..extensions import db
 from ..forms import options
 from ..models import ENTRY_STATUSES, Entry
@@ -138,6 +138,7 @@ def bulk():
 
 
 @bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
+@keeps_typed_input
 def entry(entry_id: int):
     item = db.session.get(Entry, entry_id, options=[selectinload(Entry.attachments), selectinload(Entry.organisation)])
     if item is None:
@@ -158,6 +159,7 @@ def entry(entry_id: int):
 
 
 @bp.post("/entries/<int:entry_id>/reinstate")
+@keeps_typed_input
 def reinstate_entry(entry_id: int):
     """Undo a disqualification, with the reason recorded in the audit trail."""
     item = db.get_or_404(Entry, entry_id)

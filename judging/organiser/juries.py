@@ -10,6 +10,7 @@ from ..auth.tokens import make_token
 from ..domain import juries as services
 from ..domain.editions import current_edition, round_from_request
 from ..entries.forms import ConfirmForm
+from ..errors import keeps_typed_input
 from ..extensions import db
 from ..jury.forms import (
     CONFLICT_LABELS,
@@ -59,6 +60,7 @@ def _juries_page(edition, invite: InviteJurorForm | None = None, status: int = 2
 
 
 @bp.post("/juries/invite")
+@keeps_typed_input
 def invite_juror():
     edition = current_edition()
     form = InviteJurorForm()
@@ -120,6 +122,7 @@ def make_president(member_id: int):
 
 
 @bp.route("/conflicts", methods=["GET", "POST"])
+@keeps_typed_input
 def conflicts():
     edition = current_edition()
     form = OrganiserConflictForm()

@@ -12,7 +12,7 @@ from flask_login import current_user
 from .. import jobs
 from ..domain import messaging as services
 from ..domain.editions import current_edition
-from ..errors import Refused
+from ..errors import Refused, keeps_typed_input
 from ..extensions import db
 from ..models import Message
 from .forms import MessageForm
@@ -43,6 +43,7 @@ def messages():
 
 
 @bp.post("/messages")
+@keeps_typed_input
 def send():
     """Without `confirm`: the preview (recipients, and the mail as the first reader of each language gets it).
     With it: sent to each recipient in their language, and logged."""

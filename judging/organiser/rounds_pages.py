@@ -13,7 +13,7 @@ from ..domain import rounds
 from ..domain.editions import current_edition
 from ..domain.results import juror_names, round_results
 from ..entries.forms import ConfirmForm
-from ..errors import Refused
+from ..errors import Refused, keeps_typed_input
 from ..extensions import db
 from ..links import public_url
 from ..models import Entry, Round
@@ -106,6 +106,7 @@ def round_page(round_id: int):
 
 
 @bp.post("/rounds/<int:round_id>/settings")
+@keeps_typed_input
 def round_settings(round_id: int):
     round_ = _round(round_id)
     form = RoundForm(zone=round_.category.edition.timezone)
@@ -162,6 +163,7 @@ def calibration(round_id: int):
 
 
 @bp.post("/rounds/<int:round_id>/joint-winners")
+@keeps_typed_input
 def joint_winners(round_id: int):
     round_ = _round(round_id)
     form = JointWinnersForm()

@@ -13,7 +13,7 @@ from ..domain.progress import edition_progress, entries_by_status
 from ..domain.results import round_results
 from ..domain.whats_left import submissions_by_day, whats_left
 from ..entries.forms import ConfirmForm
-from ..errors import Refused
+from ..errors import Refused, keeps_typed_input
 from ..extensions import db
 from ..links import public_url
 from ..models import ENTRY_STATUSES, Category, Edition, Entry
@@ -71,6 +71,7 @@ def send_reminders():
 
 
 @bp.route("/editions/new", methods=["GET", "POST"])
+@keeps_typed_input
 def new_edition():
     """Create an edition, empty of entries: from the default categories or as a copy of an earlier edition."""
     editions = db.session.scalars(db.select(Edition).order_by(Edition.id.desc())).all()
@@ -115,6 +116,7 @@ def _saved(form, save) -> int | None:
 
 
 @bp.route("/edition", methods=["GET", "POST"])
+@keeps_typed_input
 def edit_edition():
     edition = current_edition()
     form = EditionForm(obj=edition)
@@ -137,6 +139,7 @@ def make_current(edition_id: int):
 
 
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@keeps_typed_input
 def edit_category(category_id: int):
     category = db.get_or_404(Category, category_id)
     form = CategoryForm(obj=category)

@@ -9,7 +9,7 @@ import pytest
 
 from judging.domain import juries as jury_services
 from judging.extensions import db
-from judging.models import Entry
+from judging.models import Assignment, Entry, utcnow
 
 EXPIRED = "Your session expired: nothing was saved."
 EXPIRED_FR = "Votre session a expiré : rien n’a été enregistré."
@@ -24,8 +24,21 @@ def world(make):
     jury_services.add_member(actor=organiser, category=category, juror=juror)
     exhibitor = make.user("exhibitor")
     entry = make.entry(edition=edition, organisation=exhibitor.organisation, status="draft", title="Saved title")
+    edition.scoring_opens_at = utcnow() - timedelta(hours=1)  # the jury scores already (the demo's first show day)
+    scored = make.entry(edition=edition, title="Scored entry")
+    round_ = category.rounds[0]
+    db.session.add(Assignment(round_id=round_.id, entry_id=scored.id, juror_id=juror.id))
     db.session.commit()
-    return dict(edition=edition, category=category, entry=entry, organiser=organiser, exhibitor=exhibitor)
+    return dict(
+        edition=edition,
+        category=category,
+        entry=entry,
+        scored=scored,
+        round=round_,
+        organiser=organiser,
+        exhibitor=exhibitor,
+        juror=juror,
+    )
 
 
 # (who posts, the page's address, what is typed, a typed value the page must show again)
@@ -87,6 +100,54 @@ TYPED_FORMS = {
         lambda w: {"name": "Kept company name", "country": "FR", "hall": "5", "stand": "B1"},
         "Kept company name",
     ),
+    "invite a juror": (
+        "organiser",
+        "/organiser/juries/invite",
+        lambda w: {"name": "Kept Juror", "email": "kept.juror@example.com", "category": w["category"].id},
+        "Kept Juror",
+    ),
+    "round settings": (
+        "organiser",
+        "/organiser/rounds/{round}/settings",
+        lambda w: {"name": "Kept round", "name_fr": "Tour", "jurors_per_entry": "3", "slot_minutes": "10"},
+        "Kept round",
+    ),
+    "disqualify": (
+        "organiser",
+        "/organiser/entries/{entry}",
+        lambda w: {"reason": "Kept reason for disqualifying"},
+        "Kept reason for disqualifying",
+    ),
+    "merge a duplicate": (
+        "organiser",
+        "/organiser/companies/{company}/merge",
+        lambda w: {"duplicate": "Kept duplicate name"},
+        "Kept duplicate name",
+    ),
+    "conflict register": (
+        "organiser",
+        "/organiser/conflicts",
+        lambda w: {"juror": w["juror"].id, "organisation": w["exhibitor"].organisation_id, "reason": "Kept cousin"},
+        "Kept cousin",
+    ),
+    "webhook": (
+        "organiser",
+        "/organiser/webhooks",
+        lambda w: {"url": "https://kept.example/hook"},
+        "https://kept.example/hook",
+    ),
+    "declare a conflict": (
+        "juror",
+        "/jury/conflicts",
+        lambda w: {"organisation": w["exhibitor"].organisation_id, "kind": "other", "reason": "Kept tie"},
+        "Kept tie",
+    ),
+    "scorecard": (
+        "juror",
+        "/jury/entries/{scored}/score",
+        lambda w: {"mark-innovation": "7", "overall_comment": "Kept comment of the juror", "version": "0"},
+        "Kept comment of the juror",
+    ),
 }
 
 
@@ -97,7 +158,11 @@ def _login(login_as, world, who):
 
 def _address(world, template):
     return template.format(
-        entry=world["entry"].id, category=world["category"].id, company=world["exhibitor"].organisation_id
+        entry=world["entry"].id,
+        category=world["category"].id,
+        company=world["exhibitor"].organisation_id,
+        round=world["round"].id,
+        scored=world["scored"].id,
     )
 
 
@@ -119,6 +184,26 @@ def test_expired_session_gives_the_form_back_as_typed(app, client, login_as, wor
     _assert_same_page(response, kept, EXPIRED)
     db.session.refresh(world["entry"])
     assert world["entry"].title == "Saved title"
+
+
+def test_an_expired_session_never_acts_on_a_form_that_is_not_shown_again(app, client, login_as, world):
+    login_as(world["exhibitor"])
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/auth/logout", data={"csrf_token": "expired"})
+    assert response.status_code == 400
+    app.config["WTF_CSRF_ENABLED"] = False
+    assert client.get("/entries/").status_code == 200  # still logged in: a forged logout does nothing
+
+
+def test_a_form_not_shown_again_goes_back_to_its_page_after_an_expired_session(app, client, login_as, world):
+    login_as(world["organiser"])
+    app.config["WTF_CSRF_ENABLED"] = True
+    juries = "http://awards.test/organiser/juries"
+    response = client.post(
+        f"/organiser/juries/{world['category'].id}/members", data={"juror": "1"}, headers={"Referer": juries}
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/organiser/juries"
+    assert EXPIRED in client.get("/organiser/juries").get_data(as_text=True)
 
 
 def test_expired_session_is_said_in_the_readers_language(app, client, login_as, make, world):
