@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from babel import Locale
+from flask import request
 from flask_babel import get_locale, lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, ValidationError
 
@@ -97,3 +98,22 @@ def password_policy(form, field) -> None:
     problem = password_problem(field.data or "", user_inputs=inputs)
     if problem:
         raise ValidationError(problem)
+
+
+def save_form(form, save) -> int | None:
+    """Run `save` once `form` validates: None when it is saved; else the status to show the form again with, as
+    typed, the reasons beside its fields or above it (a refusal of the services too, checked at the flush as
+    well, such as a frozen edition: never a dead-end page)."""
+    from .errors import Refused
+    from .extensions import db
+
+    if not form.validate_on_submit():
+        return 400 if request.method == "POST" else 200
+    try:
+        save()
+        db.session.flush()
+    except Refused as refusal:
+        db.session.rollback()
+        refusal.show_on(form)
+        return refusal.status
+    return None

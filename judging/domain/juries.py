@@ -186,7 +186,7 @@ def invite_juror(*, actor: User, category: Category, email: str, name: str, lang
     email = normalise_email(email)
     juror = db.session.scalar(db.select(User).where(User.email == email))
     if juror is not None and juror.role != "juror":
-        raise Refused(_("%(email)s already has an account that is not a juror's.", email=email), 409)
+        raise Refused(_("%(email)s already has an account that is not a juror's.", email=email), 409, field="email")
     if juror is None:
         juror = User(email=email, name=name.strip(), role="juror", language=language)
         db.session.add(juror)

@@ -15,6 +15,7 @@ from ..domain.permissions import may_judge
 from ..entries.forms import ConfirmForm
 from ..errors import Refused, keeps_typed_input
 from ..extensions import db
+from ..forms import save_form
 from ..models import Assignment, Entry, Organisation, Round
 from ..templating import language
 from .blueprint import bp, my_round, my_rounds
@@ -64,18 +65,20 @@ def conflicts():
     edition = current_edition()
     form = ConflictForm()
     form.organisation.choices = organisation_choices(services.exhibiting_organisations(edition))
-    if form.validate_on_submit():
-        services.declare_conflict(
+    status = save_form(
+        form,
+        lambda: services.declare_conflict(
             actor=current_user,
             juror=current_user,
             organisation=db.session.get(Organisation, form.organisation.data),
             kind=form.kind.data,
             reason=form.reason.data,
-        )
+        ),
+    )
+    if status is None:
         flash(_("Thank you: you will not judge this company's entries."), "success")
         return redirect(url_for("jury.conflicts"))
     declared = worklist.declared_conflicts(current_user)
-    status = 400 if request.method == "POST" else 200
     return render_template(
         "jury/conflicts.html", form=form, declared=declared, labels=CONFLICT_LABELS, employer=current_user.organisation
     ), status
@@ -87,11 +90,12 @@ def recuse(entry_id: int):
     assignment = my_assignment(entry_id, request.args.get("round", type=int))
     entry = db.session.get(Entry, entry_id)
     form = RecuseForm()
-    if form.validate_on_submit():
-        services.recuse(juror=current_user, assignment=assignment, reason=form.reason.data)
+    status = save_form(
+        form, lambda: services.recuse(juror=current_user, assignment=assignment, reason=form.reason.data)
+    )
+    if status is None:
         flash(_("You no longer judge '%(title)s'. The organisers are informed.", title=entry.title), "info")
         return redirect(url_for("jury.my_entries"))
-    status = 400 if request.method == "POST" else 200
     return render_template("jury/recuse.html", form=form, entry=entry), status
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,8 +10,9 @@ from ..auth.tokens import make_token
 from ..domain import juries as services
 from ..domain.editions import current_edition, round_from_request
 from ..entries.forms import ConfirmForm
-from ..errors import keeps_typed_input
+from ..errors import Refused, keeps_typed_input
 from ..extensions import db
+from ..forms import save_form
 from ..jury.forms import (
     CONFLICT_LABELS,
     ROLE_LABELS,
@@ -68,14 +69,19 @@ def invite_juror():
     if not form.validate_on_submit():
         return _juries_page(edition, invite=form, status=400)
     category = db.get_or_404(Category, form.category.data)
-    juror = services.invite_juror(
-        actor=current_user,
-        category=category,
-        email=form.email.data,
-        name=form.name.data,
-        language=form.language.data,
-        invitation_url_for=_invitation_url,
-    )
+    try:
+        juror = services.invite_juror(
+            actor=current_user,
+            category=category,
+            email=form.email.data,
+            name=form.name.data,
+            language=form.language.data,
+            invitation_url_for=_invitation_url,
+        )
+    except Refused as refusal:  # an address that is not a juror's: said beside it, what was typed kept
+        db.session.rollback()
+        refusal.show_on(form)
+        return _juries_page(current_edition(), invite=form, status=refusal.status)
     flash(
         _("%(email)s is on the jury of %(category)s.", email=juror.email, category=category.name(language())), "success"
     )
@@ -128,18 +134,20 @@ def conflicts():
     form = OrganiserConflictForm()
     form.juror.choices = juror_choices(services.juror_accounts())
     form.organisation.choices = organisation_choices(services.exhibiting_organisations(edition))
-    if form.validate_on_submit():
-        services.declare_conflict(
+    status = save_form(
+        form,
+        lambda: services.declare_conflict(
             actor=current_user,
             juror=db.session.get(User, form.juror.data),
             organisation=db.session.get(Organisation, form.organisation.data),
             kind=form.kind.data,
             reason=form.reason.data,
-        )
+        ),
+    )
+    if status is None:
         flash(_("Conflict recorded."), "success")
         return redirect(url_for("organiser.juries.conflicts", edition=edition.id))
     register = services.conflict_register()
-    status = 400 if request.method == "POST" else 200
     return render_template(
         "organiser/conflicts.html",
         edition=edition,

@@ -15,6 +15,7 @@ from ..domain.whats_left import submissions_by_day, whats_left
 from ..entries.forms import ConfirmForm
 from ..errors import Refused, keeps_typed_input
 from ..extensions import db
+from ..forms import save_form
 from ..links import public_url
 from ..models import ENTRY_STATUSES, Category, Edition, Entry
 from .forms import CategoryForm, EditionForm, NewEditionForm, UnfreezeForm
@@ -100,27 +101,12 @@ def new_edition():
     return render_template("organiser/edition.html", form=form, edition=None, first=not editions), status
 
 
-def _saved(form, save) -> int | None:
-    """Run `save` for a valid `form`: None once saved; else the status of the form shown again, as typed, with
-    the reasons beside the fields (a rule checked at the flush too, such as a frozen edition: no dead end)."""
-    if not form.validate_on_submit():
-        return 400 if request.method == "POST" else 200
-    try:
-        save()
-        db.session.flush()
-    except Refused as refusal:
-        db.session.rollback()
-        refusal.show_on(form)
-        return refusal.status
-    return None
-
-
 @bp.route("/edition", methods=["GET", "POST"])
 @keeps_typed_input
 def edit_edition():
     edition = current_edition()
     form = EditionForm(obj=edition)
-    status = _saved(
+    status = save_form(
         form, lambda: services.update_edition(actor=current_user, edition=edition, values=form.utc_values())
     )
     if status is None:
@@ -144,7 +130,7 @@ def edit_category(category_id: int):
     category = db.get_or_404(Category, category_id)
     form = CategoryForm(obj=category)
     values = {field: getattr(form, field).data for field in services.CATEGORY_FIELDS}
-    status = _saved(form, lambda: services.update_category(actor=current_user, category=category, values=values))
+    status = save_form(form, lambda: services.update_category(actor=current_user, category=category, values=values))
     if status is None:
         flash(_("Category saved."), "success")
         return redirect(url_for("organiser.dashboard", edition=category.edition_id))

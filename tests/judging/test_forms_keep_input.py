@@ -314,3 +314,31 @@ def test_a_kept_file_unticked_is_not_attached(client, login_as, world):
     assert client.post(address, data=dict(data, title="Saved again")).status_code == 302
     db.session.refresh(entry)
     assert entry.title == "Saved again" and entry.attachments == []
+
+
+def test_a_rule_of_the_awards_is_said_on_the_form_as_typed(client, login_as, world):
+    """Refusals raised by the services (not by a field's own check) come back on the form too."""
+    login_as(world["organiser"])
+    response = client.post(
+        "/organiser/juries/invite",
+        data={
+            "name": "Typed Juror",
+            "email": world["exhibitor"].email,
+            "category": world["category"].id,
+            "language": "en",
+        },
+    )
+    _assert_same_page(response, "Typed Juror", "already has an account that is not a juror")
+    page = response.get_data(as_text=True)
+    email_field = page[page.index('for="email"') :]
+    assert "not a juror" in email_field[: email_field.index("</div>")]
+
+    conflict = {
+        "juror": world["juror"].id,
+        "organisation": world["exhibitor"].organisation_id,
+        "kind": "other",
+        "reason": "Typed cousin",
+    }
+    assert client.post("/organiser/conflicts", data=conflict).status_code == 302
+    response = client.post("/organiser/conflicts", data=dict(conflict, reason="Typed again"))
+    _assert_same_page(response, "Typed again", "This conflict is already declared.")
