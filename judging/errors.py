@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, session
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, NotFound, SecurityError
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound, SecurityError
 
 
 class Refused(Exception):
@@ -220,6 +220,8 @@ def register(app: Flask) -> None:
             from .extensions import db
 
             db.session.rollback()  # a form refused as a whole: back to its page, the reason on top, nothing kept
+            if message == BadRequest.description:  # werkzeug's words, in English only
+                message = _("This form could not be read, and nothing was saved: check it and send it again.")
             flash(message, "error")
             return redirect(back, 303)
         if status == 404 and message == NotFound.description:

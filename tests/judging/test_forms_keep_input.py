@@ -342,3 +342,15 @@ def test_a_rule_of_the_awards_is_said_on_the_form_as_typed(client, login_as, wor
     assert client.post("/organiser/conflicts", data=conflict).status_code == 302
     response = client.post("/organiser/conflicts", data=dict(conflict, reason="Typed again"))
     _assert_same_page(response, "Typed again", "This conflict is already declared.")
+
+
+def test_a_form_refused_without_a_reason_says_so_in_the_readers_language(client, login_as, make, world):
+    login_as(make.user("organiser", language="fr"))
+    response = client.post(
+        "/organiser/entries/bulk",
+        data={"action": "no-such-action", "entry": world["entry"].id},
+        headers={"Referer": "http://awards.test/organiser/entries"},
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/organiser/entries"
+    page = client.get("/organiser/entries").get_data(as_text=True)
+    assert "Ce formulaire n’a pas pu être lu et rien n’a été enregistré" in page
