@@ -193,6 +193,7 @@ class ResultsBook:
     method_names: Mapping[str, str] = field(default_factory=dict)
     override_note: str = ""  # set on the one export made under a sign-off override, never stored with the results
     translate: Callable[[str], str] = field(default=as_is, compare=False, repr=False)  # labels' language
+    branding: str = "Milipol Innovation Awards"  # the show's name on the cover and in the file's properties
 
 
 # --- shared layout ------------------------------------------------------------------------------------------
@@ -570,13 +571,9 @@ def _ceremony(workbook: Workbook, book: ResultsBook, ordered: Sequence[CategoryR
     _ = book.translate
     sheet = workbook.create_sheet(_("Ceremony"))
     across = len(CEREMONY_HEADER)
+    title = _("%(edition)s ceremony - %(branding)s") % {"edition": book.edition, "branding": book.branding}
     above = [
-        _title(
-            sheet,
-            _("%(edition)s - Innovation Awards ceremony") % {"edition": book.edition},
-            size=16,
-            across=across,
-        ),
+        _title(sheet, title, size=16, across=across),
         _title(
             sheet,
             _("Categories in ceremony order; a shared place is shown for every entry holding it."),
@@ -835,8 +832,8 @@ def results_workbook(book: ResultsBook) -> Workbook:
     _ = book.translate
     workbook = _Book()
     workbook.properties.title = _("%(edition)s - results") % {"edition": book.edition}
-    workbook.properties.creator = "Milipol Innovation Awards"  # never the organiser's or a juror's name
-    workbook.properties.lastModifiedBy = "Milipol Innovation Awards"
+    workbook.properties.creator = book.branding  # never the organiser's or a juror's name
+    workbook.properties.lastModifiedBy = book.branding
     ordered = sorted(book.categories, key=lambda c: c.position)
     _ceremony(workbook, book, ordered)
     used = {_(name).lower() for name in SHEET_NAMES}

@@ -94,7 +94,14 @@ def _edition_commands(app: Flask) -> None:
         metavar="SLUG",
         help="Copy this edition's categories, criteria and weights, rounds, juries and settings.",
     )
-    @click.option("--current", is_flag=True, help="Make it the current edition.")
+    @click.option(
+        "--show",
+        "show_name",
+        default=None,
+        help='The show, by short name or name, e.g. "Milipol Qatar" (created when new; default: the copied '
+        "edition's show, else the default show).",
+    )
+    @click.option("--current", is_flag=True, help="Make it the show's current edition.")
     @click.option(
         "--status", type=click.Choice(["preparing", "live", "archived"]), default="preparing", show_default=True
     )
@@ -109,6 +116,7 @@ def _edition_commands(app: Flask) -> None:
         venue,
         zone,
         clone_from,
+        show_name,
         current,
         status,
         entries_open,
@@ -120,6 +128,7 @@ def _edition_commands(app: Flask) -> None:
         """Create an edition (dates in its time zone, in order: entries open < deadline <= scoring opens <
         scoring closes <= ceremony)."""
         from .domain.editions import create_edition as create, date_order_problems, is_time_zone, to_utc
+        from .domain.shows import find_or_create_show
         from .errors import Refused
         from .models import Edition
         from .wording import DATE_LABELS, describe_date_order
@@ -143,7 +152,9 @@ def _edition_commands(app: Flask) -> None:
         if problems:
             raise click.ClickException("\n".join(f"{DATE_LABELS[p.field]}: {describe_date_order(p)}" for p in problems))
         try:
+            show = find_or_create_show(show_name) if show_name else None
             edition = create(
+                show=show,
                 slug=slug,
                 name=name,
                 venue=venue,
@@ -157,7 +168,7 @@ def _edition_commands(app: Flask) -> None:
             raise click.ClickException(refusal.message) from None
         copied = f", a copy of {source.name}" if source else ", with the default categories"
         click.echo(
-            f"Created {edition.name} ({edition.slug}, id {edition.id}{copied}"
+            f"Created {edition.name} ({edition.slug}, id {edition.id}, show {edition.show.name}{copied}"
             f"{', current' if edition.is_current else ''}; dates in {zone})."
         )
 
@@ -312,14 +323,11 @@ def _progress_option(command):
 
 
 def _edition(edition_id: int | None):
-    """The edition of `--edition ID`, else the current one; a clear refusal when there is none."""
+    """The edition of `--edition ID`, else the default show's current one; a clear refusal when there is none."""
+    from .domain.editions import default_edition
     from .models import Edition
 
-    edition = (
-        db.session.get(Edition, edition_id)
-        if edition_id
-        else db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True)))
-    )
+    edition = db.session.get(Edition, edition_id) if edition_id else default_edition()
     if edition is None:
         raise click.ClickException("No such edition.")
     return edition

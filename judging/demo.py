@@ -16,6 +16,7 @@ from .models import Category, Edition, Entry, Jury, JuryMember, Organisation, Us
 DEMO_PASSWORD = "demo-awards-2027"
 DEMO_SLUG = "milipol-paris-2027"
 OPEN_SLUG = "milipol-qatar-2028"
+QATAR_SHOW = "Milipol Qatar"
 PREVIOUS_SLUG = "milipol-paris-2025"
 PREVIOUS_ENTRIES_PER_CATEGORY = 6
 DEMO_LOGINS = [
@@ -234,14 +235,18 @@ def _edition() -> tuple[Edition, bool]:
 
 
 def _open_edition() -> bool:
-    """A second edition still taking entries, so that submission can be tried too."""
+    """A second show, Milipol Qatar, with its edition still taking entries: submission can be tried too, and the
+    organisers' menu shows two shows side by side."""
     from .domain.editions import create_edition
+    from .domain.shows import find_or_create_show
 
     if db.session.scalar(db.select(Edition).where(Edition.slug == OPEN_SLUG)) is not None:
         return False
     today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     show = today + timedelta(days=120)
     create_edition(
+        show=find_or_create_show(QATAR_SHOW),
+        current=True,
         slug=OPEN_SLUG,
         name="Milipol Qatar 2028",
         venue="Doha Exhibition and Convention Center",

@@ -236,6 +236,7 @@ def _results_book(
         )
     return ResultsBook(
         edition=edition.name,
+        branding=edition.show.branding_name,
         method=edition.scoring_method,
         parameters={"trim": edition.trim, "min_scorecards": edition.min_scorecards, "bootstrap resamples": 1000},
         categories=tuple(results),

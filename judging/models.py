@@ -46,16 +46,43 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+class Show(db.Model):
+    """A trade show whose awards run year after year, e.g. "Milipol Qatar": its editions, and the name its pages,
+    mails and ceremony workbook carry. One show is the default, the one the plain public addresses are about."""
+
+    __table_args__ = (
+        # At most one default show, enforced by the database itself.
+        sa.Index(
+            "uq_show_one_default",
+            "is_default",
+            unique=True,
+            sqlite_where=sa.text("is_default"),
+            postgresql_where=sa.text("is_default"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    # What the header, the footer, the mails and the ceremony workbook say, e.g. "Milipol Qatar Innovation Awards".
+    branding_name: Mapped[str] = mapped_column(sa.String(200))
+    is_default: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    editions: Mapped[list[Edition]] = relationship(back_populates="show", order_by="Edition.id.desc()")
+
+
 class Edition(db.Model):
-    """One show's awards, e.g. "Milipol Paris 2025". Exactly one edition is current by default."""
+    """One show's awards of one year, e.g. "Milipol Paris 2025". At most one edition of each show is current."""
 
     __table_args__ = (
         sa.CheckConstraint(_in("status", EDITION_STATUSES), name="status"),
         sa.CheckConstraint(_in("results_state", RESULTS_STATES), name="results_state"),
         sa.CheckConstraint(_in("scoring_method", SCORING_METHODS), name="scoring_method"),
-        # At most one current edition, enforced by the database itself.
+        # At most one current edition per show, enforced by the database itself.
         sa.Index(
-            "uq_edition_one_current",
+            "uq_edition_one_current_per_show",
+            "show_id",
             "is_current",
             unique=True,
             sqlite_where=sa.text("is_current"),
@@ -64,6 +91,7 @@ class Edition(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(sa.ForeignKey("show.id"), index=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     venue: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -92,6 +120,7 @@ class Edition(db.Model):
     min_scorecards: Mapped[int] = mapped_column(default=3)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    show: Mapped[Show] = relationship(back_populates="editions")
     categories: Mapped[list[Category]] = relationship(
         back_populates="edition", order_by="Category.position", cascade="all, delete-orphan"
     )

@@ -17,7 +17,45 @@ bp = Blueprint("public", __name__)
 def index():
     if current_user.is_authenticated:
         return redirect(url_for("auth.account"))
-    return render_template("public/index.html", edition=current_edition(required=False))
+    edition = current_edition(required=False)
+    published = _published(edition.show if edition else None)
+    return render_template("public/index.html", edition=edition, published=published)
+
+
+@bp.get("/shows/<show_slug>")
+def show(show_slug: str):
+    """A show's own welcome page: its current edition, and the winners of its published editions."""
+    from .domain.shows import current_of, show_by_slug
+
+    show = show_by_slug(show_slug)
+    if show is None:
+        abort(404)
+    return render_template("public/index.html", edition=current_of(show), published=_published(show), show=show)
+
+
+@bp.get("/shows/<show_slug>/winners")
+def show_winners(show_slug: str):
+    """The winners of a show's latest published edition."""
+    from .domain.shows import show_by_slug
+
+    show = show_by_slug(show_slug)
+    latest = _published(show)[:1] if show is not None else []
+    if not latest:
+        abort(404)
+    return _winners_page(latest[0])
+
+
+def _published(show):
+    """A show's editions whose results are published, newest first."""
+    from .models import Edition
+
+    if show is None:
+        return []
+    return db.session.scalars(
+        db.select(Edition)
+        .where(Edition.show_id == show.id, Edition.results_state == "published")
+        .order_by(Edition.id.desc())
+    ).all()
 
 
 @bp.get("/healthz")
@@ -34,14 +72,20 @@ def _language_form():
 @bp.get("/winners/<slug>")
 def winners(slug: str):
     """The public winners page of an edition, once its results are published."""
-    from sqlalchemy.orm import selectinload
-
-    from .domain.lifecycle import FINALIST, WINNER, outcomes
-    from .models import Edition, Entry
+    from .models import Edition
 
     edition = db.session.scalar(db.select(Edition).where(Edition.slug == slug))
     if edition is None or edition.results_state != "published":
         abort(404)
+    return _winners_page(edition)
+
+
+def _winners_page(edition):
+    from sqlalchemy.orm import selectinload
+
+    from .domain.lifecycle import FINALIST, WINNER, outcomes
+    from .models import Entry
+
     by_entry = outcomes(edition)
     entries = {
         e.id: e

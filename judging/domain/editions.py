@@ -8,28 +8,72 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import abort, request
+from flask import abort, g, has_request_context, request, session
 from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import contains_eager
 
 from ..errors import Refused
 from ..extensions import db
-from ..models import Category, Criterion, Edition, Jury, JuryMember, Round, User
+from ..models import Category, Criterion, Edition, Jury, JuryMember, Round, Show, User
 from ..text import slugify
-from . import audit
+from . import audit, shows
+from .permissions import is_organiser
+
+# The session key of the edition an organiser works on, chosen from the organisers' menu (see `work_on`).
+WORKING_EDITION = "working_edition"
 
 
 def current_edition(*, required: bool = True) -> Edition | None:
-    """The edition named by `?edition=ID`, else the current one; 404 when there is none."""
-    wanted = request.args.get("edition", type=int) if request else None
-    if wanted is not None:
-        edition = db.session.get(Edition, wanted)
+    """The edition a page is about: the one named by `?edition=ID`, else the current one of `?show=SLUG`, else
+    (for organisers) the one they chose to work on, else the current one of the default show; 404 when none.
+    Found once per request: the page and its header (the organisers' show and edition) share it."""
+    if has_request_context() and "page_edition" in g:
+        edition = g.page_edition
     else:
-        edition = db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True)))
-        if edition is None:  # no edition marked current: fall back to the newest
-            edition = db.session.scalar(db.select(Edition).order_by(Edition.id.desc()).limit(1))
+        edition = _find_edition()
+        if has_request_context():
+            g.page_edition = edition
     if edition is None and required:
         abort(404, description=_("No awards edition has been set up yet. Organisers create one from their dashboard."))
     return edition
+
+
+def _find_edition() -> Edition | None:
+    edition = None
+    if request and (wanted := request.args.get("edition", type=int)) is not None:
+        edition = db.session.get(Edition, wanted)
+    elif request and (slug := request.args.get("show")):
+        show = shows.show_by_slug(slug)
+        edition = shows.current_of(show) if show is not None else None
+    else:
+        if request and is_organiser(current_user) and session.get(WORKING_EDITION):
+            edition = db.session.get(Edition, session[WORKING_EDITION])
+        if edition is None:
+            edition = default_edition()
+    return edition
+
+
+def default_edition() -> Edition | None:
+    """The current edition of the default show (what the plain public addresses and the commands are about)."""
+    edition = db.session.scalar(
+        db.select(Edition)
+        .join(Edition.show)
+        .where(Show.is_default.is_(True))
+        .order_by(Edition.is_current.desc(), Edition.id.desc())
+        .options(contains_eager(Edition.show))
+        .limit(1)
+    )
+    if edition is None:  # the default show has no edition yet: any show's newest
+        edition = db.session.scalar(db.select(Edition).order_by(Edition.is_current.desc(), Edition.id.desc()))
+    return edition
+
+
+def work_on(edition: Edition) -> None:
+    """Remember, for this organiser's session, the edition their pages are about."""
+    session[WORKING_EDITION] = edition.id
+    if has_request_context():
+        g.page_edition = edition
 
 
 def round_from_request(edition: Edition):
@@ -150,13 +194,21 @@ def update_edition(*, actor: User, edition: Edition, values: dict) -> Edition:
 
 
 def make_current(*, actor: User, edition: Edition) -> None:
-    """Mark one edition current; the database allows only one."""
-    for other in db.session.scalars(db.select(Edition).where(Edition.is_current.is_(True))):
+    """Mark one edition current within its show; the database allows only one per show."""
+    _set_current(edition)
+    audit.record(actor=actor, action="edition.make_current", obj=edition, edition_id=edition.id)
+    db.session.flush()
+
+
+def _set_current(edition: Edition) -> None:
+    for other in db.session.scalars(
+        db.select(Edition).where(
+            Edition.show_id == edition.show_id, Edition.is_current.is_(True), Edition.id != edition.id
+        )
+    ):
         other.is_current = False
     db.session.flush()
     edition.is_current = True
-    audit.record(actor=actor, action="edition.make_current", obj=edition, edition_id=edition.id)
-    db.session.flush()
 
 
 def update_category(*, actor: User, category: Category, values: dict) -> Category:
@@ -193,15 +245,20 @@ def create_edition(
     venue: str | None = None,
     current: bool = False,
     clone_from: Edition | None = None,
+    show: Show | None = None,
     actor: User | None = None,
     **values,
 ) -> Edition:
-    """A new edition: a copy of `clone_from`'s categories, rounds, criteria, juries and settings, or else the six
-    default categories, each with its two rounds and default criteria. `values` are Edition columns (UTC)."""
+    """A new edition of `show` (else of `clone_from`'s show, else of the default show): a copy of `clone_from`'s
+    categories, rounds, criteria, juries and settings, or else the six default categories, each with its two
+    rounds and default criteria. `values` are Edition columns (UTC)."""
     slug = slug or unique_slug(name)
     if db.session.scalar(db.select(Edition.id).where(Edition.slug == slug)) is not None:
         raise Refused(_("An edition already uses the short name %(slug)s.", slug=slug), 409, field="slug")
-    edition = Edition(slug=slug, name=name, **values)
+    show = show or (clone_from.show if clone_from is not None else shows.default_show(create=True))
+    if clone_from is not None and clone_from.show_id != show.id:
+        raise Refused(_("An edition is copied from an earlier edition of the same show."), 400, field="clone_from")
+    edition = Edition(slug=slug, name=name, show=show, **values)
     if clone_from is not None:
         for setting in CLONED_SETTINGS:
             if values.get(setting) is None:
@@ -215,18 +272,18 @@ def create_edition(
         _copy_categories(clone_from, edition)
     db.session.flush()
     if current:
-        for other in db.session.scalars(
-            db.select(Edition).where(Edition.is_current.is_(True), Edition.id != edition.id)
-        ):
-            other.is_current = False
-        db.session.flush()
-        edition.is_current = True
+        _set_current(edition)
     audit.record(
         actor=actor,
         action="edition.create",
         obj=edition,
         edition_id=edition.id,
-        after={"slug": slug, "name": name, "copied_from": clone_from.slug if clone_from else None},
+        after={
+            "slug": slug,
+            "name": name,
+            "show": show.slug,
+            "copied_from": clone_from.slug if clone_from else None,
+        },
     )
     db.session.flush()
     return edition

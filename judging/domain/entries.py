@@ -196,6 +196,7 @@ def send_receipt(entry: Entry) -> None:
             title=entry.title,
             category=entry.category.name(user.language),
             when=when,
+            branding=entry.edition.show.branding_name,
         )
 
 

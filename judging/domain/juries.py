@@ -600,7 +600,13 @@ def remind_late_jurors(edition, *, scoring_url: str, progress=None) -> int:
     behind = list(jurors_behind(edition))
     for juror, submitted, assigned in behind:
         notifications.notify(
-            juror, "reminder", edition=edition.name, submitted=submitted, assigned=assigned, link=scoring_url
+            juror,
+            "reminder",
+            edition=edition.name,
+            submitted=submitted,
+            assigned=assigned,
+            link=scoring_url,
+            branding=edition.show.branding_name,
         )
         if progress is not None:
             progress(sent + 1, len(behind))

@@ -519,7 +519,12 @@ def send_result_mails(*, actor: User, edition: Edition, confirmed: bool) -> int:
     )
     for mail in mails:
         notifications.queue(
-            "results", to=mail.to.email, language=mail.language, key=f"edition:{edition.id}", **mail.context
+            "results",
+            to=mail.to.email,
+            language=mail.language,
+            key=f"edition:{edition.id}",
+            branding=edition.show.branding_name,
+            **mail.context,
         )
     db.session.flush()
     db.session.refresh(edition)

@@ -148,7 +148,15 @@ def send_message(*, actor: User, edition: Edition, draft: Draft, key: str | None
     for done, user in enumerate(people, start=1):
         language = "fr" if user.language == "fr" else "en"
         subject, body = (personalise(t, user=user, edition=edition) for t in draft.text_for(language))
-        notifications.queue("announcement", to=user.email, language=language, key=key, subject=subject, body=body)
+        notifications.queue(
+            "announcement",
+            to=user.email,
+            language=language,
+            key=key,
+            subject=subject,
+            body=body,
+            branding=edition.show.branding_name,
+        )
         message.recipients.append(MessageRecipient(user_id=user.id, email=user.email, language=user.language))
         if progress is not None and (done % 50 == 0 or done == len(people)):
             progress(done, len(people))

@@ -62,8 +62,8 @@ def html_paragraphs(text: str) -> list[Markup]:
     return paragraphs
 
 
-def render(kind: str, *, language: str, **context) -> tuple[str, str, str]:
-    """(subject, text, html) of the mail `kind` in `language`."""
+def render(kind: str, *, language: str, branding: str = "", **context) -> tuple[str, str, str]:
+    """(subject, text, html) of the mail `kind` in `language`, headed by the show's `branding` name when given."""
     if kind not in KINDS:
         raise ValueError(f"unknown mail {kind!r}")
     env = current_app.jinja_env
@@ -74,7 +74,7 @@ def render(kind: str, *, language: str, **context) -> tuple[str, str, str]:
         subject = header_text("".join(blocks["subject"](template.new_context(values))))
         text = re.sub(r"\n{3,}", "\n\n", "".join(blocks["body"](template.new_context(values))).strip()) + "\n"
         html = env.get_template("mail/layout.html").render(
-            subject=subject, paragraphs=html_paragraphs(text), language=language
+            subject=subject, paragraphs=html_paragraphs(text), language=language, branding=branding
         )
     return subject, text, html
 

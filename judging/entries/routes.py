@@ -93,7 +93,10 @@ def dashboard_page(invite=None, status: int = 200):
     others = [
         e
         for e in db.session.scalars(
-            db.select(Edition).where(Edition.id != edition.id, Edition.status == "live").order_by(Edition.id)
+            db.select(Edition)
+            .where(Edition.id != edition.id, Edition.status == "live")
+            .options(selectinload(Edition.show))
+            .order_by(Edition.id)
         )
         if e.accepts_entries()
     ]

@@ -132,24 +132,41 @@ class NewEditionForm(EditionForm):
             ),
         ],
     )
+    show = SelectField(_l("Show"), coerce=int)
     clone_from = SelectField(_l("Start from"), coerce=int, default=0)
-    make_current = BooleanField(_l("Make it the current edition"), default=True)
+    make_current = BooleanField(_l("Make it the show's current edition"), default=True)
     # Set on the edition's page afterwards; a copy keeps those of the edition it copies.
     max_entries_per_category = None
     scoring_method = None
 
-    def __init__(self, *args, editions=(), **kwargs):
+    def __init__(self, *args, editions=(), shows=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.show.choices = options((s.id, s.name) for s in shows)
+        if self.show.data is None and shows:  # not posted (a script, an older form): the first show, the default one
+            self.show.data = shows[0].id
         self.clone_from.choices = options(
             [(0, _l("The six default categories, criteria and rounds"))]
             + [
                 (
                     e.id,
-                    _l("A copy of %(name)s (categories, criteria and weights, rounds, juries, settings)", name=e.name),
+                    _l(
+                        "A copy of %(name)s of %(show)s (categories, criteria and weights, rounds, juries, settings)",
+                        name=e.name,
+                        show=e.show.name,
+                    ),
                 )
                 for e in editions
             ]
         )
+
+
+class ShowForm(FlaskForm):
+    """A show: its name, and the name its pages, mails and ceremony workbook carry."""
+
+    name = StringField(_l("Name of the show, e.g. Milipol Qatar"), validators=[DataRequired(), Length(max=200)])
+    branding_name = StringField(
+        _l("Branding name (empty: the name followed by Innovation Awards)"), validators=[Optional(), Length(max=200)]
+    )
 
 
 class CategoryForm(FlaskForm):

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..domain import editions as services, juries as jury_services
+from ..domain import editions as services, juries as jury_services, shows as show_services
 from ..domain.editions import current_edition
 from ..domain.permissions import organiser_may, role_required
 from ..domain.progress import edition_progress, entries_by_status
@@ -17,8 +17,8 @@ from ..errors import Refused, keeps_typed_input
 from ..extensions import db
 from ..forms import save_form
 from ..links import public_url
-from ..models import ENTRY_STATUSES, Category, Edition, Entry
-from .forms import CategoryForm, EditionForm, NewEditionForm, UnfreezeForm
+from ..models import ENTRY_STATUSES, Category, Edition, Entry, Show
+from .forms import CategoryForm, EditionForm, NewEditionForm, ShowForm, UnfreezeForm
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -37,7 +37,9 @@ def dashboard():
     edition = current_edition(required=False)
     if edition is None:  # a fresh install: the first thing to do is to create the edition
         return redirect(url_for("organiser.new_edition"))
-    editions = db.session.scalars(db.select(Edition).order_by(Edition.id.desc())).all()
+    editions = db.session.scalars(
+        db.select(Edition).where(Edition.show_id == edition.show_id).order_by(Edition.id.desc())
+    ).all()
     progress = edition_progress(edition)
     leaders = {p.category.id: round_results(p.round, stability=True, resamples=300).ranking[:3] for p in progress}
     titles = {
@@ -76,7 +78,12 @@ def send_reminders():
 def new_edition():
     """Create an edition, empty of entries: from the default categories or as a copy of an earlier edition."""
     editions = db.session.scalars(db.select(Edition).order_by(Edition.id.desc())).all()
-    form = NewEditionForm(editions=editions)
+    shows = show_services.all_shows() or [show_services.default_show(create=True)]
+    form = NewEditionForm(editions=editions, shows=shows)
+    if request.method == "GET":  # the show asked for (from its menu), else the show being worked on
+        asked = request.args.get("show", type=int)
+        working = current_edition(required=False)
+        form.show.data = asked or (working.show_id if working else shows[0].id)
     if form.validate_on_submit():
         values = form.utc_values()
         source = db.session.get(Edition, values.pop("clone_from")) if form.clone_from.data else None
@@ -90,13 +97,15 @@ def new_edition():
                 venue=venue,
                 current=values["make_current"],
                 clone_from=source,
+                show=db.session.get(Show, values["show"]),
                 **fields,
             )
         except Refused as refusal:  # the short name is taken: said beside the field, what was typed kept
             refusal.show_on(form)
         else:
+            services.work_on(edition)
             flash(_("Edition %(name)s created.", name=edition.name), "success")
-            return redirect(url_for("organiser.dashboard", edition=edition.id))
+            return redirect(url_for("organiser.dashboard"))
     status = 400 if request.method == "POST" else 200
     return render_template("organiser/edition.html", form=form, edition=None, first=not editions), status
 
@@ -120,8 +129,73 @@ def make_current(edition_id: int):
     edition = db.get_or_404(Edition, edition_id)
     if ConfirmForm().validate_on_submit():
         services.make_current(actor=current_user, edition=edition)
-        flash(_("%(name)s is now the current edition.", name=edition.name), "success")
+        flash(
+            _("%(name)s is now the current edition of %(show)s.", name=edition.name, show=edition.show.name), "success"
+        )
     return redirect(url_for("organiser.dashboard"))
+
+
+@bp.post("/editions/<int:edition_id>/work")
+def work_on_edition(edition_id: int):
+    """Switch the organiser's pages to another edition (of any show) for the rest of their session."""
+    edition = db.get_or_404(Edition, edition_id)
+    if ConfirmForm().validate_on_submit():
+        services.work_on(edition)
+        flash(_("You are now working on %(edition)s (%(show)s).", edition=edition.name, show=edition.show.name), "info")
+    return redirect(url_for("organiser.dashboard"))
+
+
+@bp.route("/shows", methods=["GET", "POST"])
+def shows():
+    """Every show with its editions; a new show, renamed shows."""
+    form = ShowForm(prefix="new")
+    if form.validate_on_submit():
+        try:
+            show = show_services.create_show(
+                actor=current_user, name=form.name.data, branding_name=form.branding_name.data or ""
+            )
+        except Refused as refusal:
+            refusal.show_on(form)
+        else:
+            flash(_("Show %(name)s created: now create its first edition.", name=show.name), "success")
+            return redirect(url_for("organiser.new_edition", show=show.id))
+    status = 400 if request.method == "POST" else 200
+    all_shows = show_services.all_shows()
+    renames = {s.id: ShowForm(prefix=f"show{s.id}", obj=s) for s in all_shows}
+    return render_template("organiser/shows.html", form=form, shows=all_shows, renames=renames), status
+
+
+@bp.post("/shows/<int:show_id>")
+def rename_show(show_id: int):
+    show = db.get_or_404(Show, show_id)
+    form = ShowForm(prefix=f"show{show.id}")
+    if form.validate_on_submit():
+        try:
+            show_services.rename_show(
+                actor=current_user, show=show, name=form.name.data, branding_name=form.branding_name.data or ""
+            )
+        except Refused as refusal:
+            refusal.show_on(form)
+        else:
+            flash(_("Show %(name)s saved.", name=show.name), "success")
+            return redirect(url_for("organiser.shows"))
+    all_shows = show_services.all_shows()
+    renames = {s.id: ShowForm(prefix=f"show{s.id}", obj=s) for s in all_shows}
+    renames[show.id] = form
+    return render_template(
+        "organiser/shows.html", form=ShowForm(prefix="new", formdata=None), shows=all_shows, renames=renames
+    ), 400
+
+
+@bp.app_context_processor
+def _office_menu():
+    """What the organisers' header shows on every page: the show and edition the page is about, and every show's
+    editions to switch to (two statements, whatever the number of shows)."""
+    if not (request.blueprint or "").startswith("organiser") or not current_user.is_authenticated:
+        return {}
+    if current_user.role != "organiser":
+        return {}
+    return {"office_edition": current_edition(required=False), "office_shows": show_services.all_shows()}
 
 
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])

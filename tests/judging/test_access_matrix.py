@@ -58,6 +58,9 @@ ACCESS = {
     "public.index": EVERYONE,
     "public.healthz": EVERYONE,
     "public.winners": EVERYONE,
+    # A show's welcome page and the winners of its latest published edition (the matrix's edition is published).
+    "public.show": EVERYONE,
+    "public.show_winners": EVERYONE,
     "static": EVERYONE,
     "auth.login": EVERYONE,
     "auth.register": EVERYONE,
@@ -245,6 +248,8 @@ def _world(make):
         job_id=job.id,
         token="not-a-token",
         slug=edition.slug,
+        show_id=edition.show_id,
+        show_slug=edition.show.slug,
         kind="exhibitors",
         filename="app.css",
         user_id=people["exhibitor_b"].id,
