@@ -19,6 +19,8 @@ COMMUNICATION_ENDPOINTS = frozenset(
     {"organiser.send_reminders", "organiser.people.resend_invitation", "organiser.messages.send"}
 )
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Posts that change no data, only which show and edition the organiser's own pages are about: every organiser.
+NAVIGATION_ENDPOINTS = frozenset({"organiser.work_on_edition"})
 
 
 def organiser_may(user: User, endpoint: str | None, method: str) -> bool:
@@ -26,7 +28,7 @@ def organiser_may(user: User, endpoint: str | None, method: str) -> bool:
     a communications organiser reads and sends messages (reminders, invitations), and changes nothing else."""
     if not is_organiser(user):
         return False
-    if method in READING_METHODS or user.organiser_role == "full":
+    if method in READING_METHODS or user.organiser_role == "full" or endpoint in NAVIGATION_ENDPOINTS:
         return True
     return user.organiser_role == "communications" and endpoint in COMMUNICATION_ENDPOINTS
 

@@ -62,8 +62,8 @@ def all_shows() -> list[Show]:
 
 def _check_free(*, slug: str, name: str, show: Show | None = None) -> None:
     for column, value, message in (
-        (Show.slug, slug, _("A show already uses the short name %(slug)s.", slug=slug)),
         (Show.name, name, _("A show is already called %(name)s.", name=name)),
+        (Show.slug, slug, _("A show already uses the short name %(slug)s.", slug=slug)),
     ):
         query = db.select(Show.id).where(column == value)
         if show is not None:
