@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Category, Criterion, Edition, Jury, JuryMember, Round, Show, User
 from ..text import slugify
 from . import audit, shows
-from .permissions import is_organiser
+from .permissions import is_juror, is_organiser
 
 # The session key of the edition an organiser works on, chosen from the organisers' menu (see `work_on`).
 WORKING_EDITION = "working_edition"
@@ -26,7 +26,8 @@ WORKING_EDITION = "working_edition"
 
 def current_edition(*, required: bool = True) -> Edition | None:
     """The edition a page is about: the one named by `?edition=ID`, else the current one of `?show=SLUG`, else
-    (for organisers) the one they chose to work on, else the current one of the default show; 404 when none.
+    the one an organiser chose to work on (or, for a juror, the current edition whose juries they sit on), else the
+    current one of the default show; 404 when none.
     Found once per request: the page and its header (the organisers' show and edition) share it."""
     if has_request_context() and "page_edition" in g:
         edition = g.page_edition
@@ -49,6 +50,8 @@ def _find_edition() -> Edition | None:
     else:
         if request and is_organiser(current_user) and session.get(WORKING_EDITION):
             edition = db.session.get(Edition, session[WORKING_EDITION])
+        elif request and is_juror(current_user):
+            edition = _seated_edition(current_user)
         if edition is None:
             edition = default_edition()
     return edition
@@ -67,6 +70,20 @@ def default_edition() -> Edition | None:
     if edition is None:  # the default show has no edition yet: any show's newest
         edition = db.session.scalar(db.select(Edition).order_by(Edition.is_current.desc(), Edition.id.desc()))
     return edition
+
+
+def _seated_edition(juror: User) -> Edition | None:
+    """The current edition, of whatever show, on whose juries the juror sits (the default show's first)."""
+    return db.session.scalar(
+        db.select(Edition)
+        .join(Edition.show)
+        .join(Category, Category.edition_id == Edition.id)
+        .join(Jury, Jury.category_id == Category.id)
+        .join(JuryMember, JuryMember.jury_id == Jury.id)
+        .where(JuryMember.user_id == juror.id, Edition.is_current.is_(True))
+        .order_by(Show.is_default.desc(), Edition.id.desc())
+        .limit(1)
+    )
 
 
 def work_on(edition: Edition) -> None:

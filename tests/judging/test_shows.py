@@ -195,3 +195,16 @@ def test_command_line_creates_an_edition_in_a_show(app, runner):
     result = runner.invoke(args=["create-edition", "--name", "Milipol Qatar 2030", "--show", "milipol-qatar"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(db.select(db.func.count(Show.id))) == 2
+
+
+def test_a_juror_of_another_show_finds_their_entries_without_any_address_parameter(two_shows, client, make, login_as):
+    from judging.domain import juries as jury_services
+
+    _paris, qatar, _p, qatar_entry = two_shows
+    juror = make.user("juror")
+    category = next(c for c in qatar.categories if c.code == "cyber")
+    jury_services.add_member(actor=make.user("organiser"), category=category, juror=juror)
+    db.session.commit()
+    login_as(juror)
+    page = client.get("/jury/").get_data(as_text=True)
+    assert "Milipol Qatar Innovation Awards" in page  # the page is about the Qatar edition, not the default show's
