@@ -9,7 +9,17 @@ from sqlalchemy import func, nulls_last
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import ENTRY_STATUSES, Attachment, Category, Edition, Entry, Organisation
+from ..models import (
+    ENTRY_STATUSES,
+    Assignment,
+    Attachment,
+    Category,
+    Edition,
+    Entry,
+    Organisation,
+    Round,
+    Scorecard,
+)
 from .organisations import entry_matches
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -24,6 +34,9 @@ SORTS = {
     "status": (Entry.status,),
     "submitted": (Entry.submitted_at,),
     "files": (_FILES,),
+    # Counted in each category's active round (see `_juror_counts`), and the score of that round's ranking.
+    "jurors": (),
+    "score": (),
 }
 DEFAULT_SORT = "category"
 
@@ -72,8 +85,65 @@ class EntryFilter:
 
 @dataclass(frozen=True)
 class EntryRow:
+    """One line of the list: the entry, its files, its jurors in its category's active round (assigned, and
+    scorecards submitted) and its place in that round's ranking (`results.round_results`, as on every page)."""
+
     entry: Entry
     files: int
+    assigned: int = 0
+    submitted: int = 0
+    score: float | None = None
+    rank: int | None = None
+
+
+def _juror_counts(round_ids: list[int]):
+    """(assigned, submitted) of the row's entry in the active rounds: correlated counts, sortable in SQL."""
+    assigned = (
+        db.select(func.count(Assignment.id))
+        .where(Assignment.entry_id == Entry.id, Assignment.round_id.in_(round_ids), Assignment.recused_at.is_(None))
+        .correlate(Entry)
+        .scalar_subquery()
+    )
+    submitted = (
+        db.select(func.count(Scorecard.id))
+        .where(
+            Scorecard.entry_id == Entry.id,
+            Scorecard.round_id.in_(round_ids),
+            Scorecard.status == "submitted",
+            Scorecard.purpose == "counted",
+        )
+        .correlate(Entry)
+        .scalar_subquery()
+    )
+    return assigned, submitted
+
+
+def _active_rounds(edition: Edition) -> tuple[list[Category], list[Round]]:
+    """Each category's active round (`progress.active_rounds`), with the categories' rounds and criteria loaded
+    in the same few statements (a ranking reads both). The caller keeps the categories while it ranks: the
+    session holds its objects only as long as someone does."""
+    from .progress import active_rounds
+
+    categories = db.session.scalars(
+        db.select(Category)
+        .where(Category.edition_id == edition.id)
+        .options(selectinload(Category.rounds).selectinload(Round.criteria))
+        .order_by(Category.position)
+    ).all()
+    return list(categories), list(active_rounds(list(categories)).values())
+
+
+def current_scores(rounds: list[Round]) -> dict[int, tuple[int, float | None]]:
+    """Entry id -> (rank, score) in the round being judged in its category, from the one ranking
+    (`results.round_results`); every round's inputs are read at once, whatever the number of entries."""
+    from .results import previous_round, read_rounds_at_once, round_results
+
+    read_rounds_at_once(rounds + [p for r in rounds if r.previous_round_weight and (p := previous_round(r))])
+    scores: dict[int, tuple[int, float | None]] = {}
+    for round_ in rounds:
+        for line in round_results(round_).ranking:
+            scores[line.entry] = (line.rank, line.score)
+    return scores
 
 
 def _filtered(edition: Edition, wanted: EntryFilter, *, with_status: bool = True):
@@ -108,22 +178,51 @@ class EntryPage:
 
 
 def list_entries(edition: Edition, wanted: EntryFilter) -> EntryPage:
-    """One page of the matching entries, each with its number of files; a page past the end shows the last."""
+    """One page of the matching entries, each with its number of files, its jurors and its current score; a page
+    past the end shows the last. The statements sent do not grow with the number of entries."""
     total = db.session.scalar(_filtered(edition, wanted).with_only_columns(func.count(Entry.id)))
     page = min(wanted.page, max(1, -(-total // wanted.per_page)))
-    columns = [c.desc() if wanted.descending else c.asc() for c in SORTS[wanted.sort]]
-    if wanted.sort == "submitted":
-        columns = [nulls_last(c) for c in columns]  # drafts (never submitted) last, on both databases
+    _categories, rounds = _active_rounds(edition)
+    scores = current_scores(rounds)
+    assigned, submitted = _juror_counts([r.id for r in rounds])
     query = (
         _filtered(edition, wanted)
-        .add_columns(_FILES.label("files"))
+        .add_columns(_FILES.label("files"), assigned.label("assigned"), submitted.label("submitted"))
         .options(selectinload(Entry.organisation), selectinload(Entry.category))
-        .order_by(*columns, Entry.id.desc() if wanted.descending else Entry.id)
-        .limit(wanted.per_page)
-        .offset((page - 1) * wanted.per_page)
     )
-    rows = [EntryRow(entry=entry, files=files) for entry, files in db.session.execute(query)]
+    tiebreak = Entry.id.desc() if wanted.descending else Entry.id
+    if wanted.sort == "score":
+        # The ranking is computed in Python (the one ranking function), so this order is too: ids, then the page.
+        ids = list(db.session.scalars(_filtered(edition, wanted).with_only_columns(Entry.id)))
+        ids.sort(key=lambda i: (i not in scores or scores[i][1] is None, _signed(scores.get(i), wanted), i))
+        ids = ids[(page - 1) * wanted.per_page : page * wanted.per_page]
+        found = {row[0].id: row for row in db.session.execute(query.where(Entry.id.in_(ids)))}
+        result = [found[i] for i in ids if i in found]
+    else:
+        columns = {"jurors": (assigned, submitted)}.get(wanted.sort, SORTS[wanted.sort])
+        columns = [c.desc() if wanted.descending else c.asc() for c in columns]
+        if wanted.sort == "submitted":
+            columns = [nulls_last(c) for c in columns]  # drafts (never submitted) last, on both databases
+        query = query.order_by(*columns, tiebreak).limit(wanted.per_page).offset((page - 1) * wanted.per_page)
+        result = db.session.execute(query).all()
+    rows = [
+        EntryRow(
+            entry=entry,
+            files=files,
+            assigned=n_assigned,
+            submitted=n_submitted,
+            rank=scores.get(entry.id, (None, None))[0],
+            score=scores.get(entry.id, (None, None))[1],
+        )
+        for entry, files, n_assigned, n_submitted in result
+    ]
     return EntryPage(items=rows, total=total, page=page, per_page=wanted.per_page)
+
+
+def _signed(rank_and_score, wanted: EntryFilter) -> float:
+    """The score as a sort key: best first when descending; entries without a score always last."""
+    score = rank_and_score[1] if rank_and_score and rank_and_score[1] is not None else 0.0
+    return -score if wanted.descending else score
 
 
 def counts_by_status(edition: Edition, wanted: EntryFilter) -> dict[str, int]:

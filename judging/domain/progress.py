@@ -71,7 +71,7 @@ def expected_share(round_: Round, edition: Edition, now: datetime) -> float:
     return (now - window.opens_at) / (window.closes_at - window.opens_at)
 
 
-def _active_rounds(categories: list[Category]) -> dict[int, Round]:
+def active_rounds(categories: list[Category]) -> dict[int, Round]:
     """Per category, the furthest round with assignments (the one being judged), else the first: two queries."""
     rounds = db.session.scalars(
         db.select(Round).where(Round.category_id.in_([c.id for c in categories])).order_by(Round.position)
@@ -94,7 +94,7 @@ def edition_progress(
     """Progress of every category (or of the given ones) in their active round, in a fixed number of queries."""
     now = now or utcnow()
     categories = list(edition.categories if categories is None else categories)
-    active = _active_rounds(categories)
+    active = active_rounds(categories)
     round_ids = [r.id for r in active.values()]
     live = db.session.execute(
         db.select(Assignment.round_id, Assignment.entry_id, Assignment.juror_id)

@@ -91,19 +91,44 @@ COUNTED_COLUMNS = (
 )
 
 
+def read_rounds_at_once(rounds: list[Round]) -> None:
+    """Read the counted cards, entries and joint-winner decisions of many rounds in three statements, for the
+    unit of work (see `_read_once`): a list ranking every category's round costs the same whatever the rounds."""
+    session = db.session()
+    if not rounds or session.new or session.dirty or session.deleted:
+        return
+    ids = [r.id for r in rounds]
+    cards: dict[int, list[sa.Row]] = {i: [] for i in ids}
+    for card in _counted_scorecards(ids):
+        cards[card.round_id].append(card)
+    in_categories = _entries_in_categories({r.category_id for r in rounds})
+    decisions: dict[int, TieDecision] = {}
+    for decision in db.session.scalars(
+        db.select(TieDecision).where(TieDecision.round_id.in_(ids)).order_by(TieDecision.id)
+    ):
+        decisions[decision.round_id] = decision  # the latest one wins, as in `joint_winner_decision`
+    memo = session.info.setdefault(_MEMO, {})
+    for round_ in rounds:
+        memo[("cards", round_.id)] = cards[round_.id]
+        memo[("entries", round_.id)] = _reached(in_categories, round_)
+        memo[("decision", round_.id)] = decisions.get(round_.id)
+
+
 def counted_scorecards(round_: Round) -> list[sa.Row]:
     """The scorecards that count in this round's ranking (the definition in this module's docstring), as
     read-only rows of `COUNTED_COLUMNS` (`card.juror_id`, `card.marks`...): an export reads thousands of them,
     and rows cost a fraction of models."""
-    return list(_read_once("cards", round_, lambda: _counted_scorecards(round_)))
+    return list(_read_once("cards", round_, lambda: _counted_scorecards([round_.id])))
 
 
-def _counted_scorecards(round_: Round) -> list[sa.Row]:
+def _counted_scorecards(round_ids: list[int]) -> list[sa.Row]:
     members = (
         db.select(JuryMember.user_id)
         .join(Jury, Jury.id == JuryMember.jury_id)
-        .where(Jury.category_id == round_.category_id, JuryMember.role == "member")
+        .join(Round, Round.category_id == Jury.category_id)
+        .where(Round.id == Scorecard.round_id, JuryMember.role == "member")
     )
+    reached = db.select(Round.position).where(Round.id == Scorecard.round_id).scalar_subquery()
     conflicted = db.exists().where(
         Conflict.juror_id == Scorecard.juror_id, Conflict.organisation_id == Entry.organisation_id
     )
@@ -118,12 +143,12 @@ def _counted_scorecards(round_: Round) -> list[sa.Row]:
         db.select(*COUNTED_COLUMNS)
         .join(Entry, Entry.id == Scorecard.entry_id)
         .where(
-            Scorecard.round_id == round_.id,
+            Scorecard.round_id.in_(round_ids),
             Scorecard.status == "submitted",
             Scorecard.purpose == "counted",
             Scorecard.juror_id.in_(members),
             Entry.status == "submitted",
-            Entry.round_reached >= round_.position,
+            Entry.round_reached >= reached,
             ~conflicted,
             ~employed,
             ~recused,
@@ -135,22 +160,22 @@ def _counted_scorecards(round_: Round) -> list[sa.Row]:
 def entries_in_round(round_: Round) -> dict[int, Entry]:
     """Submitted entries that reached this round, by id (withdrawn and disqualified ones are never ranked), with
     their companies (every page and export of a ranking names them)."""
-    return dict(_read_once("entries", round_, lambda: _entries_in_round(round_)))
+    return dict(_read_once("entries", round_, lambda: _reached(_entries_in_categories({round_.category_id}), round_)))
 
 
-def _entries_in_round(round_: Round) -> dict[int, Entry]:
-    return {
-        e.id: e
-        for e in db.session.scalars(
+def _entries_in_categories(category_ids: set[int]) -> list[Entry]:
+    """The submitted entries of these categories, with their companies."""
+    return list(
+        db.session.scalars(
             db.select(Entry)
             .options(joinedload(Entry.organisation))
-            .where(
-                Entry.category_id == round_.category_id,
-                Entry.status == "submitted",
-                Entry.round_reached >= round_.position,
-            )
+            .where(Entry.category_id.in_(category_ids), Entry.status == "submitted")
         )
-    }
+    )
+
+
+def _reached(entries: list[Entry], round_: Round) -> dict[int, Entry]:
+    return {e.id: e for e in entries if e.category_id == round_.category_id and e.round_reached >= round_.position}
 
 
 def to_scoring(cards: list[sa.Row]) -> list[scoring.Scorecard]:
@@ -178,8 +203,12 @@ def _cached(key: tuple, compute):
 
 
 def joint_winner_decision(round_: Round) -> TieDecision | None:
-    return db.session.scalar(
-        db.select(TieDecision).where(TieDecision.round_id == round_.id).order_by(TieDecision.id.desc()).limit(1)
+    return _read_once(
+        "decision",
+        round_,
+        lambda: db.session.scalar(
+            db.select(TieDecision).where(TieDecision.round_id == round_.id).order_by(TieDecision.id.desc()).limit(1)
+        ),
     )
 
 

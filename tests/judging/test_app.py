@@ -115,7 +115,10 @@ def test_entry_pages_use_the_same_number_of_queries_for_5_and_60_entries(client,
         make.entry(edition=edition, organisation=company, category=categories[n % 3])
     many = _page_queries(client, login_as, count_queries, owner, organiser, entries[0].id)
     assert few == many
-    assert max(many.values()) <= 10, many
+    # The organisers' list also ranks every category's active round for its score column: the rounds' inputs are
+    # read in three statements whatever their number (entry_list.current_scores).
+    assert max(v for page, v in many.items() if page != "organiser list") <= 10, many
+    assert many["organiser list"] <= 20, many
 
 
 def test_every_page_carries_the_security_headers(client, make):

@@ -100,3 +100,52 @@ def test_entry_list_queries_do_not_grow_with_entries(client, make, login_as, cou
     for n in range(40):
         make.entry(edition=edition, category=("cyber", "drones", "csr")[n % 3])
     assert statements() == few
+
+
+def _cells(client, column: int, **args):
+    """The text of one column of the list, row by row (0: the entry's title)."""
+    page = client.get("/organiser/entries", query_string=args).get_data(as_text=True)
+    rows = re.findall(r"<tr><td><input type=\"checkbox\".*?</tr>", page, flags=re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S) for row in rows]
+    return [" ".join(re.sub(r"<[^>]+>", " ", c[column]).split()) for c in cells]
+
+
+def test_entries_show_and_sort_by_jurors_and_the_rankings_score(client, make, login_as, count_queries):
+    from judging.domain.results import round_results
+    from judging.models import Assignment, Scorecard
+
+    from .test_results import _scored_round
+
+    edition, round_, entries, organiser = _scored_round(
+        make, {"Alpha": [7, 8, 9], "Bravo": [4, 5, 5], "Charlie": [9, 9, 9]}
+    )
+    jurors = sorted({card.juror_id for card in db.session.scalars(db.select(Scorecard))})
+    for juror in jurors:  # Alpha assigned to three jurors, Bravo to one; each juror submitted a card for all three
+        db.session.add(Assignment(round_id=round_.id, entry_id=entries["Alpha"].id, juror_id=juror))
+    db.session.add(Assignment(round_id=round_.id, entry_id=entries["Bravo"].id, juror_id=jurors[0]))
+    db.session.commit()
+    login_as(organiser)
+
+    ranking = round_results(round_).ranking  # the one ranking: the list shows its scores, never its own
+    expected = [f"{line.score:.1f} #{line.rank}" for line in ranking]
+    by_title = {entries_title: e for entries_title, e in entries.items()}
+    assert [next(t for t, e in by_title.items() if e.id == line.entry) for line in ranking] == [
+        "Charlie",
+        "Alpha",
+        "Bravo",
+    ]
+    assert _titles(client, sort="score", dir="desc") == ["Charlie", "Alpha", "Bravo"]
+    assert _cells(client, 10, sort="score", dir="desc") == expected
+    assert _titles(client, sort="score") == ["Bravo", "Alpha", "Charlie"]
+    assert _titles(client, sort="jurors", dir="desc") == ["Alpha", "Bravo", "Charlie"]
+    assert _cells(client, 9, sort="jurors", dir="desc") == ["3 / 3", "1 / 3", "0 / 3"]
+
+    def statements() -> int:
+        with count_queries() as sent:
+            assert client.get("/organiser/entries", query_string={"sort": "score", "per_page": 200}).status_code == 200
+        return len(sent)
+
+    few = statements()
+    for n in range(20):
+        make.entry(edition=edition, category=("cyber", "drones", "csr")[n % 3])
+    assert statements() == few
