@@ -195,27 +195,32 @@ def invite_colleague(*, inviter: User, name: str, email: str, language: str, lin
 
 
 def invite_to_company(
-    *, company: Organisation, inviter_name: str, name: str, email: str, language: str, link_for
+    *, company: Organisation, inviter_name: str, name: str, email: str, language: str, link_for, contact: bool = False
 ) -> bool:
     """Mail `email` a single-use link (7 days) to create an account in `company`: the only way into an existing
-    company, for a colleague and for an imported company's first contact alike. The link stops working once an
-    account exists for the address. An address that already has an account gets a note instead; returns whether
-    an invitation link was sent."""
+    company, for a colleague and for an imported company's first contact alike (`contact`: the link is bound to
+    the company's contact address, see `invite_company_contact`). The link stops working once an account exists
+    for the address. An address that already has an account gets a note instead; returns whether an invitation
+    link was sent."""
     email = normalise_email(email)
     existing = find_user(email)
     if existing is not None:
         notifications.notify(existing, "colleague_exists", inviter=inviter_name, company=company.name)
         return False
-    link = link_for({"organisation": company.id, "email": email, "name": name.strip(), "language": language})
-    notifications.queue(
-        "colleague_invitation",
-        to=email,
-        language=language,
-        name=name,
-        inviter=inviter_name,
-        company=company.name,
-        link=link,
-    )
+    data = {"organisation": company.id, "email": email, "name": name.strip(), "language": language}
+    link = link_for({**data, "contact": True} if contact else data)
+    if contact:
+        notifications.queue("company_contact_invitation", to=email, language=language, company=company.name, link=link)
+    else:
+        notifications.queue(
+            "colleague_invitation",
+            to=email,
+            language=language,
+            name=name,
+            inviter=inviter_name,
+            company=company.name,
+            link=link,
+        )
     return True
 
 
@@ -254,17 +259,15 @@ def invite_company_contact(*, actor: User, organisation: Organisation, link_for)
             else _("%(email)s already manages %(company)s.", email=email, company=organisation.name),
             409,
         )
-    language = contact_language(organisation)
-    link = link_for(
-        {
-            "organisation": organisation.id,
-            "email": email,
-            "name": organisation.name,
-            "language": language,
-            "contact": True,
-        }
+    invite_to_company(
+        company=organisation,
+        inviter_name=actor.name if actor else "",
+        name=organisation.name,
+        email=email,
+        language=contact_language(organisation),
+        link_for=link_for,
+        contact=True,
     )
-    notifications.queue("company_contact_invitation", to=email, language=language, company=organisation.name, link=link)
     record(actor=actor, action="company.contact_invited", obj=organisation, edition_id=None, after={"email": email})
     db.session.flush()
     return email

@@ -21,9 +21,8 @@ from ..models import (
     Scorecard,
 )
 from .organisations import entry_matches
+from .paging import ListView, Page, one_page
 
-PAGE_SIZES = (25, 50, 100, 200)
-DEFAULT_PAGE_SIZE = 50
 _FILES = db.select(func.count(Attachment.id)).where(Attachment.entry_id == Entry.id).correlate(Entry).scalar_subquery()
 # Sort key -> the columns it orders by; every order ends with the entry's id so that pages never overlap.
 SORTS = {
@@ -42,45 +41,26 @@ DEFAULT_SORT = "category"
 
 
 @dataclass(frozen=True)
-class EntryFilter:
-    """What the organiser asked for; unknown values fall back to the defaults (a list page never refuses)."""
+class EntryFilter(ListView):
+    """What the organiser asked of the entry list: its filters, and the sort and page (`paging.ListView`)."""
 
+    sort: str = DEFAULT_SORT
     category_id: int | None = None
     status: str = ""
     search: str = ""
-    sort: str = DEFAULT_SORT
-    descending: bool = False
-    page: int = 1
-    per_page: int = DEFAULT_PAGE_SIZE
 
     @classmethod
     def from_args(cls, args) -> EntryFilter:
-        sort = args.get("sort", DEFAULT_SORT)
-        per_page = args.get("per_page", DEFAULT_PAGE_SIZE, type=int)
         status = args.get("status", "")
         return cls(
             category_id=args.get("category", type=int),
             status=status if status in ENTRY_STATUSES else "",
             search=args.get("q", "").strip()[:100],
-            sort=sort if sort in SORTS else DEFAULT_SORT,
-            descending=args.get("dir") == "desc",
-            page=max(args.get("page", 1, type=int) or 1, 1),
-            per_page=per_page if per_page in PAGE_SIZES else DEFAULT_PAGE_SIZE,
+            **cls.paging_from_args(args, sorts=SORTS, default_sort=DEFAULT_SORT),
         )
 
-    def args(self, **changes) -> dict:
-        """The query string of this view of the list, with `changes` (for links: sort, page, status...)."""
-        values = {
-            "category": self.category_id,
-            "status": self.status,
-            "q": self.search,
-            "sort": self.sort,
-            "dir": "desc" if self.descending else "asc",
-            "per_page": self.per_page,
-            "page": self.page,
-        }
-        values.update(changes)
-        return {k: v for k, v in values.items() if v not in (None, "")}
+    def filter_args(self) -> dict:
+        return {"category": self.category_id, "status": self.status, "q": self.search}
 
 
 @dataclass(frozen=True)
@@ -157,31 +137,11 @@ def _filtered(edition: Edition, wanted: EntryFilter, *, with_status: bool = True
     return query
 
 
-@dataclass(frozen=True)
-class EntryPage:
-    items: list[EntryRow]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-def list_entries(edition: Edition, wanted: EntryFilter) -> EntryPage:
+def list_entries(edition: Edition, wanted: EntryFilter) -> Page:
     """One page of the matching entries, each with its number of files, its jurors and its current score; a page
     past the end shows the last. The statements sent do not grow with the number of entries."""
     total = db.session.scalar(_filtered(edition, wanted).with_only_columns(func.count(Entry.id)))
-    page = min(wanted.page, max(1, -(-total // wanted.per_page)))
+    page = wanted.page_within(total)
     _categories, rounds = _active_rounds(edition)
     scores = current_scores(rounds)
     assigned, submitted = _juror_counts([r.id for r in rounds])
@@ -190,7 +150,6 @@ def list_entries(edition: Edition, wanted: EntryFilter) -> EntryPage:
         .add_columns(_FILES.label("files"), assigned.label("assigned"), submitted.label("submitted"))
         .options(selectinload(Entry.organisation), selectinload(Entry.category))
     )
-    tiebreak = Entry.id.desc() if wanted.descending else Entry.id
     if wanted.sort == "score":
         # The ranking is computed in Python (the one ranking function), so this order is too: ids, then the page.
         ids = list(db.session.scalars(_filtered(edition, wanted).with_only_columns(Entry.id)))
@@ -199,12 +158,10 @@ def list_entries(edition: Edition, wanted: EntryFilter) -> EntryPage:
         found = {row[0].id: row for row in db.session.execute(query.where(Entry.id.in_(ids)))}
         result = [found[i] for i in ids if i in found]
     else:
-        columns = {"jurors": (assigned, submitted)}.get(wanted.sort, SORTS[wanted.sort])
-        columns = [c.desc() if wanted.descending else c.asc() for c in columns]
-        if wanted.sort == "submitted":
-            columns = [nulls_last(c) for c in columns]  # drafts (never submitted) last, on both databases
-        query = query.order_by(*columns, tiebreak).limit(wanted.per_page).offset((page - 1) * wanted.per_page)
-        result = db.session.execute(query).all()
+        columns = wanted.ordering({"jurors": (assigned, submitted)}.get(wanted.sort, SORTS[wanted.sort]), Entry.id)
+        if wanted.sort == "submitted":  # drafts (never submitted) last, on both databases
+            columns = [nulls_last(columns[0]), columns[1]]
+        result = db.session.execute(one_page(query.order_by(*columns), view=wanted, page=page)).all()
     rows = [
         EntryRow(
             entry=entry,
@@ -216,7 +173,7 @@ def list_entries(edition: Edition, wanted: EntryFilter) -> EntryPage:
         )
         for entry, files, n_assigned, n_submitted in result
     ]
-    return EntryPage(items=rows, total=total, page=page, per_page=wanted.per_page)
+    return Page(items=rows, total=total, page=page, per_page=wanted.per_page)
 
 
 def _signed(rank_and_score, wanted: EntryFilter) -> float:

@@ -18,6 +18,7 @@ from ..models import Entry, Organisation, User
 from ..templating import language
 from ..text import fold, like_pattern
 from . import audit
+from .paging import ListView, Page, one_page
 
 
 def find_organisation(name: str) -> Organisation | None:
@@ -66,11 +67,11 @@ YES_NO = ("yes", "no")
 
 
 @dataclass(frozen=True)
-class CompanyFilter:
-    """What the organiser asked of the directory; unknown values fall back to the defaults (a list never refuses).
+class CompanyFilter(ListView):
+    """What the organiser asked of the directory: its filters, and the sort and page (`paging.ListView`).
+    "Has entered" and "drafts only" are about one edition (the page's), given to `list_companies`."""
 
-    `edition_id` scopes "has entered" and "drafts only" to one edition (the current one on the page)."""
-
+    sort: str = "name"
     search: str = ""
     country: str = ""
     hall: str = ""
@@ -79,21 +80,13 @@ class CompanyFilter:
     account: str = ""
     entered: str = ""
     drafts_only: bool = False
-    sort: str = "name"
-    descending: bool = False
-    page: int = 1
-    per_page: int = 50
 
     @classmethod
     def from_args(cls, args) -> CompanyFilter:
-        from .entry_list import DEFAULT_PAGE_SIZE, PAGE_SIZES
-
         def yes_no(name: str) -> str:
             value = args.get(name, "")
             return value if value in YES_NO else ""
 
-        sort = args.get("sort", "name")
-        per_page = args.get("per_page", DEFAULT_PAGE_SIZE, type=int)
         return cls(
             search=args.get("q", "").strip()[:100],
             country=args.get("country", "").strip().upper()[:2],
@@ -103,15 +96,11 @@ class CompanyFilter:
             account=yes_no("account"),
             entered=yes_no("entered"),
             drafts_only=args.get("drafts") in ("1", "on", "yes"),
-            sort=sort if sort in COMPANY_SORTS else "name",
-            descending=args.get("dir") == "desc",
-            page=max(args.get("page", 1, type=int) or 1, 1),
-            per_page=per_page if per_page in PAGE_SIZES else DEFAULT_PAGE_SIZE,
+            **cls.paging_from_args(args, sorts=COMPANY_SORTS, default_sort="name"),
         )
 
-    def args(self, **changes) -> dict:
-        """The query string of this view of the directory, with `changes` (for sort and page links)."""
-        values = {
+    def filter_args(self) -> dict:
+        return {
             "q": self.search,
             "country": self.country,
             "hall": self.hall,
@@ -120,13 +109,7 @@ class CompanyFilter:
             "account": self.account,
             "entered": self.entered,
             "drafts": "1" if self.drafts_only else "",
-            "sort": self.sort,
-            "dir": "desc" if self.descending else "asc",
-            "per_page": self.per_page,
-            "page": self.page,
         }
-        values.update(changes)
-        return {k: v for k, v in values.items() if v not in (None, "")}
 
 
 @dataclass(frozen=True)
@@ -135,26 +118,6 @@ class CompanyRow:
     users: int
     entries: int
     drafts: int
-
-
-@dataclass(frozen=True)
-class CompanyPage:
-    items: list[CompanyRow]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def _counts(edition_id: int | None):
@@ -194,7 +157,7 @@ def company_matches(search: str) -> ColumnElement[bool]:
     )
 
 
-def list_companies(wanted: CompanyFilter, *, edition_id: int | None) -> CompanyPage:
+def list_companies(wanted: CompanyFilter, *, edition_id: int | None) -> Page:
     """One page of the directory, each company with its exhibitor accounts, entries and drafts (in the edition)."""
     users, entries, drafts = _counts(edition_id)
     query = db.select(Organisation)
@@ -215,7 +178,7 @@ def list_companies(wanted: CompanyFilter, *, edition_id: int | None) -> CompanyP
     if wanted.drafts_only:
         query = query.where(drafts > 0)
     total = db.session.scalar(query.with_only_columns(func.count(Organisation.id)))
-    page = min(wanted.page, max(1, -(-total // wanted.per_page)))
+    page = wanted.page_within(total)
     order = {
         "name": (Organisation.name_key,),
         "country": (Organisation.country, Organisation.name_key),
@@ -224,15 +187,10 @@ def list_companies(wanted: CompanyFilter, *, edition_id: int | None) -> CompanyP
         "entries": (entries,),
         "created": (Organisation.created_at,),
     }[wanted.sort]
-    columns = [c.desc() if wanted.descending else c.asc() for c in order]
-    rows = db.session.execute(
-        query.add_columns(users, entries, drafts)
-        .order_by(*columns, Organisation.id.desc() if wanted.descending else Organisation.id)
-        .limit(wanted.per_page)
-        .offset((page - 1) * wanted.per_page)
-    )
+    ordered = query.add_columns(users, entries, drafts).order_by(*wanted.ordering(order, Organisation.id))
+    rows = db.session.execute(one_page(ordered, view=wanted, page=page))
     items = [CompanyRow(company=c, users=u, entries=e, drafts=d) for c, u, e, d in rows]
-    return CompanyPage(items=items, total=total, page=page, per_page=wanted.per_page)
+    return Page(items=items, total=total, page=page, per_page=wanted.per_page)
 
 
 def company_users(company: Organisation) -> list[User]:

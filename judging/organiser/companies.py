@@ -11,7 +11,7 @@ from ..auth import throttle
 from ..auth.tokens import sign
 from ..domain import organisations as services
 from ..domain.editions import current_edition
-from ..domain.entry_list import PAGE_SIZES
+from ..domain.paging import PAGE_SIZES
 from ..domain.saved_views import views_of
 from ..entries.forms import ConfirmForm
 from ..errors import Refused, keeps_typed_input

@@ -12,7 +12,6 @@ from ..domain import entries as services
 from ..domain.editions import current_edition
 from ..domain.entries import QUESTIONS
 from ..domain.entry_list import (
-    PAGE_SIZES,
     EntryFilter,
     apply_bulk,
     counts_by_status,
@@ -21,6 +20,7 @@ from ..domain.entry_list import (
     matching_ids,
     plan_bulk,
 )
+from ..domain.paging import PAGE_SIZES
 from ..domain.saved_views import views_of
 from ..downloads import pack_entries, pack_size
 from ..entries.forms import INNOVATION_LABELS, MATURITY_LABELS, ConfirmForm
