@@ -132,7 +132,7 @@ class NewEditionForm(EditionForm):
             ),
         ],
     )
-    show = SelectField(_l("Show"), coerce=int)
+    show = SelectField(_l("Trade show"), coerce=int)
     clone_from = SelectField(_l("Start from"), coerce=int, default=0)
     make_current = BooleanField(_l("Make it the show's current edition"), default=True)
     # Set on the edition's page afterwards; a copy keeps those of the edition it copies.

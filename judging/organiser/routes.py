@@ -105,7 +105,7 @@ def new_edition():
         else:
             services.work_on(edition)
             flash(_("Edition %(name)s created.", name=edition.name), "success")
-            return redirect(url_for("organiser.dashboard"))
+            return redirect(url_for("organiser.dashboard", edition=edition.id))
     status = 400 if request.method == "POST" else 200
     return render_template("organiser/edition.html", form=form, edition=None, first=not editions), status
 

@@ -5,7 +5,7 @@ import io
 
 from openpyxl import load_workbook
 
-from judging.demo import DEMO_LOGINS, PREVIOUS_SLUG, load_demo
+from judging.demo import DEMO_LOGINS, DEMO_SLUG, OPEN_SLUG, PREVIOUS_SLUG, load_demo
 from judging.domain import rounds
 from judging.extensions import db
 from judging.models import Edition, SignOff, User
@@ -14,7 +14,7 @@ from judging.models import Edition, SignOff, User
 def test_demo_previous_edition_is_frozen_signed_off_published_and_exportable(client, runner, tmp_path):
     load_demo()
     previous = db.session.scalar(db.select(Edition).where(Edition.slug == PREVIOUS_SLUG))
-    current = db.session.scalar(db.select(Edition).where(Edition.is_current.is_(True)))
+    current = db.session.scalar(db.select(Edition).where(Edition.slug == DEMO_SLUG))
     assert current.results_state == "open" and previous.results_state == "published"
     assert previous.status == "archived" and not previous.is_current
     assert rounds.unsigned_categories(previous) == []
@@ -101,3 +101,15 @@ def test_readme_says_exactly_which_demo_account_speaks_which_language_and_holds_
     ).all()
     assert {jury.category.name("en") for jury in presided} == {"Cyber security"}
     assert db.session.scalar(db.select(db.func.count(Edition.id))) == 3
+
+
+def test_demo_holds_a_second_show_taking_entries(client):
+    load_demo()
+    qatar = db.session.scalar(db.select(Edition).where(Edition.slug == OPEN_SLUG))
+    paris = db.session.scalar(db.select(Edition).where(Edition.slug == DEMO_SLUG))
+    assert qatar.show.name == "Milipol Qatar" and qatar.is_current and qatar.accepts_entries()
+    assert paris.show.is_default and paris.is_current and paris.show_id != qatar.show_id
+    assert "Milipol Qatar 2028" in client.get("/shows/milipol-qatar").get_data(as_text=True)
+    client.post("/auth/login", data={"email": DEMO_LOGINS[2][1], "password": DEMO_LOGINS[2][2]})
+    assert "Milipol Qatar · Milipol Qatar 2028" in client.get("/entries/").get_data(as_text=True)
+    assert load_demo() is False  # idempotent: the second show is not made twice
