@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import abort, g, has_request_context, request, session
+from flask import abort, has_request_context, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
@@ -22,6 +22,8 @@ from .permissions import is_juror, is_organiser
 
 # The session key of the edition an organiser works on, chosen from the organisers' menu (see `work_on`).
 WORKING_EDITION = "working_edition"
+# Where the edition found for a request is kept, for that request only (the page and its header share it).
+_PAGE_EDITION = "judging.page_edition"
 
 
 def current_edition(*, required: bool = True) -> Edition | None:
@@ -29,12 +31,12 @@ def current_edition(*, required: bool = True) -> Edition | None:
     the one an organiser chose to work on (or, for a juror, the current edition whose juries they sit on), else the
     current one of the default show; 404 when none.
     Found once per request: the page and its header (the organisers' show and edition) share it."""
-    if has_request_context() and "page_edition" in g:
-        edition = g.page_edition
+    if has_request_context() and _PAGE_EDITION in request.environ:
+        edition = request.environ[_PAGE_EDITION]
     else:
         edition = _find_edition()
         if has_request_context():
-            g.page_edition = edition
+            request.environ[_PAGE_EDITION] = edition
     if edition is None and required:
         abort(404, description=_("No awards edition has been set up yet. Organisers create one from their dashboard."))
     return edition
@@ -90,7 +92,7 @@ def work_on(edition: Edition) -> None:
     """Remember, for this organiser's session, the edition their pages are about."""
     session[WORKING_EDITION] = edition.id
     if has_request_context():
-        g.page_edition = edition
+        request.environ[_PAGE_EDITION] = edition
 
 
 def round_from_request(edition: Edition):

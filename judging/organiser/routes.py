@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..domain import editions as services, juries as jury_services, shows as show_services
 from ..domain.editions import current_edition
-from ..domain.permissions import organiser_may, role_required
+from ..domain.permissions import is_organiser, organiser_may, role_required
 from ..domain.progress import edition_progress, entries_by_status
 from ..domain.results import round_results
 from ..domain.whats_left import submissions_by_day, whats_left
@@ -191,9 +191,7 @@ def rename_show(show_id: int):
 def _office_menu():
     """What the organisers' header shows on every page: the show and edition the page is about, and every show's
     editions to switch to (two statements, whatever the number of shows)."""
-    if not (request.blueprint or "").startswith("organiser") or not current_user.is_authenticated:
-        return {}
-    if current_user.role != "organiser":
+    if not (request.blueprint or "").startswith("organiser") or not is_organiser(current_user):
         return {}
     return {"office_edition": current_edition(required=False), "office_shows": show_services.all_shows()}
 
