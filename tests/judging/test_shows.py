@@ -208,3 +208,16 @@ def test_a_juror_of_another_show_finds_their_entries_without_any_address_paramet
     login_as(juror)
     page = client.get("/jury/").get_data(as_text=True)
     assert "Milipol Qatar Innovation Awards" in page  # the page is about the Qatar edition, not the default show's
+
+
+def test_the_ceremony_workbook_carries_the_shows_branding_name(two_shows, app):
+    from exports import write_results_workbook
+    from judging.exporting import results_book
+
+    _paris, qatar, _p, _q = two_shows
+    buffer = io.BytesIO()
+    with app.test_request_context():
+        write_results_workbook(results_book(qatar, ceremony=False, language="en"), buffer)
+    workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+    assert workbook["Ceremony"]["A1"].value == "Milipol Qatar 2028 ceremony - Milipol Qatar Innovation Awards"
+    assert workbook.properties.creator == "Milipol Qatar Innovation Awards"
