@@ -45,7 +45,9 @@ def _contacts(company: Organisation) -> dict:
 @blp.doc(security=SECURITY, summary="Every edition (any scope)")
 @blp.response(200, schemas.EditionSchema(many=True))
 def editions():
-    return db.session.scalars(db.select(Edition).order_by(Edition.created_at.desc(), Edition.id.desc())).all()
+    return db.session.scalars(
+        db.select(Edition).options(selectinload(Edition.show)).order_by(Edition.created_at.desc(), Edition.id.desc())
+    ).all()
 
 
 @blp.route("/editions/<slug>")

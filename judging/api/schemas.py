@@ -39,6 +39,8 @@ class EditionSchema(Closed):
     venue = fields.Str(required=True)
     status = fields.Str(required=True, metadata={"enum": ["preparing", "live", "archived"]})
     results_state = fields.Str(required=True, metadata={"enum": ["open", "frozen", "published"]})
+    # The trade show the edition belongs to (its short name); "current" is per show.
+    show = fields.Str(required=True, attribute="show.slug", metadata={"description": "The show's short name"})
     is_current = fields.Bool(required=True)
     show_starts_on = fields.Date(allow_none=True)
     show_ends_on = fields.Date(allow_none=True)

@@ -221,3 +221,16 @@ def test_the_ceremony_workbook_carries_the_shows_branding_name(two_shows, app):
     workbook = load_workbook(io.BytesIO(buffer.getvalue()))
     assert workbook["Ceremony"]["A1"].value == "Milipol Qatar 2028 ceremony - Milipol Qatar Innovation Awards"
     assert workbook.properties.creator == "Milipol Qatar Innovation Awards"
+
+
+def test_the_api_says_which_show_each_edition_belongs_to(two_shows, client, make):
+    from judging.domain import api_tokens
+
+    organiser = make.user("organiser")
+    _token, secret = api_tokens.issue_token(actor=organiser, name="Show website", scopes=["read-results"])
+    db.session.commit()
+    editions = client.get("/api/v1/editions", headers={"Authorization": f"Bearer {secret}"}).json
+    assert {(e["name"], e["show"], e["is_current"]) for e in editions} == {
+        ("Milipol Paris 2027", "milipol-paris", True),
+        ("Milipol Qatar 2028", "milipol-qatar", True),
+    }
