@@ -1,4 +1,4 @@
-"""Entry list and entry pages at 100 and 2,000 entries: median time, ratio to a bare Flask floor, query count.
+"""Entry list (also sorted by score) and entry pages at 100 and 2,000 entries: median time, ratio to a bare Flask floor, query count.
 
 The floor is a minimal Flask route that replays exactly the SQL statements the real page sent (captured
 from a real request), so the ratio measures what the app adds: login, forms, templates, permissions.
@@ -131,6 +131,8 @@ def measure(entries: int) -> None:
             "exhibitor": [("entries_dashboard", "/entries/"), ("entry_page", f"/entries/{entry_id}")],
             "organiser": [
                 ("organiser_entry_list", "/organiser/entries"),
+                # Sorted by the score column: every category's ranking, then the page cut in Python.
+                ("organiser_entry_list_by_score", "/organiser/entries?sort=score&dir=desc"),
                 ("organiser_entry_page", f"/organiser/entries/{entry_id}"),
             ],
         }
