@@ -1,4 +1,5 @@
-"""Entry list (also sorted by score) and entry pages at 100 and 2,000 entries: median time, ratio to a bare Flask floor, query count.
+"""Entry list (also sorted by score) and entry pages at 100 and 2,000 entries: median time, ratio to a bare
+Flask floor, query count.
 
 The floor is a minimal Flask route that replays exactly the SQL statements the real page sent (captured
 from a real request), so the ratio measures what the app adds: login, forms, templates, permissions.
