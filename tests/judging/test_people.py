@@ -107,6 +107,8 @@ def test_a_read_only_organiser_sees_the_pages_but_every_change_is_refused(client
         assert client.get(page).status_code == 200, page
     assert "Read-only access" in client.get("/organiser/people").get_data(as_text=True)
     assert "Deactivate" not in client.get("/organiser/people").get_data(as_text=True)
+    dashboard = client.get("/organiser/").get_data(as_text=True)
+    assert "Shows…" in dashboard and "New edition" not in dashboard  # the switcher offers no change either
     assert client.post(f"/organiser/users/{juror.id}/deactivate").status_code == 403
     company = make.organisation("Aegis")
     assert client.post(f"/organiser/companies/{company.id}", data={"name": "X", "country": "FR"}).status_code == 403
