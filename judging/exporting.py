@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from importlib.metadata import PackageNotFoundError, version
 
 from flask_babel import force_locale, gettext as _
@@ -488,6 +489,7 @@ class ImportPlan:
     kind: str
     rows: int
     changes: tuple[PlannedChange, ...]
+    source: str = ""  # the digest of the checked rows previewed (`rows_digest`), when they were kept
 
     @property
     def unchanged(self) -> int:
@@ -501,7 +503,7 @@ class ImportPlan:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(repr((self.kind, self.rows, self.changes)).encode()).hexdigest()
+        return hashlib.sha256(repr((self.kind, self.rows, self.changes, self.source)).encode()).hexdigest()
 
 
 EXHIBITOR_FIELDS = ("country", "hall", "stand", "is_startup", "contact_email")
@@ -608,11 +610,46 @@ def import_problems(result) -> tuple[list[str], int]:
     return [], 200
 
 
-def plan_import(kind: str, rows, edition: Edition | None) -> ImportPlan:
-    """What applying the rows would change (the preview), without writing anything."""
-    if kind == "exhibitors":
-        return plan_exhibitors(rows)
-    return plan_jurors(edition=edition, rows=rows)
+def plan_import(kind: str, rows, edition: Edition | None, *, kept: bytes | None = None) -> ImportPlan:
+    """What applying the rows would change (the preview), without writing anything. `kept`: the rows as
+    `checked_rows` keeps them; the plan's digest then binds the confirmation to those very rows."""
+    plan = plan_exhibitors(rows) if kind == "exhibitors" else plan_jurors(edition=edition, rows=rows)
+    return plan if kept is None else replace(plan, source=rows_digest(kept))
+
+
+# The rows of a file once read and checked, kept as plain JSON between the preview and its confirmation (and as a
+# job's payload): the confirmation applies them without reading the workbook again.
+ROW_TYPES = {"exhibitors": ExhibitorRow, "jurors": JurorImportRow}
+
+
+def checked_rows(kind: str, rows) -> bytes:
+    """`rows` (read and checked by `read_import`) as JSON, one list of field values per row."""
+    names = [f.name for f in fields(ROW_TYPES[kind])]
+    return json.dumps(
+        {"kind": kind, "fields": names, "rows": [[getattr(row, name) for name in names] for row in rows]},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+
+
+def rows_digest(kept: bytes) -> str:
+    return hashlib.sha256(kept).hexdigest()
+
+
+def kept_rows(kind: str, kept: bytes) -> tuple:
+    """The rows `checked_rows` kept; ValueError when `kept` is not rows of that kind."""
+    row_type = ROW_TYPES[kind]
+    names = [f.name for f in fields(row_type)]
+    try:
+        content = json.loads(kept)
+        if content["kind"] != kind or content["fields"] != names:
+            raise ValueError(f"not {kind} rows")
+        return tuple(
+            row_type(**{name: tuple(v) if isinstance(v, list) else v for name, v in zip(names, values, strict=True)})
+            for values in content["rows"]
+        )
+    except (KeyError, TypeError, UnicodeDecodeError) as broken:
+        raise ValueError(f"not {kind} rows") from broken
 
 
 def apply_import(kind: str, *, actor: User | None, edition: Edition | None, rows, progress=None) -> dict:

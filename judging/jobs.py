@@ -65,7 +65,7 @@ def start(
     params: dict | None = None,
 ) -> Job:
     """Queue a job in the current transaction; the worker starts it once the transaction commits. `payload` is an
-    uploaded file, `params` what the runner needs to redo the request (JSON)."""
+    import's checked rows, `params` what the runner needs to redo the request (JSON)."""
     if kind not in KINDS:
         raise ValueError(f"unknown job {kind!r}")
     if params is not None:
@@ -290,11 +290,17 @@ def _import(job: Job, actor: User | None, report) -> dict:
 
     edition = db.session.get(Edition, job.edition_id) if job.edition_id else None
     kind = job.kind.removeprefix("import_")
-    rows = exporting.read_import(kind, job.payload, edition)
-    problems, status = exporting.import_problems(rows)
-    if problems:
-        raise Refused("; ".join(problems), status)
-    return exporting.apply_import(kind, actor=actor, edition=edition, rows=rows.rows, progress=report)
+    # The payload: the rows the organiser previewed, as checked then (`exporting.checked_rows`); an .xlsx (a zip,
+    # "PK") from a job queued before they were kept is read and checked again.
+    if job.payload[:2] == b"PK":
+        result = exporting.read_import(kind, job.payload, edition)
+        problems, status = exporting.import_problems(result)
+        if problems:
+            raise Refused("; ".join(problems), status)
+        rows = result.rows
+    else:
+        rows = exporting.kept_rows(kind, job.payload)
+    return exporting.apply_import(kind, actor=actor, edition=edition, rows=rows, progress=report)
 
 
 def _produce(job: Job, actor: User | None, report) -> Produced:

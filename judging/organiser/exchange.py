@@ -131,36 +131,39 @@ def import_template(kind: str):
     )
 
 
-PENDING_IMPORT_HOURS = 24  # an upload waiting for its confirmation is deleted after this
+PENDING_IMPORT_HOURS = 24  # a preview waiting for its confirmation is deleted after this
 
 
 def _pending_name(token: str) -> str:
-    return f"pending-import-{token}.xlsx"
+    return f"pending-import-{token}.json"
 
 
-def _keep_pending(data: bytes, kind: str) -> str:
-    """Keep an uploaded file until the organiser confirms its preview; the token is bound to their session. The
-    file goes to the storage every app machine shares: the confirmation may reach another machine."""
+def _keep_pending(kept: bytes, kind: str) -> str:
+    """Keep the checked rows of an upload (`exporting.checked_rows`) until the organiser confirms its preview; the
+    token is bound to their session. They go to the storage every app machine shares: the confirmation may reach
+    another machine."""
     files = storage()
     root = local_root(files)
     if root is not None:  # forget previews never confirmed
         cutoff = time.time() - PENDING_IMPORT_HOURS * 3600
-        for old in root.glob("pending-import-*.xlsx"):
+        for old in root.glob("pending-import-*"):
             if old.stat().st_mtime < cutoff:
                 old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
-    files.save(_pending_name(token), data)
+    files.save(_pending_name(token), kept)
     session.setdefault("pending_imports", {})[token] = kind
     session.modified = True
     return token
 
 
-def _pending(token: str, kind: str) -> bytes | None:
+def _pending(token: str, kind: str) -> tuple[bytes, tuple] | None:
+    """The kept rows of the preview `token` (as kept, and read back), or None when there are none."""
     if not re.fullmatch(r"[0-9a-f]{32}", token or "") or session.get("pending_imports", {}).get(token) != kind:
         return None
     try:
-        return storage().read(_pending_name(token))
-    except FileNotFoundError:
+        kept = storage().read(_pending_name(token))
+        return kept, exporting.kept_rows(kind, kept)
+    except (FileNotFoundError, ValueError):
         return None
 
 
@@ -190,33 +193,32 @@ def import_file(kind: str):
     problems, status = exporting.import_problems(result)
     if problems:
         return _refused(edition, kind, problems, status)
-    plan = exporting.plan_import(kind, result.rows, edition)
+    kept = exporting.checked_rows(kind, result.rows)
+    plan = exporting.plan_import(kind, result.rows, edition, kept=kept)
     return render_template(
         "organiser/import_preview.html",
         edition=edition,
         kind=kind,
         plan=plan,
-        token=_keep_pending(data, kind),
+        token=_keep_pending(kept, kind),
         form=ConfirmImportForm(digest=plan.digest),
     )
 
 
 @bp.post("/import/<kind>/confirm")
 def confirm_import(kind: str):
-    """Apply the previewed import, provided it would still make exactly the changes shown."""
+    """Apply the previewed import, provided it would still make exactly the changes shown. The rows are those
+    checked for the preview (kept with it), not the workbook read again."""
     edition = current_edition()
     if kind not in exporting.IMPORT_KINDS:
         abort(404)
     form = ConfirmImportForm()
-    data = _pending(request.form.get("token", ""), kind) if form.validate_on_submit() else None
-    if data is None:
+    pending = _pending(request.form.get("token", ""), kind) if form.validate_on_submit() else None
+    if pending is None:
         return _refused(edition, kind, [_("This preview has expired: upload the file again.")], 409)
     token = request.form["token"]
-    result = exporting.read_import(kind, data, edition)
-    if not result.ok:
-        _forget_pending(token)
-        return _refused(edition, kind, exporting.import_problems(result)[0])
-    plan = exporting.plan_import(kind, result.rows, edition)
+    kept, rows = pending
+    plan = exporting.plan_import(kind, rows, edition, kept=kept)
     if plan.digest != form.digest.data:
         flash(_("Something changed since the preview: check the changes below again before confirming."), "warning")
         return render_template(
@@ -228,12 +230,12 @@ def confirm_import(kind: str):
             form=ConfirmImportForm(formdata=None, digest=plan.digest),
         ), 409
     _forget_pending(token)
-    if jobs.in_background(len(result.rows)):
+    if jobs.in_background(len(rows)):
         # Thousands of rows take a while: the worker imports them, the job's page shows how far it got.
-        job = jobs.start(f"import_{kind}", actor=current_user, edition=edition, payload=data, total=len(result.rows))
+        job = jobs.start(f"import_{kind}", actor=current_user, edition=edition, payload=kept, total=len(rows))
         return redirect(url_for("organiser.jobs.job_page", job_id=job.id))
     try:
-        done = exporting.apply_import(kind, actor=current_user, edition=edition, rows=result.rows)
+        done = exporting.apply_import(kind, actor=current_user, edition=edition, rows=rows)
     except exporting.ImportContested as contested:
         db.session.rollback()
         return _import_page(form=ImportForm(), kind=kind, errors=contested.messages), 409

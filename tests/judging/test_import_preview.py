@@ -100,3 +100,40 @@ def test_a_date_typed_stand_is_refused_on_the_page_with_its_row(client, make, lo
     assert response.status_code == 400 and "Row 2, Stand: the cell holds a date (2027-03-12)" in response.get_data(
         as_text=True
     )
+
+
+def _kept_preview():
+    from judging.storage import local_root, storage
+
+    return sorted(local_root(storage()).glob("pending-import-*"))
+
+
+def _previewed_claire(client, make, login_as) -> tuple[bytes, str]:
+    """One new juror of the cyber jury uploaded: the file and its preview."""
+    edition = make.edition()
+    login_as(make.user("organiser"))
+    make.category(edition, "cyber")
+    data = import_workbook(JUROR_HEADER, [["Claire Dubois", "claire@police.example.com", "", "cyber", "fr", "no"]])
+    return data, upload_import(client, "jurors", data).get_data(as_text=True)
+
+
+def test_the_confirmation_applies_the_checked_rows_kept_with_the_preview_not_the_workbook(client, make, login_as):
+    data, html = _previewed_claire(client, make, login_as)
+    # The shared storage (any app machine may take the confirmation) holds the rows as checked, not the file.
+    [kept] = _kept_preview()
+    content = kept.read_bytes()
+    assert kept.suffix == ".json" and data not in content and b"claire@police.example.com" in content
+    assert _confirm(client, "jurors", html).status_code == 302
+    claire = db.session.scalar(db.select(User).where(User.email == "claire@police.example.com"))
+    assert claire.name == "Claire Dubois" and claire.language == "fr"
+    assert _kept_preview() == []
+
+
+def test_kept_rows_that_differ_from_the_preview_are_never_applied(client, make, login_as):
+    _, html = _previewed_claire(client, make, login_as)
+    [kept] = _kept_preview()
+    # The language is no line of the preview, yet the confirmation is bound to it as to every value of the rows.
+    kept.write_bytes(kept.read_bytes().replace(b'"fr"', b'"en"'))
+    refused = _confirm(client, "jurors", html)
+    assert refused.status_code == 409 and "Something changed since the preview" in refused.get_data(as_text=True)
+    assert db.session.scalar(db.select(User).where(User.email == "claire@police.example.com")) is None
