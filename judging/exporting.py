@@ -450,8 +450,8 @@ def import_jurors(*, actor: User, edition: Edition, rows: tuple[JurorImportRow, 
                 if row.president:
                     presidents[categories[code].id] = (categories[code], accounts[row.email])
         seated = jury.seat_jurors(actor=actor, seats=seats)
-        for category, juror in presidents.values():
-            member = seated[(category.id, juror.id)][0]
+        chosen = [seated[(category.id, juror.id)][0] for category, juror in presidents.values()]
+        for member in db.session.scalars(db.select(JuryMember).where(JuryMember.id.in_(chosen))) if chosen else ():
             if not member.is_president:
                 jury.set_president(actor=actor, member=member)
         added = sum(new_seat for _, new_seat in seated.values())
@@ -532,6 +532,7 @@ def plan_jurors(*, edition: Edition, rows: tuple[JurorImportRow, ...]) -> Import
     """What `import_jurors` would do with `rows`, without writing anything: new accounts, new seats, and every
     jury whose president would change (and who presides today). Accounts and seats are read in one query each."""
     categories = {c.code: c for c in edition.categories}
+    names = {c.id: c.name(page_language()) for c in categories.values()}
     accounts = {u.email: u for u in db.session.scalars(db.select(User).where(User.email.in_({r.email for r in rows})))}
     seats: dict[int, list[JuryMember]] = {c.id: [] for c in categories.values()}
     for member, category_id in db.session.execute(
@@ -558,11 +559,11 @@ def plan_jurors(*, edition: Edition, rows: tuple[JurorImportRow, ...]) -> Import
             members = seats[category.id]
             mine = next((m for m in members if juror is not None and m.user_id == juror.id), None)
             if mine is None:
-                changes.append(PlannedChange("new seat", row.email, category.name(page_language())))
+                changes.append(PlannedChange("new seat", row.email, names[category.id]))
             if row.president and not (mine is not None and mine.is_president):
                 current = next((m for m in members if m.is_president), None)
                 if current is None:
-                    changes.append(PlannedChange("new president", row.email, category.name(page_language())))
+                    changes.append(PlannedChange("new president", row.email, names[category.id]))
                 else:
                     president = presidents.get(current.user_id)
                     changes.append(
@@ -571,7 +572,7 @@ def plan_jurors(*, edition: Edition, rows: tuple[JurorImportRow, ...]) -> Import
                             row.email,
                             _(
                                 "%(jury)s: %(new)s replaces %(old)s as president",
-                                jury=category.name(page_language()),
+                                jury=names[category.id],
                                 new=row.name or row.email,
                                 old=(president.name or president.email) if president else "?",
                             ),
@@ -653,9 +654,12 @@ def kept_rows(kind: str, kept: bytes) -> tuple:
 
 
 def apply_import(kind: str, *, actor: User | None, edition: Edition | None, rows, progress=None) -> dict:
-    """Apply the rows, all or none (in the caller's transaction): what the job page, the flash and the command say."""
-    if kind == "exhibitors":
-        created, updated = import_exhibitors(actor=actor, rows=rows, progress=progress)
-        return {"rows": len(rows), "created": created, "updated": updated}
-    created, seats = import_jurors(actor=actor, edition=edition, rows=rows, progress=progress)
-    return {"rows": len(rows), "created": created, "seats": seats}
+    """Apply the rows, all or none (in the caller's transaction): what the job page, the flash and the command say.
+
+    Thousands of rows make thousands of objects that live until the end: the cyclic collector waits meanwhile."""
+    with collector_paused():
+        if kind == "exhibitors":
+            created, updated = import_exhibitors(actor=actor, rows=rows, progress=progress)
+            return {"rows": len(rows), "created": created, "updated": updated}
+        created, seats = import_jurors(actor=actor, edition=edition, rows=rows, progress=progress)
+        return {"rows": len(rows), "created": created, "seats": seats}

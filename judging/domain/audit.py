@@ -33,25 +33,28 @@ def record(
     return event
 
 
-def record_many(*, actor: User | None, action: str, events: list[tuple[Any, int | None, dict | None]]) -> None:
-    """Add one audit event per (object, edition id, after) in a single batched INSERT: what an import of
-    thousands of rows records, without a statement per row. The objects must have their ids."""
+def record_many(
+    *, actor: User | None, action: str, object_type: str, events: list[tuple[int, int | None, dict | None]]
+) -> None:
+    """Add one audit event per (object id, edition id, after) of objects of `object_type` in a single batched
+    INSERT of plain rows: what an import of thousands of rows records, without a statement or an object per row."""
     if not events:
         return
+    at, actor_id = utcnow(), getattr(actor, "id", None)
     db.session.execute(
-        db.insert(AuditEvent),
+        db.insert(AuditEvent.__table__),
         [
             dict(
-                at=utcnow(),
-                actor_id=getattr(actor, "id", None),
+                at=at,
+                actor_id=actor_id,
                 edition_id=edition_id,
                 action=action,
-                object_type=type(obj).__name__,
-                object_id=obj.id,
+                object_type=object_type,
+                object_id=object_id,
                 before=None,
                 after=after,
             )
-            for obj, edition_id, after in events
+            for object_id, edition_id, after in events
         ],
     )
 

@@ -52,59 +52,57 @@ def juries_for(categories: list[Category]) -> dict[int, Jury]:
 
 
 def add_member(*, actor: User, category: Category, juror: User, role: str = "member") -> JuryMember:
-    return seat_jurors(actor=actor, seats=[(category, juror)], role=role)[(category.id, juror.id)][0]
+    seat_id, _new = seat_jurors(actor=actor, seats=[(category, juror)], role=role)[(category.id, juror.id)]
+    return db.session.get(JuryMember, seat_id)
 
 
 def seat_jurors(
     *, actor: User | None, seats: list[tuple[Category, User]], role: str = "member"
-) -> dict[tuple[int, int], tuple[JuryMember, bool]]:
+) -> dict[tuple[int, int], tuple[int, bool]]:
     """Seat each (category, juror) on the category's jury; a juror already seated keeps their seat.
 
     The one rule for joining a jury, for the jury page (one juror) and the import (thousands): the statements
-    sent do not grow with the number of seats. Returns (seat, newly added) by (category id, juror id)."""
+    sent do not grow with the number of seats, and the seats are read and written as plain rows (no object per
+    seat). Returns (seat id, newly added) by (category id, juror id)."""
     if any(juror.role != "juror" for _category, juror in seats):
         raise Refused(_("Only juror accounts can sit on a jury."), 400)
     if any(juror.id is None for _category, juror in seats):
         db.session.flush()  # new accounts get their ids, in one batch
     juries = juries_for(list({category.id: category for category, _juror in seats}.values()))
     by_jury = {jury.id: category_id for category_id, jury in juries.items()}
-    seated = {
-        (by_jury[m.jury_id], m.user_id): m
-        for m in db.session.scalars(
-            db.select(JuryMember).where(
-                JuryMember.jury_id.in_(list(by_jury)),
-                JuryMember.user_id.in_({juror.id for _category, juror in seats}),
-            )
-        )
-    }
-    new = list({(c.id, j.id): (c, j) for c, j in seats if (c.id, j.id) not in seated}.values())
-    if new:
-        # One batched INSERT, then one read of the new seats (their ids, for the audit trail).
-        seal.touched_in_bulk(db.session(), {category.edition_id for category, _juror in new})
-        db.session.execute(
-            db.insert(JuryMember),
-            [dict(jury_id=juries[c.id].id, user_id=j.id, role=role, is_president=False) for c, j in new],
-        )
-        added = {
-            (by_jury[m.jury_id], m.user_id): m
-            for m in db.session.scalars(
-                db.select(JuryMember).where(
-                    JuryMember.jury_id.in_({juries[c.id].id for c, _juror in new}),
-                    JuryMember.user_id.in_({j.id for _category, j in new}),
+
+    def seat_ids(jury_ids, juror_ids) -> dict[tuple[int, int], int]:
+        return {
+            (by_jury[jury_id], user_id): seat_id
+            for seat_id, jury_id, user_id in db.session.execute(
+                db.select(JuryMember.id, JuryMember.jury_id, JuryMember.user_id).where(
+                    JuryMember.jury_id.in_(list(jury_ids)), JuryMember.user_id.in_(list(juror_ids))
                 )
             )
         }
+
+    seated = seat_ids(by_jury, {juror.id for _category, juror in seats})
+    new = list({(c.id, j.id): (c, j) for c, j in seats if (c.id, j.id) not in seated}.values())
+    if new:
+        # One batched INSERT, then one read of the new seats' ids (for the audit trail).
+        seal.touched_in_bulk(db.session(), {category.edition_id for category, _juror in new})
+        db.session.execute(
+            db.insert(JuryMember.__table__),
+            [dict(jury_id=juries[c.id].id, user_id=j.id, role=role, is_president=False) for c, j in new],
+        )
+        added = seat_ids({juries[c.id].id for c, _juror in new}, {j.id for _category, j in new})
         audit.record_many(
             actor=actor,
             action="jury.add_member",
+            object_type=JuryMember.__name__,
             events=[
                 (added[(c.id, j.id)], c.edition_id, {"juror": j.email, "category": c.code, "role": role})
                 for c, j in new
             ],
         )
         seated.update(added)
-        for category, _juror in new:  # a jury's member list read earlier in this unit of work now lacks them
-            db.session.expire(juries[category.id], ["members"])
+        for category_id in {c.id for c, _juror in new}:  # a jury's member list read earlier now lacks them
+            db.session.expire(juries[category_id], ["members"])
     db.session.flush()
     new_keys = {(c.id, j.id) for c, j in new}
     return {(c.id, j.id): (seated[(c.id, j.id)], (c.id, j.id) in new_keys) for c, j in seats}
