@@ -80,3 +80,60 @@ def test_juror_file_with_a_merged_juries_column_is_refused():
     result = read_jurors(buffer.getvalue(), valid_juries={"cyber"})
     assert [(e.row, e.column) for e in result.errors] == [(2, "Juries")]
     assert "D2:D3" in str(result.errors[0])
+
+
+def test_addresses_read_as_email_validator_reads_them_whatever_their_domain_shares():
+    """Each domain is checked once per file: every address still comes out (or is refused) exactly as the full
+    check says, including the cases that are not plain ASCII or break a rule only a whole check sees."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from exports.imports import normalised_email
+
+    addresses = [
+        "Claire.Dubois@Police.Example.com",
+        "claire.dubois@police.example.com",
+        "o'neil+jury@sub.Example.co.uk",
+        "a@b.fr",
+        "x@localhost",
+        "x@example.invalid",
+        "x@host.local",
+        "x@123.456",
+        ".start@example.com",
+        "end.@example.com",
+        "two..dots@example.com",
+        "x@-bad.example.com",
+        "x@bad-.example.com",
+        "x@exa_mple.com",
+        "x@example..com",
+        "x@example",
+        "x@.example.com",
+        "x@example.com.",
+        "postmaster@Example.com",
+        "a" * 65 + "@example.com",
+        "a" * 64 + "@" + ("b" * 60 + ".") * 3 + "com",
+        "x@" + "b" * 64 + ".com",
+        "élodie@exemple.fr",
+        "x@exemple-é.fr",
+        '"quoted"@example.com',
+        "x@[127.0.0.1]",
+        "Claire <c@example.com>",
+        "c@example.com@example.com",
+        "c @example.com",
+    ]
+
+    def full(text):
+        try:
+            return validate_email(text, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            return "refused"
+
+    def quick(text):
+        try:
+            return normalised_email(text)
+        except EmailNotValidError:
+            return "refused"
+
+    for text in addresses * 2:  # twice: the second time every domain is already known
+        assert quick(text) == full(text), text
+    assert quick("Claire.Dubois@Police.Example.com") == "claire.dubois@police.example.com"
+    assert quick("two..dots@example.com") == quick("x@localhost") == "refused"
