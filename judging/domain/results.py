@@ -122,11 +122,14 @@ def counted_scorecards(round_: Round) -> list[sa.Row]:
 
 
 def _counted_scorecards(round_ids: list[int]) -> list[sa.Row]:
-    members = (
-        db.select(JuryMember.user_id)
+    # Looked up from the card's juror (an indexed handful of seats), not by listing the whole jury per card: with
+    # thousands of jurors the list made every card scan it again.
+    seated = (
+        db.select(JuryMember.id)
         .join(Jury, Jury.id == JuryMember.jury_id)
         .join(Round, Round.category_id == Jury.category_id)
-        .where(Round.id == Scorecard.round_id, JuryMember.role == "member")
+        .where(JuryMember.user_id == Scorecard.juror_id, Round.id == Scorecard.round_id, JuryMember.role == "member")
+        .exists()
     )
     reached = db.select(Round.position).where(Round.id == Scorecard.round_id).scalar_subquery()
     conflicted = db.exists().where(
@@ -146,7 +149,7 @@ def _counted_scorecards(round_ids: list[int]) -> list[sa.Row]:
             Scorecard.round_id.in_(round_ids),
             Scorecard.status == "submitted",
             Scorecard.purpose == "counted",
-            Scorecard.juror_id.in_(members),
+            seated,
             Entry.status == "submitted",
             Entry.round_reached >= reached,
             ~conflicted,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from ..domain import editions as services, juries as jury_services, shows as show_services
 from ..domain.editions import current_edition
@@ -193,7 +194,11 @@ def _office_menu():
     editions to switch to (two statements, whatever the number of shows)."""
     if not (request.blueprint or "").startswith("organiser") or not is_organiser(current_user):
         return {}
-    return {"office_edition": current_edition(required=False), "office_shows": show_services.all_shows()}
+    try:
+        edition = current_edition(required=False)
+    except HTTPException:  # the page is already the refusal of a bad ?edition=: its header names no edition
+        edition = None
+    return {"office_edition": edition, "office_shows": show_services.all_shows()}
 
 
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
