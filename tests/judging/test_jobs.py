@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
-
-from openpyxl import Workbook
 
 from judging import jobs
 from judging.extensions import db
 from judging.models import Job, JuryMember, User, utcnow
-from support import import_through_preview
+from support import JUROR_HEADER, import_through_preview, import_workbook
 
 
 def _jurors_file(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["Name", "Email", "Organisation", "Juries", "Language", "President"])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return import_workbook(JUROR_HEADER, rows)
 
 
 def _jurors(n: int) -> list[list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from judging.domain import juries
 from judging.extensions import db
@@ -22,7 +22,7 @@ from judging.models import (
     SignOff,
     User,
 )
-from support import sign_off_as_president
+from support import EXHIBITOR_HEADER, JUROR_HEADER, import_workbook, sign_off_as_president
 
 CATEGORIES = ("cyber", "drones")
 
@@ -158,22 +158,8 @@ def test_results_and_dashboard_statements_do_not_grow(client, make, login_as, co
     assert many == few
 
 
-def _workbook(header: list[str], rows: list[list]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-EXHIBITOR_HEADER = ["Organisation", "Country", "Hall", "Stand", "Start-up", "Contact email"]
-
-
 def _exhibitors(n: int, stand: str = "B") -> bytes:
-    return _workbook(
+    return import_workbook(
         EXHIBITOR_HEADER, [[f"Société {i}", "FR", "5", f"{stand}{i}", "no", f"c{i}@example.com"] for i in range(n)]
     )
 
@@ -198,11 +184,8 @@ def test_exhibitor_import_statements_do_not_grow_with_rows(client, make, login_a
     assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 40
 
 
-JUROR_HEADER = ["Name", "Email", "Organisation", "Juries", "Language", "President"]
-
-
 def _jurors(n: int, start: int = 0, president: int | None = None) -> bytes:
-    return _workbook(
+    return import_workbook(
         JUROR_HEADER,
         [
             [
@@ -264,7 +247,7 @@ def test_a_juror_import_that_names_an_employer_voids_the_sign_off_it_changes(cli
         .order_by(User.id)
     ).all()[1]
     entry = db.session.scalars(db.select(Entry).where(Entry.category_id == cyber.id).order_by(Entry.id)).first()
-    data = _workbook(JUROR_HEADER, [[juror.name, juror.email, entry.organisation.name, "cyber", "en", ""]])
+    data = import_workbook(JUROR_HEADER, [[juror.name, juror.email, entry.organisation.name, "cyber", "en", ""]])
     _count(client, count_queries, "/organiser/import/jurors", data={"file": (io.BytesIO(data), "j.xlsx")})
     db.session.expire_all()
     signed = {
