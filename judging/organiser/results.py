@@ -10,10 +10,12 @@ from ..domain import floor, lifecycle
 from ..domain.editions import current_edition, round_from_request
 from ..domain.results import juror_names, round_results
 from ..entries.forms import ConfirmForm
+from ..errors import keeps_typed_input
 from ..models import SCORING_METHODS
 from ..templating import language
 from ..wording import method_label
 from .forms import PublishForm, SendMailsForm, UnfreezeForm, UnpublishForm
+from .routes import dashboard_page
 
 bp = Blueprint("results", __name__)
 
@@ -93,10 +95,13 @@ def freeze_results():
 
 
 @bp.post("/results/unfreeze")
+@keeps_typed_input
 def unfreeze_results():
     edition = current_edition()
     form = UnfreezeForm()
     if not form.validate_on_submit():
+        if edition.results_state == "frozen":  # the dashboard again: the problem beside the reason, as typed
+            return dashboard_page(edition, unfreeze=form, status=400)
         abort(400, description=_("Give the reason for unfreezing the results (it is recorded)."))
     lifecycle.unfreeze(actor=current_user, edition=edition, reason=form.reason.data)
     flash(_("Results unfrozen. Scores can change again; the reason is in the audit trail."), "info")

@@ -38,6 +38,11 @@ def dashboard():
     edition = current_edition(required=False)
     if edition is None:  # a fresh install: the first thing to do is to create the edition
         return redirect(url_for("organiser.new_edition"))
+    return dashboard_page(edition)
+
+
+def dashboard_page(edition: Edition, *, unfreeze: UnfreezeForm | None = None, status: int = 200):
+    """The dashboard, also shown again by its own forms when they are refused (with what was typed)."""
     editions = db.session.scalars(
         db.select(Edition).where(Edition.show_id == edition.show_id).order_by(Edition.id.desc())
     ).all()
@@ -56,13 +61,13 @@ def dashboard():
         statuses=ENTRY_STATUSES,
         editions=editions,
         confirm=ConfirmForm(),
-        unfreeze=UnfreezeForm(),
+        unfreeze=unfreeze or UnfreezeForm(formdata=None),
         progress=progress,
         leaders=leaders,
         titles=titles,
         left=whats_left(edition, progress),
         submissions=submissions_by_day(edition),
-    )
+    ), status
 
 
 @bp.post("/reminders")

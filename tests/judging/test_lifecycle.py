@@ -79,7 +79,14 @@ def test_unfreeze_needs_a_reason_and_is_recorded(client, make, login_as):
     edition, round_, organiser, *_ = _judged(make)
     lifecycle.freeze(actor=organiser, edition=edition)
     login_as(organiser)
-    assert client.post(f"/organiser/results/unfreeze?edition={edition.id}", data={"reason": ""}).status_code == 400
+    refused = client.post(f"/organiser/results/unfreeze?edition={edition.id}", data={"reason": "typo"})
+    page = refused.get_data(as_text=True)
+    # The dashboard again, the reason kept in its box and its problem beside it; nothing unfrozen.
+    assert refused.status_code == 400 and "Freeze the results" not in page
+    reason = page[page.index('name="reason"') :]
+    assert "typo</textarea>" in reason and "between 5 and 1000 characters" in reason[: reason.index("</div>")]
+    db.session.refresh(edition)
+    assert edition.results_state == "frozen"
     response = client.post(f"/organiser/results/unfreeze?edition={edition.id}", data={"reason": "Juror typo fixed"})
     assert response.status_code == 302
     db.session.refresh(edition)
