@@ -58,6 +58,7 @@ def _round_page(
     status: int = 200,
     settings: RoundForm | None = None,
     joint: JointWinnersForm | None = None,
+    override: OverrideForm | None = None,
 ):
     """The round's page; a form passed in is shown as typed, with the reasons it was refused."""
     settings = settings or RoundForm(obj=round_, zone=round_.category.edition.timezone)
@@ -84,7 +85,7 @@ def _round_page(
         signer=juror_names([signed.signed_by_id]) if signed else {},
         confirm=ConfirmForm(),
         joint=joint or JointWinnersForm(formdata=None),
-        override=OverrideForm(),
+        override=override or OverrideForm(formdata=None),
         ticked=set(request.form.getlist("entry")) if joint else set(),
         errors=errors or [],
         lines={l.entry: l for l in ranking},
@@ -184,10 +185,14 @@ def joint_winners(round_id: int):
 
 
 @bp.post("/signoff-override")
+@keeps_typed_input
 def signoff_override():
     edition = current_edition()
     form = OverrideForm()
     if not form.validate_on_submit():
+        round_ = db.session.get(Round, request.args.get("round", type=int) or 0)
+        if round_ is not None and round_.category.edition_id == edition.id:  # its round's page, the reason as typed
+            return _round_page(round_, status=400, override=form)
         abort(400, description=_("Give the reason for exporting before every sign-off (it is recorded)."))
     rounds.override_signoff(actor=current_user, edition=edition, reason=form.reason.data)
     flash(_("The ceremony export is allowed before every sign-off; the reason is recorded."), "info")

@@ -218,3 +218,19 @@ def test_refused_joint_winners_keep_the_round_page_with_the_ticks_and_the_reason
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and "Joint winners must be tied entries" in page
     assert "Both were superb" in page and "<h2>Ranking</h2>" in page
+
+
+def test_an_override_with_too_short_a_reason_comes_back_on_its_round_page_as_typed(judged, client, login_as):
+    edition, round_ = judged["edition"], rounds.deciding_round(judged["category"])
+    login_as(judged["organiser"])
+    page = client.get(f"/organiser/rounds/{round_.id}").get_data(as_text=True)
+    action = f"/organiser/signoff-override?edition={edition.id}&amp;round={round_.id}"
+    assert action in page
+    refused = client.post(action.replace("&amp;", "&"), data={"reason": "late"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "<h2>Sign-off</h2>" in html  # the round's page, not an error page
+    override = html[html.index("/organiser/signoff-override") :]
+    reason = override[override.index('name="reason"') :]
+    assert "late</textarea>" in reason and "between 5 and 1000 characters" in reason[: reason.index("</div>")]
+    with pytest.raises(Refused, match="waits for the sign-off"):  # nothing was allowed
+        rounds.ensure_ceremony_export_allowed(edition)
