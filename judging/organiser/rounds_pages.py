@@ -261,14 +261,32 @@ def _criteria_rows(form) -> tuple[list[rounds.CriterionInput], list[str]]:
     return rows, errors
 
 
+CRITERION_FIELDS = ("key", "name_en", "name_fr", "guidance_en", "guidance_fr", "weight", "scale_min", "scale_max")
+
+
+def _typed_rows(form) -> list[dict]:
+    """The criteria rows as they were typed (a refused form shows them again, never the stored ones)."""
+    count = min(form.get("count", type=int) or 0, 30)
+    rows = [{name: form.get(f"{name}-{index}", "") for name in (*CRITERION_FIELDS, "remove")} for index in range(count)]
+    return [row for row in rows if any(row[name].strip() for name in ("key", "name_en", "name_fr", "weight"))]
+
+
+def _stored_rows(round_: Round) -> list[dict]:
+    return [
+        {**{name: getattr(c, name) for name in CRITERION_FIELDS}, "weight": "%g" % c.weight, "remove": ""}  # noqa: UP031
+        for c in round_.criteria
+    ]
+
+
 @bp.route("/rounds/<int:round_id>/criteria", methods=["GET", "POST"])
+@keeps_typed_input
 def criteria(round_id: int):
     """Edit a round's criteria: weights must total 100%; once scoring has opened, the change is confirmed."""
     round_ = _round(round_id)
     errors, status = [], 200
     if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
+        if not ConfirmForm().validate_on_submit():  # an expired session: the rows as typed (see keeps_typed_input)
+            return _criteria_page(round_, _typed_rows(request.form), [], 400)
         rows, errors = _criteria_rows(request.form)
         if not errors:
             try:
@@ -282,10 +300,16 @@ def criteria(round_id: int):
                 return redirect(url_for("organiser.results.criteria", round_id=round_.id))
         else:
             status = 400
+        return _criteria_page(round_, _typed_rows(request.form), errors, status)
+    return _criteria_page(round_, _stored_rows(round_), errors, status)
+
+
+def _criteria_page(round_: Round, rows: list[dict], errors: list[str], status: int):
     return render_template(
         "organiser/criteria.html",
         round=round_,
         category=round_.category,
+        rows=rows,
         errors=errors,
         locked=rounds.criteria_locked(round_),
         confirm=ConfirmForm(),

@@ -93,3 +93,39 @@ def test_a_change_once_scores_exist_needs_confirmation_is_recorded_and_recompute
     assert db.session.scalar(db.select(Scorecard)).weighted_total == 50.0
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "criteria.edit"))
     assert event.before["criteria"][0]["weight"] == 30 and event.after["criteria"][0]["weight"] == 50
+
+
+def test_a_refused_change_shows_the_criteria_as_typed_not_as_stored(client, make, login_as):
+    edition = make.edition()
+    round_ = make.category(edition, "csr").rounds[0]  # 35, 30, 20, 15
+    login_as(make.user("organiser"))
+    extra = {"name_en-4": "Staff training", "name_fr-4": "Formation du personnel", "weight-4": "15", "remove-3": "yes"}
+    data = _form(round_, [35, 30, 25, 15], extra)  # without the removed 15: 35 + 30 + 25 + 15 = 105
+    response = client.post(f"/organiser/rounds/{round_.id}/criteria", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "The weights total 105%" in page
+    assert 'name="weight-2" value="25"' in page  # the typed weight, not the stored 20
+    assert 'value="Staff training"' in page and 'value="Formation du personnel"' in page  # the new row kept
+    assert 'name="remove-3" value="yes" checked' in page  # and the removal still ticked
+    stored = db.session.scalars(db.select(Criterion.weight).where(Criterion.round_id == round_.id)).all()
+    assert sorted(stored) == [15, 20, 30, 35]
+
+
+def test_an_expired_session_shows_the_criteria_as_typed(app, client, make, login_as):
+    edition = make.edition()
+    round_ = make.category(edition, "csr").rounds[0]
+    login_as(make.user("organiser"))
+    app.config["WTF_CSRF_ENABLED"] = True
+    data = _form(round_, [40, 30, 20, 10], {"csrf_token": "expired"})
+    response = client.post(
+        f"/organiser/rounds/{round_.id}/criteria", data=data, headers={"Referer": "http://awards.test/organiser/"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Your session expired" in page
+    assert 'name="weight-0" value="40"' in page and 'name="weight-3" value="10"' in page
+    assert sorted(db.session.scalars(db.select(Criterion.weight).where(Criterion.round_id == round_.id))) == [
+        15,
+        20,
+        30,
+        35,
+    ]
