@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import threading
 from pathlib import Path
 
@@ -52,6 +53,7 @@ class LiveServer:
 
     def __init__(self, app):
         self.app, self.port, self.server, self.thread = app, 0, None, None
+        self.down = False
         self.held_prefix, self.gate, self.arrived = None, threading.Event(), threading.Event()
         self.requests: list[str] = []
 
@@ -66,6 +68,13 @@ class LiveServer:
         self.gate.set()
 
     def _wsgi(self, environ, start_response):
+        if self.down:
+            # A keep-alive connection the browser opened before the cut outlives the listening socket: drop it,
+            # as the hall's network would, so that no request gets through while the server is away.
+            connection = environ.get("werkzeug.socket")
+            if connection is not None:
+                connection.shutdown(socket.SHUT_RDWR)
+            raise ConnectionAbortedError("the server is cut")
         path = environ.get("PATH_INFO", "")
         self.requests.append(f"{environ['REQUEST_METHOD']} {path}")
         if self.held_prefix and path.startswith(self.held_prefix):
@@ -78,12 +87,14 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        self.down = False
         self.server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True)
         self.port = self.server.server_port
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     def stop(self) -> None:
+        self.down = True
         self.release()
         self.server.shutdown()
         self.server.server_close()
