@@ -65,12 +65,12 @@ def default_edition() -> Edition | None:
         db.select(Edition)
         .join(Edition.show)
         .where(Show.is_default.is_(True))
-        .order_by(Edition.is_current.desc(), Edition.id.desc())
+        .order_by(*shows.CURRENT_FIRST)
         .options(contains_eager(Edition.show))
         .limit(1)
     )
     if edition is None:  # the default show has no edition yet: any show's newest
-        edition = db.session.scalar(db.select(Edition).order_by(Edition.is_current.desc(), Edition.id.desc()))
+        edition = db.session.scalar(db.select(Edition).order_by(*shows.CURRENT_FIRST))
     return edition
 
 

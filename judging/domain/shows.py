@@ -39,11 +39,13 @@ def find_or_create_show(name_or_slug: str, *, actor: User | None = None) -> Show
     return show or create_show(actor=actor, name=name_or_slug)
 
 
+# Which edition stands for a show (or for all of them): its current one, else its newest.
+CURRENT_FIRST = (Edition.is_current.desc(), Edition.id.desc())
+
+
 def current_of(show: Show) -> Edition | None:
     """The show's current edition, else its newest one."""
-    return db.session.scalar(
-        db.select(Edition).where(Edition.show_id == show.id).order_by(Edition.is_current.desc(), Edition.id.desc())
-    )
+    return db.session.scalar(db.select(Edition).where(Edition.show_id == show.id).order_by(*CURRENT_FIRST))
 
 
 def all_shows() -> list[Show]:
