@@ -69,11 +69,8 @@ def refusal_response(error: Refused):
     from .extensions import db
 
     db.session.rollback()  # nothing half-applied: a refusal undoes whatever the action had changed
-    if _is_button_post():  # nothing was typed: back to the page of the button, the reason on top
-        back = _page_came_from()
-        if back is not None:
-            flash(error.message, "error")
-            return redirect(back, 303)
+    if _is_button_post() and (back := _back_with(error.message)) is not None:  # nothing was typed: the reason on top
+        return back
     return _page(error.status, str(TITLES.get(error.status, _l("Refused"))), error.message)
 
 
@@ -94,6 +91,15 @@ def _page_came_from() -> str | None:
         return None
     target = came_from.path + (f"?{came_from.query}" if came_from.query else "")
     return None if target.startswith("//") else target
+
+
+def _back_with(message: str):
+    """Back (303) to the page of our site the form was posted from, `message` on top; None without one."""
+    back = _page_came_from()
+    if back is None:
+        return None
+    flash(message, "error")
+    return redirect(back, 303)
 
 
 def _unflash(message: str) -> None:
@@ -176,9 +182,8 @@ def register(app: Flask) -> None:
         page = _form_again(again)
         if page is not None:
             return page
-        if _is_page_form_post() and (back := _page_came_from()) is not None:
-            flash(again, "error")
-            return redirect(back, 303)
+        if _is_page_form_post() and (back := _back_with(again)) is not None:
+            return back
         return _page(
             400,
             _("Form expired"),
@@ -216,14 +221,13 @@ def register(app: Flask) -> None:
             return _api_error(status, error.description, data.get("messages") if isinstance(data, dict) else None)
         title = str(titles[status]) if status in titles else error.name
         message = error.description
-        if status == 400 and _is_page_form_post() and (back := _page_came_from()) is not None:
+        if status == 400 and _is_page_form_post() and _page_came_from() is not None:
             from .extensions import db
 
             db.session.rollback()  # a form refused as a whole: back to its page, the reason on top, nothing kept
             if message == BadRequest.description:  # werkzeug's words, in English only
                 message = _("This form could not be read, and nothing was saved: check it and send it again.")
-            flash(message, "error")
-            return redirect(back, 303)
+            return _back_with(message)
         if status == 404 and message == NotFound.description:
             message = _("This page does not exist, or you are not allowed to see it.")
         return _page(status, title, message)
