@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import force_locale, gettext as _
 
 from .extensions import db
-from .models import AuditEvent, Category, Edition, Entry
+from .models import Attachment, AuditEvent, Category, Edition, Entry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
@@ -40,24 +40,28 @@ def _report(progress, done: int, total: int) -> None:
 # --- how big each one is: the figure the job threshold (`jobs.in_background`) is compared with ----------------------
 
 
+def _in_pack(category: Category, everything: bool) -> list:
+    """Which entries a jury reads: submitted ones (with `everything`, drafts and the rest too)."""
+    return [Entry.category_id == category.id] + ([] if everything else [Entry.status == "submitted"])
+
+
 def pack_entries(category: Category, everything: bool) -> list[Entry]:
-    """The entries a jury reads: submitted ones (with `everything`, drafts and the rest too)."""
+    """The entries of the jury pack, with their companies and files."""
     from sqlalchemy.orm import selectinload
 
-    query = (
-        db.select(Entry)
-        .where(Entry.category_id == category.id)
-        .options(selectinload(Entry.organisation), selectinload(Entry.attachments), selectinload(Entry.category))
-        .order_by(Entry.id)
+    return list(
+        db.session.scalars(
+            db.select(Entry)
+            .where(*_in_pack(category, everything))
+            .options(selectinload(Entry.organisation), selectinload(Entry.attachments), selectinload(Entry.category))
+            .order_by(Entry.id)
+        )
     )
-    if not everything:
-        query = query.where(Entry.status == "submitted")
-    return list(db.session.scalars(query))
 
 
 def pack_size(category: Category, everything: bool) -> int:
-    """Files in the jury pack (the long part of making it)."""
-    return sum(len(e.attachments) for e in pack_entries(category, everything))
+    """Files in the jury pack (the long part of making it), counted without loading them."""
+    return db.session.scalar(db.select(db.func.count(Attachment.id)).join(Entry).where(*_in_pack(category, everything)))
 
 
 def results_size(edition: Edition) -> int:
